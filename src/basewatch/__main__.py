@@ -1,0 +1,3 @@
+from basewatch.cli.app import main
+
+main()

@@ -1,0 +1,65 @@
+"""`basewatch ingest PATH...`"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from basewatch.cli.app import workspace_path
+from basewatch.cli.output import print_json, print_table
+from basewatch.errors import InputFormatError
+from basewatch.ingest.pipeline import IngestReport, ingest_file
+from basewatch.workspace.core import Workspace
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files to ingest.")],
+    input_format: Annotated[
+        str, typer.Option("--input-format", help="auto, or a format name (opensky, readsb, sbs, beast, avr, "
+                          "jet1090, nmea, ais-csv).")
+    ] = "auto",
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Read flight records (and other sources) into the workspace; one transaction per file."""
+    reports: list[IngestReport] = []
+    failed: list[InputFormatError] = []
+    with Workspace(workspace_path(ctx)) as ws, Progress(transient=True, disable=fmt == "json") as progress:
+        task = progress.add_task("ingesting", total=len(paths))
+        for p in paths:
+            progress.update(task, description=f"ingesting {p.name}")
+            try:
+                reports.append(ingest_file(ws, p, input_format))
+            except InputFormatError as exc:
+                failed.append(exc)
+            progress.advance(task)
+    if fmt == "json":
+        print_json({"files": [r.as_json() for r in reports]})
+    else:
+        rows = [
+            {
+                "path": r.path,
+                "format": r.input_format,
+                "accepted": r.accepted,
+                "rejected": r.rejected,
+                "duplicates": r.duplicates,
+                "reasons": "already ingested (same sha256)" if r.already_ingested else
+                "; ".join(f"{k}: {v['count']} (lines {v['lines']})" for k, v in r.reasons.items()),
+            }
+            for r in reports
+        ]
+        print_table(rows, ["path", "format", "accepted", "rejected", "duplicates", "reasons"])
+        for r in reports:
+            for note in r.notes:
+                typer.echo(f"note: {r.path}: {note}", err=True)
+    for failure in failed:
+        typer.echo(f"error: {failure}", err=True)
+    if failed:
+        raise typer.Exit(2)

@@ -1,0 +1,1 @@
+"""Ingest: read files of known formats into the workspace, one transaction per file."""

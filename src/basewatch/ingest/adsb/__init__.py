@@ -1,0 +1,1 @@
+"""Readers of flight-record formats."""

@@ -1,0 +1,70 @@
+"""The known readers, in sniffing order (most specific first)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from basewatch.errors import InputFormatError
+from basewatch.ingest.base import Reader
+
+SNIFF_BYTES = 65536
+
+
+def all_readers() -> list[Reader]:
+    """Every reader, most specific sniff first. Imports are local: no import-time work."""
+    readers: list[Reader] = []
+    # Each format module exposes READER; a missing module just means that format is not built yet.
+    import importlib
+
+    for module in (
+        "basewatch.ingest.adsb.opensky",
+        "basewatch.ingest.adsb.readsb",
+        "basewatch.ingest.adsb.jet1090",
+        "basewatch.ingest.adsb.beast",
+        "basewatch.ingest.adsb.sbs",
+        "basewatch.ingest.adsb.avr",
+        "basewatch.ingest.ais.nmea",
+        "basewatch.ingest.ais.csv",
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        readers.extend(getattr(mod, "READERS", [getattr(mod, "READER", None)]) or [])
+    return [r for r in readers if r is not None]
+
+
+def reader_names() -> list[str]:
+    return [r.name for r in all_readers()]
+
+
+def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
+    """The first n bytes of the file, decompressed when it is gzip."""
+    with path.open("rb") as fh:
+        head = fh.read(n)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as gz:
+                return gz.read(n)
+        except (OSError, EOFError):
+            return head
+    return head
+
+
+def choose_reader(path: Path, input_format: str = "auto") -> Reader:
+    readers = all_readers()
+    if input_format != "auto":
+        for r in readers:
+            if r.name == input_format:
+                return r
+        raise InputFormatError(path, f"unknown input format {input_format!r}; known: {', '.join(reader_names())}")
+    head = read_head(path)
+    if not head.strip():
+        raise InputFormatError(path, "file is empty")
+    for r in readers:
+        if r.sniff(head, path):
+            return r
+    raise InputFormatError(path, "not a recognised format (looked for: " + ", ".join(reader_names()) + ")")

@@ -1,0 +1,1 @@
+"""The workspace: one DuckDB file holding every record, its provenance and derived tables."""

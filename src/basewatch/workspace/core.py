@@ -1,0 +1,130 @@
+"""The Workspace: one DuckDB file with a versioned schema. The library object CLI and web sit on."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+
+from basewatch.errors import WorkspaceError
+
+DEFAULT_WORKSPACE = "basewatch.duckdb"
+ENV_WORKSPACE = "BASEWATCH_WORKSPACE"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def default_workspace_path() -> Path:
+    return Path(os.environ.get(ENV_WORKSPACE) or DEFAULT_WORKSPACE)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped in the package, in order."""
+    found: list[tuple[int, str, str]] = []
+    folder = resources.files("basewatch.workspace") / "migrations"
+    for entry in folder.iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration versions: {versions}")
+    return found
+
+
+class Workspace:
+    """An open workspace. Use as a context manager or call close().
+
+    The connection's time zone is UTC, so TIMESTAMPTZ values come back as UTC-aware datetimes.
+    """
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_workspace_path()
+        if read_only and not self.path.exists():
+            raise WorkspaceError(f"{self.path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
+        self.con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            self.migrate()
+        self._check_version()
+
+    # -- schema -----------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()
+        if not exists or exists[0] == 0:
+            return 0
+        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def migrate(self) -> list[str]:
+        """Apply every migration newer than the workspace's version, each in its own transaction."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        current = self.schema_version()
+        applied: list[str] = []
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute(sql)
+                self.con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, now())", [version, name]
+                )
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            applied.append(name)
+        if applied and current == 0:
+            from basewatch.watchlist.store import install_default_watchlist
+
+            install_default_watchlist(self)
+        return applied
+
+    def _check_version(self) -> None:
+        latest = migrations()[-1][0]
+        have = self.schema_version()
+        if have > latest:
+            raise WorkspaceError(
+                f"{self.path}: workspace schema version {have} is newer than this basewatch ({latest})"
+            )
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: commit on success, roll back on any exception (or a killed process)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
