@@ -1,0 +1,53 @@
+"""Benchmark harness: run each case in its own process, measure wall time and peak RSS, print ratios.
+
+A case is a shell command (list of argv). Peak RSS comes from the child's rusage (os.wait4), so it
+covers the whole process, whatever library it uses. No timing is ever asserted; figures are printed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    name: str
+    items: int
+    seconds: float
+    peak_rss_mb: float
+
+    @property
+    def per_second(self) -> float:
+        return self.items / self.seconds if self.seconds > 0 else float("inf")
+
+
+def measure(name: str, argv: list[str], items: int, env: dict[str, str] | None = None) -> Measurement:
+    """Run argv to completion in a child process; return its wall time and peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"benchmark case {name!r} failed: {' '.join(argv)}")
+    return Measurement(name, items, seconds, usage.ru_maxrss / 1024.0)
+
+
+def report(title: str, rows: list[Measurement], baseline: str) -> None:
+    """Print a table of throughput and memory, with ratios against the named baseline row."""
+    base = next((r for r in rows if r.name == baseline), None)
+    print(f"\n## {title}")
+    print(f"{'case':<34} {'items':>12} {'seconds':>9} {'items/s':>14} {'peak MB':>9} {'x ' + baseline:>18}")
+    for r in rows:
+        ratio = (r.per_second / base.per_second) if base else float("nan")
+        print(f"{r.name:<34} {r.items:>12,} {r.seconds:>9.2f} {r.per_second:>14,.0f} {r.peak_rss_mb:>9.0f} "
+              f"{ratio:>18.2f}")
+    sys.stdout.flush()
