@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "basewatch.cli.flights_cmd",
     "basewatch.cli.demo_cmd",
     "basewatch.cli.ais_cmd",
+    "basewatch.cli.maritime_cmd",
     "basewatch.cli.claims_cmd",
 )
 

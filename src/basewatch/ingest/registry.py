@@ -20,6 +20,7 @@ def all_readers() -> list[Reader]:
     for module in (
         "basewatch.ingest.adsb.opensky",
         "basewatch.ingest.adsb.readsb",
+        "basewatch.ingest.adsb.trafficjson",
         "basewatch.ingest.adsb.jet1090",
         "basewatch.ingest.adsb.beast",
         "basewatch.ingest.adsb.sbs",
