@@ -1,0 +1,108 @@
+"""Dark periods: a vessel silent for longer than a threshold after regular reception.
+
+Definitions (all configurable in DarkRules):
+
+* gap: two consecutive positions of a vessel at least `threshold_s` apart (6 h by default), or a last
+  position at least `threshold_s` before the end of the data (the latest position of any vessel): then the
+  period is *ongoing* and has no end.
+* regular reception before the gap: among the `window` intervals between the positions leading up to the
+  gap's start (10 by default), at least `min_intervals` (5) exist and their median is at most
+  `max_median_interval_s` (30 min). A vessel heard only now and then is not "going dark" when it is silent.
+* gaps inside a port call (both ends within one call, or the vessel still in port) are port gaps, not dark
+  periods, unless `include_in_port`.
+
+Each period keeps both bounding positions (time, position, source_id, row_no), the great-circle jump, the
+implied speed (jump over duration, m/s) and the nearest watched site (any kind) to each end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from basewatch.geo import haversine_sql
+
+
+@dataclass(frozen=True)
+class DarkRules:
+    threshold_s: float = 6 * 3600.0
+    window: int = 10
+    min_intervals: int = 5
+    max_median_interval_s: float = 1800.0
+    include_in_port: bool = False
+
+    def __post_init__(self) -> None:
+        if self.threshold_s <= 0:
+            raise ValueError("the dark-period threshold must be positive")
+        if not 1 <= self.min_intervals <= self.window:
+            raise ValueError("need 1 <= min_intervals <= window")
+
+
+def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> int:
+    """Create temp table _dark from _pos, _calls and the sites table. Returns the number of periods."""
+    jump = haversine_sql("lat", "lon", "next_lat", "next_lon")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _gaps AS
+        WITH seq AS (
+            SELECT mmsi, rn, time, lat, lon, sog_ms, source_id, row_no,
+                   lead(time) OVER w AS next_time, lead(lat) OVER w AS next_lat, lead(lon) OVER w AS next_lon,
+                   lead(source_id) OVER w AS next_source_id, lead(row_no) OVER w AS next_row_no,
+                   lead(rn) OVER w AS next_rn,
+                   epoch(time) - epoch(lag(time) OVER w) AS prev_dt
+            FROM _pos WINDOW w AS (PARTITION BY mmsi ORDER BY rn)
+        ), reg AS (
+            SELECT *,
+                   median(prev_dt) OVER r AS prior_median, count(prev_dt) OVER r AS prior_intervals
+            FROM seq
+            WINDOW r AS (PARTITION BY mmsi ORDER BY rn ROWS BETWEEN {rules.window - 1} PRECEDING AND CURRENT ROW)
+        ), ends AS (SELECT max(time) AS data_end FROM _pos)
+        SELECT reg.*, next_time IS NULL AS ongoing,
+               coalesce(epoch(next_time), epoch(data_end)) - epoch(time) AS duration_s,
+               {jump} AS jump_km
+        FROM reg, ends
+        WHERE coalesce(epoch(next_time), epoch(data_end)) - epoch(time) >= ?
+          AND prior_intervals >= ? AND prior_median <= ?
+        """,
+        [rules.threshold_s, rules.min_intervals, rules.max_median_interval_s],
+    )
+    site_dist_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
+    site_dist_end = haversine_sql("g.next_lat", "g.next_lon", "s.lat", "s.lon")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _dark AS
+        WITH kept AS (
+            SELECT g.* FROM _gaps g
+            WHERE ? OR NOT EXISTS (
+                SELECT 1 FROM _calls c
+                WHERE c.mmsi = g.mmsi AND g.rn >= c.first_rn
+                  AND (g.next_rn <= c.last_rn OR (g.next_rn IS NULL AND c.departure IS NULL))
+            )
+        ), near AS (
+            SELECT g.mmsi, g.rn,
+                   arg_min(s.site_id, {site_dist_start}) AS start_site, min({site_dist_start}) AS start_site_km,
+                   arg_min(s.site_id, {site_dist_end}) AS end_site, min({site_dist_end}) AS end_site_km
+            FROM kept g, (SELECT site_id, lat, lon FROM sites WHERE lat IS NOT NULL AND lon IS NOT NULL) s
+            GROUP BY g.mmsi, g.rn
+        )
+        SELECT row_number() OVER (ORDER BY k.mmsi, k.time) AS dark_id, k.mmsi,
+               k.time AS start_time, k.next_time AS end_time, k.duration_s, k.ongoing,
+               k.lat AS start_lat, k.lon AS start_lon, k.next_lat AS end_lat, k.next_lon AS end_lon,
+               k.jump_km,
+               CASE WHEN k.ongoing OR k.duration_s <= 0 THEN NULL ELSE k.jump_km * 1000.0 / k.duration_s END
+                   AS implied_speed_ms,
+               k.sog_ms AS start_sog_ms, CAST(k.prior_intervals + 1 AS INTEGER) AS prior_messages,
+               k.prior_median AS prior_median_interval_s,
+               CASE WHEN n.end_site_km < n.start_site_km THEN n.end_site ELSE n.start_site END AS near_site,
+               least(n.start_site_km, coalesce(n.end_site_km, n.start_site_km)) AS near_site_km,
+               n.start_site, n.start_site_km, n.end_site, n.end_site_km,
+               k.source_id AS start_source_id, k.row_no AS start_row_no,
+               k.next_source_id AS end_source_id, k.next_row_no AS end_row_no
+        FROM kept k LEFT JOIN near n ON n.mmsi = k.mmsi AND n.rn = k.rn
+        """,
+        [rules.include_in_port],
+    )
+    con.execute("DROP TABLE IF EXISTS _gaps")
+    row = con.execute("SELECT count(*) FROM _dark").fetchone()
+    return int(row[0]) if row else 0

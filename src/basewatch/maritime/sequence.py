@@ -1,0 +1,30 @@
+"""The ordered position sequence every maritime detector works on (temp table _pos)."""
+
+from __future__ import annotations
+
+import duckdb
+
+
+def create_position_sequence(con: duckdb.DuckDBPyConnection) -> int:
+    """Create temp table _pos: valid positions numbered per vessel (rn 1..n by time, source, row).
+
+    Positions without coordinates or with AIS "not available" values (lat 91, lon 181) are left out.
+    Returns the number of positions kept.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _pos AS
+        SELECT mmsi, time, lat, lon, sog_ms, source_id, row_no,
+               row_number() OVER (PARTITION BY mmsi ORDER BY time, source_id, row_no) AS rn
+        FROM ais_positions
+        WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
+        """
+    )
+    row = con.execute("SELECT count(*) FROM _pos").fetchone()
+    return int(row[0]) if row else 0
+
+
+def data_end(con: duckdb.DuckDBPyConnection) -> object:
+    """The time of the latest position in _pos (the end of the observed period), or None."""
+    row = con.execute("SELECT max(time) FROM _pos").fetchone()
+    return row[0] if row else None
