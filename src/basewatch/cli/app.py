@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes print one clear line and exit 2, never a traceback."""
     _register_all()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # click returns typer.Exit codes here, not raises
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BasewatchError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         sys.exit(2)

@@ -23,8 +23,8 @@ def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files to ingest.")],
     input_format: Annotated[
-        str, typer.Option("--input-format", help="auto, or a format name (opensky, readsb, sbs, beast, avr, "
-                          "jet1090, nmea, ais-csv).")
+        str, typer.Option("--input-format", help="auto, or a format name (opensky, readsb, sbs, traffic-json, "
+                          "beast, avr, jet1090, nmea, ais-csv).")
     ] = "auto",
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
@@ -55,7 +55,8 @@ def ingest(
             }
             for r in reports
         ]
-        print_table(rows, ["path", "format", "accepted", "rejected", "duplicates", "reasons"])
+        if rows:
+            print_table(rows, ["path", "format", "accepted", "rejected", "duplicates", "reasons"])
         for r in reports:
             for note in r.notes:
                 typer.echo(f"note: {r.path}: {note}", err=True)

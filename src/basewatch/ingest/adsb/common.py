@@ -1,0 +1,235 @@
+"""Shared helpers of the flight-record readers: column conversion and point validation, all vectorised.
+
+Readers turn their format into Arrow columns named as in AIRCRAFT_POINTS_SCHEMA, give the time as
+float epoch seconds (UTC) and the 1-based row numbers, and call `build_points`, which converts the
+columns to the schema's types, rejects bad rows with counted reasons and returns the table.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from basewatch.errors import InputFormatError
+from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, MAX_EXAMPLES, Rejects
+
+# Times outside [1970-01-01, 2100-01-01) UTC are rejected: they come from wrong units or broken clocks.
+MIN_EPOCH_S = 0.0
+MAX_EPOCH_S = 4102444800.0
+
+REASON_ICAO = "icao24 not 6 hex digits"
+REASON_TIME = "missing or unreadable time"
+REASON_TIME_RANGE = "time outside 1970-2100"
+REASON_LAT = "latitude outside [-90, 90]"
+REASON_LON = "longitude outside [-180, 180]"
+
+AnyArray: TypeAlias = pa.Array | pa.ChunkedArray  # pyarrow is untyped: this is Any to mypy
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it is gzip; a truncated or corrupt gzip is an InputFormatError."""
+    raw = path.read_bytes()
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFormatError(path, f"truncated or corrupt gzip file ({exc})") from exc
+
+
+def load_json(path: Path) -> Any:
+    """Parse a (possibly gzipped) JSON document; errors name the line and column."""
+    data = read_bytes(path)
+    if not data.strip():
+        raise InputFormatError(path, "file is empty")
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise InputFormatError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise InputFormatError(path, f"invalid or truncated JSON: {exc.msg} (column {exc.colno})", exc.lineno) from exc
+
+
+def _sql_map(values: AnyArray, expr: str) -> pa.ChunkedArray:
+    """Apply a DuckDB expression over column `v` (e.g. TRY_CAST) in an in-memory engine; order kept."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        tbl = pa.table({"v": values})
+        con.register("tbl", tbl)
+        out = con.execute(f"SELECT {expr} AS v FROM tbl").fetch_arrow_table()
+        return out.column("v")
+    finally:
+        con.close()
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def nan_to_null(values: AnyArray) -> AnyArray:
+    """Float NaN and infinities become null."""
+    return pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
+
+
+def to_float(values: AnyArray) -> AnyArray:
+    """Any column to float64; unreadable text, NaN and infinities become null."""
+    if pa.types.is_null(values.type):
+        return pa.nulls(len(values), pa.float64())
+    if _is_text(values.type):
+        values = _sql_map(values, "TRY_CAST(trim(v) AS DOUBLE)")
+    elif pa.types.is_boolean(values.type):
+        values = pc.cast(values, pa.int8())
+    return nan_to_null(pc.cast(values, pa.float64()))
+
+
+def to_bool(values: AnyArray) -> AnyArray:
+    """Any column to bool: true/t/1/-1/yes are true, false/f/0/no are false, anything else null."""
+    if pa.types.is_boolean(values.type):
+        return values
+    if pa.types.is_null(values.type):
+        return pa.nulls(len(values), pa.bool_())
+    if not _is_text(values.type):
+        return pc.not_equal(pc.cast(values, pa.float64()), 0.0)
+    low = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+    true = pc.is_in(low, value_set=pa.array(["true", "t", "1", "-1", "yes"]))
+    false = pc.is_in(low, value_set=pa.array(["false", "f", "0", "no"]))
+    return pc.if_else(true, True, pc.if_else(false, False, pa.scalar(None, pa.bool_())))
+
+
+def clean_text(values: AnyArray) -> AnyArray:
+    """Text with surrounding whitespace removed; empty text becomes null."""
+    if pa.types.is_null(values.type):
+        return pa.nulls(len(values), pa.string())
+    if not _is_text(values.type):
+        values = pc.cast(values, pa.string())
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(pc.utf8_length(trimmed), 0), pa.scalar(None, pa.string()), trimmed)
+
+
+def epoch_seconds(values: AnyArray, number_unit: str = "s") -> AnyArray:
+    """Any time column to float epoch seconds (UTC); null where unreadable.
+
+    Timestamps (naive ones are taken as UTC) are converted; numbers are epoch values in `number_unit`
+    ('s' or 'ms', or 'auto': decided from the magnitude of the median, s/ms/us/ns); text is read as a
+    number or else as an ISO 8601 date-time (without an offset: UTC).
+    """
+    t = values.type
+    if pa.types.is_null(t):
+        return pa.nulls(len(values), pa.float64())
+    if pa.types.is_timestamp(t):
+        micros = pc.cast(pc.cast(values, pa.timestamp("us", tz=t.tz)), pa.int64())
+        return pc.divide(pc.cast(micros, pa.float64()), 1e6)
+    if pa.types.is_date(t):
+        return epoch_seconds(pc.cast(values, pa.timestamp("s")))
+    if _is_text(t):
+        numbers = _sql_map(values, "TRY_CAST(trim(v) AS DOUBLE)")
+        stamps = _sql_map(values, "epoch_us(TRY_CAST(trim(v) AS TIMESTAMPTZ)) / 1e6")
+        numeric = pc.true_unless_null(numbers)
+        if pc.any(numeric).as_py():
+            numbers = epoch_seconds(numbers, number_unit)
+        return pc.coalesce(numbers, stamps)
+    numbers = nan_to_null(pc.cast(values, pa.float64()))
+    return pc.divide(numbers, _unit_divisor(numbers, number_unit))
+
+
+def _unit_divisor(numbers: AnyArray, unit: str) -> float:
+    fixed = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+    if unit in fixed:
+        return fixed[unit]
+    median = pc.approximate_median(pc.abs(numbers)).as_py()
+    if median is None or median < 1e11:
+        return 1.0
+    if median < 1e14:
+        return 1e3
+    if median < 1e17:
+        return 1e6
+    return 1e9
+
+
+def seconds_to_timestamp(seconds: AnyArray) -> AnyArray:
+    """Float epoch seconds (already range-checked) to timestamp[us, UTC], rounded to the microsecond."""
+    micros = pc.cast(pc.round(pc.multiply(seconds, 1e6)), pa.int64())
+    return pc.cast(micros, pa.timestamp("us", tz="UTC"))
+
+
+def normalise_icao(values: AnyArray) -> AnyArray:
+    """ICAO 24-bit addresses as lowercase text without surrounding whitespace."""
+    return pc.utf8_lower(clean_text(values))
+
+
+def build_points(
+    columns: Mapping[str, AnyArray], time_s: AnyArray, row_no: AnyArray, rejects: Rejects
+) -> pa.Table:
+    """Assemble an AIRCRAFT_POINTS_SCHEMA table, rejecting bad rows (first failing check wins).
+
+    columns: point columns by schema name (missing ones become null; icao24 is normalised here);
+    time_s: float epoch seconds UTC; row_no: 1-based row or line numbers. Checks: icao24 is 6 hex
+    digits, time present and in 1970-2100, latitude in [-90, 90], longitude in [-180, 180]
+    (null positions are allowed).
+    """
+    n = len(row_no)
+    time_f = to_float(time_s)
+    arrays: dict[str, AnyArray] = {}
+    for f in AIRCRAFT_POINTS_SCHEMA:
+        if f.name in ("time", "row_no"):
+            continue
+        col = columns.get(f.name)
+        if col is None:
+            arrays[f.name] = pa.nulls(n, f.type)
+        elif pa.types.is_floating(f.type):
+            arrays[f.name] = to_float(col)
+        else:
+            arrays[f.name] = pc.cast(col, f.type)
+    arrays["icao24"] = normalise_icao(arrays["icao24"])
+    rows = pc.cast(row_no, pa.int64())
+    lat, lon = arrays["lat"], arrays["lon"]
+    checks = [
+        (REASON_ICAO, pc.fill_null(pc.match_substring_regex(arrays["icao24"], r"^[0-9a-f]{6}$"), False)),
+        (REASON_TIME, pc.is_valid(time_f)),
+        (REASON_TIME_RANGE, pc.fill_null(pc.and_(pc.greater_equal(time_f, MIN_EPOCH_S),
+                                                 pc.less(time_f, MAX_EPOCH_S)), True)),
+        (REASON_LAT, pc.fill_null(pc.less_equal(pc.abs(lat), 90.0), True)),
+        (REASON_LON, pc.fill_null(pc.less_equal(pc.abs(lon), 180.0), True)),
+    ]
+    keep: AnyArray = pa.array(np.ones(n, dtype=np.bool_))
+    for reason, ok in checks:
+        bad = pc.and_(keep, pc.invert(ok))
+        count_rejects(rejects, reason, pc.filter(rows, bad))
+        keep = pc.and_(keep, ok)
+    arrays["time"] = seconds_to_timestamp(pc.filter(time_f, keep))
+    arrays["row_no"] = pc.filter(rows, keep)
+    for name in list(arrays):
+        if name not in ("time", "row_no"):
+            arrays[name] = pc.filter(arrays[name], keep)
+    return pa.table({f.name: arrays[f.name] for f in AIRCRAFT_POINTS_SCHEMA}, schema=AIRCRAFT_POINTS_SCHEMA)
+
+
+def count_rejects(rejects: Rejects, reason: str, rows: AnyArray) -> None:
+    """Count every row of `rows` (row numbers) as rejected for `reason`, keeping the first few as examples."""
+    total = len(rows)
+    if total == 0:
+        return
+    first = rows.slice(0, MAX_EXAMPLES).to_pylist()
+    for i, line in enumerate(first):
+        rejects.add(reason, int(line), n=total if i == 0 else 0)
+
+
+def empty_points() -> pa.Table:
+    return AIRCRAFT_POINTS_SCHEMA.empty_table()
+
+
+def scaled(values: AnyArray | None, factor: float) -> AnyArray | None:
+    """A numeric column multiplied by a unit factor (None stays None)."""
+    if values is None:
+        return None
+    return pc.multiply(to_float(values), factor)

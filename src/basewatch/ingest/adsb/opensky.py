@@ -1,0 +1,175 @@
+"""OpenSky `state_vectors_data4` exports (Trino / Impala) as Parquet or CSV.
+
+Columns: time, icao24, lat, lon, velocity (m/s), heading (deg), vertrate (m/s), callsign, onground,
+alert, spi, squawk, baroaltitude (m), geoaltitude (m), lastposupdate, lastcontact, serials, hour.
+Column names may carry a table prefix (`state_vectors_data4.time`, as Impala writes them). `time` is
+epoch seconds (integer or float), a timestamp, or ISO 8601 text. Units are already SI.
+
+row_no: the 1-based row for Parquet; the 1-based physical line for CSV (the header is line 1), which
+holds as long as no quoted field spans lines.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from basewatch.errors import InputFormatError
+from basewatch.ingest.adsb.common import AnyArray, build_points, clean_text, epoch_seconds, read_bytes, to_bool
+from basewatch.ingest.base import ReadResult, Rejects
+
+REQUIRED = ("time", "icao24", "lat", "lon")
+OPTIONAL = ("velocity", "heading", "vertrate", "callsign", "onground", "squawk", "baroaltitude", "geoaltitude")
+# Besides the required four, a header must name one of these to be taken as state vectors.
+DISTINCTIVE = frozenset({"velocity", "heading", "vertrate", "baroaltitude", "geoaltitude", "onground", "lastcontact"})
+REASON_COLUMNS = "wrong number of columns"
+
+
+def column_key(name: str) -> str:
+    """`state_vectors_data4.Time` and `"time"` both become `time`."""
+    return name.strip().strip('"').split(".")[-1].strip().lower()
+
+
+def is_state_vector_header(names: list[str]) -> bool:
+    keys = {column_key(n) for n in names}
+    return set(REQUIRED) <= keys and bool(keys & DISTINCTIVE)
+
+
+def _csv_header(head: bytes) -> tuple[list[str], str] | None:
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r\ufeff ")
+    for delimiter in (",", "\t", ";", "|"):
+        names = [n.strip().strip('"') for n in first.split(delimiter)]
+        if len(names) >= len(REQUIRED) and is_state_vector_header(names):
+            return names, delimiter
+    return None
+
+
+@dataclass(frozen=True)
+class OpenSkyReader:
+    name: str = "opensky"
+    kind: str = "adsb"
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        if head[:4] == b"PAR1":
+            try:
+                return is_state_vector_header(pq.read_schema(path).names)
+            except (pa.ArrowException, OSError):
+                return False
+        return _csv_header(head) is not None
+
+    def read(self, path: Path) -> ReadResult:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+        rejects = Rejects()
+        if magic == b"PAR1":
+            table = _read_parquet(path)
+            rows: AnyArray = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
+        else:
+            table, rows = _read_csv(path, rejects)
+        points = _to_points(table, rows, rejects)
+        return ReadResult(tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",))
+
+
+def _wanted(names: list[str], path: Path) -> dict[str, str]:
+    """Map state-vector key -> column name as in the file; InputFormatError if a required one is missing."""
+    found: dict[str, str] = {}
+    for n in names:
+        key = column_key(n)
+        if key in REQUIRED + OPTIONAL and key not in found:
+            found[key] = n
+    missing = [k for k in REQUIRED if k not in found]
+    if missing:
+        raise InputFormatError(
+            path, f"not an OpenSky state-vector table: missing column(s) {', '.join(missing)} "
+            f"(found: {', '.join(names[:20])})"
+        )
+    return found
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    try:
+        pf = pq.ParquetFile(path)
+        wanted = _wanted(pf.schema_arrow.names, path)
+        table = pf.read(columns=list(wanted.values()))
+    except (pa.ArrowException, OSError) as exc:
+        raise InputFormatError(path, f"unreadable Parquet file ({exc})") from exc
+    return table.rename_columns([column_key(n) for n in table.column_names])
+
+
+def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
+    data = read_bytes(path)
+    if not data.strip():
+        raise InputFormatError(path, "file is empty")
+    header = _csv_header(data[:65536])
+    if header is None:
+        first = data.split(b"\n", 1)[0][:200].decode("utf-8", errors="replace")
+        raise InputFormatError(
+            path, f"not an OpenSky state-vector CSV: header needs {', '.join(REQUIRED)} and velocity/"
+            f"baroaltitude/... (line 1 is {first!r})", 1
+        )
+    names, delimiter = header
+    wanted = _wanted(names, path)
+    bad: list[tuple[int | None, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append((row.number, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=list(wanted.values()),
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        raise InputFormatError(path, f"unreadable CSV ({exc})") from exc
+    table = table.rename_columns([column_key(n) for n in table.column_names])
+    skipped = sorted(n for n, text in bad if n is not None and text.strip())
+    for n in skipped:
+        rejects.add(REASON_COLUMNS, n)
+    blank = sorted(n for n, text in bad if n is not None and not text.strip())
+    total_lines = table.num_rows + len(bad)
+    lines = np.setdiff1d(np.arange(2, total_lines + 2, dtype=np.int64), np.array(skipped + blank, dtype=np.int64))
+    rows = pa.array(lines[: table.num_rows])
+    # Lines that parsed as a single empty field are blank lines: not records, not rejects.
+    non_blank = pc.invert(pc.and_kleene(pc.is_null(table.column("icao24")), pc.is_null(table.column("time"))))
+    return table.filter(non_blank), pc.filter(rows, non_blank)
+
+
+def _to_points(table: pa.Table, rows: AnyArray, rejects: Rejects) -> pa.Table:
+    def col(key: str) -> AnyArray | None:
+        return table.column(key) if key in table.column_names else None
+
+    columns: dict[str, AnyArray] = {"icao24": table.column("icao24"), "lat": table.column("lat"),
+                                    "lon": table.column("lon")}
+    renames = {"velocity": "gs_ms", "heading": "track_deg", "vertrate": "vrate_ms",
+               "baroaltitude": "alt_baro_m", "geoaltitude": "alt_geom_m"}
+    for key, target in renames.items():
+        values = col(key)
+        if values is not None:
+            columns[target] = values
+    for key in ("callsign", "squawk"):
+        values = col(key)
+        if values is not None:
+            columns[key] = clean_text(values)
+    onground = col("onground")
+    if onground is not None:
+        columns["on_ground"] = to_bool(onground)
+    return build_points(columns, epoch_seconds(table.column("time"), "s"), rows, rejects)
+
+
+READER = OpenSkyReader()
