@@ -332,7 +332,7 @@ def aircraft_identity(ws: Workspace, actors: Iterable[Actor] | None = None) -> p
         WITH ids AS (
             SELECT icao24 FROM aircraft_points UNION SELECT lower(icao24) FROM aircraft
         ), base AS (
-            SELECT icao24, {icao_int_sql('icao24')} AS addr FROM ids
+            SELECT icao24, {icao_int_sql("icao24")} AS addr FROM ids
         ), best AS (
             SELECT icao24,
                 first(value ORDER BY prio, value) FILTER (WHERE field = 'registration') AS registration,

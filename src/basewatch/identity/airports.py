@@ -47,9 +47,7 @@ def airports_table() -> pa.Table:
             "country": [a["country"] or None for a in rows],
             "lat": [float(a["lat"]) for a in rows],
             "lon": [float(a["lon"]) for a in rows],
-            "elevation_m": [
-                None if a.get("elevation") is None else float(a["elevation"]) * FT_TO_M for a in rows
-            ],
+            "elevation_m": [None if a.get("elevation") is None else float(a["elevation"]) * FT_TO_M for a in rows],
         },
         schema=AIRPORTS_SCHEMA,
     )

@@ -1,0 +1,128 @@
+"""`basewatch aircraft import FILE`, `basewatch aircraft show HEX`, `basewatch aircraft list`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from basewatch.cli.app import workspace_path
+from basewatch.cli.output import console, print_json, print_table, to_jsonable
+from basewatch.errors import BasewatchError
+from basewatch.workspace.core import Workspace
+
+aircraft_app = typer.Typer(
+    help="Aircraft identity: import aircraft databases, show what is known.", no_args_is_help=True
+)
+
+FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(aircraft_app, name="aircraft")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("table", "json"):
+        raise BasewatchError(f"--format must be table or json, got {fmt!r}")
+
+
+@aircraft_app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Aircraft database files (OpenSky, tar1090-db, ...).")],
+    input_format: Annotated[
+        str, typer.Option("--input-format", help="auto, opensky-db, tar1090-db, tar1090-extract or ru-registry")
+    ] = "auto",
+    fmt: FormatOption = "table",
+) -> None:
+    """Import aircraft databases into the workspace (registration, type, operator per origin)."""
+    from basewatch.identity.aircraftdb import choose_reader, import_aircraft_db
+
+    _check_format(fmt)
+    for f in files:  # refuse before writing anything if one file is of no known layout
+        choose_reader(f, input_format)
+    with Workspace(workspace_path(ctx)) as ws:
+        reports = [import_aircraft_db(ws, f, input_format) for f in files]
+    if fmt == "json":
+        print_json({"files": [r.as_json() for r in reports]})
+        return
+    rows = [
+        {
+            **r.as_json(),
+            "reasons": "; ".join(f"{k}: {v['count']} (lines {v['lines']})" for k, v in r.reasons.items()),
+            "note": "already imported" if r.already_ingested else "",
+        }
+        for r in reports
+    ]
+    print_table(
+        rows,
+        ["path", "input_format", "accepted", "rejected", "duplicates", "reasons", "note"],
+        title="aircraft import",
+    )
+
+
+@aircraft_app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    icao24: Annotated[str, typer.Argument(help="ICAO 24-bit address, hex (e.g. 154076).")],
+    fmt: FormatOption = "table",
+) -> None:
+    """Everything known of one aircraft and which actor rules match it, and why."""
+    from basewatch.identity.describe import describe_aircraft
+
+    _check_format(fmt)
+    with Workspace(workspace_path(ctx)) as ws:
+        info = describe_aircraft(ws, icao24)
+    if fmt == "json":
+        print_json(info)
+        return
+    _print_description(info)
+
+
+def _print_description(info: dict[str, Any]) -> None:
+    country = info["country"]
+    where = f"{country['name']} ({country['iso2'] or '-'}), block {country['block']}" if country else "no State block"
+    console.print(f"[bold]{info['icao24']}[/]  {where}", highlight=False)
+    pts = info["points"]
+    console.print(
+        f"points: {pts['count']} from {pts['sources']} source(s); first {to_jsonable(pts['first_seen'])}, "
+        f"last {to_jsonable(pts['last_seen'])}",
+        highlight=False,
+    )
+    if info["callsigns"]:
+        console.print("callsigns: " + ", ".join(info["callsigns"]), highlight=False)
+    if info["records"]:
+        print_table(
+            info["records"],
+            ["origin", "registration", "typecode", "type_desc", "operator", "military", "source"],
+            title="records",
+        )
+    if info["watchlist"]:
+        print_table(info["watchlist"], ["actor_id", "registration", "typecode", "operator"], title="watchlist facts")
+    if info["actors"]:
+        print_table(info["actors"], ["actor_id", "actor_name", "reason"], title="actor matches")
+    else:
+        console.print("no actor rule matches", highlight=False)
+
+
+@aircraft_app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only aircraft of this actor id.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Every aircraft in the workspace with its country, best-known identity and actor."""
+    from basewatch.identity.actors import aircraft_identity
+
+    _check_format(fmt)
+    with Workspace(workspace_path(ctx)) as ws:
+        table = aircraft_identity(ws)
+    rows = table.to_pylist()
+    if actor is not None:
+        rows = [r for r in rows if r["actor_id"] == actor]
+    if fmt == "json":
+        print_json(rows)
+    else:
+        print_table(rows, table.column_names, title=f"aircraft ({len(rows)})")
