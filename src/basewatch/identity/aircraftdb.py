@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 SNIFF_BYTES = 65536
 AIRCRAFT_DB_SCHEMA = AIRCRAFT_SCHEMA.append(pa.field("row_no", pa.int64()))
 BAD_ICAO = "icao24 is not 1-6 hex digits"
-EMPTY_RECORD = "no registration, type or operator"
+EMPTY_RECORD = "no registration, type, operator or military flag"
 BAD_LINE = "malformed line (wrong number of fields)"
 _OPENSKY_NEEDED = ("icao24", "registration", "typecode")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -144,11 +144,14 @@ def _build(
     typ = pc.utf8_upper(_clean(columns["typecode"]))
     desc = _clean(columns["type_desc"])
     op = _clean(columns["operator"])
+    military = columns.get("military")
     has_fact = (
         pc.is_valid(reg).to_numpy(zero_copy_only=False)
         | pc.is_valid(typ).to_numpy(zero_copy_only=False)
         | pc.is_valid(op).to_numpy(zero_copy_only=False)
     )
+    if military is not None:  # a military flag alone is worth keeping
+        has_fact |= pc.fill_null(military, False).to_numpy(zero_copy_only=False)
     bad_icao = ~ok_icao & ~is_blank
     empty = ok_icao & ~has_fact & ~is_blank
     for reason, mask in ((BAD_ICAO, bad_icao), (EMPTY_RECORD, empty)):
@@ -158,7 +161,6 @@ def _build(
         if len(lines) > 5:
             rejects.add(reason, int(lines[5]), n=len(lines) - 5)
     keep = pa.array(ok_icao & has_fact & ~is_blank)
-    military = columns.get("military")
     table = pa.table(
         {
             "icao24": icao,
