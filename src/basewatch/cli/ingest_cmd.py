@@ -58,6 +58,8 @@ def ingest(
         if rows:
             print_table(rows, ["path", "format", "accepted", "rejected", "duplicates", "reasons"])
         for r in reports:
+            if r.already_ingested:
+                typer.echo(f"note: {r.path}: already ingested (same sha256); nothing added", err=True)
             for note in r.notes:
                 typer.echo(f"note: {r.path}: {note}", err=True)
     for failure in failed:
