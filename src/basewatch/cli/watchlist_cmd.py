@@ -11,7 +11,7 @@ import typer
 from basewatch.cli.app import workspace_path
 from basewatch.cli.output import print_json, print_table
 from basewatch.watchlist.load import load_watchlist
-from basewatch.watchlist.store import read_sites, store_watchlist
+from basewatch.watchlist.store import read_actors, read_sites, store_watchlist
 from basewatch.workspace.core import Workspace
 
 watchlist_app = typer.Typer(help="Manage the watchlist of sites and actors.", no_args_is_help=True)
@@ -20,6 +20,7 @@ watchlist_app = typer.Typer(help="Manage the watchlist of sites and actors.", no
 def register(app: typer.Typer) -> None:
     app.add_typer(watchlist_app, name="watchlist")
     app.command("sites")(sites)
+    app.command("actors")(actors)
 
 
 @watchlist_app.command("load")
@@ -42,3 +43,26 @@ def sites(
         print_json(rows)
     else:
         print_table(rows, ["id", "name", "kind", "country", "lat", "lon", "radius_km", "icao"], title="sites")
+
+
+def actors(
+    ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table"
+) -> None:
+    """List the watched actors with their rules and known airframes."""
+    with Workspace(workspace_path(ctx)) as ws:
+        all_actors = read_actors(ws)
+    rows = [dataclasses.asdict(a) for a in all_actors]
+    if fmt == "json":
+        print_json(rows)
+        return
+    summary = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "rules": len(a.rules),
+            "aircraft": ", ".join(k.registration or k.icao24 for k in a.aircraft),
+            "vessels": ", ".join(v.name or v.mmsi for v in a.vessels),
+        }
+        for a in all_actors
+    ]
+    print_table(summary, ["id", "name", "rules", "aircraft", "vessels"], title="actors")

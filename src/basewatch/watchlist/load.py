@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -19,6 +21,12 @@ from basewatch.watchlist.model import (
 )
 
 DEFAULT_WATCHLIST = "default.toml"
+_HEX = re.compile(r"^[0-9a-fA-F]{1,6}$")
+SITE_KEYS = frozenset({"id", "name", "kind", "country", "aliases", "lat", "lon", "radius_km", "polygon", "icao"})
+ACTOR_KEYS = frozenset({"id", "name", "description", "rules", "aircraft", "vessels"})
+RULE_KEYS = frozenset(f.name for f in dataclasses.fields(ActorRule))
+AIRCRAFT_KEYS = frozenset({"icao24", "registration", "typecode", "operator"})
+VESSEL_KEYS = frozenset({"mmsi", "name", "imo", "ship_type"})
 
 
 def default_watchlist_text() -> str:
@@ -75,6 +83,33 @@ def _strs(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _known_keys(entry: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise WatchlistError(
+            f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
+def _patterns(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """Regular expressions (matched case-insensitively from the start of a value); each must compile."""
+    values = _strs(entry, key, where)
+    for v in values:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise WatchlistError(f"{where}: '{key}' pattern {v!r} is not a valid regular expression: {exc}") from exc
+    return values
+
+
+def _hexes(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values = _strs(entry, key, where)
+    bad = [v for v in values if not _HEX.match(v)]
+    if bad:
+        raise WatchlistError(f"{where}: '{key}' must be ICAO addresses of 1-6 hex digits, got {bad!r}")
+    return tuple(f"{int(v, 16):06x}" for v in values)
+
+
 def _float(entry: dict[str, Any], key: str, where: str, lo: float, hi: float) -> float | None:
     value = entry.get(key)
     if value is None:
@@ -90,6 +125,7 @@ def _site(entry: dict[str, Any], where: str) -> Site:
     site_id = _str(entry, "id", where, required=True)
     assert site_id is not None
     where = f"{where} ({site_id})"
+    _known_keys(entry, SITE_KEYS, where)
     name = _str(entry, "name", where, required=True)
     kind = _str(entry, "kind", where, required=True)
     if kind not in SITE_KINDS:
@@ -135,21 +171,26 @@ def _hex_range(value: Any, where: str) -> tuple[int, int]:
 
 
 def _rule(entry: dict[str, Any], where: str) -> ActorRule:
+    if not isinstance(entry, dict):
+        raise WatchlistError(f"{where}: must be a table")
+    _known_keys(entry, RULE_KEYS, where)
     military = entry.get("military")
+    if military is not None and not isinstance(military, bool):
+        raise WatchlistError(f"{where}: 'military' must be true or false")
     ship_types = entry.get("ship_types", [])
     if not isinstance(ship_types, list) or not all(isinstance(t, int) for t in ship_types):
         raise WatchlistError(f"{where}: 'ship_types' must be a list of integers")
     return ActorRule(
         icao_ranges=tuple(_hex_range(r, where) for r in entry.get("icao_ranges", [])),
-        icao24=tuple(h.lower() for h in _strs(entry, "icao24", where)),
-        registrations=_strs(entry, "registrations", where),
-        typecodes=tuple(t.upper() for t in _strs(entry, "typecodes", where)),
-        callsigns=_strs(entry, "callsigns", where),
-        operators=_strs(entry, "operators", where),
+        icao24=_hexes(entry, "icao24", where),
+        registrations=_patterns(entry, "registrations", where),
+        typecodes=tuple(t.upper() for t in _patterns(entry, "typecodes", where)),
+        callsigns=_patterns(entry, "callsigns", where),
+        operators=_patterns(entry, "operators", where),
         military=bool(military) if military is not None else None,
         mmsi=_strs(entry, "mmsi", where),
         imo=_strs(entry, "imo", where),
-        ship_names=_strs(entry, "ship_names", where),
+        ship_names=_patterns(entry, "ship_names", where),
         flags=tuple(f.upper() for f in _strs(entry, "flags", where)),
         ship_types=tuple(ship_types),
     )
@@ -161,16 +202,13 @@ def _actor(entry: dict[str, Any], where: str) -> Actor:
     actor_id = _str(entry, "id", where, required=True)
     assert actor_id is not None
     where = f"{where} ({actor_id})"
+    _known_keys(entry, ACTOR_KEYS, where)
     rules = tuple(_rule(r, f"{where}: rules[{i}]") for i, r in enumerate(entry.get("rules", [])))
-    aircraft = tuple(
-        KnownAircraft(
-            icao24=(_str(a, "icao24", where, required=True) or "").lower(),
-            registration=_str(a, "registration", where),
-            typecode=_str(a, "typecode", where),
-            operator=_str(a, "operator", where),
-        )
-        for a in entry.get("aircraft", [])
-    )
+    aircraft = tuple(_known_aircraft(a, f"{where}: aircraft[{i}]") for i, a in enumerate(entry.get("aircraft", [])))
+    for i, v in enumerate(entry.get("vessels", [])):
+        if not isinstance(v, dict):
+            raise WatchlistError(f"{where}: vessels[{i}] must be a table")
+        _known_keys(v, VESSEL_KEYS, f"{where}: vessels[{i}]")
     vessels = tuple(
         KnownVessel(
             mmsi=_str(v, "mmsi", where, required=True) or "",
@@ -187,4 +225,19 @@ def _actor(entry: dict[str, Any], where: str) -> Actor:
         aircraft=aircraft,
         vessels=vessels,
         description=_str(entry, "description", where),
+    )
+
+
+def _known_aircraft(a: Any, where: str) -> KnownAircraft:
+    if not isinstance(a, dict):
+        raise WatchlistError(f"{where}: must be a table")
+    _known_keys(a, AIRCRAFT_KEYS, where)
+    icao = _str(a, "icao24", where, required=True) or ""
+    if not _HEX.match(icao):
+        raise WatchlistError(f"{where}: 'icao24' must be 1-6 hex digits, got {icao!r}")
+    return KnownAircraft(
+        icao24=f"{int(icao, 16):06x}",
+        registration=_str(a, "registration", where),
+        typecode=_str(a, "typecode", where),
+        operator=_str(a, "operator", where),
     )
