@@ -64,7 +64,9 @@ def test_ongoing_silence_until_the_end_of_data(port_ws: Workspace) -> None:
     add_track(port_ws, "273000002", radial(_regular(0, 52, 400)))
     build(port_ws)
     rows = _dark(port_ws)
-    assert [(r[0], r[2], r[3], r[4], r[6]) for r in rows] == [("273000001", None, 7 * 3600.0, True, None)]
+    assert [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in rows] == [("273000001", None, 7 * 3600.0, True, None, None)]
+    ends = port_ws.con.execute("SELECT end_site, end_site_km, near_site, near_site_km FROM dark_periods").fetchall()
+    assert ends == [(None, None, "testport", pytest.approx(50.0, abs=1e-6))]
 
 
 def test_silence_inside_a_port_call_is_a_port_gap_not_dark(port_ws: Workspace) -> None:

@@ -41,7 +41,8 @@ class DarkRules:
 
 def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> int:
     """Create temp table _dark from _pos, _calls and the sites table. Returns the number of periods."""
-    jump = haversine_sql("lat", "lon", "next_lat", "next_lon")
+    # haversine_sql uses least(), which skips NULLs: guard the ongoing case (no end position) explicitly.
+    jump = f"CASE WHEN next_lat IS NULL THEN NULL ELSE {haversine_sql('lat', 'lon', 'next_lat', 'next_lon')} END"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _gaps AS
@@ -68,7 +69,9 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
         [rules.threshold_s, rules.min_intervals, rules.max_median_interval_s],
     )
     site_dist_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
-    site_dist_end = haversine_sql("g.next_lat", "g.next_lon", "s.lat", "s.lon")
+    site_dist_end = (
+        f"CASE WHEN g.next_lat IS NULL THEN NULL ELSE {haversine_sql('g.next_lat', 'g.next_lon', 's.lat', 's.lon')} END"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _dark AS
@@ -94,7 +97,8 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
                    AS implied_speed_ms,
                k.sog_ms AS start_sog_ms, CAST(k.prior_intervals + 1 AS INTEGER) AS prior_messages,
                k.prior_median AS prior_median_interval_s,
-               CASE WHEN n.end_site_km < n.start_site_km THEN n.end_site ELSE n.start_site END AS near_site,
+               CASE WHEN coalesce(n.end_site_km < n.start_site_km, false) THEN n.end_site ELSE n.start_site END
+                   AS near_site,
                least(n.start_site_km, coalesce(n.end_site_km, n.start_site_km)) AS near_site_km,
                n.start_site, n.start_site_km, n.end_site, n.end_site_km,
                k.source_id AS start_source_id, k.row_no AS start_row_no,

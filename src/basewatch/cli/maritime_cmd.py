@@ -1,0 +1,174 @@
+"""`basewatch portcalls`, `basewatch voyages`, `basewatch dark`: maritime tables, rebuilt when stale."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from basewatch.cli.app import workspace_path
+from basewatch.cli.output import print_csv, print_json, print_table
+from basewatch.errors import BasewatchError, WorkspaceError
+from basewatch.geo import haversine_sql
+from basewatch.maritime import DarkRules, MaritimeRules, PortCallRules, PortZones, ensure_built
+from basewatch.workspace.core import Workspace
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "": 3600.0}
+
+FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]
+EnterOpt = Annotated[float, typer.Option("--enter-km", help="Port zone entry radius (km).")]
+ExitOpt = Annotated[float, typer.Option("--exit-km", help="Port zone exit radius (km).")]
+ThresholdOpt = Annotated[str, typer.Option("--threshold", help="Dark-period silence, e.g. 6h, 90m, 1d.")]
+
+CALL_COLUMNS = ("call_id", "mmsi", "vessel_name", "actor", "site", "port", "port_country", "arrival", "departure",
+                "stops", "port_gaps", "positions", "source_ids", "first_source_id", "first_row_no",
+                "last_source_id", "last_row_no")
+VOYAGE_COLUMNS = ("voyage_id", "mmsi", "vessel_name", "actor", "origin_site", "origin_port", "destination_site",
+                  "destination_port", "departure", "arrival", "distance_km", "positions")
+DARK_COLUMNS = ("dark_id", "mmsi", "vessel_name", "actor", "start_time", "end_time", "hours", "ongoing",
+                "start_lat", "start_lon", "end_lat", "end_lon", "jump_km", "implied_speed_ms", "near_site",
+                "near_site_km", "start_site", "start_site_km", "end_site", "end_site_km", "prior_messages",
+                "prior_median_interval_s", "start_source_id", "start_row_no", "end_source_id", "end_row_no")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("portcalls")(portcalls)
+    app.command("voyages")(voyages)
+    app.command("dark")(dark)
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in '6h', '90m', '3600s', '1.5d' (a bare number is hours)."""
+    m = _DURATION.match(text)
+    if not m or float(m.group(1)) <= 0:
+        raise BasewatchError(f"invalid duration {text!r}: use a positive number with s, m, h or d (e.g. 6h)")
+    return float(m.group(1)) * _UNIT_S[m.group(2)]
+
+
+def _rules(enter_km: float, exit_km: float, threshold: str) -> MaritimeRules:
+    try:
+        zones = PortZones(enter_km=enter_km, exit_km=exit_km)
+    except ValueError as exc:
+        raise BasewatchError(str(exc)) from exc
+    return MaritimeRules(port_calls=PortCallRules(zones=zones), dark=DarkRules(threshold_s=parse_duration(threshold)))
+
+
+def _open(ctx: typer.Context) -> Workspace:
+    path = Path(workspace_path(ctx))
+    if not path.exists():
+        raise WorkspaceError(f"{path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
+    return Workspace(path)
+
+
+def _check_site(ws: Workspace, site: str | None) -> tuple[float, float] | None:
+    if site is None:
+        return None
+    row = ws.con.execute("SELECT lat, lon FROM sites WHERE site_id = ?", [site]).fetchone()
+    if row is None:
+        raise BasewatchError(f"unknown site {site!r} (see `basewatch watchlist`)")
+    if row[0] is None or row[1] is None:
+        raise BasewatchError(f"site {site!r} has no position")
+    return float(row[0]), float(row[1])
+
+
+def _rows(ws: Workspace, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cur = ws.con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], brief: tuple[str, ...], fmt: str, title: str) -> None:
+    if fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        print_csv(rows, columns)
+    elif fmt == "table":
+        print_table(rows, brief, title=title)
+    else:
+        raise BasewatchError(f"unknown --format {fmt!r}: use table, json or csv")
+
+
+def portcalls(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help="Only calls at this watchlist site.")] = None,
+    port: Annotated[str | None, typer.Option("--port", help="Only calls at this World Port Index port.")] = None,
+    mmsi: Annotated[str | None, typer.Option("--mmsi", help="Only this vessel.")] = None,
+    enter_km: EnterOpt = 3.0,
+    exit_km: ExitOpt = 4.0,
+    threshold: ThresholdOpt = "6h",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Port calls (arrival to departure) at watchlist ports and World Port Index ports."""
+    rules = _rules(enter_km, exit_km, threshold)
+    with _open(ctx) as ws:
+        _check_site(ws, site)
+        ensure_built(ws, rules)
+        rows = _rows(
+            ws,
+            "SELECT call_id, mmsi, vessel_name, actor, site_id AS site, port, port_country, arrival, departure, "
+            "stops, port_gaps, positions, source_ids, first_source_id, first_row_no, last_source_id, last_row_no "
+            "FROM port_calls WHERE (? IS NULL OR site_id = ?) AND (? IS NULL OR lower(port) = lower(?)) "
+            "AND (? IS NULL OR mmsi = ?) ORDER BY arrival, mmsi",
+            [site, site, port, port, mmsi, mmsi],
+        )
+    _emit(rows, CALL_COLUMNS, ("mmsi", "vessel_name", "site", "port", "port_country", "arrival", "departure",
+                               "stops", "positions"), fmt, f"{len(rows)} port calls")
+
+
+def voyages(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help="Only voyages from or to this site.")] = None,
+    mmsi: Annotated[str | None, typer.Option("--mmsi", help="Only this vessel.")] = None,
+    enter_km: EnterOpt = 3.0,
+    exit_km: ExitOpt = 4.0,
+    threshold: ThresholdOpt = "6h",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Voyages: legs between consecutive port calls of a vessel."""
+    rules = _rules(enter_km, exit_km, threshold)
+    with _open(ctx) as ws:
+        _check_site(ws, site)
+        ensure_built(ws, rules)
+        rows = _rows(
+            ws,
+            f"SELECT {', '.join(VOYAGE_COLUMNS)} FROM voyages "
+            "WHERE (? IS NULL OR origin_site = ? OR destination_site = ?) AND (? IS NULL OR mmsi = ?) "
+            "ORDER BY departure, mmsi",
+            [site, site, site, mmsi, mmsi],
+        )
+    _emit(rows, VOYAGE_COLUMNS, ("mmsi", "vessel_name", "origin_site", "origin_port", "destination_site",
+                                 "destination_port", "departure", "arrival"), fmt, f"{len(rows)} voyages")
+
+
+def dark(
+    ctx: typer.Context,
+    near: Annotated[str | None, typer.Option("--near", help="Only periods starting or ending near this site.")] = None,
+    within_km: Annotated[float, typer.Option("--within-km", help="Distance for --near (km).")] = 100.0,
+    mmsi: Annotated[str | None, typer.Option("--mmsi", help="Only this vessel.")] = None,
+    threshold: ThresholdOpt = "6h",
+    enter_km: EnterOpt = 3.0,
+    exit_km: ExitOpt = 4.0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Dark periods: silences longer than the threshold after regular reception."""
+    rules = _rules(enter_km, exit_km, threshold)
+    with _open(ctx) as ws:
+        centre = _check_site(ws, near)
+        ensure_built(ws, rules)
+        lat, lon = centre if centre else (None, None)
+        d_start = haversine_sql("start_lat", "start_lon", "c.lat", "c.lon")
+        d_end = haversine_sql("end_lat", "end_lon", "c.lat", "c.lon")
+        cols = ", ".join("round(duration_s / 3600.0, 2) AS hours" if c == "hours" else c for c in DARK_COLUMNS)
+        rows = _rows(
+            ws,
+            f"WITH c AS (SELECT CAST(? AS DOUBLE) AS lat, CAST(? AS DOUBLE) AS lon) "
+            f"SELECT {cols} FROM dark_periods, c WHERE (? IS NULL OR mmsi = ?) AND "
+            f"(c.lat IS NULL OR {d_start} <= ? OR coalesce({d_end} <= ?, false)) ORDER BY start_time, mmsi",
+            [lat, lon, mmsi, mmsi, within_km, within_km],
+        )
+    _emit(rows, DARK_COLUMNS, ("mmsi", "vessel_name", "start_time", "end_time", "hours", "jump_km",
+                               "implied_speed_ms", "near_site", "near_site_km"), fmt, f"{len(rows)} dark periods")
+
