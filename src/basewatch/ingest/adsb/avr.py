@@ -1,0 +1,262 @@
+"""Raw Mode-S hex with reception times, decoded with rs1090: text lines and OpenSky raw data tables.
+
+Text layouts (sniffed from the first lines; row_no is the 1-based line number):
+- comma-separated with a Unix time and a 14/28-digit hex frame in any column order, optionally quoted,
+  optionally with the aircraft address (6 hex digits) and other columns, with or without a header:
+  `1753827785.80,8DADA526...` (rs1090), `1457996400,"8D406B90...","406B90",19` (pyModeS),
+  `1495353600,4D010D,A00015B7...` (pyModeS Comm-B), `mintime,rawmsg,icao24` (OpenSky raw data as CSV).
+- AVR lines with a 12 MHz MLAT counter: `@0123456789AB8D4840D6...;` (dump1090 --mlat) or
+  `<0123456789ABss8D48...;` (Beast-AVR with signal). The counter is relative: the wall-clock base comes
+  from the file name or modification time (see modes.wall_times, said in the notes). Bare `*8D...;` lines
+  carry no time at all and cannot be placed in time: such a file is refused with a clear error.
+A stated address column is checked against the frame's own address (see modes).
+
+opensky-raw: Parquet with the OpenSky Trino `rawdata` columns mintime (Unix s), rawmsg (hex) and icao24;
+row_no is the 1-based row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from basewatch.errors import InputFormatError
+from basewatch.ingest.adsb import modes
+from basewatch.ingest.base import ReadResult, Rejects
+
+SAMPLE_LINES = 50
+TIME_NAMES = ("mintime", "timestamp", "time", "ts", "t", "epoch")
+HEX_NAMES = ("rawmsg", "msg", "message", "hex", "frame", "raw", "data")
+ICAO_NAMES = ("icao24", "icao", "address")
+_FRAME_HEX = re.compile(r"^([0-9A-Fa-f]{14}|[0-9A-Fa-f]{28})$")
+_EPOCH = re.compile(r"^[0-9]{9,10}(\.[0-9]*)?$")
+_ICAO = re.compile(r"^[0-9A-Fa-f]{6}$")
+_MLAT_AVR = r"^\s*(?:@(?P<mlat>[0-9A-Fa-f]{12})|<(?P<mlat2>[0-9A-Fa-f]{12})[0-9A-Fa-f]{2})(?P<hex>[0-9A-Fa-f]*);?\s*$"
+_BARE_AVR = re.compile(r"^\s*\*[0-9A-Fa-f]+;\s*$")
+_NUMBER = r"^\s*[0-9]+(\.[0-9]*)?\s*$"
+
+R_LAYOUT = "line does not fit the file's layout"
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Where the time, frame and (optionally) address are among comma-separated fields."""
+
+    time_col: int
+    hex_col: int
+    icao_col: int | None
+    header: bool
+
+    def pattern(self) -> str:
+        names = {self.time_col: "t", self.hex_col: "hex"}
+        if self.icao_col is not None:
+            names[self.icao_col] = "icao"
+        fields = [
+            rf'\s*"?(?P<{names[i]}>[^,"]*)"?\s*' if i in names else r"[^,]*" for i in range(max(names) + 1)
+        ]
+        return "^" + ",".join(fields) + r"(?:,.*)?$"
+
+
+def _fields(line: str) -> list[str]:
+    return [f.strip().strip('"').strip() for f in line.split(",")]
+
+
+def _header_layout(line: str) -> CsvLayout | None:
+    names = [f.lower() for f in _fields(line)]
+
+    def find(options: tuple[str, ...]) -> int | None:
+        return next((names.index(o) for o in options if o in names), None)
+
+    t, h, i = find(TIME_NAMES), find(HEX_NAMES), find(ICAO_NAMES)
+    return CsvLayout(t, h, i, header=True) if t is not None and h is not None else None
+
+
+def _guess_layout(lines: list[str]) -> CsvLayout | None:
+    """Columns of a headerless CSV: the one holding Mode-S frames, the one holding Unix times."""
+    votes: dict[tuple[int, int, int | None], int] = {}
+    for line in lines:
+        fields = _fields(line)
+        hexes = [i for i, f in enumerate(fields) if _FRAME_HEX.match(f)]
+        times = [i for i, f in enumerate(fields) if _EPOCH.match(f)]
+        icaos = [i for i, f in enumerate(fields) if _ICAO.match(f)]
+        if hexes and times:
+            key = (times[0], hexes[0], icaos[0] if icaos else None)
+            votes[key] = votes.get(key, 0) + 1
+    if not votes:
+        return None
+    (t, h, i), n = max(votes.items(), key=lambda kv: kv[1])
+    return CsvLayout(t, h, i, header=False) if n * 2 >= len(lines) else None
+
+
+def _content_lines(text: str) -> list[tuple[int, str]]:
+    out = []
+    for no, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        if s and not s.startswith("#"):
+            out.append((no, line))
+        if len(out) >= SAMPLE_LINES:
+            break
+    return out
+
+
+def detect(text: str) -> CsvLayout | str | None:
+    """The layout of a text file: a CsvLayout, "mlat" (AVR with counter), "bare" (AVR without time)."""
+    sample = _content_lines(text)
+    if not sample or sample[0][1].lstrip().startswith(("{", "[", "MSG,")):
+        return None
+    lines = [s for _, s in sample]
+    if sum(bool(re.match(_MLAT_AVR, s)) for s in lines) * 2 >= len(lines):
+        return "mlat"
+    if sum(bool(_BARE_AVR.match(s)) for s in lines) * 2 >= len(lines):
+        return "bare"
+    header = _header_layout(lines[0])
+    if header is not None:
+        return header
+    return _guess_layout(lines)
+
+
+@dataclass(frozen=True)
+class AvrReader:
+    name: str = "avr"
+    kind: str = "adsb"
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        try:
+            text = head.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return False
+        complete = text.rsplit("\n", 1)[0] if len(head) >= 65536 else text
+        return detect(complete) is not None
+
+    def read(self, path: Path) -> ReadResult:
+        text = modes.read_bytes(path).decode("utf-8-sig", errors="replace")
+        layout = detect(text)
+        if layout is None:
+            raise InputFormatError(path, "not raw Mode-S text (no time and 14/28-digit hex frame columns, no AVR)")
+        if layout == "bare":
+            raise InputFormatError(
+                path, "AVR lines without reception times ('*8D...;'): frames cannot be placed in time; "
+                "record with timestamps (e.g. dump1090 --mlat '@...' lines, or 'time,hex' CSV)"
+            )
+        lines = pa.array(text.splitlines(), pa.string())
+        numbers = np.arange(1, len(lines) + 1, dtype=np.int64)
+        content = pc.invert(
+            pc.or_(pc.equal(pc.utf8_trim_whitespace(lines), ""), pc.starts_with(pc.utf8_trim_whitespace(lines), "#"))
+        )
+        if isinstance(layout, CsvLayout) and layout.header:
+            first = int(np.flatnonzero(content.to_numpy(zero_copy_only=False))[0])
+            content = pc.and_(content, pa.array(numbers != first + 1))
+        keep = content.to_numpy(zero_copy_only=False)
+        lines = lines.filter(pa.array(keep))
+        numbers = numbers[keep]
+        rejects = Rejects()
+        notes: list[str] = []
+        if layout == "mlat":
+            frames = _mlat_frames(path, lines, numbers, rejects, notes)
+        else:
+            assert isinstance(layout, CsvLayout)
+            frames = _csv_frames(layout, lines, numbers, rejects)
+        result = modes.frames_to_points(frames, rejects)
+        return ReadResult(
+            tables={"aircraft_points": result.points}, rejects=rejects, counted=("aircraft_points",),
+            notes=(*notes, *result.notes),
+        )
+
+
+def _matched(parts: pa.StructArray, numbers: np.ndarray, rejects: Rejects) -> np.ndarray:
+    ok = parts.is_valid().to_numpy(zero_copy_only=False)
+    modes.reject_rows(rejects, R_LAYOUT, numbers[~ok])
+    return np.asarray(ok)
+
+
+def _csv_frames(layout: CsvLayout, lines: pa.Array, numbers: np.ndarray, rejects: Rejects) -> pa.Table:
+    parts = pc.extract_regex(lines, layout.pattern())
+    ok = _matched(parts, numbers, rejects)
+    parts = parts.filter(pa.array(ok))
+    t = pc.utf8_trim_whitespace(parts.field("t"))
+    numeric = pc.match_substring_regex(t, _NUMBER)
+    time_s = pc.if_else(numeric, t, pa.scalar(None, pa.string())).cast(pa.float64())
+    icao = parts.field("icao") if layout.icao_col is not None else pa.nulls(len(parts), pa.string())
+    return pa.table(
+        {"time_s": time_s, "hex": parts.field("hex"), "row_no": pa.array(numbers[ok]), "icao24": icao}
+    )
+
+
+def _mlat_frames(
+    path: Path, lines: pa.Array, numbers: np.ndarray, rejects: Rejects, notes: list[str]
+) -> pa.Table:
+    parts = pc.extract_regex(lines, _MLAT_AVR)
+    ok = _matched(parts, numbers, rejects)
+    parts = parts.filter(pa.array(ok))
+    counter_hex = pc.coalesce(
+        pc.if_else(pc.equal(parts.field("mlat"), ""), pa.scalar(None, pa.string()), parts.field("mlat")),
+        parts.field("mlat2"),
+    )
+    counter = np.array([int(h, 16) for h in counter_hex.to_pylist()], dtype=np.float64) / modes.MLAT_HZ
+    times, note = modes.wall_times(path, counter)
+    notes.append(note)
+    return pa.table(
+        {
+            "time_s": pa.array(times, pa.float64()),
+            "hex": parts.field("hex"),
+            "row_no": pa.array(numbers[ok]),
+            "icao24": pa.nulls(len(parts), pa.string()),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class OpenSkyRawReader:
+    name: str = "opensky-raw"
+    kind: str = "adsb"
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        if head[:4] != b"PAR1":
+            return False
+        import pyarrow.parquet as pq
+
+        try:
+            names = set(pq.read_schema(path).names)
+        except (OSError, pa.ArrowException):
+            return False
+        return {"mintime", "rawmsg"} <= names
+
+    def read(self, path: Path) -> ReadResult:
+        import pyarrow.parquet as pq
+
+        try:
+            schema = pq.read_schema(path)
+            wanted = [c for c in ("mintime", "rawmsg", "icao24") if c in schema.names]
+            table = pq.read_table(path, columns=wanted)
+        except (OSError, pa.ArrowException) as exc:
+            raise InputFormatError(path, f"not a readable Parquet file: {exc}") from exc
+        if not {"mintime", "rawmsg"} <= set(wanted):
+            raise InputFormatError(path, "Parquet without the OpenSky raw data columns mintime and rawmsg")
+        mintime = table["mintime"]
+        if pa.types.is_timestamp(mintime.type):
+            mintime = pc.divide(mintime.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), 1e6)
+        elif not (pa.types.is_floating(mintime.type) or pa.types.is_integer(mintime.type)):
+            raise InputFormatError(path, f"column mintime is {mintime.type}, not a Unix time")
+        n = table.num_rows
+        frames = pa.table(
+            {
+                "time_s": mintime.cast(pa.float64()),
+                "hex": table["rawmsg"].cast(pa.string()),
+                "row_no": pa.array(np.arange(1, n + 1, dtype=np.int64)),
+                "icao24": table["icao24"].cast(pa.string()) if "icao24" in wanted else pa.nulls(n, pa.string()),
+            }
+        )
+        rejects = Rejects()
+        result = modes.frames_to_points(frames, rejects)
+        return ReadResult(
+            tables={"aircraft_points": result.points}, rejects=rejects, counted=("aircraft_points",),
+            notes=result.notes,
+        )
+
+
+READERS = (AvrReader(), OpenSkyRawReader())

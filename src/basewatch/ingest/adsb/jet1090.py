@@ -1,0 +1,172 @@
+"""jet1090 / rs1090 JSON lines (gzip or not), e.g. `{"timestamp": 1717664319.14, "frame": "8c3461ce...", ...}`.
+
+Two flavours, chosen from the first record:
+- with the raw frame (`frame`, or `rawmsg`/`hex`, plus `timestamp`): the frames are decoded again with
+  rs1090 and checked like every raw Mode-S input (CRC, address confirmation, our own CPR resolution);
+  the decoded fields in the file are ignored.
+- decoded only (`icao24`, `timestamp`, and `latitude`/`longitude`, `altitude`, `groundspeed`, `track`,
+  `vertical_rate`, `callsign`, `squawk`...): taken as given (no CRC to check); CPR fields without a
+  position (`lat_cpr`, `lon_cpr`, `parity`) are resolved like raw frames.
+row_no is the 1-based line number. Units in the file are feet, knots and ft/min.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from basewatch.errors import InputFormatError
+from basewatch.ingest.adsb import modes
+from basewatch.ingest.base import ReadResult, Rejects
+
+FRAME_KEYS = ("frame", "rawmsg", "hex")
+NUMERIC_KEYS = ("latitude", "longitude", "altitude", "groundspeed", "track", "vertical_rate", "geo_minus_baro",
+                "lat_cpr", "lon_cpr")
+_ICAO = re.compile(r"^[0-9a-f]{6}$")
+
+R_JSON = "not a JSON object"
+R_NO_FRAME = "record without a frame"
+R_ICAO = "missing or malformed icao24"
+R_FIELD = "field of the wrong type"
+R_LATLON = "latitude or longitude out of range"
+
+
+def _first_record(text: str) -> dict[str, Any] | None:
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                value = json.loads(line)
+            except ValueError:
+                return None
+            return value if isinstance(value, dict) else None
+    return None
+
+
+def _frame_key(record: dict[str, Any]) -> str | None:
+    return next((k for k in FRAME_KEYS if isinstance(record.get(k), str)), None)
+
+
+@dataclass(frozen=True)
+class Jet1090Reader:
+    name: str = "jet1090"
+    kind: str = "adsb"
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        text = head.decode("utf-8", errors="replace")
+        if not text.lstrip().startswith("{"):
+            return False
+        first = _first_record(text.split("\n", 1)[0] if "\n" in text else text)
+        return first is not None and "timestamp" in first and (_frame_key(first) is not None or "icao24" in first)
+
+    def read(self, path: Path) -> ReadResult:
+        text = modes.read_bytes(path).decode("utf-8", errors="replace")
+        first = _first_record(text)
+        if first is None or "timestamp" not in first:
+            raise InputFormatError(path, "not jet1090 JSON lines (first record is not an object with a timestamp)", 1)
+        rejects = Rejects()
+        key = _frame_key(first)
+        if key is not None:
+            return _read_frames(text, key, rejects)
+        return _read_decoded(text, rejects)
+
+
+def _records(text: str, rejects: Rejects) -> tuple[list[dict[str, Any]], list[int]]:
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    for no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            rejects.add(R_JSON, no)
+            continue
+        records.append(value)
+        numbers.append(no)
+    return records, numbers
+
+
+def _time(record: dict[str, Any]) -> float | None:
+    t = record.get("timestamp")
+    return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else None
+
+
+def _read_frames(text: str, key: str, rejects: Rejects) -> ReadResult:
+    records, numbers = _records(text, rejects)
+    times, hexes, rows = [], [], []
+    for record, no in zip(records, numbers, strict=True):
+        frame = record.get(key)
+        if not isinstance(frame, str):
+            rejects.add(R_NO_FRAME, no)
+            continue
+        times.append(_time(record))
+        hexes.append(frame)
+        rows.append(no)
+    frames = pa.table(
+        {
+            "time_s": pa.array(times, pa.float64()),
+            "hex": pa.array(hexes, pa.string()),
+            "row_no": pa.array(rows, pa.int64()),
+            "icao24": pa.nulls(len(rows), pa.string()),
+        }
+    )
+    result = modes.frames_to_points(frames, rejects)
+    return ReadResult(
+        tables={"aircraft_points": result.points}, rejects=rejects, counted=("aircraft_points",),
+        notes=(f"raw frames ('{key}') decoded again with rs1090; the decoded fields of the file are not used",
+               *result.notes),
+    )
+
+
+def _bad_field(record: dict[str, Any]) -> bool:
+    for k in NUMERIC_KEYS:
+        v = record.get(k)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+            return True
+    return any(record.get(k) is not None and not isinstance(record.get(k), str) for k in ("callsign", "squawk"))
+
+
+def _read_decoded(text: str, rejects: Rejects) -> ReadResult:
+    records, numbers = _records(text, rejects)
+    good: list[dict[str, Any]] = []
+    times: list[float | None] = []
+    rows: list[int] = []
+    for record, no in zip(records, numbers, strict=True):
+        icao = record.get("icao24")
+        t = _time(record)
+        if not isinstance(icao, str) or not _ICAO.match(icao.lower()):
+            rejects.add(R_ICAO, no)
+        elif t is None or not modes.MIN_TIME_S <= t < modes.MAX_TIME_S:
+            rejects.add(modes.R_TIME, no)
+        elif _bad_field(record):
+            rejects.add(R_FIELD, no)
+        elif not _latlon_ok(record):
+            rejects.add(R_LATLON, no)
+        else:
+            record["icao24"] = icao.lower()
+            record["df"] = str(record["df"]) if record.get("df") is not None else None
+            good.append(record)
+            times.append(t)
+            rows.append(no)
+    messages = modes.message_columns(good, pa.array(times, pa.float64()), pa.array(rows, pa.int64()))
+    points, stats = modes.messages_to_points(messages)
+    return ReadResult(
+        tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",),
+        notes=(f"{len(records)} decoded records taken as given (no frame to check); " + modes.describe(stats),),
+    )
+
+
+def _latlon_ok(record: dict[str, Any]) -> bool:
+    lat, lon = record.get("latitude"), record.get("longitude")
+    return (lat is None or -90.0 <= lat <= 90.0) and (lon is None or -180.0 <= lon <= 180.0)
+
+
+READER = Jet1090Reader()
