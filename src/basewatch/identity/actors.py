@@ -224,13 +224,14 @@ def _priority(origin: str) -> int:
 
 # ---- bulk --------------------------------------------------------------------------------------
 
+_PAIRS = "_bw_identity_pairs"
 _KNOWN = "_bw_identity_known"
 _FACTS = "_bw_identity_facts"
 _BLOCKS = "_bw_identity_blocks"
 
 _FACTS_SQL = f"""
 WITH cs AS (
-    SELECT DISTINCT icao24, upper(trim(callsign)) AS value FROM aircraft_points
+    SELECT DISTINCT icao24, upper(trim(callsign)) AS value FROM {_PAIRS}
     WHERE callsign IS NOT NULL AND trim(callsign) <> ''
 ), a AS (
     SELECT lower(icao24) AS icao24, trim(registration) AS registration, trim(typecode) AS typecode,
@@ -324,13 +325,16 @@ def aircraft_identity(ws: Workspace, actors: Iterable[Actor] | None = None) -> p
     con.register(_KNOWN, _known_arrow(acts))
     register_blocks(con, _BLOCKS)
     try:
+        # the only pass over the points: distinct (icao24, callsign) pairs, a small table
+        pairs = con.execute("SELECT DISTINCT icao24, callsign FROM aircraft_points").fetch_arrow_table()
+        con.register(_PAIRS, pairs)
         facts = con.execute(_FACTS_SQL).fetch_arrow_table()
         con.register(_FACTS, facts)
         params: list[Any] = []
         case = _actor_case(acts, params)
         sql = f"""
         WITH ids AS (
-            SELECT icao24 FROM aircraft_points UNION SELECT lower(icao24) FROM aircraft
+            SELECT icao24 FROM {_PAIRS} UNION SELECT lower(icao24) FROM aircraft
         ), base AS (
             SELECT icao24, {icao_int_sql("icao24")} AS addr FROM ids
         ), best AS (
@@ -355,6 +359,6 @@ def aircraft_identity(ws: Workspace, actors: Iterable[Actor] | None = None) -> p
         except duckdb.InvalidInputException as exc:
             raise WatchlistError(f"an actor rule pattern is not a valid regular expression: {exc}") from exc
     finally:
-        for name in (_KNOWN, _FACTS, _BLOCKS):
+        for name in (_KNOWN, _PAIRS, _FACTS, _BLOCKS):
             con.unregister(name)
     return table.cast(IDENTITY_SCHEMA)
