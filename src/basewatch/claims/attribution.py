@@ -1,0 +1,172 @@
+"""Who says so: find the source a sentence attributes its content to, and what kind of source it is."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from basewatch.claims.model import SourceKind
+
+_SAY = (r"said|says|say|told|tells|tell|stated|states|confirmed|confirms|confirm|announced|announces|noted|notes|"
+        r"reported|reports|report|claimed|claims|claim|added|adds|warned|warns|denied|denies|deny|rejected|rejects|"
+        r"dismissed|acknowledged|acknowledges|admitted|explained|insisted|estimated|estimates|believe|believes|"
+        r"replied|wrote|writes|posted|observed|highlighted|emphasi[sz]ed|stressed|assessed|assesses|assess|"
+        r"went on|continued|asserted|alleged|refrained|declined|did not respond|has not responded|revealed|"
+        r"agreed|argued|argues|maintained|maintains|predicted|cautioned|indicated")
+_EVIDENCE = (r"show|shows|showed|shown|reveal|reveals|revealed|indicate|indicates|indicated|suggest|suggests|"
+             r"suggested|captured|capture|captures|point to|points to|pointed to|confirm|confirms|confirmed|depict|"
+             r"depicts|depicted|appear to show|appears to show|appeared to show|document|documents|documented")
+_AUX = r"(?:(?:has|have|had|was|were|is|are|will|would|also|later|earlier|previously|then|further|again|publicly)\s+)*"
+_ACCORDING = re.compile(r"\b(?:according to|cited by|as reported by|reported by|quoted by|in the words of)\s+"
+                        r"(?P<src>[^,;:.\"“”]+(?:\.\s?[A-Z]\.?)?[^,;:.\"“”]*)", re.IGNORECASE)
+# '..., said a senior US defence official.'  /  '..." said Peskov.'
+_INVERTED = re.compile(r"[,\"”]\s*(?P<verb>" + _SAY + r")\s+(?P<src>(?:a|an|the|one|two|three|several|some|many)?\s*"
+                       r"[^,;:.\"“”]{2,80}?)(?:,|\.|;|$| on \w+day| in a statement| who| in an)")
+_SUBJECT_VERB = re.compile(r"(?P<pre>[^\"“”:;]*?)\s*\b" + _AUX + r"(?P<verb>" + _SAY + r"|" + _EVIDENCE + r")\b")
+_PASSIVE_BY = re.compile(r"\b(?:described|reported|confirmed|cited|quoted|seen|observed|captured|spotted|"
+                         r"photographed|tracked|recorded|documented|shown|published|released|taken|detected|"
+                         r"monitored|characteri[sz]ed)\b[^.;]{0,80}?\bby\s+(?P<src>(?:the\s+)?[A-Za-z][^,;:.\"“”()]{1,70})",
+                         re.IGNORECASE)
+_INTRO = re.compile(r"^(?:(?:on|in|at|by|late|early|last|earlier|later|meanwhile|however|but|and|also|separately|"
+                    r"speaking|when|asked|after|before|while|since|during|for its part|in a statement)\b[^,]*,\s*)+",
+                    re.IGNORECASE)
+_CUT = re.compile(r"\s+(?:who|which|that|speaking to|in an? (?:interview|statement|post|briefing)|on condition|"
+                  r"in comments)\b.*$", re.IGNORECASE)
+
+_KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
+    ("imagery", r"satellite|imagery|images?|photos?|photographs?|pictures?|maxar|planet labs|airbus defence|"
+                r"sentinel|blacksky|capella|umbra|landsat"),
+    ("tracking", r"flight[- ]?(?:records?|data|tracking|trackers?|radar|logs?)|tracking|trackers?|flightradar\w*|"
+                 r"ads-?b\w*|marinetraffic|vesselfinder|myshiptracking|ais (?:data|signals?|records?)|"
+                 r"transponders?|radar data"),
+    ("intelligence", r"intelligence|hur|gur|special services|cia|dia|mi6|mossad|sbu|spy agenc\w+|"
+                     r"security services?|main directorate"),
+    ("expert", r"analysts?|experts?|researchers?|think[- ]tank|institute|isw|rusi|iiss|csis|open[- ]source|osint|"
+               r"observers?|professor|scholar|former (?:officer|official|commander)|once an officer|retired|"
+               r"military bloggers?|milbloggers?|specialists?|consultan\w+|fellow"),
+    ("media", r"news agency|agency|agenzia|reuters|associated press|\bap\b|afp|bloomberg|tass|ria novosti|ria|"
+              r"interfax|wall street journal|wsj|new york times|financial times|guardian|bbc|cnn|al jazeera|"
+              r"newspaper|outlet|media|broadcaster|television|tv|radio|daily|journal|times|post|telegraph|"
+              r"economist|politico|axios|kommersant|izvestia|reports?$|the press"),
+    ("anonymous", r"sources?|familiar|anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
+                  r"residents?|witnesses|eyewitnesses"),
+    ("official", r"spokes(?:man|woman|person)|ministry|minister|department|kremlin|pentagon|white house|government|"
+                 r"president|command|centcom|africom|eucom|indopacom|nato|army|navy|armed forces|military|general|"
+                 r"admiral|commander|chief of staff|statement|embassy|authorities|mod|parliament|prime minister|"
+                 r"ambassador|secretary|presidency|governor|mayor|council|senator|lieutenant|colonel|headquarters|"
+                 r"forces|office|administration|cabinet|state department|foreign ministry|defen[cs]e ministry"),
+)
+_KIND_RE = tuple((kind, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for kind, p in _KIND_WORDS)
+_NON_SOURCE = re.compile(r"^(?:(?:recent|latest|new|these|the|such|further)\s+)*(?:developments?|events?|moves?|"
+                         r"changes?|situation|signs?|evidence|indications?|this|that|it|which|they)$", re.IGNORECASE)
+_ANON_HEAD = re.compile(r"\b(?:officials?|officers?|sources?|people|persons?|diplomats?|insiders?)\b", re.IGNORECASE)
+_NAMED_INSTITUTION = re.compile(
+    r"\b(?:ministry|department|kremlin|pentagon|white house|government|command|centcom|"
+    r"spokes(?:man|woman|person)|army|navy|authorities|embassy|presidency)\b",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    source: str
+    kind: SourceKind
+    start: int  # offsets of the source phrase within the sentence
+    end: int
+
+
+@dataclass
+class SourceMemory:
+    """Names seen earlier in a document with their kind ("Nova" after "the news agency Nova")."""
+
+    kinds: dict[str, SourceKind] = field(default_factory=dict)
+
+    def remember(self, source: str, kind: SourceKind) -> None:
+        for word in re.findall(r"\b[A-Z][\w-]{2,}\b", source):
+            if word.lower() not in ("the", "and", "russia", "russian", "us", "ukraine", "syria"):
+                self.kinds.setdefault(word, kind)
+
+    def recall(self, source: str) -> SourceKind | None:
+        for word in re.findall(r"\b[A-Z][\w-]{2,}\b", source):
+            if word in self.kinds:
+                return self.kinds[word]
+        return None
+
+
+def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKind | None:
+    """The kind of a named source; None when the phrase names no source at all."""
+    if _NON_SOURCE.match(source.strip()):
+        return None
+    hits: list[tuple[int, SourceKind]] = []
+    for kind, pattern in _KIND_RE:
+        m = pattern.search(source)
+        if m:
+            hits.append((m.start(), kind))
+    kinds = {k for _, k in hits}
+    if "anonymous" in kinds and not _NAMED_INSTITUTION.search(source) and _ANON_HEAD.search(source):
+        strong = [(p, k) for p, k in hits if k in ("imagery", "tracking", "intelligence", "expert")]
+        if strong:
+            return min(strong)[1]
+        named = _PERSON.search(source)
+        if named is None or named.group().split()[0] in ("US", "Western", "Russian", "Two", "One", "Some"):
+            return "anonymous"
+    hits = [(p, k) for p, k in hits if k != "anonymous"]
+    if hits:
+        return min(hits)[1]
+    if memory is not None:
+        remembered = memory.recall(source)
+        if remembered is not None:
+            return remembered
+    if re.search(r"[A-Z]", source):
+        return "official"  # a named person or body with no other cue
+    return None
+
+
+def _clean(src: str) -> str:
+    src = _CUT.sub("", src.strip())
+    src = _INTRO.sub("", src)
+    return src.strip(" ,\"“”'").strip()
+
+
+def _subject(pre: str) -> str:
+    """The noun phrase before a reporting verb, without introductory phrases."""
+    pre = pre.rstrip()
+    appositive = pre.endswith(",")
+    parts = pre.rstrip(",").split(",")
+    candidate = ",".join(parts[-2:]) if appositive and len(parts) >= 2 else parts[-1]
+    candidate = _INTRO.sub("", candidate.strip())
+    words = candidate.split()
+    # a subordinate clause ending in the subject: keep the last capitalised run ("When asked ..., X replied")
+    return " ".join(words[-12:]) if len(words) > 12 else candidate
+
+
+def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attribution | None:
+    """The first source the sentence names, with its kind; None when it names none."""
+    candidates: list[tuple[int, str]] = []
+    for m in _ACCORDING.finditer(sentence):
+        candidates.append((m.start("src"), m.group("src")))
+    for m in _INVERTED.finditer(sentence):
+        candidates.append((m.start("src"), m.group("src")))
+    for m in _PASSIVE_BY.finditer(sentence):
+        candidates.append((m.start("src"), m.group("src")))
+    for m in _SUBJECT_VERB.finditer(sentence):
+        pre = m.group("pre")
+        if not pre.strip():
+            continue
+        subject = _subject(pre)
+        if subject:
+            candidates.append((m.start("pre") + pre.rfind(subject[:10]) if subject[:10] in pre else m.start("pre"),
+                               subject))
+    candidates.sort(key=lambda c: c[0])
+    for pos, raw in candidates:
+        src = _clean(raw)
+        if not src or len(src) > 140:
+            continue
+        kind = classify_source(src, memory)
+        if kind is None:
+            continue
+        if memory is not None:
+            memory.remember(src, kind)
+        return Attribution(src, kind, max(pos, 0), max(pos, 0) + len(src))
+    return None

@@ -1,0 +1,55 @@
+"""How sure: asserted, hedged (may, reportedly, unclear ...) or denied (denied, rejected reports ...)."""
+
+from __future__ import annotations
+
+import re
+
+from basewatch.claims.model import Certainty
+
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying|ial)|rejected|rejects|dismiss(?:ed|es|ing)|refut(?:ed|es|ing)|rebuff(?:ed|s)|"
+    r"(?:no|any) truth|baseless|unfounded|groundless|fake news|false (?:reports?|claims?|information)|"
+    r"(?:reports?|claims?) (?:were|are|was|is) (?:false|untrue|fabricated)|no (?:such )?plans? to|"
+    r"(?:has|have|had) no (?:intention|plans?)|nothing to do with|never (?:happened|took place))\b",
+    re.IGNORECASE,
+)
+# A negated event: "did not withdraw", "have not received any request", "no troops have left".
+_NEGATED = re.compile(
+    r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:n't| not| never)\s+(?:\w+\s+){0,2}?"
+    r"(?:withdr\w+|le(?:ave|ft)|deploy\w*|sen[dt]|mov\w+|arriv\w+|land\w*|flown|fl[ye]w?|sail\w*|"
+    r"dock\w*|strik\w*|struck|evacuat\w+|pull\w*|transfer\w*|receiv\w+|station\w*|hand\w* over|dispatch\w*)\b|"
+    r"\bno (?:russian |american |us |foreign |military )?(?:troops|forces|soldiers|aircraft|warships|"
+    r"ships|flights|equipment|personnel|request)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:may|might|could|possibl[ey]|possibility|probabl[ey]|likely|unlikely|perhaps|potential(?:ly)?|"
+    r"reportedly|allegedly|alleged|apparently|purportedly|supposedly|presumabl[ey]|seemingly|"
+    r"suggest(?:s|ed|ing)?|indicat(?:e|es|ed|ing)|point(?:s|ed)? to|appear(?:s|ed)? to|seem(?:s|ed)? to|"
+    r"believed|believes?|thought to|understood to|said to be|expected to|"
+    r"(?:remains?|is|was|still|not|it is|it was|it remains) (?:\w+ ){0,2}?(?:unclear|uncertain|unknown|"
+    r"not (?:yet )?(?:clear|known|certain)|unconfirmed|unverified)|unclear|uncertain|not clear|"
+    r"(?:could|can|has|have) not (?:be |been )?(?:independently )?(?:verified|confirmed)|"
+    r"too early|exploring|explore|weigh(?:s|ed|ing)|consider(?:s|ed|ing)|mull(?:s|ed|ing)|"
+    r"(?:declined|refused|refrained) (?:to comment|from comment\w*)|would not (?:comment|confirm)|"
+    r"no (?:indication|evidence|sign|confirmation)|so far|if confirmed|speculat\w+|rumou?r\w*|"
+    r"estimat\w+|assess(?:es|ed)? that|claimed)\b",
+    re.IGNORECASE,
+)
+
+
+def certainty_of(text: str) -> Certainty:
+    """The certainty of a clause; denial wins over hedge."""
+    if _DENIAL.search(text) or _NEGATED.search(text):
+        return "denied"
+    if _HEDGE.search(text):
+        return "hedged"
+    return "asserted"
+
+
+def hedge_cues(text: str) -> list[str]:
+    return [m.group() for m in _HEDGE.finditer(text)]
+
+
+def denial_cues(text: str) -> list[str]:
+    return [m.group() for m in (*_DENIAL.finditer(text), *_NEGATED.finditer(text))]

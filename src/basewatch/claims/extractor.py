@@ -1,0 +1,279 @@
+"""The default claim extractor: rules over sentences (no model). Other backends share the Protocol."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from basewatch.claims.actors import ActorFinder
+from basewatch.claims.attribution import Attribution, SourceMemory, classify_source, find_attribution
+from basewatch.claims.certainty import certainty_of
+from basewatch.claims.dates import find_dates
+from basewatch.claims.events import mentions_military, score_events
+from basewatch.claims.grading import SourceGrades
+from basewatch.claims.model import Certainty, Claim, DateRange, EventClass, PlaceRef, SourceKind
+from basewatch.claims.places import Gazetteer, unique_places
+from basewatch.claims.sentences import Sentence, split_sentences
+from basewatch.watchlist.model import Actor, Site
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report's text and what is known of it. body_start skips a metadata header."""
+
+    text: str
+    date: dt.date | None = None
+    body_start: int = 0
+    title: str | None = None
+    publisher: str | None = None
+
+
+class Extractor(Protocol):
+    name: str
+
+    def extract(self, doc: Document) -> tuple[Claim, ...]: ...
+
+
+# A sentence that continues the previous one: a pronoun or a definite reference to the event.
+_ANAPHOR = re.compile(
+    r"^(?:(?:however|but|and|yet|still|so far|meanwhile|in the meantime|also|moreover|furthermore|in addition|"
+    r"additionally)\b,?\s*)?(?:(?:they|it|this|these|those|such)\b|(?:the|this|that|these|those)\s+"
+    r"(?:\w+\s+){0,3}?(?:move|moves|withdrawal|drawdown|pullout|deployment|redeployment|operation|operations|"
+    r"transfer|relocation|buildup|build-up|strikes|airstrikes|flights|shipments|decision|plan|plans|aim|goal|"
+    r"shift|handover|departure|evacuation|convoy|vessels|ships|aircraft|planes)\b)",
+    re.IGNORECASE,
+)
+_CONNECTIVE = re.compile(r"^(?:in the meantime|meanwhile|also|in addition|additionally|moreover|furthermore)\b",
+                         re.IGNORECASE)
+_CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so)\b", re.IGNORECASE)
+_AGENTLESS = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:deemed|considered|said|believed|seen|described|"
+                        r"thought|understood|regarded|viewed)\b(?![^.]*\bby\b)", re.IGNORECASE)
+_SECONDARY = re.compile(
+    r",\s+(?:indicating|suggesting|signall?ing|pointing to|intending to|aiming to|in a bid to|in an effort to|"
+    r"with (?:the )?(?:aim|efforts?|plans?|intention|goal) (?:of|to))\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_TITLE_SOURCE = re.compile(
+    r"^(?P<prefix>[A-Z][\w .'’-]{1,40}):\s|\((?:[^()]*?\bciting\s+(?P<citing>[^()]+?)|(?:[^()]*?\b(?:repost|copy|"
+    r"summary|translation) of\s+)?(?P<report>[^()]+?)\s+report)\)"
+)
+
+
+@dataclass
+class _Draft:
+    """A claim under construction (mutable while sentences are merged)."""
+
+    sentence: Sentence
+    start: int
+    end: int
+    event: EventClass
+    certainty: Certainty
+    attribution: Attribution | None
+    places: list[PlaceRef]
+    actors: list[str]
+    date: DateRange | None
+    secondary: bool = False
+
+
+def _mask_quotes(s: Sentence) -> str:
+    """The sentence with quoted words blanked (same length), so a speaker inside a quote is not a source."""
+    chars = list(s.text)
+    inside = s.inside_quote
+    for i, c in enumerate(chars):
+        if c in "\"“”":
+            inside = not inside
+            continue
+        if inside:
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _blank(text: str, phrase: str | None) -> str:
+    """The text with a phrase blanked: a source's name ("ship-tracking data") is no event trigger."""
+    if not phrase:
+        return text
+    at = text.find(phrase)
+    return text if at < 0 else text[:at] + " " * len(phrase) + text[at + len(phrase):]
+
+
+def title_source(title: str | None) -> str | None:
+    """A source named by a headline: "HUR: Russian units ...", "(..., citing WSJ)", "(... Nova report)"."""
+    if not title:
+        return None
+    m = _TITLE_SOURCE.search(title)
+    if not m:
+        return None
+    return (m.group("prefix") or m.group("citing") or m.group("report") or "").strip() or None
+
+
+class RuleExtractor:
+    """Sentence rules: event triggers, attribution (direct, inverted, quotes, neighbours), hedges, places, dates."""
+
+    name = "rules"
+
+    def __init__(self, sites: Iterable[Site], actors: Iterable[Actor] = (),
+                 grades: SourceGrades | None = None) -> None:
+        self._gazetteer = Gazetteer(sites)
+        names: list[str] = []
+        for a in actors:
+            names.extend(v.name for v in a.vessels if v.name)
+            for rule in a.rules:
+                names.extend(rule.ship_names)
+        self._actors = ActorFinder(names)
+        self._grades = grades or SourceGrades.default()
+
+    def extract(self, doc: Document) -> tuple[Claim, ...]:
+        sentences = [s for s in split_sentences(doc.text, doc.body_start) if not s.headline]
+        memory = SourceMemory()
+        default = title_source(doc.title)
+        default_kind = classify_source(default, memory) if default else None
+        attributions = self._attributions(sentences, memory)
+        drafts: list[_Draft] = []
+        previous: _Draft | None = None
+        for i, s in enumerate(sentences):
+            draft = self._draft(s, attributions[i], doc.date, previous)
+            if draft is None:
+                continue
+            if previous is not None and self._continues(previous, draft):
+                self._merge(previous, draft)
+                continue
+            drafts.append(draft)
+            drafts.extend(self._secondary(s, draft))
+            previous = draft
+        claims = [self._finish(d, doc, default, default_kind) for d in drafts]
+        return tuple(claims)
+
+    # -- per sentence -------------------------------------------------------------------------
+    def _attributions(self, sentences: Sequence[Sentence], memory: SourceMemory) -> list[Attribution | None]:
+        found = [find_attribution(_mask_quotes(s), memory) for s in sentences]
+        # a multi-sentence quotation has one speaker
+        groups: dict[int, Attribution] = {}
+        for s, a in zip(sentences, found, strict=True):
+            if s.quote_group is not None and a is not None:
+                groups.setdefault(s.quote_group, a)
+        out: list[Attribution | None] = []
+        for i, (s, a) in enumerate(zip(sentences, found, strict=True)):
+            if a is None and s.quote_group is not None:
+                a = groups.get(s.quote_group)
+            if a is None and i > 0 and out[i - 1] is not None and self._inherits(s, sentences[i - 1]):
+                a = out[i - 1]
+            out.append(a)
+        return out
+
+    @staticmethod
+    def _inherits(s: Sentence, prev: Sentence) -> bool:
+        """An unattributed sentence that continues the previous one takes its source."""
+        text = s.text.lstrip("\"“ ")
+        if _CONTRAST.match(text):
+            return False  # "However, ..." is the reporter's own voice
+        if _AGENTLESS.search(text) or _CONNECTIVE.match(text):
+            return True
+        if s.text.startswith(("\"", "“")) and prev.text.rstrip().endswith((".", "”", "\"")) and \
+                prev.paragraph == s.paragraph - 1 and "\"" in prev.text:
+            return True  # a quotation right after another speaker's quotation
+        return bool(_ANAPHOR.match(text)) and s.paragraph == prev.paragraph
+
+    def _draft(self, s: Sentence, attribution: Attribution | None, ref: dt.date | None,
+               previous: _Draft | None) -> _Draft | None:
+        main_end = len(s.text)
+        m = _SECONDARY.search(s.text)
+        if m:
+            main_end = m.start()
+        main = s.text[:main_end]
+        scores = score_events(_blank(s.text, attribution.source if attribution else None))
+        certainty = certainty_of(main)
+        dates = find_dates(s.text, ref)
+        if self._background(s.text, dates, ref):
+            return None
+        places = list(self._gazetteer.find(s.text, s.start))
+        military = mentions_military(s.text)
+        event: EventClass = scores.event
+        is_claim = scores.score >= 3 or (scores.score >= 2 and (places or military))
+        if not is_claim and previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
+                certainty != previous.certainty and scores.score < 3:
+            event, is_claim = previous.event, True  # "the permanency of this move remains uncertain"
+        if not is_claim and military and attribution is not None and \
+                attribution.kind in ("official", "intelligence", "anonymous"):
+            event, is_claim = "other", True
+        if not is_claim:
+            return None
+        if scores.score < 2 and event != "other" and not is_claim:
+            return None
+        return _Draft(s, s.start, s.end, event, certainty, attribution, places,
+                      list(self._actors.find(s.text)), dates[0] if dates else None)
+
+    @staticmethod
+    def _background(text: str, dates: list[DateRange], ref: dt.date | None) -> bool:
+        """History: every date in the sentence lies more than a year before the report."""
+        if ref is None or not _YEAR.search(text) or not dates:
+            return False
+        return all(d.end < ref - dt.timedelta(days=365) for d in dates)
+
+    def _secondary(self, s: Sentence, main: _Draft) -> list[_Draft]:
+        """A trailing clause ("..., indicating a shift towards Africa") that makes its own claim."""
+        m = _SECONDARY.search(s.text)
+        if not m:
+            return []
+        clause = s.text[m.start():]
+        scores = score_events(clause)
+        certainty = "hedged" if main.certainty == "hedged" else certainty_of(clause)
+        if certainty == "asserted" and re.match(r",\s+(?:indicating|suggesting|signall?ing|pointing|intending|aiming)",
+                                                clause, re.IGNORECASE):
+            certainty = "hedged"  # an inference or an intention, not an observed fact
+        if scores.score < 2 or (scores.event == main.event and certainty == main.certainty):
+            return []
+        return [_Draft(s, s.start, s.end, scores.event, certainty, main.attribution, main.places, main.actors,
+                       main.date, secondary=True)]
+
+    # -- merging ------------------------------------------------------------------------------
+    @staticmethod
+    def _continues(prev: _Draft, cur: _Draft) -> bool:
+        """The sentence elaborates the previous claim (same paragraph, anaphoric start, same event and certainty)."""
+        if prev.sentence.paragraph != cur.sentence.paragraph or cur.sentence.start - prev.end > 2:
+            return False
+        if not _ANAPHOR.match(cur.sentence.text.lstrip("\"“ ")):
+            return False
+        if cur.certainty != prev.certainty:
+            return False
+        if prev.attribution is not None and cur.attribution is not None and \
+                prev.attribution.kind != cur.attribution.kind:
+            return False
+        return cur.event in (prev.event, "other") or score_events(cur.sentence.text).score < 3
+
+    @staticmethod
+    def _merge(prev: _Draft, cur: _Draft) -> None:
+        prev.end = cur.end
+        prev.attribution = prev.attribution or cur.attribution
+        prev.places.extend(cur.places)
+        prev.actors.extend(a for a in cur.actors if a not in prev.actors)
+        prev.date = prev.date or cur.date
+
+    # -- output -------------------------------------------------------------------------------
+    def _finish(self, d: _Draft, doc: Document, default: str | None, default_kind: SourceKind | None) -> Claim:
+        if d.attribution is not None:
+            source, kind = d.attribution.source, d.attribution.kind
+        elif default is not None and default_kind is not None:
+            source, kind = default, default_kind
+        else:
+            source, kind = doc.publisher or "reporter", "reporter"
+        claim = Claim(
+            text=doc.text[d.start:d.end],
+            start=d.start,
+            end=d.end,
+            event=d.event,
+            actors=tuple(d.actors),
+            places=unique_places(d.places),
+            source=source,
+            source_kind=kind,
+            certainty=d.certainty,
+            date=d.date,
+        )
+        return replace(claim, reliability=self._grades.reliability(source, kind))
+
+
+def extract_claims(doc: Document, extractor: Extractor) -> tuple[Claim, ...]:
+    return extractor.extract(doc)

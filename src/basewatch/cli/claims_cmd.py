@@ -1,0 +1,159 @@
+"""`basewatch reports add`, `basewatch claims [list]`, `basewatch claims extract`, `basewatch claims eval`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from basewatch.cli.app import workspace_path
+from basewatch.cli.output import print_csv, print_json, print_table
+from basewatch.errors import BasewatchError
+
+if TYPE_CHECKING:
+    from basewatch.claims.extractor import RuleExtractor
+
+reports_app = typer.Typer(help="Articles, statements and feeds.", no_args_is_help=True)
+claims_app = typer.Typer(help="Claims extracted from reports.", invoke_without_command=True)
+
+_LIST_COLUMNS = ["report_id", "claim_no", "report_date", "event", "certainty", "source", "source_kind",
+                 "reliability", "site_ids", "countries", "date_start", "date_end", "text"]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(reports_app, name="reports")
+    app.add_typer(claims_app, name="claims")
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BasewatchError(f"--date must be YYYY-MM-DD, got {value!r}") from None
+
+
+def _format(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise BasewatchError(f"--format must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+@reports_app.command("add")
+def reports_add(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Text, HTML or RSS/Atom files.")],
+    date: Annotated[str | None, typer.Option("--date", help="Report date YYYY-MM-DD (overrides the file's).")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help="Publisher name.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where the report was published.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Store reports (once each, by text hash) and the claims extracted from them."""
+    from basewatch.reports.ingest import add_files
+    from basewatch.workspace.core import Workspace
+
+    _format(fmt, ("table", "json"))
+    with Workspace(workspace_path(ctx)) as ws:
+        results = add_files(ws, files, date=_date(date), publisher=publisher, url=url)
+    rows = [
+        {"path": r.report.path, "item": r.report.item_no, "format": r.report.format, "report_id": r.report_id,
+         "title": r.report.title, "date": r.report.date, "added": r.added, "claims": r.claims,
+         "note": "" if r.added else "already stored (same text)"}
+        for r in results
+    ]
+    if fmt == "json":
+        print_json({"reports": rows})
+    else:
+        print_table(rows, ["path", "item", "format", "report_id", "date", "added", "claims", "note"], title="reports")
+
+
+@claims_app.callback()
+def claims_list(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help="Only claims placed at this site id.")] = None,
+    event: Annotated[str | None, typer.Option("--event", help="Only this event class.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+) -> None:
+    """List stored claims with their reports (when no subcommand is given)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from basewatch.claims.model import EVENT_CLASSES
+    from basewatch.reports.store import list_claims
+    from basewatch.workspace.core import Workspace
+
+    _format(fmt, ("table", "json", "csv"))
+    if event is not None and event not in EVENT_CLASSES:
+        raise BasewatchError(f"--event must be one of {', '.join(EVENT_CLASSES)}, got {event!r}")
+    with Workspace(workspace_path(ctx), read_only=True) as ws:
+        rows = list_claims(ws, site=site, event=event)
+    if fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        print_csv(rows, [*_LIST_COLUMNS, "title", "path", "start_char", "end_char"])
+    else:
+        print_table(rows, _LIST_COLUMNS, title=f"{len(rows)} claims")
+
+
+@claims_app.command("extract")
+def claims_extract(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A text, HTML or feed file.")],
+    date: Annotated[str | None, typer.Option("--date", help="Report date YYYY-MM-DD for relative dates.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
+) -> None:
+    """Print the claims of a file, one JSON object a line (the workspace's watchlist resolves places)."""
+    from basewatch.claims.model import Claim
+    from basewatch.reports.ingest import document
+    from basewatch.reports.readers import read_reports
+
+    _format(fmt, ("jsonl", "table"))
+    extractor = _extractor(workspace_path(ctx))
+    claims: list[tuple[int, Claim]] = []
+    for report in read_reports(file, date=_date(date)):
+        claims.extend((report.item_no, c) for c in extractor.extract(document(report)))
+    if fmt == "jsonl":
+        for item, c in claims:
+            print_json({**c.as_json(), **({"item": item} if item != 1 else {})})
+        return
+    rows = [{**c.as_json(), "sites": ",".join(p["site_id"] for p in c.as_json()["places"] if p["site_id"]),
+             "date": f"{c.date.start}..{c.date.end}" if c.date else ""} for _, c in claims]
+    print_table(rows, ["start", "end", "event", "certainty", "source", "source_kind", "sites", "date", "text"],
+                title=str(file))
+
+
+@claims_app.command("eval")
+def claims_eval(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Argument(help="Gold claims, JSON lines (file, start, end, event_class, ...).")],
+    directory: Annotated[Path, typer.Argument(help="Folder holding the files the gold names.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Recall, precision and label accuracy of the extractor against gold claims."""
+    from basewatch.claims.evaluate import evaluate_dir
+
+    _format(fmt, ("table", "json"))
+    per_file, total = evaluate_dir(gold, directory, _extractor(workspace_path(ctx)))
+    if fmt == "json":
+        print_json({"files": {f: s.as_json() for f, s in per_file.items()}, "total": total.as_json()})
+        return
+    rows = [{"file": f, **s.as_json()} for f, s in [*per_file.items(), ("TOTAL", total)]]
+    print_table(rows, ["file", "gold", "extracted", "matched", "recall", "precision", "event", "certainty",
+                       "source"], title="claims against gold")
+
+
+def _extractor(ws_path: Path) -> RuleExtractor:
+    """Rules with the workspace's watchlist when a workspace exists, else the default watchlist."""
+    from basewatch.claims.extractor import RuleExtractor
+    from basewatch.watchlist.load import default_watchlist
+
+    if ws_path.exists():
+        from basewatch.reports.ingest import workspace_extractor
+        from basewatch.workspace.core import Workspace
+
+        with Workspace(ws_path, read_only=True) as ws:
+            return workspace_extractor(ws)
+    wl = default_watchlist()
+    return RuleExtractor(wl.sites, wl.actors)
