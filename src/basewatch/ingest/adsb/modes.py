@@ -359,7 +359,7 @@ def _np(col: pa.ChunkedArray | pa.Array, fill: Any = None) -> np.ndarray:
         arr = pc.fill_null(arr, fill)
     elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
         arr = arr.cast(pa.float64())
-    return np.asarray(arr.to_numpy(zero_copy_only=False))
+    return np.array(arr.to_numpy(zero_copy_only=False))  # a writable copy
 
 
 def _resolve_airborne(

@@ -1,0 +1,144 @@
+"""Beast binary: the real dump1090 sample (traffic), parsed again here by a plain byte loop, and crafted files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from basewatch.errors import InputFormatError
+from basewatch.ingest.adsb import beast
+from basewatch.ingest.adsb.beast import READER
+from basewatch.ingest.base import Rejects
+from basewatch.ingest.pipeline import ingest_file
+from basewatch.ingest.registry import choose_reader
+from basewatch.workspace.core import Workspace
+from tests.conftest import shared_file
+from tests.ingest import cpr_reference as ref
+
+UTC = dt.UTC
+LENGTHS = {0x31: 2, 0x32: 7, 0x33: 14}
+
+
+def plain_parse(data: bytes) -> list[tuple[int, int, bytes]]:
+    """(type, counter, message) of each frame, by a byte-at-a-time state machine (no regex)."""
+    out = []
+    i = 0
+    while i < len(data):
+        assert data[i] == 0x1A
+        kind = data[i + 1]
+        i += 2
+        body = bytearray()
+        while i < len(data) and not (data[i] == 0x1A and (i + 1 >= len(data) or data[i + 1] != 0x1A)):
+            if data[i] == 0x1A:  # doubled escape
+                i += 1
+            body.append(data[i])
+            i += 1
+        assert len(body) == 6 + 1 + LENGTHS[kind]
+        out.append((kind, int.from_bytes(body[:6], "big"), bytes(body[7:])))
+    return out
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """The sample under a name carrying its time base (2020-02-12 10:07 UTC, the time traffic's test uses)."""
+    dest = tmp_path / "dump1090_20200212T1007Z.bin"
+    shutil.copy(shared_file("adsb/traffic_sample_dump1090.bin"), dest)
+    return dest
+
+
+def test_sample_frames_match_independent_parse(sample: Path) -> None:
+    data = sample.read_bytes()
+    frames = plain_parse(data)
+    assert len(frames) == 239
+    assert sum(1 for k, _, _ in frames if k == 0x33) == 54  # the "54 rows" of long frames
+    # Frame 2 has an escaped 0x1a in its counter: read by hand from the hex dump,
+    # 1a 32 | 00 00 15 be 1a1a 0c | 0f | 02 e1 8c a8 f1 d2 ed
+    assert frames[1] == (0x32, 0x000015BE1A0C, bytes.fromhex("02e18ca8f1d2ed"))
+    got = beast.split_frames(data, Rejects())
+    assert got.hexes == [m.hex() for _, _, m in frames]
+    assert got.counter.tolist() == [float(c) for _, c, _ in frames]
+    assert got.frame_no.tolist() == list(range(1, 240))
+
+
+def test_sample_points(sample: Path) -> None:
+    assert choose_reader(sample).name == "beast"
+    frames = plain_parse(sample.read_bytes())
+    result = READER.read(sample)
+    assert result.rejects.total == 0
+    pts = result.tables["aircraft_points"].to_pylist()
+    # Long frames: DF17 of 48520a only; the other aircraft (3981e4) sends Mode-S replies only.
+    addresses = {m.hex()[2:8] for k, _, m in frames if k == 0x33 and m[0] >> 3 == 17}
+    assert addresses == {"48520a"}
+    assert {p["icao24"] for p in pts} == {"48520a"}
+    positions = [i + 1 for i, (_, _, m) in enumerate(frames) if m[0] >> 3 == 17 and 9 <= m[4] >> 3 <= 18]
+    assert [p["row_no"] for p in pts] == positions == [51, 61, 71, 108]
+    # Frame 61 (odd) pairs with the even frame 51 (within 10 s); its time = base + counter delta / 12 MHz.
+    by_row = {p["row_no"]: p for p in pts}
+    even, odd = frames[50][2].hex(), frames[60][2].hex()
+    assert ref.cpr_fields(even)[0] == 0 and ref.cpr_fields(odd)[0] == 1
+    lat, lon = ref.global_position(even, odd, newest_is_even=False)
+    p = by_row[61]
+    assert (p["lat"], p["lon"]) == (pytest.approx(lat, abs=1e-9), pytest.approx(lon, abs=1e-9))
+    assert 43.5 < lat < 43.8 and 1.2 < lon < 1.3  # north of Toulouse-Blagnac
+    base = dt.datetime(2020, 2, 12, 10, 7, tzinfo=UTC).timestamp()
+    expected = base + (frames[60][1] - frames[0][1]) / 12e6
+    assert p["time"].timestamp() == pytest.approx(expected, abs=1e-6)
+    assert p["alt_baro_m"] == pytest.approx(ref.airborne_altitude_ft(odd) * 0.3048)
+    assert any("2020-02-12T10:07:00+00:00 from the file name" in n for n in result.notes)
+
+
+def test_mtime_is_the_fallback_time_base(tmp_path: Path) -> None:
+    dest = tmp_path / "capture.bin"
+    shutil.copy(shared_file("adsb/traffic_sample_dump1090.bin"), dest)
+    os.utime(dest, (1700000000, 1700000000))
+    frames = plain_parse(dest.read_bytes())
+    result = READER.read(dest)
+    last = result.tables["aircraft_points"].to_pylist()[-1]
+    assert last["row_no"] == 108
+    assert last["time"].timestamp() == pytest.approx(1700000000 - (frames[-1][1] - frames[107][1]) / 12e6, abs=1e-6)
+    assert any("approximate" in n for n in result.notes)
+
+
+def test_ingest_through_pipeline(sample: Path, tmp_path: Path) -> None:
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        report = ingest_file(ws, sample)
+        assert (report.input_format, report.accepted, report.rejected) == ("beast", 4, 0)
+        rows = ws.con.execute(
+            "SELECT p.row_no, s.input_format FROM aircraft_points p JOIN sources s USING (source_id) ORDER BY 1"
+        ).fetchall()
+        assert rows == [(51, "beast"), (61, "beast"), (71, "beast"), (108, "beast")]
+        assert ingest_file(ws, sample).accepted == 0  # same sha256
+
+
+def test_crafted_damage(tmp_path: Path) -> None:
+    data = shared_file("adsb/traffic_sample_dump1090.bin").read_bytes()
+    frames = plain_parse(data)
+    assert len(frames) == 239
+    # Garbage in front, a frame truncated at the end.
+    damaged = tmp_path / "damaged_1581501900.bin"
+    damaged.write_bytes(b"\x00\x01garbage" + data + b"\x1a\x33\x00\x00\x00")
+    result = READER.read(damaged)
+    assert result.rejects.as_json() == {
+        beast.R_GARBAGE: {"count": 1, "lines": [1]},
+        beast.R_TRUNCATED: {"count": 1, "lines": [240]},
+    }
+    assert result.tables["aircraft_points"].num_rows == 4
+    # A frame with a zero counter (no MLAT data) cannot be timed.
+    zero = tmp_path / "zero_1581501900.bin"
+    zero.write_bytes(b"\x1a\x32" + bytes(6) + b"\x0f" + bytes.fromhex("02e18ca8f1d2ed") + data)
+    assert READER.read(zero).rejects.as_json() == {beast.R_NO_COUNTER: {"count": 1, "lines": [1]}}
+
+
+def test_not_beast(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 4)
+    assert not READER.sniff(junk.read_bytes(), junk)
+    with pytest.raises(InputFormatError, match="no Beast Mode-S frames"):
+        READER.read(junk)
+    text = tmp_path / "t.csv"
+    text.write_text("1753827785.8,8DADA5265851E6616376C2EB4463\n")
+    assert not READER.sniff(text.read_bytes(), text)
