@@ -83,3 +83,23 @@ def test_km_per_degree_matches_the_geo_module() -> None:
     from basewatch.geo import haversine_km
 
     assert haversine_km(0, -30, 1, -30) == pytest.approx(KM_PER_DEG, rel=1e-12)
+
+
+def test_silence_between_recordings_far_apart_is_not_dark(port_ws: Workspace) -> None:
+    # File 1 hears the vessel regularly for 90 min; file 2 (another vessel too) starts 30 days later.
+    add_track(port_ws, "273000001", radial(_regular(0, 10, 50)), source_id=1)
+    add_track(port_ws, "273000001", radial(_regular(30 * 1440, 10, 60)), source_id=2)
+    add_track(port_ws, "273000002", radial(_regular(30 * 1440, 10, 400)), source_id=2)
+    build(port_ws)
+    assert _dark(port_ws) == []
+
+
+def test_silence_across_adjacent_recordings_is_dark(port_ws: Workspace) -> None:
+    # Two receivers' files that follow each other (file 2 begins 30 min after file 1 ends) cover the silence.
+    add_track(port_ws, "273000002", radial(_regular(0, 61, 400)), source_id=1)          # file 1: 0-600 min
+    add_track(port_ws, "273000002", radial(_regular(630, 60, 400)), source_id=2)        # file 2: 630-1220 min
+    add_track(port_ws, "273000001", radial(_regular(0, 10, 50)), source_id=1)
+    add_track(port_ws, "273000001", radial([(1000, 120, 12)]), source_id=2)
+    build(port_ws)
+    rows = _dark(port_ws)
+    assert [(r[1], r[2]) for r in rows] == [(T0 + dt.timedelta(minutes=90), T0 + dt.timedelta(minutes=1000))]

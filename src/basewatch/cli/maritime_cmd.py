@@ -19,8 +19,10 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "": 3600.0}
 
 FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]
-EnterOpt = Annotated[float, typer.Option("--enter-km", help="Port zone entry radius (km).")]
-ExitOpt = Annotated[float, typer.Option("--exit-km", help="Port zone exit radius (km).")]
+EnterOpt = Annotated[float, typer.Option(
+    "--enter-km", help="Port zone entry radius (km); a watchlist port with a radius uses its own.")]
+ExitOpt = Annotated[float, typer.Option(
+    "--exit-km", help="Port zone exit radius (km); for a watchlist port: its radius + (exit - enter).")]
 ThresholdOpt = Annotated[str, typer.Option("--threshold", help="Dark-period silence, e.g. 6h, 90m, 1d.")]
 
 CALL_COLUMNS = ("call_id", "mmsi", "vessel_name", "actor", "site", "port", "port_country", "arrival", "departure",

@@ -2,8 +2,11 @@
 
 Definitions (all configurable in DarkRules):
 
-* gap: two consecutive positions of a vessel at least `threshold_s` apart (6 h by default), or a last
-  position at least `threshold_s` before the end of the data (the latest position of any vessel): then the
+* coverage: the time spans of the sources (first to last position of each file), merged where they
+  overlap or lie within `coverage_slack_s` (1 h) of each other. A silence only counts where it lies inside
+  one covered span: two recordings years apart do not make a vessel "dark" in between.
+* gap: two consecutive positions of a vessel at least `threshold_s` apart (6 h by default) within one
+  covered span, or a last position at least `threshold_s` before the end of its covered span: then the
   period is *ongoing* and has no end.
 * regular reception before the gap: among the `window` intervals between the positions leading up to the
   gap's start (10 by default), at least `min_intervals` (5) exist and their median is at most
@@ -31,6 +34,7 @@ class DarkRules:
     min_intervals: int = 5
     max_median_interval_s: float = 1800.0
     include_in_port: bool = False
+    coverage_slack_s: float = 3600.0
 
     def __post_init__(self) -> None:
         if self.threshold_s <= 0:
@@ -58,15 +62,25 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
                    median(prev_dt) OVER r AS prior_median, count(prev_dt) OVER r AS prior_intervals
             FROM seq
             WINDOW r AS (PARTITION BY mmsi ORDER BY rn ROWS BETWEEN {rules.window - 1} PRECEDING AND CURRENT ROW)
-        ), ends AS (SELECT max(time) AS data_end FROM _pos)
+        ), spans AS (
+            SELECT source_id, min(time) AS s, max(time) AS e FROM _pos GROUP BY source_id
+        ), ordered AS (
+            SELECT *, max(e) OVER (ORDER BY s, source_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
+            FROM spans
+        ), grouped AS (
+            SELECT *, sum(CASE WHEN prev_e IS NULL OR epoch(s) > epoch(prev_e) + ? THEN 1 ELSE 0 END)
+                          OVER (ORDER BY s, source_id) AS g
+            FROM ordered
+        ), cover AS (SELECT g, min(s) AS cover_start, max(e) AS cover_end FROM grouped GROUP BY g)
         SELECT reg.*, next_time IS NULL AS ongoing,
-               coalesce(epoch(next_time), epoch(data_end)) - epoch(time) AS duration_s,
+               coalesce(epoch(next_time), epoch(cover_end)) - epoch(time) AS duration_s,
                {jump} AS jump_km
-        FROM reg, ends
-        WHERE coalesce(epoch(next_time), epoch(data_end)) - epoch(time) >= ?
+        FROM reg JOIN cover ON reg.time BETWEEN cover.cover_start AND cover.cover_end
+        WHERE (next_time IS NULL OR next_time <= cover_end)
+          AND coalesce(epoch(next_time), epoch(cover_end)) - epoch(time) >= ?
           AND prior_intervals >= ? AND prior_median <= ?
         """,
-        [rules.threshold_s, rules.min_intervals, rules.max_median_interval_s],
+        [rules.coverage_slack_s, rules.threshold_s, rules.min_intervals, rules.max_median_interval_s],
     )
     site_dist_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
     site_dist_end = (

@@ -23,8 +23,3 @@ def create_position_sequence(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT count(*) FROM _pos").fetchone()
     return int(row[0]) if row else 0
 
-
-def data_end(con: duckdb.DuckDBPyConnection) -> object:
-    """The time of the latest position in _pos (the end of the observed period), or None."""
-    row = con.execute("SELECT max(time) FROM _pos").fetchone()
-    return row[0] if row else None
