@@ -11,6 +11,7 @@ from rich.progress import Progress
 from basewatch.cli.app import workspace_path
 from basewatch.cli.output import print_json, print_table
 from basewatch.errors import InputFormatError
+from basewatch.ingest.ais.csv import parse_columns
 from basewatch.ingest.pipeline import IngestReport, ingest_file
 from basewatch.workspace.core import Workspace
 
@@ -27,6 +28,8 @@ def ingest(
                           "beast, avr, jet1090, nmea, ais-csv).")
     ] = "auto",
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Reject records with a bad checksum.")] = False,
+    columns: Annotated[str | None, typer.Option("--columns", help="CSV columns: mmsi=ID,time=T (ais-csv).")] = None,
 ) -> None:
     """Read flight records (and other sources) into the workspace; one transaction per file."""
     reports: list[IngestReport] = []
@@ -36,7 +39,8 @@ def ingest(
         for p in paths:
             progress.update(task, description=f"ingesting {p.name}")
             try:
-                reports.append(ingest_file(ws, p, input_format))
+                reports.append(ingest_file(ws, p, "ais-csv" if columns and input_format == "auto" else input_format,
+                                           strict=strict, columns=parse_columns(columns) if columns else None))
             except InputFormatError as exc:
                 failed.append(exc)
             progress.advance(task)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # the insert is ordered by the key so points lie clustered by vehicle and time.
 DEDUPE_KEYS: dict[str, tuple[str, ...]] = {
     "aircraft_points": ("icao24", "time", "lat", "lon"),
+    "ais_positions": ("mmsi", "time", "lat", "lon"), "ais_static": ("mmsi", "time", "msg_type", "name", "callsign"),
 }
 # Side tables are upserted on these keys (the newest file wins).
 UPSERT_KEYS: dict[str, tuple[str, ...]] = {
@@ -59,12 +60,21 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def ingest_file(ws: Workspace, path: Path | str, input_format: str = "auto") -> IngestReport:
-    """Ingest one file. Raises InputFormatError (nothing written) if the file is not of the format."""
+def ingest_file(
+    ws: Workspace, path: Path | str, input_format: str = "auto", *, strict: bool = False,
+    columns: dict[str, str] | None = None,
+) -> IngestReport:
+    """Ingest one file. Raises InputFormatError (nothing written) if the file is not of the format.
+
+    strict: reject records with a bad checksum; columns: logical name -> file column (CSV readers).
+    Readers that take options expose with_options(strict=, columns=)."""
     p = Path(path)
     if not p.is_file():
         raise InputFormatError(p, "no such file")
     reader = choose_reader(p, input_format)
+    configure = getattr(reader, "with_options", None)
+    if (strict or columns) and configure is not None:
+        reader = configure(strict=strict, columns=columns)
     digest = file_sha256(p)
     row = ws.con.execute("SELECT source_id FROM sources WHERE sha256 = ?", [digest]).fetchone()
     if row is not None:

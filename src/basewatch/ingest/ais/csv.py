@@ -1,0 +1,260 @@
+"""Reader `ais-csv`: decoded AIS in CSV (MarineCadastre, Spire-style, or any layout with a mapping).
+
+Columns are found by logical name: each logical field has known header spellings (case-insensitive),
+and `--columns mmsi=ID,time=Timestamp,...` maps (or overrides) them for other layouts. Needed: mmsi and
+time; positions need lat and lon; static fields are optional. Units: sog in knots (as every decoded AIS
+CSV we know), lengths in metres, angles in degrees; times ISO 8601 (naive = UTC), `YYYYmmdd_HHMMSS`
+(Spire, plus a millisecond column) or unix seconds. Each row gives a position (when it has lat/lon)
+and/or static data (when it has any static field); identical static data of one vessel is kept once,
+with its first time. `row_no` is the data row + 1 (the header is row 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from basewatch.errors import BasewatchError, InputFormatError
+from basewatch.ingest.ais import records
+from basewatch.ingest.ais.nmea import OTHER_TYPE
+from basewatch.ingest.base import ReadResult, Rejects
+from basewatch.units import KT_TO_MS
+
+# logical field -> known header spellings (compared case-insensitively)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "mmsi": ("mmsi", "userid", "user_id"),
+    "time": ("basedatetime", "time", "timestamp", "datetime", "date_time", "ts", "received_at"),
+    "millisecond": ("millisecond",),
+    "lat": ("lat", "latitude", "y"),
+    "lon": ("lon", "longitude", "lng", "long", "x"),
+    "sog": ("sog", "speed"),
+    "cog": ("cog", "course"),
+    "heading": ("heading", "trueheading", "true_heading"),
+    "status": ("status", "navigational_status", "nav_status", "navstatus"),
+    "msg_type": ("message_id", "msg_type", "messagetype", "message_type"),
+    "name": ("vesselname", "vessel_name", "shipname", "ship_name", "name"),
+    "imo": ("imo",),
+    "callsign": ("callsign", "call_sign"),
+    "ship_type": ("vesseltype", "ship_type", "shiptype", "vessel_type"),
+    "length": ("length",),
+    "width": ("width", "beam"),
+    "draught": ("draft", "draught"),
+    "to_bow": ("dimension_to_bow", "to_bow"),
+    "to_stern": ("dimension_to_stern", "to_stern"),
+    "to_port": ("dimension_to_port", "to_port"),
+    "to_starboard": ("dimension_to_starboard", "to_starboard"),
+    "destination": ("destination",),
+}
+NULLS = ("", "None", "none", "NULL", "null", "NaN", "nan", "NA")
+BAD_TIME = "unreadable time"
+BAD_POSITION = "unreadable position"
+NOTHING = "no position or static data"
+MALFORMED_ROW = "malformed CSV row"
+
+
+def parse_columns(text: str) -> dict[str, str]:
+    """`mmsi=ID,time=Timestamp` -> {'mmsi': 'ID', 'time': 'Timestamp'}; unknown names are an error."""
+    mapping: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        key, sep, col = part.partition("=")
+        key, col = key.strip().lower(), col.strip()
+        if not sep or not col:
+            raise BasewatchError(f"--columns: expected name=COLUMN, got {part!r}")
+        if key not in ALIASES:
+            raise BasewatchError(f"--columns: unknown field {key!r}; known: {', '.join(ALIASES)}")
+        mapping[key] = col
+    return mapping
+
+
+def _header(head: bytes) -> list[str]:
+    first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip("\r")
+    return [c.strip().strip('"').strip() for c in first.split(",")]
+
+
+def resolve(header: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Logical field -> header column: the mapping first, then the known spellings."""
+    lower = {h.lower(): h for h in header}
+    out: dict[str, str] = {}
+    for key, aliases in ALIASES.items():
+        if key in mapping:
+            out[key] = mapping[key]
+            continue
+        hit = next((lower[a] for a in aliases if a in lower), None)
+        if hit is not None and hit not in out.values():
+            out[key] = hit
+    return out
+
+
+@dataclass(frozen=True)
+class AisCsvReader:
+    name: str = "ais-csv"
+    kind: str = "ais"
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        if head.lstrip()[:1] in (b"!", b"$", b"\\", b"{", b"["):
+            return False
+        found = resolve(_header(head), {})
+        return "mmsi" in found and "time" in found and header_is_csv(head)
+
+    def with_options(self, strict: bool = False, columns: Mapping[str, str] | None = None) -> AisCsvReader:
+        return replace(self, columns=dict(columns or {}))
+
+    def read(self, path: Path) -> ReadResult:
+        return read_csv(path, self.columns)
+
+
+def header_is_csv(head: bytes) -> bool:
+    return head.count(b",") >= 2
+
+
+def read_csv(path: Path, mapping: Mapping[str, str]) -> ReadResult:
+    rejects = Rejects()
+    bad_rows: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        bad_rows.append(int(row.number) if row.number is not None else -1)
+        return "skip"
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+        import gzip
+
+        if head[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as gz:
+                head = gz.read(65536)
+        header = _header(head)
+        cols = resolve(header, mapping)
+        missing = [c for c in mapping.values() if c not in header]
+        if missing:
+            raise InputFormatError(path, f"columns not in the header: {', '.join(missing)}", 1)
+        for need in ("mmsi", "time"):
+            if need not in cols:
+                raise InputFormatError(path, f"no {need} column (give one with --columns {need}=COLUMN)", 1)
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=True, null_values=list(NULLS),
+                include_columns=sorted(set(cols.values())),
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
+        raise InputFormatError(path, f"not a readable CSV: {exc}") from exc
+    for r in bad_rows:
+        rejects.add(MALFORMED_ROW, r)
+    table = table.append_column("row_no", pa.array(range(2, table.num_rows + 2), pa.int64()))
+    pos, sta = _convert(table, cols, rejects)
+    return ReadResult(
+        tables={"ais_positions": pos, "ais_static": sta},
+        rejects=rejects,
+        counted=("ais_positions", "ais_static"),
+        notes=(f"columns used: {', '.join(f'{k}={v}' for k, v in cols.items())}",),
+    )
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tuple[pa.Table, pa.Table]:
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("raw", table)
+
+        def col(key: str) -> str:
+            return f"trim(raw.{_q(cols[key])})" if key in cols else "NULL::VARCHAR"
+
+        def num(key: str) -> str:
+            return f"TRY_CAST({col(key)} AS DOUBLE)"
+
+        ms = f"coalesce({num('millisecond')}, 0)" if "millisecond" in cols else "0"
+        t = col("time")
+        dims = f"nullif({num('to_bow')}, 0) + nullif({num('to_stern')}, 0)"
+        beam = f"nullif({num('to_port')}, 0) + nullif({num('to_starboard')}, 0)"
+        con.execute(f"""
+            CREATE TEMP TABLE rows AS SELECT
+                row_no,
+                TRY_CAST(TRY_CAST({col('mmsi')} AS DOUBLE) AS BIGINT) AS mmsi_n,
+                {t} AS time_text,
+                coalesce(
+                    TRY_CAST({t} AS TIMESTAMPTZ),
+                    TRY_CAST(try_strptime({t}, '%Y%m%d_%H%M%S') AS TIMESTAMPTZ),
+                    CASE WHEN TRY_CAST({t} AS DOUBLE) BETWEEN 315532800 AND 4102444800
+                         THEN to_timestamp(TRY_CAST({t} AS DOUBLE)) END
+                ) + to_microseconds(CAST({ms} * 1000 AS BIGINT)) AS time,
+                {col('lat')} AS lat_text, {col('lon')} AS lon_text,
+                {num('lat')} AS lat, {num('lon')} AS lon,
+                {num('sog')} AS sog, {num('cog')} AS cog, {num('heading')} AS heading,
+                TRY_CAST({num('status')} AS INTEGER) AS status,
+                TRY_CAST({num('msg_type')} AS INTEGER) AS msg_type,
+                nullif({col('name')}, '') AS name,
+                nullif({col('callsign')}, '') AS callsign,
+                nullif(regexp_replace(coalesce({col('imo')}, ''), '[^0-9]', '', 'g'), '') AS imo_digits,
+                nullif(TRY_CAST({num('ship_type')} AS INTEGER), 0) AS ship_type,
+                coalesce(nullif({num('length')}, 0), {dims}) AS length_m,
+                coalesce(nullif({num('width')}, 0), {beam}) AS beam_m,
+                nullif({num('draught')}, 0) AS draught_m,
+                nullif({col('destination')}, '') AS destination
+            FROM raw
+        """)
+        con.execute(f"""
+            CREATE TEMP TABLE judged AS SELECT *,
+                (lat_text IS NOT NULL OR lon_text IS NOT NULL) AS has_pos,
+                (name IS NOT NULL OR callsign IS NOT NULL OR imo_digits IS NOT NULL OR ship_type IS NOT NULL
+                 OR length_m IS NOT NULL OR beam_m IS NOT NULL OR draught_m IS NOT NULL
+                 OR destination IS NOT NULL) AS has_static,
+                CASE
+                    WHEN mmsi_n IS NULL OR mmsi_n <= 0 OR mmsi_n > 999999999 THEN '{records.BAD_MMSI}'
+                    WHEN time_text IS NULL THEN '{records.NO_TIME}'
+                    WHEN time IS NULL THEN '{BAD_TIME}'
+                    WHEN msg_type NOT IN (1, 2, 3, 5, 18, 19, 24, 27) THEN '{OTHER_TYPE}'
+                    WHEN NOT (lat_text IS NOT NULL OR lon_text IS NOT NULL) THEN NULL
+                    WHEN lat IS NULL OR lon IS NULL THEN '{BAD_POSITION}'
+                    WHEN lat = 91 OR lon = 181 THEN '{records.NO_POSITION}'
+                    WHEN abs(lat) > 90 OR abs(lon) > 180 THEN '{records.OUT_OF_RANGE}'
+                END AS reason
+            FROM rows
+        """)
+        con.execute(f"""
+            UPDATE judged SET reason = '{NOTHING}' WHERE reason IS NULL AND NOT has_pos AND NOT has_static
+        """)
+        for reason, count, lines in con.execute(
+            "SELECT reason, count(*), list(row_no ORDER BY row_no)[1:5] FROM judged WHERE reason IS NOT NULL "
+            "GROUP BY reason"
+        ).fetchall():
+            for ln in lines:
+                rejects.add(reason, int(ln), 0)
+            rejects.counts[reason] = rejects.counts.get(reason, 0) + int(count)
+        pos = con.execute(f"""
+            SELECT lpad(CAST(mmsi_n AS VARCHAR), 9, '0') AS mmsi, time, lat, lon,
+                   CASE WHEN sog >= 0 AND sog < 102.2 THEN sog * {KT_TO_MS} END AS sog_ms,
+                   CASE WHEN cog >= 0 AND cog < 360 THEN cog END AS cog_deg,
+                   CASE WHEN heading >= 0 AND heading < 360 THEN heading END AS heading_deg,
+                   status AS nav_status, msg_type, row_no
+            FROM judged WHERE reason IS NULL AND has_pos ORDER BY row_no
+        """).fetch_arrow_table()
+        sta = con.execute("""
+            SELECT lpad(CAST(mmsi_n AS VARCHAR), 9, '0') AS mmsi, min(time) AS time,
+                   CASE WHEN imo_digits IS NOT NULL AND TRY_CAST(imo_digits AS BIGINT) > 0
+                        THEN CAST(TRY_CAST(imo_digits AS BIGINT) AS VARCHAR) END AS imo,
+                   name, callsign, ship_type, length_m, beam_m, draught_m, destination, msg_type,
+                   min(row_no) AS row_no
+            FROM judged WHERE reason IS NULL AND has_static
+            GROUP BY ALL ORDER BY row_no
+        """).fetch_arrow_table()
+    finally:
+        con.close()
+    return pos.cast(records.POSITIONS_SCHEMA), sta.cast(records.STATIC_SCHEMA)
+
+
+READER = AisCsvReader()

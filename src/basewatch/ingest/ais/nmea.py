@@ -1,0 +1,153 @@
+"""Reader `nmea`: AIS NMEA 0183 logs (!--VDM/!--VDO, tag blocks, Gatehouse $PGHP, trailing epochs).
+
+What becomes a record:
+- positions: message types 1, 2, 3 (class A), 18 (class B), 19 (class B extended), 27 (long range);
+- static and voyage data: types 5, 24 (parts A and B) and the static part of 19.
+Other message types (base stations, aids to navigation, binary, safety...) are counted as
+'not a vessel position or static report' with a per-type note.
+
+Reception time: see `sentences.py`. A position without any reception time is rejected ('no reception
+time'): it cannot be placed on a track. Static reports are kept without a time.
+
+Checksums: lenient by default (a sentence with a wrong checksum is decoded, and the count is noted);
+`strict=True` rejects such messages ('bad checksum').
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from basewatch.errors import InputFormatError
+from basewatch.ingest.ais import records
+from basewatch.ingest.ais.decode import decode, message_types
+from basewatch.ingest.ais.sentences import (
+    BAD_CHECKSUM,
+    TIME_CLOCK,
+    TIME_EPOCH,
+    TIME_NONE,
+    TIME_TAG,
+    FileSource,
+    Messages,
+    SentenceStream,
+    Source,
+)
+from basewatch.ingest.base import ReadResult, Rejects
+
+OTHER_TYPE = "not a vessel position or static report"
+POSITION_TYPES = (1, 2, 3, 18, 19, 27)
+STATIC_TYPES = (5, 24)
+_SNIFF = re.compile(rb"(?:^|[\n\\])![A-Z0-9=]{2}VD[MO],\d,\d,\d*,[^,]*,[0-9:;<=>?@A-W`a-w]*,\d\*[0-9A-Fa-f]{2}")
+
+
+@dataclass(frozen=True)
+class NmeaReader:
+    name: str = "nmea"
+    kind: str = "ais"
+    strict: bool = False
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return _SNIFF.search(head) is not None
+
+    def with_options(self, strict: bool = False, columns: Mapping[str, str] | None = None) -> NmeaReader:
+        return replace(self, strict=strict)
+
+    def read(self, path: Path) -> ReadResult:
+        return read_source(FileSource(path), path, strict=self.strict)
+
+
+def collect(source: Source) -> tuple[Messages, SentenceStream]:
+    """All messages of a source (concatenated), with the stream that saw them."""
+    stream = SentenceStream()
+    batches = list(stream.messages(source))
+    if not batches:
+        empty = np.zeros(0)
+        return Messages(pa.array([], pa.binary()), empty.astype(np.int8), empty.astype(np.int64), empty,
+                        empty.astype(np.int8), empty.astype(bool)), stream
+    return Messages(
+        pa.concat_arrays([b.payload for b in batches]),
+        np.concatenate([b.fill for b in batches]),
+        np.concatenate([b.line_no for b in batches]),
+        np.concatenate([b.time for b in batches]),
+        np.concatenate([b.time_source for b in batches]),
+        np.concatenate([b.checksum_ok for b in batches]),
+    ), stream
+
+
+def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
+    msgs, stream = collect(source)
+    st = stream.stats
+    if st.sentences == 0 and not st.rejects.get("malformed AIS sentence"):
+        raise InputFormatError(path, "no AIS sentences (!--VDM / !--VDO) found: not an NMEA AIS file")
+    rejects = Rejects()
+    for reason, lines in st.rejects.items():
+        for ln in sorted(lines)[:5]:
+            rejects.add(reason, ln, 0)
+        rejects.counts[reason] = len(lines)
+    notes: list[str] = []
+    keep = np.ones(msgs.size, dtype=bool)
+    if strict:
+        bad = ~msgs.checksum_ok
+        _add(rejects, BAD_CHECKSUM, msgs.line_no[bad])
+        keep &= ~bad
+    elif st.bad_checksum:
+        notes.append(f"{st.bad_checksum:,} sentences with a bad checksum were decoded anyway "
+                     "(lenient; --strict rejects them)")
+    types = message_types(msgs.payload, msgs.fill)
+    other = keep & ~np.isin(types, POSITION_TYPES + STATIC_TYPES)
+    _add(rejects, OTHER_TYPE, msgs.line_no[other])
+    if other.any():
+        counts = Counter(types[other].tolist())
+        notes.append("other message types counted, not stored: "
+                     + ", ".join(f"type {t}: {c:,}" for t, c in sorted(counts.items())))
+    keep &= ~other
+    sel = np.flatnonzero(keep)
+    payload = msgs.payload.take(pa.array(sel, pa.int64()))
+    decoded = decode(payload, msgs.fill[sel])
+    ctx = records.Context(time=msgs.time[sel], row_no=msgs.line_no[sel])
+    pos = records.positions(decoded, ctx)
+    sta = records.statics(decoded, ctx)
+    for built in (pos, sta):
+        for reason, rows in built.rejected.items():
+            _add(rejects, reason, rows)
+    notes.extend(_time_notes(msgs.time_source[sel]))
+    if st.other_nmea:
+        notes.append(f"{st.other_nmea:,} other NMEA sentences skipped")
+    return ReadResult(
+        tables={"ais_positions": pos.table, "ais_static": sta.table},
+        rejects=rejects,
+        counted=("ais_positions", "ais_static"),
+        notes=tuple(notes),
+    )
+
+
+def _add(rejects: Rejects, reason: str, lines: npt.NDArray[np.int64]) -> None:
+    if len(lines) == 0:
+        return
+    for ln in np.sort(lines)[:5]:
+        rejects.add(reason, int(ln), 0)
+    rejects.counts[reason] = rejects.counts.get(reason, 0) + len(lines)
+
+
+def _time_notes(source: npt.NDArray[np.int8]) -> list[str]:
+    counts = Counter(source.tolist())
+    if not counts:
+        return []
+    names = {TIME_TAG: "tag block c:", TIME_EPOCH: "trailing epoch", TIME_CLOCK: "latest clock line carried forward "
+             "(earlier timestamp, $PGHP, $--ZDA or $--RMC)", TIME_NONE: "none"}
+    parts = [f"{names[k]}: {v:,}" for k, v in sorted(counts.items())]
+    notes = ["reception times of messages: " + "; ".join(parts)]
+    if counts.get(TIME_NONE) and counts[TIME_NONE] == sum(counts.values()):
+        notes.append("the file carries no reception time (no tag blocks, trailing epochs, $PGHP or $--ZDA/RMC): "
+                     "positions cannot be placed in time and are rejected; static reports are kept")
+    return notes
+
+
+READER = NmeaReader()
