@@ -41,6 +41,7 @@ BAD_ICAO = "icao24 is not 1-6 hex digits"
 EMPTY_RECORD = "no registration, type, operator or military flag"
 BAD_LINE = "malformed line (wrong number of fields)"
 _OPENSKY_NEEDED = ("icao24", "registration", "typecode")
+_OPENSKY_COLUMNS = ("icao24", "registration", "typecode", "manufacturername", "model", "operator", "owner")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -80,7 +81,15 @@ class _Csv:
     rejects: Rejects
 
 
-def _read_csv(path: Path, *, delimiter: str, quote: str | None, names: list[str], skip_rows: int) -> _Csv:
+def _read_csv(
+    path: Path,
+    *,
+    delimiter: str,
+    quote: str | None,
+    names: list[str],
+    skip_rows: int,
+    include: list[str] | None = None,
+) -> _Csv:
     """Read a CSV of string columns; malformed lines become rejects, each row keeps its line number."""
     rejects = Rejects()
     bad_lines: list[int] = []
@@ -106,7 +115,9 @@ def _read_csv(path: Path, *, delimiter: str, quote: str | None, names: list[str]
                     invalid_row_handler=on_invalid,
                 ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names}, strings_can_be_null=False
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=False,
+                    include_columns=include,
                 ),
             )
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
@@ -221,7 +232,8 @@ class OpenSkyDbReader:
                 path, "not an OpenSky aircraft database (header needs icao24, registration, typecode)"
             )
         names = [n if n else f"_col{i}" for i, n in enumerate(names)]
-        csv = _read_csv(path, delimiter=",", quote=quote, names=names, skip_rows=1)
+        wanted = [n for n in _OPENSKY_COLUMNS if n in names]
+        csv = _read_csv(path, delimiter=",", quote=quote, names=names, skip_rows=1, include=wanted)
         t = csv.table
 
         def col(name: str) -> pa.ChunkedArray:
