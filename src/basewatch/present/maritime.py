@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -210,6 +211,23 @@ def _voyage_map(ws: Workspace) -> str:
     return corridor_map(lines, "Voyages to and from watched ports") if lines else ""
 
 
+def _describe(rules_json: str | None) -> str:
+    """The rules of the stored analysis in words."""
+    if rules_json is None:
+        return ""
+    r = json.loads(rules_json)
+    pc, zones, dark = r["port_calls"], r["port_calls"]["zones"], r["dark"]
+    return (
+        f"A port call begins at the first AIS position within {zones['enter_km']:g} km of a port (or a watched "
+        f"port's own radius) and ends at the last position before the vessel is more than "
+        f"{zones['exit_km'] - zones['enter_km']:g} km further out; it needs a stop (below {pc['stop_start_kn']:g} kn "
+        f"until above {pc['stop_end_kn']:g} kn) or an in-port silence of {pc['port_gap_s'] / 3600:g} h. A dark "
+        f"period is a silence of {dark['threshold_s'] / 3600:g} h or more after regular reception (median interval "
+        f"of the previous {dark['window']} reports at most {dark['max_median_interval_s'] / 60:g} min), outside "
+        "port calls."
+    )
+
+
 def render_section(ws: Workspace) -> str:
     """The maritime section of the brief, or '' when the workspace has no AIS positions."""
     if not _ensure(ws):
@@ -221,11 +239,7 @@ def render_section(ws: Workspace) -> str:
     parts = [
         "<section><h2>Ships: port calls, voyages and dark periods</h2>",
         f"<p>{len(calls)} port calls at watched ports, {len(voyages)} voyages from or to them, {len(dark)} dark "
-        "periods. A port call begins at the first AIS position within the port's entry radius (3 km unless the "
-        "watchlist says otherwise) and ends at the last position before the vessel is beyond the exit radius "
-        "(1 km further out); it needs a stop (below 0.2 kn until above 0.5 kn) or an in-port silence of 4 h. "
-        "A dark period is a silence of 6 h or more after regular reception (median interval of the previous "
-        "10 reports at most 30 min), outside port calls.</p>",
+        f"periods. {esc(_describe(rules_row[0] if rules_row else None))}</p>",
     ]
     if calls or dark:
         parts.append(f'<img class="chart" alt="timeline of port calls and dark periods" '
