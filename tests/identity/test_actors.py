@@ -238,3 +238,15 @@ def test_bulk_agrees_with_per_aircraft_matching(workspace: Workspace) -> None:
         assert actor_id == expected, (icao, facts)
         n_matched += actor_id is not None
     assert 0 < n_matched < len(bulk)  # the case mix exercises both outcomes
+
+
+def test_non_hex_address_fails_only_address_conditions(workspace: Workspace) -> None:
+    # readsb marks non-ICAO (TIS-B) addresses with '~': no State block, no ICAO range can hold
+    actor = _without_known(_ru_mod())
+    facts = AircraftFacts("~15407a", callsigns=("RFF55",), typecodes=("A124",))
+    assert [m.rule_index for m in match_aircraft(actor, facts)] == [1]
+    _add_points(workspace, [("~15407a", "RFF55"), ("~15407b", "XYZ1")])
+    _add_aircraft(workspace, "~15407b", "A124", origin="tar1090-db")
+    rows = {r["icao24"]: r for r in aircraft_identity(workspace, [actor]).to_pylist()}
+    assert rows["~15407a"]["actor_id"] == "ru-mod-transport" and rows["~15407a"]["country"] is None
+    assert rows["~15407b"]["actor_id"] is None  # A124 but not in the Russian block

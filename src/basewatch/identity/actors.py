@@ -23,7 +23,13 @@ import duckdb
 import pyarrow as pa
 
 from basewatch.errors import WatchlistError
-from basewatch.identity.icao_blocks import country_of, icao_int_sql, parse_icao24, register_blocks
+from basewatch.identity.icao_blocks import (
+    InvalidIcaoAddress,
+    country_of,
+    icao_int_sql,
+    parse_icao24,
+    register_blocks,
+)
 from basewatch.watchlist.model import Actor, ActorRule, KnownAircraft
 
 if TYPE_CHECKING:
@@ -119,23 +125,41 @@ def _first_pattern_hit(patterns: Iterable[str], values: Iterable[str]) -> tuple[
     return None
 
 
-def match_rule(rule: ActorRule, facts: AircraftFacts) -> tuple[ConditionMatch, ...] | None:
-    """The satisfied conditions if every aircraft condition of the rule holds, else None."""
-    if not has_aircraft_conditions(rule):
+def _address_or_none(icao24: str) -> int | None:
+    try:
+        return parse_icao24(icao24)
+    except InvalidIcaoAddress:
+        return None
+
+
+def _address_conditions(rule: ActorRule, icao24: str) -> list[ConditionMatch] | None:
+    """The rule's ICAO range / address conditions that hold ([] if it has none), None if one fails."""
+    if not (rule.icao_ranges or rule.icao24):
+        return []
+    address = _address_or_none(icao24)  # not hex (e.g. TIS-B '~...'): address conditions fail
+    if address is None:
         return None
     held: list[ConditionMatch] = []
-    if rule.icao_ranges or rule.icao24:
-        address = parse_icao24(facts.icao24)
     if rule.icao_ranges:
         hit = next(((lo, hi) for lo, hi in rule.icao_ranges if lo <= address <= hi), None)
         if hit is None:
             return None
-        held.append(ConditionMatch("icao_ranges", f"{hit[0]:06x}-{hit[1]:06x}", facts.icao24.lower()))
+        held.append(ConditionMatch("icao_ranges", f"{hit[0]:06x}-{hit[1]:06x}", icao24.lower()))
     if rule.icao24:
         listed = next((h for h in rule.icao24 if int(h, 16) == address), None)
         if listed is None:
             return None
-        held.append(ConditionMatch("icao24", listed, facts.icao24.lower()))
+        held.append(ConditionMatch("icao24", listed, icao24.lower()))
+    return held
+
+
+def match_rule(rule: ActorRule, facts: AircraftFacts) -> tuple[ConditionMatch, ...] | None:
+    """The satisfied conditions if every aircraft condition of the rule holds, else None."""
+    if not has_aircraft_conditions(rule):
+        return None
+    held = _address_conditions(rule, facts.icao24)
+    if held is None:
+        return None
     for rule_field, _ in PATTERN_FIELDS:
         patterns: tuple[str, ...] = getattr(rule, rule_field)
         if not patterns:
