@@ -16,12 +16,12 @@ def bits(hex_msg: str) -> str:
 
 def crc_remainder(hex_msg: str) -> int:
     """Remainder of the whole message (data and parity) divided by the generator: 0 when intact."""
-    msg = list(bits(hex_msg))
-    for i in range(len(msg) - 24):
-        if msg[i] == "1":
-            for j, g in enumerate(GENERATOR):
-                msg[i + j] = "0" if msg[i + j] == g else "1"
-    return int("".join(msg[-24:]), 2)
+    n = int(hex_msg, 16)
+    g = int(GENERATOR, 2)
+    for i in range(len(hex_msg) * 4 - 1, 23, -1):
+        if n >> i & 1:
+            n ^= g << (i - 24)
+    return n
 
 
 def cpr_fields(hex_msg: str) -> tuple[int, int, int]:

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.json as pa_json
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.adsb import modes
@@ -65,15 +67,24 @@ class Jet1090Reader:
         return first is not None and "timestamp" in first and (_frame_key(first) is not None or "icao24" in first)
 
     def read(self, path: Path) -> ReadResult:
-        text = modes.read_bytes(path).decode("utf-8", errors="replace")
+        data = modes.read_bytes(path)
+        text = data.decode("utf-8", errors="replace")
         first = _first_record(text)
         if first is None or "timestamp" not in first:
             raise InputFormatError(path, "not jet1090 JSON lines (first record is not an object with a timestamp)", 1)
         rejects = Rejects()
         key = _frame_key(first)
-        if key is not None:
-            return _read_frames(text, key, rejects)
-        return _read_decoded(text, rejects)
+        if key is None:
+            return _read_decoded(text, rejects)
+        frames = _fast_frames(data, key)
+        if frames is None:
+            frames = _slow_frames(text, key, rejects)
+        result = modes.frames_to_points(frames, rejects)
+        return ReadResult(
+            tables={"aircraft_points": result.points}, rejects=rejects, counted=("aircraft_points",),
+            notes=(f"raw frames ('{key}') decoded again with rs1090; the decoded fields of the file are not used",
+                   *result.notes),
+        )
 
 
 def _records(text: str, rejects: Rejects) -> tuple[list[dict[str, Any]], list[int]]:
@@ -99,7 +110,33 @@ def _time(record: dict[str, Any]) -> float | None:
     return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else None
 
 
-def _read_frames(text: str, key: str, rejects: Rejects) -> ReadResult:
+def _fast_frames(data: bytes, key: str) -> pa.Table | None:
+    """Timestamps and frames parsed by Arrow's JSON reader, when every line is a clean record (else None)."""
+    if not data.strip() or b"\n\n" in data or b"\r" in data or data.startswith(b"\n"):
+        return None
+    schema = pa.schema([("timestamp", pa.float64()), (key, pa.string())])
+    try:
+        table = pa_json.read_json(
+            pa.BufferReader(data),
+            parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if table.num_rows != lines or table[key].null_count or table["timestamp"].null_count:
+        return None
+    return pa.table(
+        {
+            "time_s": table["timestamp"],
+            "hex": table[key],
+            "row_no": pa.array(np.arange(1, lines + 1, dtype=np.int64)),
+            "icao24": pa.nulls(lines, pa.string()),
+        }
+    )
+
+
+def _slow_frames(text: str, key: str, rejects: Rejects) -> pa.Table:
+    """Line by line, so that each bad line is counted with its number."""
     records, numbers = _records(text, rejects)
     times, hexes, rows = [], [], []
     for record, no in zip(records, numbers, strict=True):
@@ -110,19 +147,13 @@ def _read_frames(text: str, key: str, rejects: Rejects) -> ReadResult:
         times.append(_time(record))
         hexes.append(frame)
         rows.append(no)
-    frames = pa.table(
+    return pa.table(
         {
             "time_s": pa.array(times, pa.float64()),
             "hex": pa.array(hexes, pa.string()),
             "row_no": pa.array(rows, pa.int64()),
             "icao24": pa.nulls(len(rows), pa.string()),
         }
-    )
-    result = modes.frames_to_points(frames, rejects)
-    return ReadResult(
-        tables={"aircraft_points": result.points}, rejects=rejects, counted=("aircraft_points",),
-        notes=(f"raw frames ('{key}') decoded again with rs1090; the decoded fields of the file are not used",
-               *result.notes),
     )
 
 

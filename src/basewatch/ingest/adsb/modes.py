@@ -90,6 +90,8 @@ SHORT_DF = frozenset({0, 4, 5, 11})
 CHECKED_DF = frozenset({11, 17, 18})
 REPLY_DF = frozenset({0, 4, 5, 16, 20, 21})
 
+_HEX6 = re.compile(r"^[0-9a-fA-F]{6}$")
+
 R_NOT_HEX = "not a Mode-S frame (14 or 28 hex digits)"
 R_LENGTH = "frame length does not match its downlink format"
 R_TIME = "missing or implausible time"
@@ -132,7 +134,10 @@ def frames_to_points(
     """Check, decode and resolve a batch of frames (FRAME_SCHEMA) into AIRCRAFT_POINTS_SCHEMA points."""
     messages, decoded = decode_frames(frames, rejects)
     points, stats = messages_to_points(messages, reference=reference)
-    notes = (f"{frames.num_rows} frames, {decoded} decoded with rs1090; " + describe(stats),)
+    notes = (
+        f"{frames.num_rows} frames, {decoded} passed the checks; {messages.num_rows} decoded with rs1090 (the "
+        "others, all-call, altitude and Comm-B replies, carry nothing a point uses); " + describe(stats),
+    )
     return ModesResult(points, notes)
 
 
@@ -180,7 +185,7 @@ def decode_frames(frames: pa.Table, rejects: Rejects) -> tuple[pa.Table, int]:
         }
     ).filter(pa.array(keep))
     hexes: list[str] = table["hex"].to_pylist()
-    df, syndrome = _df_and_syndrome(hexes)
+    df, syndrome, address, mb0 = _frame_fields(hexes)
     rows = table["row_no"].to_numpy()
     long_frame = np.array([len(h) == 28 for h in hexes], dtype=bool)
     length_ok = np.where(long_frame, ~np.isin(df, list(SHORT_DF)), np.isin(df, list(SHORT_DF)))
@@ -188,16 +193,17 @@ def decode_frames(frames: pa.Table, rejects: Rejects) -> tuple[pa.Table, int]:
     reject_rows(rejects, R_LENGTH, rows[~length_ok])
     reject_rows(rejects, R_CRC, rows[length_ok & ~crc_ok])
     ok = length_ok & crc_ok
-    table = table.filter(pa.array(ok))
-    df = df[ok]
+    ok &= _confirmed(df, address, table["icao24"], rows, ok, rejects)
+    # Only frames that feed a point go through rs1090: ADS-B, squawk replies (DF5/21) and Comm-B
+    # identification (DF20 with BDS2,0). All-call, altitude and other Comm-B replies are checked, not used.
+    useful = ok & (np.isin(df, [5, 17, 18, 21]) | ((df == 20) & (mb0 == 0x20)))
+    table = table.filter(pa.array(useful))
     decoded: list[Any] = rs1090.decode(table["hex"].to_pylist(), batch=DECODE_BATCH)
     got = np.array([d is not None for d in decoded], dtype=bool)
     reject_rows(rejects, R_UNDECODABLE, table["row_no"].to_numpy()[~got])
     table = table.filter(pa.array(got))
-    df = df[got]
     messages = message_columns([d for d in decoded if d is not None], table["time_s"], table["row_no"])
-    messages = _confirm_addresses(messages, df, table["icao24"], rejects)
-    return messages, int(got.sum())
+    return messages, int(ok.sum()) - int((~got).sum())
 
 
 @functools.cache
@@ -213,11 +219,14 @@ def _crc_table() -> tuple[int, ...]:
     return tuple(table)
 
 
-def _df_and_syndrome(hexes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Downlink format and CRC syndrome (parity field XOR computed CRC) of each frame."""
+def _frame_fields(hexes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame: downlink format, CRC syndrome (parity field XOR computed CRC), address, first MB byte.
+
+    The address is the AA field of DF11/17/18 and the syndrome of replies (their parity is overlaid
+    with the address).
+    """
     n = len(hexes)
-    df = np.zeros(n, dtype=np.int64)
-    syndrome = np.zeros(n, dtype=np.int64)
+    df, syndrome, address, mb0 = (np.zeros(n, dtype=np.int64) for _ in range(4))
     table = np.array(_crc_table(), dtype=np.int64)
     lengths = np.array([len(h) for h in hexes], dtype=np.int64)
     for nchars in (14, 28):
@@ -233,7 +242,28 @@ def _df_and_syndrome(hexes: list[str]) -> tuple[np.ndarray, np.ndarray]:
             crc = ((crc << 8) & 0xFFFFFF) ^ table[((crc >> 16) ^ data[:, k]) & 0xFF]
         parity = (data[:, -3] << 16) | (data[:, -2] << 8) | data[:, -1]
         syndrome[sel] = crc ^ parity
-    return df, syndrome
+        aa = (data[:, 1] << 16) | (data[:, 2] << 8) | data[:, 3]
+        address[sel] = np.where(np.isin(df[sel], list(CHECKED_DF)), aa, syndrome[sel])
+        mb0[sel] = data[:, 4]
+    return df, syndrome, address, mb0
+
+
+def _confirmed(
+    df: np.ndarray, address: np.ndarray, stated: pa.ChunkedArray, rows: np.ndarray, ok: np.ndarray,
+    rejects: Rejects,
+) -> np.ndarray:
+    """Frames whose address holds: it agrees with the file's address column, and a reply's address is
+    confirmed by a checked frame (DF11/17/18) of the file or by that column."""
+    stated_int = np.array(
+        [int(a, 16) if a and _HEX6.match(a) else -1 for a in stated.to_pylist()], dtype=np.int64
+    )
+    has_stated = stated_int >= 0
+    mismatch = ok & has_stated & (stated_int != address)
+    reject_rows(rejects, R_ADDRESS, rows[mismatch])
+    confirmed = np.union1d(address[ok & np.isin(df, list(CHECKED_DF)) & ~mismatch], stated_int[has_stated])
+    unconfirmed = ok & ~mismatch & np.isin(df, list(REPLY_DF)) & ~np.isin(address, confirmed)
+    reject_rows(rejects, R_UNCONFIRMED, rows[unconfirmed])
+    return np.asarray(~mismatch & ~unconfirmed)
 
 
 def message_columns(
@@ -290,26 +320,6 @@ def clean_callsign(values: pa.Array) -> pa.Array:
     trimmed = pc.utf8_trim(values, " _#")
     bad = pc.or_(pc.equal(trimmed, ""), pc.match_substring(trimmed, "#"))
     return pc.if_else(pc.fill_null(bad, True), pa.scalar(None, pa.string()), trimmed)
-
-
-def _confirm_addresses(messages: pa.Table, df: np.ndarray, stated: pa.ChunkedArray, rejects: Rejects) -> pa.Table:
-    """Drop replies whose address nothing confirms, and frames contradicting the file's address column."""
-    icao = messages["icao24"]
-    rows = messages["row_no"].to_numpy()
-    has_stated = pc.is_valid(stated).to_numpy(zero_copy_only=False)
-    mismatch = has_stated & ~pc.fill_null(pc.equal(stated, icao), False).to_numpy(zero_copy_only=False)
-    reject_rows(rejects, R_ADDRESS, rows[mismatch])
-    checked = np.isin(df, list(CHECKED_DF)) & ~mismatch
-    confirmed = pa.concat_arrays(
-        [
-            pc.unique(icao.filter(pa.array(checked)).combine_chunks()),
-            pc.unique(stated.filter(pa.array(has_stated)).combine_chunks()),
-        ]
-    )
-    known = pc.fill_null(pc.is_in(icao, value_set=confirmed), False).to_numpy(zero_copy_only=False)
-    unconfirmed = np.isin(df, list(REPLY_DF)) & ~known & ~mismatch
-    reject_rows(rejects, R_UNCONFIRMED, rows[unconfirmed])
-    return messages.filter(pa.array(~mismatch & ~unconfirmed))
 
 
 # -------------------------------------------------------------------------------------------- positions
