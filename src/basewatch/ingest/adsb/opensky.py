@@ -22,7 +22,15 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb.common import AnyArray, build_points, clean_text, epoch_seconds, read_bytes, to_bool
+from basewatch.ingest.adsb.common import (
+    AnyArray,
+    build_points,
+    clean_text,
+    count_rejects,
+    epoch_seconds,
+    read_bytes,
+    to_bool,
+)
 from basewatch.ingest.base import ReadResult, Rejects
 
 REQUIRED = ("time", "icao24", "lat", "lon")
@@ -116,6 +124,31 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
         )
     names, delimiter = header
     wanted = _wanted(names, path)
+    source = io.BytesIO(data)
+    # Parsed in parallel; only when some rows are malformed is it parsed again in one thread, which is
+    # what gives the line numbers of the malformed rows.
+    table, bad = _parse_csv(source, names, delimiter, list(wanted.values()), threads=True, path=path)
+    if bad:
+        source.seek(0)
+        table, bad = _parse_csv(source, names, delimiter, list(wanted.values()), threads=False, path=path)
+    table = table.rename_columns([column_key(n) for n in table.column_names])
+    skipped = sorted(n for n, text in bad if n is not None and text.strip())
+    count_rejects(rejects, REASON_COLUMNS, pa.array(skipped, pa.int64()))
+    blank = sorted(n for n, text in bad if n is not None and not text.strip())
+    total_lines = table.num_rows + len(bad)
+    lines = np.setdiff1d(np.arange(2, total_lines + 2, dtype=np.int64), np.array(skipped + blank, dtype=np.int64))
+    rows = pa.array(lines[: table.num_rows])
+    # Blank lines parse as rows of nulls: not records, not rejects.
+    blank_row = pc.is_null(table.column(0))
+    for i in range(1, table.num_columns):
+        blank_row = pc.and_kleene(blank_row, pc.is_null(table.column(i)))
+    return table.filter(pc.invert(blank_row)), pc.filter(rows, pc.invert(blank_row))
+
+
+def _parse_csv(
+    source: io.BytesIO, names: list[str], delimiter: str, include: list[str], *, threads: bool, path: Path
+) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+    """All wanted columns as text (converted later, value by value); malformed rows are skipped and listed."""
     bad: list[tuple[int | None, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -124,30 +157,18 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            source,
+            read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                include_columns=list(wanted.values()),
-                strings_can_be_null=True,
+                column_types=dict.fromkeys(names, pa.string()), include_columns=include, strings_can_be_null=True,
             ),
         )
     except (pa.ArrowException, UnicodeDecodeError) as exc:
         raise InputFormatError(path, f"unreadable CSV ({exc})") from exc
-    table = table.rename_columns([column_key(n) for n in table.column_names])
-    skipped = sorted(n for n, text in bad if n is not None and text.strip())
-    for n in skipped:
-        rejects.add(REASON_COLUMNS, n)
-    blank = sorted(n for n, text in bad if n is not None and not text.strip())
-    total_lines = table.num_rows + len(bad)
-    lines = np.setdiff1d(np.arange(2, total_lines + 2, dtype=np.int64), np.array(skipped + blank, dtype=np.int64))
-    rows = pa.array(lines[: table.num_rows])
-    # Lines that parsed as a single empty field are blank lines: not records, not rejects.
-    non_blank = pc.invert(pc.and_kleene(pc.is_null(table.column("icao24")), pc.is_null(table.column("time"))))
-    return table.filter(non_blank), pc.filter(rows, non_blank)
+    return table, bad
 
 
 def _to_points(table: pa.Table, rows: AnyArray, rejects: Rejects) -> pa.Table:

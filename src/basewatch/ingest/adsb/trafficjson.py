@@ -24,7 +24,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb.common import AnyArray, build_points, clean_text, epoch_seconds, load_json, to_bool
+from basewatch.ingest.adsb.common import (
+    AnyArray,
+    build_points,
+    clean_text,
+    epoch_seconds,
+    load_json,
+    to_bool,
+    to_float,
+)
 from basewatch.ingest.base import ReadResult, Rejects
 from basewatch.units import FPM_TO_MS, FT_TO_M, KT_TO_MS
 
@@ -55,63 +63,63 @@ class TrafficJsonReader:
         return COLUMNS_LAYOUT.match(text) is not None
 
     def read(self, path: Path) -> ReadResult:
-        doc = load_json(path)
-        columns = _columns(doc, path)
+        columns = _columns(load_json(path), path)
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise InputFormatError(path, f"not a traffic JSON table: missing column(s) {', '.join(missing)}")
         n = len(columns["icao24"])
         rejects = Rejects()
-        points_cols: dict[str, AnyArray] = {"icao24": clean_text(_array(columns["icao24"]))}
+        points_cols: dict[str, AnyArray] = {"icao24": clean_text(columns["icao24"])}
         for src, (target, factor) in NUMERIC.items():
             if src in columns:
-                points_cols[target] = pc.multiply(_numbers(columns[src]), factor)
+                points_cols[target] = pc.multiply(to_float(columns[src]), factor)
         for key in ("callsign", "squawk"):
             if key in columns:
-                points_cols[key] = clean_text(_array([_text(v) for v in columns[key]]))
+                points_cols[key] = clean_text(columns[key])
         if "onground" in columns:
-            points_cols["on_ground"] = to_bool(_array(columns["onground"]))
-        time_s = epoch_seconds(_array(columns["timestamp"]), "auto")
+            points_cols["on_ground"] = to_bool(columns["onground"])
+        time_s = epoch_seconds(columns["timestamp"], "auto")
         rows = pa.array(np.arange(1, n + 1, dtype=np.int64))
         points = build_points(points_cols, time_s, rows, rejects)
         notes: tuple[str, ...] = ()
-        no_pos = pc.sum(pc.cast(pc.is_null(points.column("lat")), pa.int64())).as_py() or 0
+        no_pos = points.column("lat").null_count
         if no_pos:
             notes = (f"{no_pos} records without a position kept with null latitude/longitude",)
         return ReadResult(tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",),
                           notes=notes)
 
 
-def _columns(doc: Any, path: Path) -> dict[str, list[Any]]:
-    """Column name -> values, from either pandas layout."""
+def _columns(doc: Any, path: Path) -> dict[str, AnyArray]:
+    """Column name -> Arrow array of scalars, from either pandas layout."""
     if isinstance(doc, list):
         if not all(isinstance(r, dict) for r in doc):
             raise InputFormatError(path, "not a traffic JSON table: a list whose items are not all objects")
-        keys: dict[str, None] = {}
-        for r in doc[:1000]:
-            keys.update(dict.fromkeys(r))
-        return {k: [r.get(k) for r in doc] for k in keys}
-    if isinstance(doc, dict) and doc and all(isinstance(v, dict) for v in doc.values()):
+        try:  # one C++ conversion when every column holds one kind of value
+            table = pa.Table.from_struct_array(pa.array(doc)) if doc else pa.table({})
+            columns = {name: table.column(name) for name in table.column_names}
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            keys: dict[str, None] = {}
+            for r in doc:
+                keys.update(dict.fromkeys(r))
+            columns = {k: _array([r.get(k) for r in doc]) for k in keys}
+    elif isinstance(doc, dict) and doc and all(isinstance(v, dict) for v in doc.values()):
         index = list(next(iter(doc.values())).keys())
-        return {k: [col.get(i) for i in index] for k, col in doc.items()}
-    raise InputFormatError(path, "not a traffic JSON table: expected a list of records or an object of columns")
+        columns = {k: _array([col.get(i) for i in index]) for k, col in doc.items()}
+    else:
+        raise InputFormatError(path, "not a traffic JSON table: expected a list of records or an object of columns")
+    return {k: v for k, v in columns.items() if _is_scalar(v.type)}
 
 
-def _text(v: Any) -> Any:
-    return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+def _is_scalar(t: pa.DataType) -> bool:
+    return not (pa.types.is_nested(t) or pa.types.is_dictionary(t))
 
 
 def _array(values: list[Any]) -> AnyArray:
-    """JSON values to one Arrow array; mixed kinds fall back to text."""
+    """JSON values to one Arrow array; mixed kinds fall back to text (converted value by value later)."""
     try:
         return pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pa.array([None if v is None else str(v) for v in values], pa.string())
-
-
-def _numbers(values: list[Any]) -> AnyArray:
-    clean = [v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values]
-    return pa.array(clean, pa.float64())
 
 
 READER = TrafficJsonReader()
