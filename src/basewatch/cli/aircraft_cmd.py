@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from basewatch.cli.app import workspace_path
+from basewatch.cli.app import err_console, workspace_path
 from basewatch.cli.output import console, print_json, print_table, to_jsonable
 from basewatch.errors import BasewatchError
 from basewatch.workspace.core import Workspace
@@ -43,8 +43,11 @@ def import_cmd(
     _check_format(fmt)
     for f in files:  # refuse before writing anything if one file is of no known layout
         choose_reader(f, input_format)
+    reports = []
     with Workspace(workspace_path(ctx)) as ws:
-        reports = [import_aircraft_db(ws, f, input_format) for f in files]
+        for f in files:
+            with err_console.status(f"importing {f}"):
+                reports.append(import_aircraft_db(ws, f, input_format))
     if fmt == "json":
         print_json({"files": [r.as_json() for r in reports]})
         return

@@ -14,6 +14,7 @@ the whole workspace) and `match_aircraft(actor, facts)` explaining one aircraft.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -115,10 +116,15 @@ def anchored(pattern: str) -> str:
     return f"^(?:{pattern})"
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(anchored(pattern), re.IGNORECASE)
+
+
 def _first_pattern_hit(patterns: Iterable[str], values: Iterable[str]) -> tuple[str, str] | None:
     vals = tuple(values)
     for p in patterns:
-        rx = re.compile(anchored(p), re.IGNORECASE)
+        rx = _compiled(p)
         for v in vals:
             if rx.search(v):
                 return p, v
