@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -119,14 +120,30 @@ def test_listed_aircraft_belong_to_their_actor() -> None:
 # ---- the founding case ------------------------------------------------------------------------
 
 
-def test_ra82038_matches_ru_mod_transport_from_its_points_and_the_tar1090_file(workspace: Workspace) -> None:
+# An SBS-1 log of RA-82038 leaving Khmeimim (crafted; positions near OSLK 35.4011 N 35.9487 E), and a
+# US airframe with the same callsign pattern nowhere in it.
+SBS_LOG = """MSG,1,1,1,154076,1,2024/12/10,08:00:00.000,2024/12/10,08:00:00.000,RFF7032 ,,,,,,,,,,,0
+MSG,3,1,1,154076,1,2024/12/10,08:00:01.000,2024/12/10,08:00:01.000,,1500,,,35.41,35.95,,,0,0,0,0
+MSG,3,1,1,154076,1,2024/12/10,08:00:11.000,2024/12/10,08:00:11.000,,2500,,,35.45,35.99,,,0,0,0,0
+MSG,1,1,1,A0D724,1,2024/12/10,08:00:12.000,2024/12/10,08:00:12.000,UPS2    ,,,,,,,,,,,0
+MSG,3,1,1,A0D724,1,2024/12/10,08:00:13.000,2024/12/10,08:00:13.000,,31000,,,36.0,36.5,,,0,0,0,0
+"""
+
+
+def test_ra82038_matches_ru_mod_transport_from_its_points_and_the_tar1090_file(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from basewatch.ingest.pipeline import ingest_file
+
     extract = shared_file("reference/tar1090db_RU_SY_LY_transport_watchlist.csv")
+    log = tmp_path / "khmeimim.sbs"
+    log.write_text(SBS_LOG, encoding="utf-8")
+    assert ingest_file(workspace, log, "sbs").accepted == 3
     actor = _without_known(_ru_mod())
-    _add_points(workspace, [("154076", "RFF7032"), ("154076", None), ("a0d724", "UPS2")])
-    # before the aircraft database: only the callsign rule can match
-    assert _actor_of(workspace, [actor])["154076"] == "ru-mod-transport"
+    # before the aircraft database only the callsign rule (RFF...) can match
     facts = aircraft_facts(workspace, "154076", [actor])
     assert facts.typecodes == () and facts.callsigns == ("RFF7032",)
+    assert [m.rule_index for m in match_aircraft(actor, facts)] == [1]
     import_aircraft_db(workspace, extract)
     facts = aircraft_facts(workspace, "154076", [actor])
     assert facts.registrations == ("RA-82038",) and facts.typecodes == ("A124",) and facts.military is True
@@ -142,8 +159,11 @@ def test_ra82038_matches_ru_mod_transport_from_its_points_and_the_tar1090_file(w
         "actor_id": "ru-mod-transport",
     }
     assert ident["a0d724"]["actor_id"] is None and ident["a0d724"]["country"] == "US"
-    # every aircraft of the extract is a row too (seen in the aircraft table)
-    assert len(ident) == 475 + 1
+    assert len(ident) == 475 + 1  # every airframe of the extract, and the US one seen in the log
+    # the same with the default watchlist as stored in the workspace (it also lists RA-82038 by name)
+    stored = {r["icao24"]: r for r in aircraft_identity(workspace).to_pylist()}
+    assert stored["154076"]["actor_id"] == "ru-mod-transport"
+    assert stored["154076"]["operator"] == "224th Flight Unit"  # the watchlist's fact comes first
 
 
 def test_rule_without_callsign_needs_the_type_facts(workspace: Workspace) -> None:
