@@ -270,3 +270,22 @@ def test_non_hex_address_fails_only_address_conditions(workspace: Workspace) -> 
     rows = {r["icao24"]: r for r in aircraft_identity(workspace, [actor]).to_pylist()}
     assert rows["~15407a"]["actor_id"] == "ru-mod-transport" and rows["~15407a"]["country"] is None
     assert rows["~15407b"]["actor_id"] is None  # A124 but not in the Russian block
+
+
+def test_identity_of_real_flight_records(workspace: Workspace) -> None:
+    """Real files of ../shared/data/adsb; facts from its README: readsb trace of Delta B739 N899DN (ac671b),
+    US Navy ae0455, French Air Force 3b7777."""
+    from basewatch.ingest.pipeline import ingest_file
+
+    for name in (
+        "traffic_readsb_trace_full_ac671b.json",
+        "traffic_military_aircraft_carrier.json.gz",
+        "traffic_military_inflight_refuelling.json.gz",
+    ):
+        ingest_file(workspace, shared_file(f"adsb/{name}"))
+    rows = {r["icao24"]: r for r in aircraft_identity(workspace).to_pylist()}
+    assert set(rows) == {"ac671b", "ae0455", "3b7777"}
+    assert rows["ac671b"]["country"] == "US"
+    assert (rows["ac671b"]["registration"], rows["ac671b"]["typecode"]) == ("N899DN", "B739")
+    assert rows["ae0455"]["country"] == "US" and rows["3b7777"]["country"] == "FR"
+    assert all(r["actor_id"] is None for r in rows.values())  # none is a Russian state aircraft
