@@ -157,3 +157,19 @@ def test_traffic_json_bad_records_counted(tmp_path: Path) -> None:
     assert result.rejects.examples == {
         "missing or unreadable time": [2], "icao24 not 6 hex digits": [3], "latitude outside [-90, 90]": [4],
     }
+
+
+def test_unreadable_position_text_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "text_lat.csv"
+    path.write_text("time,icao24,lat,lon,velocity\n1700000000,4b1901,north,8.0,100\n1700000001,4b1901,47.0,8.0,1\n")
+    result = opensky.READER.read(path)
+    assert result.rejects.examples == {"unreadable latitude/longitude": [2]}
+    assert result.tables["aircraft_points"].column("row_no").to_pylist() == [3]
+
+
+def test_parquet_column_of_unusable_type(tmp_path: Path) -> None:
+    path = tmp_path / "nested.parquet"
+    pq.write_table(pa.table({"time": [1700000000], "icao24": ["4b1901"], "lat": [[47.0]], "lon": [8.0],
+                             "velocity": [100.0]}), path)
+    with pytest.raises(InputFormatError, match="unusable type"):
+        opensky.READER.read(path)

@@ -31,6 +31,7 @@ REASON_TIME = "missing or unreadable time"
 REASON_TIME_RANGE = "time outside 1970-2100"
 REASON_LAT = "latitude outside [-90, 90]"
 REASON_LON = "longitude outside [-180, 180]"
+REASON_POSITION = "unreadable latitude/longitude"
 
 AnyArray: TypeAlias = pa.Array | pa.ChunkedArray  # pyarrow is untyped: this is Any to mypy
 
@@ -174,8 +175,8 @@ def build_points(
 
     columns: point columns by schema name (missing ones become null; icao24 is normalised here);
     time_s: float epoch seconds UTC; row_no: 1-based row or line numbers. Checks: icao24 is 6 hex
-    digits, time present and in 1970-2100, latitude in [-90, 90], longitude in [-180, 180]
-    (null positions are allowed).
+    digits, time present and in 1970-2100, latitude/longitude given as text are numbers, latitude in
+    [-90, 90], longitude in [-180, 180] (null positions are allowed).
     """
     n = len(row_no)
     time_f = to_float(time_s)
@@ -193,11 +194,13 @@ def build_points(
     arrays["icao24"] = normalise_icao(arrays["icao24"])
     rows = pc.cast(row_no, pa.int64())
     lat, lon = arrays["lat"], arrays["lon"]
+    readable = pc.and_(_readable(columns.get("lat"), lat), _readable(columns.get("lon"), lon))
     checks = [
         (REASON_ICAO, pc.fill_null(pc.match_substring_regex(arrays["icao24"], r"^[0-9a-f]{6}$"), False)),
         (REASON_TIME, pc.is_valid(time_f)),
         (REASON_TIME_RANGE, pc.fill_null(pc.and_(pc.greater_equal(time_f, MIN_EPOCH_S),
                                                  pc.less(time_f, MAX_EPOCH_S)), True)),
+        (REASON_POSITION, readable),
         (REASON_LAT, pc.fill_null(pc.less_equal(pc.abs(lat), 90.0), True)),
         (REASON_LON, pc.fill_null(pc.less_equal(pc.abs(lon), 180.0), True)),
     ]
@@ -212,6 +215,13 @@ def build_points(
         if name not in ("time", "row_no"):
             arrays[name] = pc.filter(arrays[name], keep)
     return pa.table({f.name: arrays[f.name] for f in AIRCRAFT_POINTS_SCHEMA}, schema=AIRCRAFT_POINTS_SCHEMA)
+
+
+def _readable(raw: AnyArray | None, converted: AnyArray) -> AnyArray:
+    """False where a text value did not convert to a number (null and numeric inputs are readable)."""
+    if raw is None or not _is_text(raw.type):
+        return pa.array(np.ones(len(converted), dtype=np.bool_))
+    return pc.invert(pc.and_(pc.is_valid(raw), pc.is_null(converted)))
 
 
 def count_rejects(rejects: Rejects, reason: str, rows: AnyArray) -> None:

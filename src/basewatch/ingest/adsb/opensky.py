@@ -81,7 +81,10 @@ class OpenSkyReader:
             rows: AnyArray = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
         else:
             table, rows = _read_csv(path, rejects)
-        points = _to_points(table, rows, rejects)
+        try:
+            points = _to_points(table, rows, rejects)
+        except (pa.ArrowException, ValueError) as exc:
+            raise InputFormatError(path, f"state-vector columns of an unusable type ({exc})") from exc
         return ReadResult(tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",))
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb.common import AnyArray, build_points, count_rejects, read_bytes
+from basewatch.ingest.adsb.common import REASON_POSITION, AnyArray, build_points, count_rejects, read_bytes
 from basewatch.ingest.base import ReadResult, Rejects
 from basewatch.units import FPM_TO_MS, FT_TO_M, KT_TO_MS
 
@@ -35,7 +35,6 @@ MSG_FIELDS = 22
 OTHER_TYPES = ("SEL", "ID", "AIR", "STA", "CLK")
 REASON_SHORT = f"MSG line with fewer than {MSG_FIELDS} fields"
 REASON_NOT_SBS = "not an SBS line"
-REASON_POSITION = "unreadable latitude/longitude"
 
 # Line classes: 0 blank, 1 MSG, 2 other SBS type, 3 short MSG, 4 not SBS (computed with numpy on the bytes).
 BLANK, MSG, OTHER, SHORT, NOT_SBS = range(5)

@@ -71,8 +71,8 @@ class TrafficJsonReader:
         rejects = Rejects()
         points_cols: dict[str, AnyArray] = {"icao24": clean_text(columns["icao24"])}
         for src, (target, factor) in NUMERIC.items():
-            if src in columns:
-                points_cols[target] = pc.multiply(to_float(columns[src]), factor)
+            if src in columns:  # positions stay raw: build_points rejects text that is not a number
+                points_cols[target] = columns[src] if factor == 1.0 else pc.multiply(to_float(columns[src]), factor)
         for key in ("callsign", "squawk"):
             if key in columns:
                 points_cols[key] = clean_text(columns[key])
