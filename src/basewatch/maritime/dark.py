@@ -46,23 +46,13 @@ class DarkRules:
 def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> int:
     """Create temp table _dark from _pos, _calls and the sites table. Returns the number of periods."""
     # haversine_sql uses least(), which skips NULLs: guard the ongoing case (no end position) explicitly.
-    jump = f"CASE WHEN next_lat IS NULL THEN NULL ELSE {haversine_sql('lat', 'lon', 'next_lat', 'next_lon')} END"
+    jump = f"CASE WHEN e.lat IS NULL THEN NULL ELSE {haversine_sql('s.lat', 's.lon', 'e.lat', 'e.lon')} END"
+    # Only the few silences are examined: their ends are positions with prev_dt >= threshold, plus each
+    # vessel's last position (possibly still silent). Regularity looks at the window before each start.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _gaps AS
-        WITH seq AS (
-            SELECT mmsi, rn, time, lat, lon, sog_ms, source_id, row_no,
-                   lead(time) OVER w AS next_time, lead(lat) OVER w AS next_lat, lead(lon) OVER w AS next_lon,
-                   lead(source_id) OVER w AS next_source_id, lead(row_no) OVER w AS next_row_no,
-                   lead(rn) OVER w AS next_rn,
-                   epoch(time) - epoch(lag(time) OVER w) AS prev_dt
-            FROM _pos WINDOW w AS (PARTITION BY mmsi ORDER BY rn)
-        ), reg AS (
-            SELECT *,
-                   median(prev_dt) OVER r AS prior_median, count(prev_dt) OVER r AS prior_intervals
-            FROM seq
-            WINDOW r AS (PARTITION BY mmsi ORDER BY rn ROWS BETWEEN {rules.window - 1} PRECEDING AND CURRENT ROW)
-        ), spans AS (
+        WITH spans AS (
             SELECT source_id, min(time) AS s, max(time) AS e FROM _pos GROUP BY source_id
         ), ordered AS (
             SELECT *, max(e) OVER (ORDER BY s, source_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
@@ -71,16 +61,35 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
             SELECT *, sum(CASE WHEN prev_e IS NULL OR epoch(s) > epoch(prev_e) + ? THEN 1 ELSE 0 END)
                           OVER (ORDER BY s, source_id) AS g
             FROM ordered
-        ), cover AS (SELECT g, min(s) AS cover_start, max(e) AS cover_end FROM grouped GROUP BY g)
-        SELECT reg.*, next_time IS NULL AS ongoing,
-               coalesce(epoch(next_time), epoch(cover_end)) - epoch(time) AS duration_s,
-               {jump} AS jump_km
-        FROM reg JOIN cover ON reg.time BETWEEN cover.cover_start AND cover.cover_end
-        WHERE (next_time IS NULL OR next_time <= cover_end)
-          AND coalesce(epoch(next_time), epoch(cover_end)) - epoch(time) >= ?
-          AND prior_intervals >= ? AND prior_median <= ?
+        ), cover AS (SELECT g, min(s) AS cover_start, max(e) AS cover_end FROM grouped GROUP BY g),
+        cand AS (
+            SELECT mmsi, rn - 1 AS start_rn, rn AS end_rn FROM _pos WHERE prev_dt >= ?
+            UNION ALL
+            SELECT mmsi, max(rn), NULL FROM _pos GROUP BY mmsi
+        ), bounded AS (
+            SELECT c.mmsi, c.start_rn AS rn, c.end_rn AS next_rn, s.time, s.lat, s.lon, s.sog_ms, s.source_id,
+                   s.row_no, e.time AS next_time, e.lat AS next_lat, e.lon AS next_lon,
+                   e.source_id AS next_source_id, e.row_no AS next_row_no, {jump} AS jump_km,
+                   e.time IS NULL AS ongoing,
+                   coalesce(epoch(e.time), epoch(cv.cover_end)) - epoch(s.time) AS duration_s
+            FROM cand c
+            JOIN _pos s ON s.mmsi = c.mmsi AND s.rn = c.start_rn
+            LEFT JOIN _pos e ON e.mmsi = c.mmsi AND e.rn = c.end_rn
+            JOIN cover cv ON s.time BETWEEN cv.cover_start AND cv.cover_end
+            WHERE (e.time IS NULL OR e.time <= cv.cover_end)
+              AND coalesce(epoch(e.time), epoch(cv.cover_end)) - epoch(s.time) >= ?
+        ), prior AS (
+            SELECT b.mmsi, b.rn, median(p.prev_dt) AS prior_median, count(p.prev_dt) AS prior_intervals
+            FROM bounded b CROSS JOIN range({rules.window}) k(k)
+            JOIN _pos p ON p.mmsi = b.mmsi AND p.rn = b.rn - k.k
+            GROUP BY b.mmsi, b.rn
+        )
+        SELECT b.*, p.prior_median, p.prior_intervals
+        FROM bounded b JOIN prior p USING (mmsi, rn)
+        WHERE p.prior_intervals >= ? AND p.prior_median <= ?
         """,
-        [rules.coverage_slack_s, rules.threshold_s, rules.min_intervals, rules.max_median_interval_s],
+        [rules.coverage_slack_s, rules.threshold_s, rules.threshold_s, rules.min_intervals,
+         rules.max_median_interval_s],
     )
     site_dist_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
     site_dist_end = (

@@ -6,7 +6,8 @@ import duckdb
 
 
 def create_position_sequence(con: duckdb.DuckDBPyConnection) -> int:
-    """Create temp table _pos: valid positions numbered per vessel (rn 1..n by time, source, row).
+    """Create temp table _pos: valid positions numbered per vessel (rn 1..n by time, source, row), with
+    prev_dt, the seconds since the vessel's previous position (NULL for its first).
 
     Positions without coordinates or with AIS "not available" values (lat 91, lon 181) are left out.
     Returns the number of positions kept.
@@ -15,9 +16,11 @@ def create_position_sequence(con: duckdb.DuckDBPyConnection) -> int:
         """
         CREATE OR REPLACE TEMP TABLE _pos AS
         SELECT mmsi, time, lat, lon, sog_ms, source_id, row_no,
-               row_number() OVER (PARTITION BY mmsi ORDER BY time, source_id, row_no) AS rn
+               row_number() OVER w AS rn,
+               epoch(time) - epoch(lag(time) OVER w) AS prev_dt
         FROM ais_positions
         WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
+        WINDOW w AS (PARTITION BY mmsi ORDER BY time, source_id, row_no)
         """
     )
     row = con.execute("SELECT count(*) FROM _pos").fetchone()
