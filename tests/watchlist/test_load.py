@@ -114,6 +114,11 @@ BAD = [
         '[[actors]]\nid = "a"\nname = "A"\n[[actors.rules]]\ncallsigns = ["RFF(\\\\d+"]\n',
         "actors[0] (a): rules[0]",
     ),
+    (
+        "lookahead",
+        '[[actors]]\nid = "a"\nname = "A"\n[[actors.rules]]\nregistrations = ["RA-(?=8)"]\n',
+        "does not support",
+    ),
     ("bad_range", '[[actors]]\nid = "a"\nname = "A"\n[[actors.rules]]\nicao_ranges = [["zz", "1"]]\n', "icao_ranges"),
     ("typo_key", '[[actors]]\nid = "a"\nname = "A"\n[[actors.rules]]\ncallsign = ["RFF"]\n', "unknown key(s) callsign"),
     ("bad_known_hex", '[[actors]]\nid = "a"\nname = "A"\n[[actors.aircraft]]\nicao24 = "RA-82038"\n', "aircraft[0]"),

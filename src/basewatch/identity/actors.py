@@ -323,8 +323,6 @@ def _actor_case(actors: Iterable[Actor], params: list[Any]) -> str:
         if preds:
             whens.append(f"WHEN {' OR '.join(preds)} THEN ?")
             params.append(actor.id)
-        else:
-            continue
     return f"CASE {' '.join(whens)} END" if whens else "NULL::VARCHAR"
 
 

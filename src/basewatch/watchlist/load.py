@@ -86,9 +86,7 @@ def _strs(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
 def _known_keys(entry: dict[str, Any], allowed: frozenset[str], where: str) -> None:
     unknown = sorted(set(entry) - allowed)
     if unknown:
-        raise WatchlistError(
-            f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})"
-        )
+        raise WatchlistError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
 
 
 def _patterns(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -99,7 +97,23 @@ def _patterns(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
             re.compile(v)
         except re.error as exc:
             raise WatchlistError(f"{where}: '{key}' pattern {v!r} is not a valid regular expression: {exc}") from exc
+        if not _sql_regex_ok(v):
+            raise WatchlistError(
+                f"{where}: '{key}' pattern {v!r} uses syntax the SQL engine (RE2) does not support "
+                "(e.g. look-around or back-references)"
+            )
     return values
+
+
+def _sql_regex_ok(pattern: str) -> bool:
+    """Rules are also evaluated in DuckDB (RE2 syntax): the pattern must compile there too."""
+    import duckdb
+
+    try:
+        duckdb.execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+    except duckdb.Error:
+        return False
+    return True
 
 
 def _hexes(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
