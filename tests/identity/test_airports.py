@@ -23,6 +23,17 @@ def test_table_has_the_watched_airfields() -> None:
     assert oslk["elevation_m"] == pytest.approx(157 * 0.3048)
     assert airport("HL59") is not None and airport("HL59")["country"] == "LY"  # type: ignore[index]
     assert airport("ZZZZ") is None
+    assert airport("ltk") == oslk  # by IATA code
+
+
+def test_registered_for_sql() -> None:
+    import duckdb
+
+    from basewatch.identity.airports import register_airports
+
+    con = duckdb.connect()
+    name = register_airports(con)
+    assert con.execute(f"SELECT name, country FROM {name} WHERE icao = 'XWSG'").fetchone() == ("Engels Airbase", "RU")
 
 
 def _brute_force(lat: float, lon: float, max_km: float) -> tuple[str | None, float | None]:

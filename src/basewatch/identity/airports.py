@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
 from basewatch.geo import EARTH_RADIUS_KM
 from basewatch.units import FT_TO_M
+
+if TYPE_CHECKING:
+    import duckdb
 
 EARTH_RADIUS_M = EARTH_RADIUS_KM * 1000.0
 AIRPORTS_SCHEMA = pa.schema(
@@ -53,16 +57,32 @@ def airports_table() -> pa.Table:
     )
 
 
-def airport(icao: str) -> dict[str, object] | None:
-    """One airport's row as a dict (case-insensitive ICAO code), or None."""
+def airport(code: str) -> dict[str, object] | None:
+    """One airport's row as a dict, by ICAO code (4 characters) or IATA code (3), any case; or None."""
     t = airports_table()
-    i = _icao_index().get(icao.strip().upper())
+    key = code.strip().upper()
+    i = _icao_index().get(key) if len(key) != 3 else _iata_index().get(key)
     return None if i is None else {c: t.column(c)[i].as_py() for c in t.column_names}
+
+
+def register_airports(con: duckdb.DuckDBPyConnection, name: str = "airports") -> str:
+    """Expose the airports table to DuckDB as a view `name` (for SQL joins); returns the name."""
+    con.register(name, airports_table())
+    return name
 
 
 @functools.cache
 def _icao_index() -> dict[str, int]:
     return {code: i for i, code in enumerate(airports_table().column("icao").to_pylist())}
+
+
+@functools.cache
+def _iata_index() -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, code in enumerate(airports_table().column("iata").to_pylist()):
+        if code and code not in index:  # first in ICAO order when an IATA code is shared
+            index[code] = i
+    return index
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
