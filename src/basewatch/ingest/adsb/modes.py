@@ -85,6 +85,7 @@ MAX_SPEED_KM_S = 0.6  # about Mach 1.8: faster implied motion means a wrong loca
 SURFACE_REF_MAX_KM = 40.0
 LOW_FIX_MAX_FT = 5000.0  # airborne fixes this low are near an airport (a surface reference of last resort)
 DECODE_BATCH = 5000
+DECODE_CHUNK = 25000
 
 SHORT_DF = frozenset({0, 4, 5, 11})
 CHECKED_DF = frozenset({11, 17, 18})
@@ -198,12 +199,18 @@ def decode_frames(frames: pa.Table, rejects: Rejects) -> tuple[pa.Table, int]:
     # identification (DF20 with BDS2,0). All-call, altitude and other Comm-B replies are checked, not used.
     useful = ok & (np.isin(df, [5, 17, 18, 21]) | ((df == 20) & (mb0 == 0x20)))
     table = table.filter(pa.array(useful))
+    parts = [_decode_chunk(table.slice(i, DECODE_CHUNK), rejects) for i in range(0, table.num_rows, DECODE_CHUNK)]
+    messages = pa.concat_tables(parts) if parts else MESSAGE_SCHEMA.empty_table()
+    return messages, int(ok.sum()) - (table.num_rows - messages.num_rows)
+
+
+def _decode_chunk(table: pa.Table, rejects: Rejects) -> pa.Table:
+    """rs1090 on one chunk of frames (it returns pickled Python objects: chunks bound the memory)."""
     decoded: list[Any] = rs1090.decode(table["hex"].to_pylist(), batch=DECODE_BATCH)
     got = np.array([d is not None for d in decoded], dtype=bool)
     reject_rows(rejects, R_UNDECODABLE, table["row_no"].to_numpy()[~got])
     table = table.filter(pa.array(got))
-    messages = message_columns([d for d in decoded if d is not None], table["time_s"], table["row_no"])
-    return messages, int(ok.sum()) - int((~got).sum())
+    return message_columns([d for d in decoded if d is not None], table["time_s"], table["row_no"])
 
 
 @functools.cache
