@@ -72,7 +72,7 @@ steps_strategy = st.lists(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps_strategy)
 def test_sql_port_calls_match_the_state_machine(prop_ws: Workspace, steps: list[Step]) -> None:
     prop_ws.con.execute("DELETE FROM ais_positions")

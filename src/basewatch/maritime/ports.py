@@ -7,6 +7,7 @@ site keeps its position and radius and gains the WPI name), so one harbour never
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -48,8 +49,9 @@ class PortZones:
             raise ValueError(f"need 0 < enter_km <= exit_km, got {self.enter_km} and {self.exit_km}")
 
 
+@functools.cache
 def wpi_ports() -> pa.Table:
-    """The packaged World Port Index extract: wpi, name, alt_names, country, lat, lon."""
+    """The packaged World Port Index extract: wpi, name, alt_names, country, lat, lon (read once; immutable)."""
     data = resources.files("basewatch.maritime") / "data" / "ports.csv"
     with resources.as_file(data) as path:
         return pacsv.read_csv(
