@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from basewatch.claims.model import SourceKind
 
-_SAY = (r"said|says|say|told|tells|tell|stated|states|confirmed|confirms|confirm|announced|announces|noted|notes|"
+_SAY = (r"said|says|say|warn|argue|note|told|tells|tell|stated|states|confirmed|confirms|confirm|announced|"
+        r"announces|noted|notes|"
         r"reported|reports|report|claimed|claims|claim|added|adds|warned|warns|denied|denies|deny|rejected|rejects|"
         r"dismissed|acknowledged|acknowledges|admitted|explained|insisted|estimated|estimates|believe|believes|"
         r"replied|wrote|writes|posted|observed|highlighted|emphasi[sz]ed|stressed|assessed|assesses|assess|"
@@ -22,7 +23,7 @@ _ACCORDING = re.compile(r"\b(?:according to|cited by|as reported by|reported by|
 # '..., said a senior US defence official.'  /  '..." said Peskov.'
 _INVERTED = re.compile(r"[,\"”]\s*(?P<verb>" + _SAY + r")\s+(?P<src>(?:a|an|the|one|two|three|several|some|many)?\s*"
                        r"[^,;:.\"“”]{2,80}?)(?:,|\.|;|$| on \w+day| in a statement| who| in an)")
-_SUBJECT_VERB = re.compile(r"(?P<pre>[^\"“”:;]*?)\s*\b" + _AUX + r"(?P<verb>" + _SAY + r"|" + _EVIDENCE + r")\b")
+_VERB = re.compile(r"\b" + _AUX + r"(?P<verb>" + _SAY + r"|" + _EVIDENCE + r")\b")
 _PASSIVE_BY = re.compile(r"\b(?:described|reported|confirmed|cited|quoted|seen|observed|captured|spotted|"
                          r"photographed|tracked|recorded|documented|shown|published|released|taken|detected|"
                          r"monitored|characteri[sz]ed)\b[^.;]{0,80}?\bby\s+(?P<src>(?:the\s+)?[A-Za-z][^,;:.\"“”()]{1,70})",
@@ -42,8 +43,9 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
     ("intelligence", r"intelligence|hur|gur|special services|cia|dia|mi6|mossad|sbu|spy agenc\w+|"
                      r"security services?|main directorate"),
     ("expert", r"analysts?|experts?|researchers?|think[- ]tank|institute|isw|rusi|iiss|csis|open[- ]source|osint|"
-               r"observers?|professor|scholar|former (?:officer|official|commander)|once an officer|retired|"
-               r"military bloggers?|milbloggers?|specialists?|consultan\w+|fellow"),
+               r"observers|professor|scholar|former (?:officer|official|commander)|once an officer|retired|"
+               r"military bloggers?|milbloggers?|specialists?|consultan\w+|fellow|monitoring group|monitors?|"
+               r"watchdog|observatory"),
     ("media", r"news agency|agency|agenzia|reuters|associated press|\bap\b|afp|bloomberg|tass|ria novosti|ria|"
               r"interfax|wall street journal|wsj|new york times|financial times|guardian|bbc|cnn|al jazeera|"
               r"newspaper|outlet|media|broadcaster|television|tv|radio|daily|journal|times|post|telegraph|"
@@ -59,7 +61,13 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
 _KIND_RE = tuple((kind, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for kind, p in _KIND_WORDS)
 _NON_SOURCE = re.compile(r"^(?:(?:recent|latest|new|these|the|such|further)\s+)*(?:developments?|events?|moves?|"
                          r"changes?|situation|signs?|evidence|indications?|this|that|it|which|they)$", re.IGNORECASE)
-_ANON_HEAD = re.compile(r"\b(?:officials?|officers?|sources?|people|persons?|diplomats?|insiders?)\b", re.IGNORECASE)
+_ANON_HEAD = re.compile(r"\b(?:officials?|officers?|sources?|people|persons?|diplomats?|insiders?|residents?|"
+                        r"witnesses|eyewitnesses|locals|activists)\b", re.IGNORECASE)
+_POSTMOD = re.compile(r"\s+(?:close to|familiar with|in|at|from|of|with|near|inside|within|on|who|based in)\s+",
+                      re.IGNORECASE)
+_DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ese|ish|ean|an|i|ic)|Western|Eastern|Northern|Southern|US|UK|EU|"
+                      r"Two|Three|One|Some|Several|Senior|Many|The|A|An)$")
+_PRIORITY: tuple[SourceKind, ...] = ("imagery", "tracking", "intelligence", "expert", "media", "official", "anonymous")
 _NAMED_INSTITUTION = re.compile(
     r"\b(?:ministry|department|kremlin|pentagon|white house|government|command|centcom|"
     r"spokes(?:man|woman|person)|army|navy|authorities|embassy|presidency)\b",
@@ -94,26 +102,34 @@ class SourceMemory:
         return None
 
 
+def _head(source: str) -> str:
+    """The noun phrase before its post-modifiers: "A source close to the army" -> "A source"."""
+    return _POSTMOD.split(source, maxsplit=1)[0]
+
+
+def _names_person(text: str) -> bool:
+    """Two or more capitalised words that are not nationality or region adjectives ("Dmitry Peskov")."""
+    for m in _PERSON.finditer(text):
+        words = [w for w in m.group().split() if not _DEMONYM.match(w)]
+        if len(words) >= 2:
+            return True
+    return False
+
+
 def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKind | None:
     """The kind of a named source; None when the phrase names no source at all."""
     if _NON_SOURCE.match(source.strip()):
         return None
-    hits: list[tuple[int, SourceKind]] = []
-    for kind, pattern in _KIND_RE:
-        m = pattern.search(source)
-        if m:
-            hits.append((m.start(), kind))
-    kinds = {k for _, k in hits}
-    if "anonymous" in kinds and not _NAMED_INSTITUTION.search(source) and _ANON_HEAD.search(source):
-        strong = [(p, k) for p, k in hits if k in ("imagery", "tracking", "intelligence", "expert")]
-        if strong:
-            return min(strong)[1]
-        named = _PERSON.search(source)
-        if named is None or named.group().split()[0] in ("US", "Western", "Russian", "Two", "One", "Some"):
-            return "anonymous"
-    hits = [(p, k) for p, k in hits if k != "anonymous"]
-    if hits:
-        return min(hits)[1]
+    found = {kind: m.start() for kind, pattern in _KIND_RE if (m := pattern.search(source))}
+    strong = [(found[k], k) for k in ("imagery", "tracking", "intelligence", "expert") if k in found]
+    if strong:
+        return min(strong)[1]  # the first named: "flight records and satellite imagery" -> tracking
+    head = _head(source)
+    if _ANON_HEAD.search(head) and not _NAMED_INSTITUTION.search(head) and not _names_person(head):
+        return "anonymous"
+    for kind in _PRIORITY:
+        if kind in found and kind != "anonymous":
+            return kind
     if memory is not None:
         remembered = memory.recall(source)
         if remembered is not None:
@@ -150,14 +166,15 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         candidates.append((m.start("src"), m.group("src")))
     for m in _PASSIVE_BY.finditer(sentence):
         candidates.append((m.start("src"), m.group("src")))
-    for m in _SUBJECT_VERB.finditer(sentence):
-        pre = m.group("pre")
+    for m in _VERB.finditer(sentence):
+        begin = max(sentence.rfind(c, 0, m.start()) for c in "\"“”:;") + 1
+        pre = sentence[begin:m.start()]
         if not pre.strip():
             continue
         subject = _subject(pre)
         if subject:
-            candidates.append((m.start("pre") + pre.rfind(subject[:10]) if subject[:10] in pre else m.start("pre"),
-                               subject))
+            at = pre.rfind(subject[:10])
+            candidates.append((begin + max(at, 0), subject))
     candidates.sort(key=lambda c: c[0])
     for pos, raw in candidates:
         src = _clean(raw)

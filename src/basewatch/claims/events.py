@@ -16,7 +16,9 @@ _TRIGGERS: tuple[tuple[EventClass, int, str], ...] = (
     ("strike", 1, r"casualt(?:y|ies)|killed|targets?|precision"),
     # withdrawal
     ("withdrawal", 3, r"withdr(?:aw|awal|awals|awing|awn|ew|aws)|pull(?:s|ed|ing)? (?:out|back)|pull-?outs?|"
-                      r"draw(?:s|n|ing)? ?down|drew down|draw-down|evacuat\w+|retreat\w*|dismantl\w+|"
+                      r"draw(?:s|n|ing)? ?down|drew down|"
+                      r"(?:pull|mov|order|forc|fl[oy]w|ship|tak|took|withdr)\w* (?:\w+ ){0,4}out of|"
+                      r"draw-down|evacuat\w+|retreat\w*|dismantl\w+|"
                       r"repatriat\w+|(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back|return(?:s|ed|ing)? home|"
                       r"scal(?:e|ed|es|ing) (?:back|down)|abandon\w*|exodus|vacat(?:e|ed|ing)|hand(?:s|ed|ing)? over|"
                       r"handover|exit(?:s|ed|ing)? (?:from|the)|expel\w*|"
@@ -54,7 +56,12 @@ _TRIGGERS: tuple[tuple[EventClass, int, str], ...] = (
                   r"access to|agreement|contract|host|loss of|lost|losing|lose"),
     ("basing", 1, r"talks|engagement|port"),
 )
-_COMPILED = tuple((cls, w, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for cls, w, p in _TRIGGERS)
+_COMPILED = (
+    # leaving a named place: "left Hmeimim", "departed the Tartus naval base" (case matters: a proper name)
+    ("withdrawal", 3, re.compile(r"\b(?:left|leaving|leaves|departed|departing|quit|pulled out of)\s+(?:the\s+)?"
+                                 r"(?:port of\s+)?[A-Z]")),
+    *((cls, w, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for cls, w, p in _TRIGGERS),
+)
 # On equal scores the more specific class wins.
 _PRIORITY: tuple[EventClass, ...] = ("strike", "withdrawal", "transport", "deployment", "basing")
 _MILITARY = re.compile(

@@ -111,9 +111,10 @@ class Gazetteer:
             found.append(PlaceRef(m.group(1), offset + m.start(), offset + m.end(), "site", e.site_id, e.country))
             taken.append((m.start(), m.end()))
         for m in self._cap_re.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            found.extend(self._resolve_phrase(m.group(), offset + m.start()))
+            found.extend(
+                p for p in self._resolve_phrase(m.group(), offset + m.start())
+                if not any(a < p.end - offset and p.start - offset < b for a, b in taken)
+            )
         found.sort(key=lambda p: p.start)
         return tuple(found)
 
