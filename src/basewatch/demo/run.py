@@ -1,0 +1,182 @@
+"""`basewatch demo`: simulate the December 2024 scenario, ingest it like a user's files, analyse, brief.
+
+Steps: write the scenario's recorder files and ground truth under OUT/scenario/, create
+OUT/basewatch.duckdb afresh, ingest every file through the normal pipeline (format sniffed),
+reconstruct flights (visits and corridors follow from them), and write OUT/brief.html.
+Optional hooks, used when their modules are installed: the AIS scenario
+(basewatch.demo.ais_scenario.write_ais_scenario) and the maritime analysis (basewatch.maritime.build).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from basewatch.demo.scenario import ScenarioConfig, build_scenario
+from basewatch.demo.truth import write_truth
+from basewatch.demo.writers import write_scenario
+from basewatch.errors import BasewatchError
+from basewatch.ingest.pipeline import IngestReport, ingest_file
+from basewatch.present.brief import DEFAULT_SECTIONS, BriefContext, maritime_section, write_brief
+from basewatch.workspace.core import Workspace
+
+if TYPE_CHECKING:
+    from basewatch.flights.pipeline import PipelineResult
+
+WORKSPACE_NAME = "basewatch.duckdb"
+BRIEF_NAME = "brief.html"
+SCENARIO_DIR = "scenario"
+TRUTH_NAME = "truth.json"
+DEMO_ACTOR = "ru-mod-transport"
+DEMO_SITES = ("khmeimim", "al-khadim", "benina")
+AIS_SCENARIO_MODULE = "basewatch.demo.ais_scenario"
+MARITIME_MODULE = "basewatch.maritime"
+
+class DemoError(BasewatchError):
+    """The demo cannot run as asked (e.g. a window outside December 2024)."""
+
+
+# progress callback: (what is being done, steps done, steps in total)
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(what: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    out_dir: Path
+    workspace: Path
+    brief: Path
+    truth: Path
+    files: tuple[Path, ...]
+    ingest: tuple[IngestReport, ...]
+    flights: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """The module, or None when it (or its package) is not installed; other import errors propagate."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise
+
+
+def _fresh_workspace(path: Path) -> Workspace:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+    return Workspace(path)
+
+
+def analyse_flights(ws: Workspace) -> PipelineResult:
+    """Flights, visits and corridors on the workspace's DuckDB (the flight pipeline, default engine)."""
+    from basewatch.flights.engine import duckdb_engine
+    from basewatch.flights.pipeline import run
+    from basewatch.identity.actors import aircraft_identity
+    from basewatch.identity.airports import airports_table
+    from basewatch.watchlist.store import read_sites
+
+    engine = duckdb_engine(ws)
+    try:
+        return run(engine, read_sites(ws), airports_table(), aircraft_identity(ws))
+    finally:
+        engine.close()
+
+
+def _lead(config: ScenarioConfig) -> tuple[str, ...]:
+    last = config.start + dt.timedelta(days=config.days - 1)
+    return (
+        f"Window: {config.start.isoformat()} to {last.isoformat()} (UTC), seed {config.seed}. The scenario follows "
+        "the founding case: after Assad's fall on 8 December 2024, Russian An-124 and Il-76 transports shuttle "
+        "from Khmeimim to al-Khadim and Benina in eastern Libya, several times a day from mid-December, with "
+        "onward legs to Bamako, returns, and flights to and from Russia; airliners fly over the eastern "
+        "Mediterranean; receivers miss Syria's interior and the Libyan desert; one airliner's positions are spoofed.",
+        "The recorder files (OpenSky Parquet, readsb traces, SBS-1 logs) were ingested as any user's files would "
+        "be; the figures below come from the flights basewatch reconstructed from them, not from the generator.",
+    )
+
+
+def run_demo(
+    out_dir: Path,
+    config: ScenarioConfig | None = None,
+    progress: Progress = _no_progress,
+    *,
+    with_maritime: bool = True,
+) -> DemoResult:
+    """Run the whole demo into out_dir; with_maritime=False skips the optional AIS hooks (flights only)."""
+    config = config or ScenarioConfig()
+    try:
+        config.window()
+    except ValueError as exc:
+        raise DemoError(str(exc)) from exc
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DemoError(f"{out_dir}: exists and is not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scenario_dir = out_dir / SCENARIO_DIR
+    seconds: dict[str, float] = {}
+    total = 5
+    t0 = time.perf_counter()
+
+    progress("simulating flights", 0, total)
+    scenario = build_scenario(config)
+    written = [w.path for w in write_scenario(scenario, scenario_dir)]
+    truth = write_truth(scenario, scenario_dir / TRUTH_NAME)
+    ais = optional_module(AIS_SCENARIO_MODULE) if with_maritime else None
+    if ais is not None:
+        written.extend(Path(p) for p in ais.write_ais_scenario(scenario_dir, config.seed))
+    seconds["simulate"] = time.perf_counter() - t0
+
+    ws_path = out_dir / WORKSPACE_NAME
+    reports: list[IngestReport] = []
+    with _fresh_workspace(ws_path) as ws:
+        t = time.perf_counter()
+        for path in written:
+            progress(f"ingesting {path.relative_to(out_dir).as_posix()}", 1, total)
+            reports.append(ingest_file(ws, path))
+        seconds["ingest"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        progress("reconstructing flights", 2, total)
+        result = analyse_flights(ws)
+        maritime = optional_module(MARITIME_MODULE) if with_maritime else None
+        if maritime is not None:
+            progress("analysing ship movements", 3, total)
+            maritime.build(ws)
+        seconds["analyse"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        progress("writing the brief", 4, total)
+        sections = tuple(s for s in DEFAULT_SECTIONS if with_maritime or s is not maritime_section)
+        brief = write_brief(_context(ws, result.flights, config, out_dir), out_dir / BRIEF_NAME, sections)
+        seconds["brief"] = time.perf_counter() - t
+    progress("done", total, total)
+    seconds["total"] = time.perf_counter() - t0
+    return DemoResult(
+        out_dir, ws_path, brief, truth, tuple(written), tuple(reports), result.flights.num_rows, seconds
+    )
+
+
+def _context(ws: Workspace, flights: pa.Table, config: ScenarioConfig, out_dir: Path) -> BriefContext:
+    return BriefContext(
+        ws=ws,
+        flights=flights,
+        title="Russian air bridge from Khmeimim to eastern Libya, December 2024",
+        simulated=True,
+        lead=_lead(config),
+        site_ids=DEMO_SITES,
+        actor=DEMO_ACTOR,
+        days=(config.start, config.start + dt.timedelta(days=config.days - 1)),
+        data_root=out_dir,
+    )

@@ -1,0 +1,1 @@
+"""Presentation: HTML briefs with charts and offline maps (no network, no CDN)."""

@@ -1,0 +1,116 @@
+"""End to end: the demo's files ingested like a user's, flights checked against the generator's truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from basewatch.demo.run import DemoResult, analyse_flights, run_demo
+from basewatch.demo.scenario import ScenarioConfig
+from basewatch.demo.truth import Movement, match, read_truth, true_movements
+from basewatch.present.brief import BriefContext, header_section, movements_section, render_brief
+from basewatch.workspace.core import Workspace
+
+CONFIG = ScenarioConfig(start=dt.date(2024, 12, 17), days=3)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    return run_demo(tmp_path_factory.mktemp("demo"), CONFIG, with_maritime=False)
+
+
+@pytest.fixture(scope="module")
+def flights(demo: DemoResult) -> pa.Table:
+    with Workspace(demo.workspace, read_only=True) as ws:
+        return analyse_flights(ws).flights
+
+
+def _time(us: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(us / 1e6, dt.UTC)
+
+
+def test_flights_match_ground_truth(demo: DemoResult, flights: pa.Table) -> None:
+    truth = read_truth(demo.truth)
+    assert len(truth) > 50
+    deps, arrs = true_movements(truth)
+    rows = flights.to_pylist()
+    got_deps = [Movement(f["icao24"], f["origin_site"], f["origin_airport"], _time(f["start_us"]))
+                for f in rows if f["origin_site"] or f["origin_airport"]]
+    got_arrs = [Movement(f["icao24"], f["destination_site"], f["destination_airport"], _time(f["end_us"]))
+                for f in rows if f["destination_site"] or f["destination_airport"]]
+    for got, expected in ((got_deps, deps), (got_arrs, arrs)):
+        score = match(got, expected, tolerance_s=1800)
+        assert score.precision >= 0.95, score
+        assert score.recall >= 0.95, score
+
+
+def test_hidden_ends_and_spoofing_do_not_invent_airports(demo: DemoResult, flights: pa.Table) -> None:
+    truth = read_truth(demo.truth)
+    hidden = [f for f in truth if not f.origin_observable]
+    assert hidden  # the scenario does hide some take-offs
+    assert any(f.spoofed for f in truth)
+    beirut = [f for f in flights.to_pylist() if "OLBA" in (f["origin_airport"], f["destination_airport"])]
+    true_beirut = [f for f in truth if "OLBA" in (f.origin_airport, f.destination_airport)]
+    assert len(beirut) <= len(true_beirut)
+
+
+def test_ingest_counts_every_record(demo: DemoResult) -> None:
+    assert all(r.rejected == 0 for r in demo.ingest)
+    with Workspace(demo.workspace, read_only=True) as ws:
+        formats = {r[0] for r in ws.con.execute("SELECT DISTINCT input_format FROM sources").fetchall()}
+    assert {"opensky", "readsb", "sbs"} <= formats
+
+
+def test_brief_is_offline_labelled_and_shows_the_sites(demo: DemoResult) -> None:
+    text = demo.brief.read_text(encoding="utf-8")
+    assert "SIMULATED SCENARIO" in text and "simulated" in text.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.I)
+    assert "<script" not in text.lower() and "@import" not in text
+    assert text.count('src="data:image/png;base64,') >= 4   # three site charts and the map
+    for name in ("Khmeimim Air Base", "al-Khadim Air Base", "khmeimim"):
+        assert name in text
+    assert "scenario/readsb/" in text and " rows " in text   # provenance: file and rows
+
+
+def test_brief_escapes_hostile_text(demo: DemoResult, flights: pa.Table) -> None:
+    with Workspace(demo.workspace, read_only=True) as ws:
+        hostile = '<script>alert("x")</script>'
+        mask = pc.equal(flights.column("actor"), "ru-mod-transport")
+        callsign = pc.if_else(mask, pa.scalar(hostile), flights.column("callsign"))
+        flights = flights.set_column(flights.schema.get_field_index("callsign"), "callsign", callsign)
+        ctx = BriefContext(ws=ws, flights=flights, title='Brief <img src=x onerror="alert(1)">', simulated=True,
+                           actor="ru-mod-transport", lead=("a & b < c",))
+        text = render_brief(ctx, (header_section, movements_section))
+    assert "<script>" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
+    assert "a &amp; b &lt; c" in text
+    assert text.count("&lt;script&gt;") >= 2   # several movements carry the hostile callsign
+
+
+def test_cli_demo_exits_0(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "basewatch", "demo", "--out", str(out), "--start", "2024-12-20", "--days", "1",
+         "--format", "json"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert '"simulated": true' in proc.stdout
+    assert (out / "brief.html").is_file() and (out / "basewatch.duckdb").is_file()
+    assert (out / "scenario" / "truth.json").is_file()
+
+
+def test_cli_demo_refuses_a_window_outside_december(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "basewatch", "demo", "--out", str(tmp_path), "--start", "2024-11-30"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "December 2024" in proc.stderr and "Traceback" not in proc.stderr
