@@ -142,14 +142,14 @@ def countries_of(icao24: pa.Array | pa.ChunkedArray) -> pa.Table:
     ends = np.array([b.end for b in bs], dtype=np.int64)
     idx = np.searchsorted(starts, values, side="right") - 1
     safe = np.clip(idx, 0, len(bs) - 1)
-    found = (values >= 0) & (idx >= 0) & (values <= ends[safe])
-    names = np.array([b.country for b in bs], dtype=object)[safe]
-    isos = np.array([b.iso2 for b in bs], dtype=object)[safe]
-    has_iso = np.array([b.iso2 is not None for b in bs])[safe]
+    found = pa.array((values >= 0) & (idx >= 0) & (values <= ends[safe]))
+    table = blocks_table()
+    rows = pa.array(safe, pa.int32())
+    null = pa.scalar(None, pa.string())
     return pa.table(
         {
-            "country": pa.array(names, pa.string(), mask=~found),
-            "iso2": pa.array(isos, pa.string(), mask=~(found & has_iso)),
+            "country": pc.if_else(found, pc.take(table.column("country"), rows), null),
+            "iso2": pc.if_else(found, pc.take(table.column("iso2"), rows), null),
         }
     )
 
