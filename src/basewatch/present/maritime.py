@@ -19,7 +19,9 @@ from basewatch.units import ms_to_knots
 if TYPE_CHECKING:
     from basewatch.workspace.core import Workspace
 
-MAX_ROWS = 150
+MAX_ROWS = 150            # rows per table
+MAX_FETCH = 2000          # rows read for the timeline
+MAX_TIMELINE_VESSELS = 30
 _PALETTE = ("#1f6fb2", "#d9822b", "#2a9d55", "#7b3fa0", "#b2182b", "#8c6d31", "#3d8c9e", "#c2549d")
 
 
@@ -62,7 +64,7 @@ def _calls(ws: Workspace) -> list[dict[str, Any]]:
                stops, port_gaps, positions, {_PROV.format(col='first_source_id')} AS first_file, first_row_no,
                {_PROV.format(col='last_source_id')} AS last_file, last_row_no
         FROM port_calls c JOIN sites s ON s.site_id = c.site_id
-        ORDER BY arrival, mmsi
+        ORDER BY arrival, mmsi LIMIT {MAX_FETCH}
         """,
     )
 
@@ -75,7 +77,7 @@ def _voyages(ws: Workspace) -> list[dict[str, Any]]:
                coalesce(destination_site, destination_port) AS destination, departure, arrival, distance_km,
                origin_site IS NOT NULL AS origin_watched, destination_site IS NOT NULL AS destination_watched
         FROM voyages WHERE origin_site IS NOT NULL OR destination_site IS NOT NULL
-        ORDER BY departure, mmsi
+        ORDER BY departure, mmsi LIMIT {MAX_FETCH}
         """,
     )
 
@@ -88,12 +90,12 @@ def _dark(ws: Workspace) -> list[dict[str, Any]]:
                end_lat, end_lon, jump_km, implied_speed_ms, near_site, near_site_km,
                {_PROV.format(col='start_source_id')} AS start_file, start_row_no,
                {_PROV.format(col='end_source_id')} AS end_file, end_row_no
-        FROM dark_periods ORDER BY start_time, mmsi
+        FROM dark_periods ORDER BY start_time, mmsi LIMIT {MAX_FETCH}
         """,
     )
 
 
-def _calls_table(calls: Sequence[dict[str, Any]]) -> str:
+def _calls_table(calls: Sequence[dict[str, Any]], total: int) -> str:
     body = "".join(
         f"<tr><td>{esc(c['vessel'])}</td><td>{esc(c['mmsi'])}</td><td>{esc(c['actor'])}</td>"
         f"<td>{esc(c['site_name'])}</td><td>{esc(_when(c['arrival']))}</td><td>{esc(_when(c['departure']))}</td>"
@@ -104,7 +106,7 @@ def _calls_table(calls: Sequence[dict[str, Any]]) -> str:
     )
     return (
         "<table><tr><th>vessel</th><th>MMSI</th><th>actor</th><th>port</th><th>arrival</th><th>departure</th>"
-        f"<th>hours</th><th>sources</th></tr>{body}</table>{_more(len(calls))}"
+        f"<th>hours</th><th>sources</th></tr>{body}</table>{_more(total)}"
     )
 
 
@@ -116,7 +118,7 @@ def _more(n: int) -> str:
     return f"<p>First {MAX_ROWS} of {n} rows shown; the workspace has them all.</p>" if n > MAX_ROWS else ""
 
 
-def _voyages_table(voyages: Sequence[dict[str, Any]]) -> str:
+def _voyages_table(voyages: Sequence[dict[str, Any]], total: int) -> str:
     body = "".join(
         f"<tr><td>{esc(v['vessel'])}</td><td>{esc(v['mmsi'])}</td><td>{esc(v['origin'])}</td>"
         f"<td>{esc(v['destination'])}</td><td>{esc(_when(v['departure']))}</td><td>{esc(_when(v['arrival']))}</td>"
@@ -126,11 +128,11 @@ def _voyages_table(voyages: Sequence[dict[str, Any]]) -> str:
     )
     return (
         "<table><tr><th>vessel</th><th>MMSI</th><th>from</th><th>to</th><th>departure</th><th>arrival</th>"
-        f"<th>days</th><th>km (great circle)</th></tr>{body}</table>{_more(len(voyages))}"
+        f"<th>days</th><th>km (great circle)</th></tr>{body}</table>{_more(total)}"
     )
 
 
-def _dark_table(dark: Sequence[dict[str, Any]]) -> str:
+def _dark_table(dark: Sequence[dict[str, Any]], total: int) -> str:
     rows = []
     for d in dark[:MAX_ROWS]:
         end = "not heard again" if d["ongoing"] else _when(d["end_time"])
@@ -149,12 +151,13 @@ def _dark_table(dark: Sequence[dict[str, Any]]) -> str:
     return (
         "<table><tr><th>vessel</th><th>MMSI</th><th>silent from</th><th>heard again</th><th>hours</th>"
         "<th>last position</th><th>jump km</th><th>implied kn</th><th>nearest watched site</th><th>sources</th>"
-        f"</tr>{''.join(rows)}</table>{_more(len(dark))}"
+        f"</tr>{''.join(rows)}</table>{_more(total)}"
     )
 
 
 def _timeline(calls: Sequence[dict[str, Any]], dark: Sequence[dict[str, Any]], end: dt.datetime) -> str:
-    """One row per vessel: port calls at watched ports as coloured bars, dark periods hatched."""
+    """One row per vessel (those of watched actors first, then the busiest): port calls at watched ports as
+    coloured bars, dark periods hatched."""
     import matplotlib.dates as mdates
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -163,7 +166,14 @@ def _timeline(calls: Sequence[dict[str, Any]], dark: Sequence[dict[str, Any]], e
     date2num: Any = mdates.date2num  # matplotlib.dates is untyped
     date_formatter: Any = mdates.DateFormatter
 
-    vessels = sorted({c["vessel"] for c in calls} | {d["vessel"] for d in dark})
+    weight: dict[str, tuple[int, int]] = {}
+    for row in (*calls, *dark):
+        watched, n = weight.get(row["vessel"], (0, 0))
+        weight[row["vessel"]] = (max(watched, int(row["actor"] is not None)), n + 1)
+    ranked = sorted(weight, key=lambda v: (-weight[v][0], -weight[v][1], v))
+    vessels = sorted(ranked[:MAX_TIMELINE_VESSELS])
+    calls = [c for c in calls if c["vessel"] in vessels]
+    dark = [d for d in dark if d["vessel"] in vessels]
     sites = sorted({c["site_name"] for c in calls})
     colour = {s: _PALETTE[i % len(_PALETTE)] for i, s in enumerate(sites)}
     fig = Figure(figsize=(7.4, 0.35 * len(vessels) + 1.2), dpi=110)
@@ -233,27 +243,33 @@ def render_section(ws: Workspace) -> str:
     if not _ensure(ws):
         return ""
     calls, voyages, dark = _calls(ws), _voyages(ws), _dark(ws)
+    totals = ws.con.execute(
+        "SELECT (SELECT count(*) FROM port_calls WHERE site_id IS NOT NULL), "
+        "(SELECT count(*) FROM voyages WHERE origin_site IS NOT NULL OR destination_site IS NOT NULL), "
+        "(SELECT count(*) FROM dark_periods)"
+    ).fetchone()
+    n_calls, n_voyages, n_dark = (int(x) for x in totals) if totals else (0, 0, 0)
     rules_row = ws.con.execute("SELECT CAST(rules AS VARCHAR) FROM maritime_state").fetchone()
     end_row = ws.con.execute("SELECT max(time) FROM ais_positions").fetchone()
     end = end_row[0] if end_row and end_row[0] else dt.datetime.now(dt.UTC)
     parts = [
         "<section><h2>Ships: port calls, voyages and dark periods</h2>",
-        f"<p>{len(calls)} port calls at watched ports, {len(voyages)} voyages from or to them, {len(dark)} dark "
+        f"<p>{n_calls} port calls at watched ports, {n_voyages} voyages from or to them, {n_dark} dark "
         f"periods. {esc(_describe(rules_row[0] if rules_row else None))}</p>",
     ]
     if calls or dark:
         parts.append(f'<img class="chart" alt="timeline of port calls and dark periods" '
                      f'src="{_timeline(calls, dark, end)}">')
     if calls:
-        parts.append("<h3>Port calls at watched ports</h3>" + _calls_table(calls))
+        parts.append("<h3>Port calls at watched ports</h3>" + _calls_table(calls, n_calls))
     if voyages:
         vmap = _voyage_map(ws)
         if vmap:
             parts.append(f'<img class="map" alt="map of voyages" src="{vmap}">')
-        parts.append("<h3>Voyages from or to watched ports</h3>" + _voyages_table(voyages))
+        parts.append("<h3>Voyages from or to watched ports</h3>" + _voyages_table(voyages, n_voyages))
     if dark:
         parts.append("<h3>Dark periods</h3><p>Implied speed: the great-circle jump between the last position "
-                     "before and the first after the silence, over its duration.</p>" + _dark_table(dark))
+                     "before and the first after the silence, over its duration.</p>" + _dark_table(dark, n_dark))
     if rules_row:
         parts.append(f"<p class=prov>Rules of this analysis: <code>{esc(rules_row[0])}</code></p>")
     parts.append("</section>")
