@@ -73,6 +73,13 @@ def test_sample_points(sample: Path) -> None:
     # Long frames: DF17 of 48520a only; the other aircraft (3981e4) sends Mode-S replies only.
     addresses = {m.hex()[2:8] for k, _, m in frames if k == 0x33 and m[0] >> 3 == 17}
     assert addresses == {"48520a"}
+    # Two aircraft: all but 3 frames come from two addresses (AA field of all-calls/squitters, parity of
+    # replies); 44ce69 and 440062 are heard twice and once.
+    heard: dict[int, int] = {}
+    for _, _, m in frames:
+        address = int(m[1:4].hex(), 16) if m[0] >> 3 in (11, 17) else ref.crc_remainder(m.hex())
+        heard[address] = heard.get(address, 0) + 1
+    assert {f"{a:06x}": n for a, n in heard.items()} == {"48520a": 144, "3981e4": 92, "44ce69": 2, "440062": 1}
     assert {p["icao24"] for p in pts} == {"48520a"}
     positions = [i + 1 for i, (_, _, m) in enumerate(frames) if m[0] >> 3 == 17 and 9 <= m[4] >> 3 <= 18]
     assert [p["row_no"] for p in pts] == positions == [51, 61, 71, 108]
@@ -131,6 +138,10 @@ def test_crafted_damage(tmp_path: Path) -> None:
     zero = tmp_path / "zero_1581501900.bin"
     zero.write_bytes(b"\x1a\x32" + bytes(6) + b"\x0f" + bytes.fromhex("02e18ca8f1d2ed") + data)
     assert READER.read(zero).rejects.as_json() == {beast.R_NO_COUNTER: {"count": 1, "lines": [1]}}
+    # The counter jumping back (a receiver restart) makes the following frames untimeable.
+    restart = tmp_path / "restart_1581501900.bin"
+    restart.write_bytes(data + data[:33])  # frames 1 and 2 (16 + 17 bytes) again, their counters ~24 s before frame 239
+    assert READER.read(restart).rejects.as_json() == {beast.R_BACKWARDS: {"count": 2, "lines": [240, 241]}}
 
 
 def test_not_beast(tmp_path: Path) -> None:

@@ -52,6 +52,13 @@ class CsvLayout:
     icao_col: int | None
     header: bool
 
+    def describe(self) -> str:
+        address = f", address in column {self.icao_col + 1}" if self.icao_col is not None else ""
+        return (
+            f"layout: {'header line, ' if self.header else ''}Unix time in column {self.time_col + 1}, "
+            f"frame in column {self.hex_col + 1}{address}"
+        )
+
     def pattern(self) -> str:
         names = {self.time_col: "t", self.hex_col: "hex"}
         if self.icao_col is not None:
@@ -161,6 +168,7 @@ class AvrReader:
         else:
             assert isinstance(layout, CsvLayout)
             frames = _csv_frames(layout, lines, numbers, rejects)
+            notes.append(layout.describe())
         result = modes.frames_to_points(frames, rejects)
         return ReadResult(
             tables={"aircraft_points": result.points}, rejects=rejects, counted=("aircraft_points",),
