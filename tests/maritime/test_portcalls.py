@@ -97,3 +97,19 @@ def test_voyage_between_two_ports(port_ws: Workspace) -> None:
     origin, dest, dep, arr, dist, positions = rows[0]
     assert (origin, dest, dep, arr, positions) == ("testport", "northport", at(60), at(600), 2)
     assert abs(dist - 100.0) < 1e-6
+
+
+def test_port_on_the_antimeridian(workspace: Workspace) -> None:
+    from basewatch.watchlist.model import Site, Watchlist
+    from basewatch.watchlist.store import store_watchlist
+
+    # Port at 179.99 E on the equator; the ship stops at 179.995 W, 1.7 km east across the antimeridian
+    # (0.015 degrees of longitude at the equator = 0.015 * 111.195 km).
+    site = Site(id="dateline", name="Dateline port", kind="port", lat=0.0, lon=179.99, radius_km=3.0)
+    store_watchlist(workspace, Watchlist(sites=(site,)), "<test>", "")
+    add_track(workspace, "273000001", [(0, 0.0, -179.9, 8.0), (30, 0.0, -179.995, 0.0), (60, 0.0, -179.995, 0.0),
+                                        (90, 0.0, -179.8, 8.0)])
+    build(workspace)
+    rows = workspace.con.execute("SELECT site_id, arrival, departure, min_distance_km FROM port_calls").fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [("dateline", at(30), at(60))]
+    assert abs(rows[0][3] - 0.015 * 6371.0088 * 3.141592653589793 / 180) < 1e-6

@@ -65,12 +65,14 @@ def _open(ctx: typer.Context) -> Workspace:
     return Workspace(path)
 
 
-def _check_site(ws: Workspace, site: str | None) -> tuple[float, float] | None:
+def _check_site(ws: Workspace, site: str | None, *, port: bool = False) -> tuple[float, float] | None:
     if site is None:
         return None
-    row = ws.con.execute("SELECT lat, lon FROM sites WHERE site_id = ?", [site]).fetchone()
+    row = ws.con.execute("SELECT lat, lon, kind FROM sites WHERE site_id = ?", [site]).fetchone()
     if row is None:
         raise BasewatchError(f"unknown site {site!r} (see `basewatch watchlist`)")
+    if port and row[2] != "port":
+        raise BasewatchError(f"site {site!r} is of kind {row[2]}, not port: vessels call only at ports")
     if row[0] is None or row[1] is None:
         raise BasewatchError(f"site {site!r} has no position")
     return float(row[0]), float(row[1])
@@ -106,7 +108,7 @@ def portcalls(
     """Port calls (arrival to departure) at watchlist ports and World Port Index ports."""
     rules = _rules(enter_km, exit_km, threshold)
     with _open(ctx) as ws:
-        _check_site(ws, site)
+        _check_site(ws, site, port=True)
         ensure_built(ws, rules)
         rows = _rows(
             ws,
@@ -132,7 +134,7 @@ def voyages(
     """Voyages: legs between consecutive port calls of a vessel."""
     rules = _rules(enter_km, exit_km, threshold)
     with _open(ctx) as ws:
-        _check_site(ws, site)
+        _check_site(ws, site, port=True)
         ensure_built(ws, rules)
         rows = _rows(
             ws,

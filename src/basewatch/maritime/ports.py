@@ -21,6 +21,7 @@ from basewatch.watchlist.model import Site
 
 KM_PER_DEG_LAT = 111.195
 CELL_DEG = 0.1  # grid cell used to join positions to nearby places
+_LON_CELLS = round(360 / CELL_DEG)  # longitude cells wrap around the antimeridian
 
 PLACES_SCHEMA = pa.schema(
     [
@@ -132,7 +133,7 @@ def create_places(con: duckdb.DuckDBPyConnection, sites: tuple[Site, ...], zones
                    exit_km / ({KM_PER_DEG_LAT} * greatest(0.01, cos(radians(lat)))) AS dlon
             FROM _places
         )
-        SELECT place_key, CAST(ly AS INTEGER) AS cell_lat, CAST(lx AS INTEGER) AS cell_lon
+        SELECT DISTINCT place_key, CAST(ly AS INTEGER) AS cell_lat, {_wrap("lx")} AS cell_lon
         FROM ext,
              range(CAST(floor((lat - dlat) / {CELL_DEG}) AS BIGINT),
                    CAST(floor((lat + dlat) / {CELL_DEG}) AS BIGINT) + 1) t1(ly),
@@ -144,6 +145,12 @@ def create_places(con: duckdb.DuckDBPyConnection, sites: tuple[Site, ...], zones
     con.unregister("_wpi")
 
 
+def _wrap(cell: str) -> str:
+    """A longitude cell index brought into [-180, 180) degrees (so ports near the antimeridian match)."""
+    half = _LON_CELLS // 2
+    return f"CAST(((({cell} + {half}) % {_LON_CELLS}) + {_LON_CELLS}) % {_LON_CELLS} - {half} AS INTEGER)"
+
+
 def cell_sql(lat: str, lon: str) -> tuple[str, str]:
     """SQL expressions of the grid cell of a position (to equi-join with _place_cells)."""
-    return (f"CAST(floor({lat} / {CELL_DEG}) AS INTEGER)", f"CAST(floor({lon} / {CELL_DEG}) AS INTEGER)")
+    return (f"CAST(floor({lat} / {CELL_DEG}) AS INTEGER)", _wrap(f"CAST(floor({lon} / {CELL_DEG}) AS BIGINT)"))
