@@ -130,12 +130,13 @@ class Payloads:
         chars = -(-width_bits // 6)
         start = self.offsets[rows]
         length = self.offsets[rows + 1] - start
-        col = np.arange(chars, dtype=np.int64)
-        idx = start[:, None] + col[None, :]
-        inside = col[None, :] < length[:, None]
-        if len(self.data) == 0:
-            return np.zeros((len(rows), chars), dtype=np.uint8)
-        return np.where(inside, self.data[np.minimum(idx, len(self.data) - 1)], 0).astype(np.uint8)
+        padded = np.concatenate([self.data, np.zeros(chars, dtype=np.uint8)])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, chars)
+        m = windows[start]  # a copy: one row of `chars` values per message
+        short = np.flatnonzero(length < chars)
+        if len(short):
+            m[short] *= (np.arange(chars)[None, :] < length[short][:, None]).astype(np.uint8)
+        return m
 
 
 def bits(m: npt.NDArray[np.uint8], start: int, width: int) -> I64:

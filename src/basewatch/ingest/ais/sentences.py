@@ -178,7 +178,8 @@ def slices(buf: bytes | memoryview, data: U8, start: I64, end: I64) -> pa.Binary
     np.cumsum(lengths, out=offsets[1:])
     total = int(offsets[-1])
     if total:
-        idx = np.arange(total, dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
+        shift = (start - offsets[:-1]).astype(np.int32)
+        idx = np.arange(total, dtype=np.int32) + np.repeat(shift, lengths)
         body = data[idx].tobytes()
     else:
         body = b""

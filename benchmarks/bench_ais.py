@@ -1,0 +1,95 @@
+"""AIS NMEA decode + ingest throughput on the AMSA log (amsa_risky_ais.txt) repeated to >= 1 M messages.
+
+Cases, each in its own process (wall time includes interpreter start and imports):
+- basewatch decode: the `nmea` reader alone (sentences, times, reassembly, decoding, Arrow tables);
+- basewatch ingest: `basewatch ingest` into a fresh workspace, end to end (dedupe and DuckDB insert);
+- pyais decode: pyais 3 FileReaderStream + decode() of every message (pure Python, the test peer);
+- aiscat decode: aiscat (AIS-catcher's C++ decoder, GPL-3.0) from_file() into dicts, run from its own venv
+  under benchmarks/.cache (created with `pip install aiscat` when missing; skipped if that fails);
+- duckdb line scan: DuckDB reading the file's lines (count), the floor for any DuckDB-based ingest.
+Items are the messages basewatch assembles from the file (one per complete AIS message).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import CACHE, SHARED, Measurement, measure, report  # benchmarks/run.py puts benchmarks/ on sys.path
+
+SOURCE = SHARED / "ais" / "amsa_risky_ais.txt"
+TARGET_MESSAGES = 1_000_000
+AISCAT_VENV = CACHE / "aiscat-venv"
+AISCAT_VERSION = "0.68.16"
+
+
+def _input() -> tuple[Path, int]:
+    """The repeated file and its message count."""
+    from basewatch.ingest.ais.nmea import collect
+    from basewatch.ingest.ais.sentences import FileSource
+
+    per_copy = collect(FileSource(SOURCE))[0].size
+    copies = -(-TARGET_MESSAGES // per_copy)
+    path = CACHE / f"amsa_x{copies}.nmea"
+    if not path.exists() or path.stat().st_size != SOURCE.stat().st_size * copies:
+        data = SOURCE.read_bytes()
+        with path.open("wb") as fh:
+            for _ in range(copies):
+                fh.write(data)
+    return path, per_copy * copies
+
+
+def _aiscat_python() -> Path | None:
+    python = AISCAT_VENV / "bin" / "python"
+    if not python.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(AISCAT_VENV)], check=True)
+            subprocess.run([str(python), "-m", "pip", "install", "-q", f"aiscat=={AISCAT_VERSION}"], check=True)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            print(f"aiscat not available ({exc}); skipping its case")
+            return None
+    return python
+
+
+def main() -> None:
+    CACHE.mkdir(exist_ok=True)
+    if not SOURCE.exists():
+        print(f"skipping AIS benchmark: {SOURCE} not found")
+        return
+    path, n = _input()
+    py = sys.executable
+    rows: list[Measurement] = []
+    decode = (
+        "import sys; from pathlib import Path; from basewatch.ingest.ais.nmea import READER; "
+        "r = READER.read(Path(sys.argv[1])); print({k: v.num_rows for k, v in r.tables.items()})"
+    )
+    rows.append(measure("basewatch decode", [py, "-c", decode, str(path)], n))
+    ws = CACHE / "bench_ais.duckdb"
+    for p in (ws, Path(str(ws) + ".wal")):
+        p.unlink(missing_ok=True)
+    rows.append(measure("basewatch ingest (end to end)", [py, "-m", "basewatch", "-w", str(ws), "ingest",
+                                                         "--format", "json", str(path)], n))
+    ws.unlink(missing_ok=True)
+    pyais = (
+        "import sys; from pyais.stream import FileReaderStream\n"
+        "n = 0\n"
+        "for m in FileReaderStream(sys.argv[1]):\n"
+        "    try:\n        m.decode(); n += 1\n    except Exception:\n        pass\n"
+        "print(n)"
+    )
+    rows.append(measure("pyais decode", [py, "-c", pyais, str(path)], n))
+    aiscat_py = _aiscat_python()
+    if aiscat_py is not None:
+        aiscat = "import sys, aiscat\nn = sum(1 for _ in aiscat.from_file(sys.argv[1]))\nprint(n)"
+        rows.append(measure("aiscat decode", [str(aiscat_py), "-c", aiscat, str(path)], n,
+                            env={"PYTHONPATH": ""}))
+    scan = (
+        "import sys, duckdb\n"
+        "f = sys.argv[1].replace(\"'\", \"''\")\n"
+        "print(duckdb.execute(f\"SELECT count(*) FROM read_csv('{f}', columns={{'line': 'VARCHAR'}}, header=false, \"\n"
+        "    \"delim=chr(1), quote='', escape='', strict_mode=false, new_line='\\\\n')\").fetchone())"
+    )
+    rows.append(measure("duckdb line scan", [py, "-c", scan, str(path)], n))
+    report(f"AIS NMEA: {n:,} messages ({path.name}, {os.path.getsize(path) / 1e6:.0f} MB)", rows, "pyais decode")
