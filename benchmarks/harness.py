@@ -1,6 +1,6 @@
 """Benchmark harness: run each case in its own process, measure wall time and peak RSS, print ratios.
 
-A case is a shell command (list of argv). Peak RSS comes from the child's rusage (os.wait4), so it
+A case is a shell command (list of argv). Peak RSS is the child's own high-water mark (VmHWM), so it
 covers the whole process, whatever library it uses. No timing is ever asserted; figures are printed.
 """
 
@@ -30,15 +30,40 @@ class Measurement:
         return self.items / self.seconds if self.seconds > 0 else float("inf")
 
 
+def _vm_hwm_kb(pid: int) -> int | None:
+    """The process's own peak RSS (VmHWM), which exec resets, unlike rusage's inherited maximum."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def measure(name: str, argv: list[str], items: int, env: dict[str, str] | None = None) -> Measurement:
-    """Run argv to completion in a child process; return its wall time and peak RSS."""
+    """Run argv to completion in a child process; return its wall time and peak RSS.
+
+    Peak RSS is sampled from /proc/PID/status (VmHWM, a high-water mark) every 10 ms until the child
+    exits. rusage's ru_maxrss is not used: after fork it includes the parent's memory.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak_kb = 0
+    while True:
+        pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
+        if pid != 0:
+            break
+        hwm = _vm_hwm_kb(proc.pid)
+        if hwm is not None:
+            peak_kb = max(peak_kb, hwm)
+        time.sleep(0.01)
     seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
         raise RuntimeError(f"benchmark case {name!r} failed: {' '.join(argv)}")
-    return Measurement(name, items, seconds, usage.ru_maxrss / 1024.0)
+    return Measurement(name, items, seconds, peak_kb / 1024.0)
 
 
 def report(title: str, rows: list[Measurement], baseline: str) -> None:
