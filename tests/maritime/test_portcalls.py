@@ -113,3 +113,29 @@ def test_port_on_the_antimeridian(workspace: Workspace) -> None:
     rows = workspace.con.execute("SELECT site_id, arrival, departure, min_distance_km FROM port_calls").fetchall()
     assert [(r[0], r[1], r[2]) for r in rows] == [("dateline", at(30), at(60))]
     assert abs(rows[0][3] - 0.015 * 6371.0088 * 3.141592653589793 / 180) < 1e-6
+
+
+def test_watchlist_port_absorbs_the_world_port_index_entry(workspace: Workspace) -> None:
+    # The default watchlist's Tartus site and WPI 45003 "Tartus" (34.9 N, 35.866667 E) are one place:
+    # a ship stopped 1 km west of it makes one call, labelled with both.
+    lon = 35.866667 - 1.0 / (111.195 * 0.8202)  # cos(34.9 deg) = 0.8202
+    add_track(workspace, "273000001", [(0, 34.9, 35.7, 10.0), (30, 34.9, lon, 0.0), (60, 34.9, lon, 0.0),
+                                        (90, 34.9, 35.7, 10.0)])
+    build(workspace)
+    rows = workspace.con.execute("SELECT site_id, port, port_country, min_distance_km FROM port_calls").fetchall()
+    assert len(rows) == 1 and rows[0][:3] == ("tartus", "Tartus", "SY")
+    assert abs(rows[0][3] - 1.0) < 0.01
+
+
+def test_overlapping_zones_keep_the_closer_port(port_ws: Workspace) -> None:
+    from basewatch.watchlist.model import Site, Watchlist
+    from basewatch.watchlist.store import store_watchlist
+    from tests.maritime.conftest import north_of_port
+
+    # A second port 3 km north of the test port; the ship stops 1 km north of the test port, which is
+    # within both entry radii (1 km and 2 km): one call, at the closer test port.
+    other = Site(id="northport", name="North port", kind="port", lat=north_of_port(3.0), lon=-30.0, radius_km=3.0)
+    store_watchlist(port_ws, Watchlist(sites=(other,)), "<test>", "")
+    add_track(port_ws, "273000001", radial([(0, 20, 10), (30, 1, 0.0), (60, 1, 0.0), (90, 20, 10)]))
+    build(port_ws)
+    assert port_ws.con.execute("SELECT site_id FROM port_calls").fetchall() == [("testport",)]
