@@ -53,12 +53,10 @@ class _Entry:
 
 
 def _fold(name: str) -> str:
+    if name.isascii():
+        return name.lower()
     nfkd = unicodedata.normalize("NFKD", name)
     return "".join(c for c in nfkd if not unicodedata.combining(c)).lower().replace("’", "'")
-
-
-def _latin(name: str) -> bool:
-    return all(ord(c) < 0x250 or unicodedata.category(c).startswith("M") for c in name)
 
 
 @lru_cache(maxsize=1)
@@ -70,12 +68,13 @@ def _base_entries() -> dict[str, _Entry]:
     entries: dict[str, _Entry] = {}
     cities = sorted(gc.get_cities().values(), key=lambda c: -int(c.get("population") or 0))
     for rank, city in enumerate(cities):
-        names = [city["name"], *(n for n in city.get("alternatenames", ()) if _latin(n))]
-        for n in names:
+        entry = _Entry("city", None, str(city["countrycode"]), 1000 + rank)
+        # the name, and alternate names already in plain ASCII ("Tartus" for "Ţarţūs")
+        for n in (city["name"], *(n for n in city.get("alternatenames", ()) if n.isascii())):
             key = _fold(n)
             if len(key) < 4 or key in _NOT_CITIES or key in entries or not n[:1].isupper():
                 continue
-            entries[key] = _Entry("city", None, str(city["countrycode"]), 1000 + rank)
+            entries[key] = entry
     for region in _REGIONS:
         entries[_fold(region)] = _Entry("region", None, None, 10)
     for code, country in gc.get_countries().items():
