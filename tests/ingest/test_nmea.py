@@ -246,3 +246,43 @@ def test_cli_strict_and_not_ais(tmp_path: Path) -> None:
     bad = subprocess.run([*run, "--input-format", "nmea", str(other)], capture_output=True, text=True)
     assert bad.returncode == 2
     assert "no AIS sentences" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    mmsi=st.integers(min_value=200_000_000, max_value=799_999_999),
+    lat=st.integers(min_value=-90 * 600_000, max_value=90 * 600_000),
+    lon=st.integers(min_value=-180 * 600_000, max_value=180 * 600_000),
+    speed=st.integers(min_value=0, max_value=1022),
+    course=st.integers(min_value=0, max_value=3599),
+    heading=st.integers(min_value=0, max_value=359),
+    msg_type=st.sampled_from([1, 18]),  # pyais encodes types 2 and 3 as type 1
+)
+def test_position_roundtrip(mmsi: int, lat: int, lon: int, speed: int, course: int, heading: int,
+                            msg_type: int) -> None:
+    """Whatever pyais encodes (values on the wire's own grid), we decode to the same numbers."""
+    data = {"type": msg_type, "mmsi": mmsi, "lat": lat / 600_000, "lon": lon / 600_000, "speed": speed / 10,
+            "course": course / 10, "heading": heading}
+    line = tag(f"c:{T0}") + pyais.encode_dict(data, talker_id="AI", sentence_type="VDM")[0]
+    stream = SentenceStream()
+    msgs = stream.feed(line.encode() + b"\n")
+    from basewatch.ingest.ais import records
+    from basewatch.ingest.ais.decode import decode
+
+    built = records.positions(decode(msgs.payload, msgs.fill), records.Context(msgs.time, msgs.line_no))
+    (row,) = built.table.to_pylist()
+    assert row["mmsi"] == f"{mmsi:09d}" and row["msg_type"] == msg_type
+    assert row["lat"] == pytest.approx(lat / 600_000, abs=1e-9) and row["lon"] == pytest.approx(lon / 600_000, abs=1e-9)
+    assert row["sog_ms"] == pytest.approx(speed / 10 * KT_TO_MS)
+    assert row["cog_deg"] == pytest.approx(course / 10) and row["heading_deg"] == heading
+    assert row["time"] == T0_DT
+
+
+def test_gzip_and_leading_blanks(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "x.nmea.gz"
+    path.write_bytes(gzip.compress(("  " + tag(f"c:{T0}") + position() + "\r\n").encode()))
+    r = READER.read(path)
+    assert r.tables["ais_positions"].column("time").to_pylist() == [T0_DT]
+    assert r.rejects.total == 0

@@ -21,7 +21,7 @@ fragment k-1 of the same key. A message takes the time of its first fragment and
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -86,20 +86,21 @@ class FileSource:
             gz = raw.read(2) == b"\x1f\x8b"
         opener = gzip.open if gz else open
         with opener(self.path, "rb") as fh:
-            tail = b""
-            while True:
-                chunk = fh.read(self.block_size)
-                if not chunk:
-                    break
-                data = tail + chunk
-                cut = data.rfind(b"\n") + 1
-                if cut == 0:
-                    tail = data
-                    continue
-                tail = data[cut:]
-                yield data[:cut]
-            if tail:
-                yield tail
+            yield from complete_lines(iter(lambda: fh.read(self.block_size), b""))
+
+
+def complete_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Regroup arbitrary chunks (file reads, socket receives) into blocks of whole lines; the last
+    line is given even without its newline when the chunks end."""
+    tail = b""
+    for chunk in chunks:
+        data = tail + chunk
+        cut = data.rfind(b"\n") + 1
+        tail = data[cut:]
+        if cut:
+            yield data[:cut]
+    if tail:
+        yield tail
 
 
 @dataclass(frozen=True)
@@ -424,9 +425,11 @@ def _line_bounds(data: U8) -> tuple[I64, I64]:
         nl = np.concatenate([nl, [size]])
     starts = np.concatenate([[0], nl[:-1] + 1]).astype(np.int64)
     ends = nl.copy()
-    for _ in range(2):  # trailing CR and blanks
+    pad = np.concatenate([data, np.zeros(1, dtype=np.uint8)])
+    for _ in range(2):  # leading and trailing blanks, CR
         trim = (ends > starts) & np.isin(data[np.maximum(ends - 1, 0)], (13, 32, 9))
         ends -= trim
+        starts += (ends > starts) & np.isin(pad[starts], (32, 9))
     return starts, ends
 
 
