@@ -112,3 +112,25 @@ def velocity(hex_msg: str) -> tuple[float, float, int, int]:
     vr = (int(me[37:46], 2) - 1) * 64 * (-1 if me[36] == "1" else 1)
     dif = (int(me[49:56], 2) - 1) * 25 * (-1 if me[48] == "1" else 1)
     return speed, track, vr, dif
+
+
+def encode_position(icao: str, lat: float, lon: float, odd: bool, surface: bool = False, alt_ft: int = 0) -> str:
+    """A DF17 position frame (TC 11 airborne, Q=1 altitude; TC 7 surface, no movement) with a valid CRC."""
+    i = int(odd)
+    span = 90.0 if surface else 360.0
+    d_lat = span / (60 - i)
+    yz = math.floor(131072 * (lat % d_lat) / d_lat + 0.5)
+    rlat = d_lat * (yz / 131072 + math.floor(lat / d_lat))
+    d_lon = span / max(nl(rlat) - i, 1)
+    xz = math.floor(131072 * (lon % d_lon) / d_lon + 0.5)
+    cpr = f"{i:01b}{yz % 131072:017b}{xz % 131072:017b}"
+    if surface:
+        me = f"{7:05b}" + "0000001" + "0" + "0000000" + "0" + cpr  # TC, movement 1 (stopped), no track, T
+    else:
+        n = f"{(alt_ft + 1000) // 25:011b}"
+        me = f"{11:05b}" + "00" + "0" + n[:7] + "1" + n[7:] + "0" + cpr
+    assert len(me) == 56
+    data = f"{0x8D:08b}" + f"{int(icao, 16):024b}" + me
+    data_hex = f"{int(data, 2):022X}"
+    parity = crc_remainder(data_hex + "000000")
+    return data_hex + f"{parity:06X}"

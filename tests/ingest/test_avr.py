@@ -44,8 +44,12 @@ def test_rs1090_csv(tmp_path: Path) -> None:
     result = AVR.read(path)
     assert result.rejects.total == 0
     pts = result.tables["aircraft_points"].to_pylist()
-    with_positions = {h[2:8].lower() for _, h in rows if downlink_format(h) == 17 and 5 <= type_code(h) <= 18}
-    assert {p["icao24"] for p in pts} == with_positions
+    airborne = {h[2:8].lower() for _, h in rows if downlink_format(h) == 17 and 9 <= type_code(h) <= 18}
+    surface = [h for _, h in rows if downlink_format(h) == 17 and 5 <= type_code(h) <= 8]
+    assert {p["icao24"] for p in pts} == airborne
+    # One lone surface frame (a426e0, no airborne position of its own, no even/odd partner): left unresolved.
+    assert [h[2:8] for h in surface] == ["A426E0"]
+    assert "1 left without a position" in result.notes[-1]
     times = [float(t) for t, _ in rows]
     assert min(p["time"] for p in pts) >= dt.datetime.fromtimestamp(min(times), UTC)
     assert max(p["time"] for p in pts) <= dt.datetime.fromtimestamp(max(times), UTC)

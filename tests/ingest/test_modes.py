@@ -78,7 +78,7 @@ def test_input_order_does_not_matter() -> None:
     shuffled = modes.frames_to_points(table.take(pa.array(order)), Rejects()).points
     key = lambda t: sorted(zip(t["row_no"].to_pylist(), t["lat"].to_pylist(), t["lon"].to_pylist(), strict=True))  # noqa: E731
     assert key(straight) == key(shuffled)
-    assert straight.num_rows == 177
+    assert straight.num_rows == 176  # 177 position frames, one lone surface frame left unresolved
 
 
 def test_crc_checks() -> None:
@@ -235,3 +235,34 @@ def test_wall_times_from_name_and_mtime(tmp_path: Path) -> None:
     times, note = modes.wall_times(plain, counter)
     assert times.tolist() == [1700000000.0 - 24, 1700000000.0 - 22.5, 1700000000.0]
     assert "approximate" in note and "modification time" in note
+
+
+def test_surface_positions_and_their_references() -> None:
+    """Crafted frames (valid CRC, encoded with the Annex 10 formulas) around Toulouse-Blagnac (LFBO)."""
+    lfbo = (43.6293, 1.3678)
+    enc = ref.encode_position
+    t = 1717664319.0
+    rows = [
+        # aaaaaa: lands at LFBO: airborne pair at 2000 ft 5 km out, then one surface frame 60 s later.
+        (t, enc("aaaaaa", 43.66, 1.40, False, alt_ft=2000)),  # 1
+        (t + 1, enc("aaaaaa", 43.661, 1.401, True, alt_ft=2000)),  # 2
+        (t + 60, enc("aaaaaa", *lfbo, False, surface=True)),  # 3 own reference: alone is enough
+        # bbbbbb: only on the ground at LFBO: decoded against aaaaaa's low position, as a confirmed pair.
+        (t + 30, enc("bbbbbb", 43.6280, 1.3660, False, surface=True)),  # 4
+        (t + 32, enc("bbbbbb", 43.6280, 1.3660, True, surface=True)),  # 5
+        # cccccc: a lone surface frame, no reference of its own: not guessed.
+        (t + 40, enc("cccccc", 43.6300, 1.3700, False, surface=True)),  # 6
+        # dddddd: on the ground at Bordeaux (200 km away): any solution near LFBO is wrong and refused.
+        (t + 30, enc("dddddd", 44.8283, -0.7156, False, surface=True)),  # 7
+        (t + 31, enc("dddddd", 44.8283, -0.7156, True, surface=True)),  # 8
+    ]
+    result = modes.frames_to_points(frames(rows), Rejects())
+    pts = {p["row_no"]: p for p in result.points.to_pylist()}
+    assert sorted(pts) == [1, 2, 3, 4, 5]
+    for row, (lat, lon) in ((3, lfbo), (4, (43.6280, 1.3660)), (5, (43.6280, 1.3660))):
+        assert pts[row]["on_ground"] is True and pts[row]["alt_baro_m"] is None
+        assert (pts[row]["lat"], pts[row]["lon"]) == (pytest.approx(lat, abs=2e-4), pytest.approx(lon, abs=2e-4))
+    assert "3 on the surface, 3 left without a position" in result.notes[0]
+    # With a receiver reference at Bordeaux the pair of dddddd resolves there.
+    near_bordeaux = modes.frames_to_points(frames(rows[6:]), Rejects(), reference=(44.83, -0.70)).points
+    assert near_bordeaux["lat"].to_pylist() == [pytest.approx(44.8283, abs=2e-4)] * 2

@@ -19,8 +19,10 @@ What is checked, and what counts (documented for users in the ingest notes):
 - Surface positions need a reference: the nearest airborne position of the same aircraft within
   30 minutes, else the airborne position below 5000 ft of any aircraft nearest in time (within 30
   minutes: an aircraft on approach or departure near the same airport), else the receiver reference
-  given by the reader. A surface decode more than 40 km from its reference is refused. Frames left
-  without a position are counted in the notes.
+  given by the reader. A surface decode more than 40 km from its reference is refused, and one made
+  against a reference other than the aircraft's own must agree with an even/odd partner frame within
+  10 s (a reference more than 45 NM off gives disagreeing solutions). Frames left without a position
+  are counted in the notes.
 - Merged state: velocity (BDS0,9) within 30 s, callsign and squawk last seen at or before the point.
 """
 
@@ -83,6 +85,7 @@ SURFACE_REF_MAX_S = 1800.0
 STATE_MAX_AGE_S = 30.0
 MAX_SPEED_KM_S = 0.6  # about Mach 1.8: faster implied motion means a wrong local decode
 SURFACE_REF_MAX_KM = 40.0
+SURFACE_MAX_KM_S = 0.05  # 100 kt: faster than any taxiing aircraft
 LOW_FIX_MAX_FT = 5000.0  # airborne fixes this low are near an airport (a surface reference of last resort)
 DECODE_BATCH = 5000
 DECODE_CHUNK = 25000
@@ -443,8 +446,25 @@ def _resolve_surface(
         lat_cpr, lon_cpr, odd, np.nan_to_num(ref_lat), np.nan_to_num(ref_lon), np.ones(len(g), dtype=bool)
     )
     use &= cpr.haversine_km(np.nan_to_num(ref_lat), np.nan_to_num(ref_lon), slat, slon) <= SURFACE_REF_MAX_KM
+    # A reference that is not the aircraft's own may be more than half a zone (45 NM) away, giving a wrong
+    # solution: the even and odd frames (zones of 90/60 and 90/59 degrees) then disagree by kilometres.
+    use &= (own >= 0) | _pair_agrees(g, t, use, odd, slat, slon)
     lat[use], lon[use] = slat[use], slon[use]
     return int(use.sum())
+
+
+def _pair_agrees(
+    g: np.ndarray, t: np.ndarray, ok: np.ndarray, odd: np.ndarray, slat: np.ndarray, slon: np.ndarray
+) -> np.ndarray:
+    """Rows whose decode agrees with that of an opposite-parity frame of the aircraft within PAIR_MAX_S."""
+    agrees = np.zeros(len(g), dtype=bool)
+    for find in (cpr.last_index, cpr.next_index):
+        other = np.where(odd, find(g, ok & ~odd), find(g, ok & odd))
+        o = np.maximum(other, 0)
+        dt = np.abs(t - t[o])
+        close = (other >= 0) & (dt <= PAIR_MAX_S)
+        agrees |= close & (cpr.haversine_km(slat, slon, slat[o], slon[o]) <= 0.2 + SURFACE_MAX_KM_S * dt)
+    return agrees
 
 
 def _nearest_in_time(sorted_t: np.ndarray, t: np.ndarray) -> np.ndarray:
