@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from basewatch.ingest.adsb import cpr, modes
+from basewatch.ingest.adsb import capture, cpr, modes
 from basewatch.ingest.base import Rejects
 from tests.conftest import shared_file
 from tests.ingest import cpr_reference as ref
@@ -221,18 +221,18 @@ def test_wall_times_from_name_and_mtime(tmp_path: Path) -> None:
     counter = np.array([30.0, 31.5, 54.0])
     named = tmp_path / "capture-1581501900.bin"
     named.write_bytes(b"x")
-    times, note = modes.wall_times(named, counter)
+    times, note = capture.wall_times(named, counter)
     assert times.tolist() == [1581501900.0, 1581501901.5, 1581501924.0]
     assert "file name" in note
     iso = tmp_path / "beast_20200212T1007Z.bin"
     iso.write_bytes(b"x")
-    assert modes.wall_times(iso, counter)[0][0] == 1581502020.0  # 2020-02-12 10:07:00 UTC
+    assert capture.wall_times(iso, counter)[0][0] == 1581502020.0  # 2020-02-12 10:07:00 UTC
     plain = tmp_path / "capture.bin"
     plain.write_bytes(b"x")
     import os
 
     os.utime(plain, (1700000000, 1700000000))
-    times, note = modes.wall_times(plain, counter)
+    times, note = capture.wall_times(plain, counter)
     assert times.tolist() == [1700000000.0 - 24, 1700000000.0 - 22.5, 1700000000.0]
     assert "approximate" in note and "modification time" in note
 

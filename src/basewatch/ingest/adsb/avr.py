@@ -7,7 +7,7 @@ Text layouts (sniffed from the first lines; row_no is the 1-based line number):
   `1495353600,4D010D,A00015B7...` (pyModeS Comm-B), `mintime,rawmsg,icao24` (OpenSky raw data as CSV).
 - AVR lines with a 12 MHz MLAT counter: `@0123456789AB8D4840D6...;` (dump1090 --mlat) or
   `<0123456789ABss8D48...;` (Beast-AVR with signal). The counter is relative: the wall-clock base comes
-  from the file name or modification time (see modes.wall_times, said in the notes). Bare `*8D...;` lines
+  from the file name or modification time (see capture.wall_times, said in the notes). Bare `*8D...;` lines
   carry no time at all and cannot be placed in time: such a file is refused with a clear error.
 A stated address column is checked against the frame's own address (see modes).
 
@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb import modes
+from basewatch.ingest.adsb import capture, modes
 from basewatch.ingest.base import ReadResult, Rejects
 
 SAMPLE_LINES = 50
@@ -141,7 +141,7 @@ class AvrReader:
         return detect(complete) is not None
 
     def read(self, path: Path) -> ReadResult:
-        text = modes.read_bytes(path).decode("utf-8-sig", errors="replace")
+        text = capture.read_bytes(path).decode("utf-8-sig", errors="replace")
         layout = detect(text)
         if layout is None:
             raise InputFormatError(path, "not raw Mode-S text (no time and 14/28-digit hex frame columns, no AVR)")
@@ -205,8 +205,8 @@ def _mlat_frames(
         pc.if_else(pc.equal(parts.field("mlat"), ""), pa.scalar(None, pa.string()), parts.field("mlat")),
         parts.field("mlat2"),
     )
-    counter = np.array([int(h, 16) for h in counter_hex.to_pylist()], dtype=np.float64) / modes.MLAT_HZ
-    times, note = modes.wall_times(path, counter)
+    counter = np.array([int(h, 16) for h in counter_hex.to_pylist()], dtype=np.float64) / capture.MLAT_HZ
+    times, note = capture.wall_times(path, counter)
     notes.append(note)
     return pa.table(
         {

@@ -3,7 +3,7 @@
 A frame is 0x1a, a type byte ('1' Mode-A/C, '2' Mode-S short, '3' Mode-S long, '4' status), a 6-byte
 big-endian 12 MHz MLAT counter, one signal byte and the message; a 0x1a inside a frame is doubled.
 row_no is the 1-based index of the frame in the file. The counter is not wall time: see
-modes.wall_times for how a time base is chosen (file name, else modification time); the notes say which.
+capture.wall_times for how a time base is chosen (file name, else modification time); the notes say which.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb import modes
+from basewatch.ingest.adsb import capture, modes
 from basewatch.ingest.base import ReadResult, Rejects
 
 # type byte -> length of the unescaped frame body (counter + signal + message)
@@ -85,13 +85,13 @@ class BeastReader:
         return len(frames.hexes) + frames.mode_ac >= 1 and probe.counts.get(R_GARBAGE, 0) <= 1
 
     def read(self, path: Path) -> ReadResult:
-        data = modes.read_bytes(path)
+        data = capture.read_bytes(path)
         rejects = Rejects()
         frames = split_frames(data, rejects)
         if not frames.hexes:
             raise InputFormatError(path, "no Beast Mode-S frames found (expected 0x1a '2'/'3' frames)")
         good = _timed(frames, rejects)
-        times, time_note = modes.wall_times(path, frames.counter[good] / modes.MLAT_HZ)
+        times, time_note = capture.wall_times(path, frames.counter[good] / capture.MLAT_HZ)
         table = pa.table(
             {
                 "time_s": pa.array(times, pa.float64()),
@@ -115,7 +115,7 @@ def _timed(frames: BeastFrames, rejects: Rejects) -> np.ndarray:
     counter = frames.counter
     zero = counter == 0
     running = np.maximum.accumulate(np.where(zero, 0.0, counter)) if len(counter) else counter
-    back = ~zero & (counter < running - modes.MLAT_HZ)
+    back = ~zero & (counter < running - capture.MLAT_HZ)
     modes.reject_rows(rejects, R_NO_COUNTER, frames.frame_no[zero])
     modes.reject_rows(rejects, R_BACKWARDS, frames.frame_no[back])
     return np.asarray(~zero & ~back)

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.json as pa_json
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb import modes
+from basewatch.ingest.adsb import capture, modes
 from basewatch.ingest.base import ReadResult, Rejects
 
 FRAME_KEYS = ("frame", "rawmsg", "hex")
@@ -67,7 +67,7 @@ class Jet1090Reader:
         return first is not None and "timestamp" in first and (_frame_key(first) is not None or "icao24" in first)
 
     def read(self, path: Path) -> ReadResult:
-        data = modes.read_bytes(path)
+        data = capture.read_bytes(path)
         text = data.decode("utf-8", errors="replace")
         first = _first_record(text)
         if first is None or "timestamp" not in first:
