@@ -12,9 +12,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from basewatch.demo.run import DemoResult, analyse_flights, run_demo
+from basewatch.demo.run import DemoResult, run_demo
 from basewatch.demo.scenario import ScenarioConfig
 from basewatch.demo.truth import Movement, match, read_truth, true_movements
+from basewatch.present.activity import load_flights
 from basewatch.present.brief import BriefContext, header_section, movements_section, render_brief
 from basewatch.workspace.core import Workspace
 
@@ -28,8 +29,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 
 @pytest.fixture(scope="module")
 def flights(demo: DemoResult) -> pa.Table:
+    """The flights table the demo left in its workspace (what `basewatch flights` shows)."""
     with Workspace(demo.workspace, read_only=True) as ws:
-        return analyse_flights(ws).flights
+        return load_flights(ws)
 
 
 def _time(us: int) -> dt.datetime:

@@ -2,7 +2,7 @@
 
 Steps: write the scenario's recorder files and ground truth under OUT/scenario/, create
 OUT/basewatch.duckdb afresh, ingest every file through the normal pipeline (format sniffed),
-reconstruct flights (visits and corridors follow from them), and write OUT/brief.html.
+rebuild the workspace's flights, visits and corridors, and write OUT/brief.html.
 Optional hooks, used when their modules are installed: the AIS scenario
 (basewatch.demo.ais_scenario.write_ais_scenario) and the maritime analysis (basewatch.maritime.build).
 """
@@ -25,11 +25,12 @@ from basewatch.demo.truth import write_truth
 from basewatch.demo.writers import write_scenario
 from basewatch.errors import BasewatchError
 from basewatch.ingest.pipeline import IngestReport, ingest_file
+from basewatch.present.activity import load_flights
 from basewatch.present.brief import DEFAULT_SECTIONS, BriefContext, maritime_section, write_brief
 from basewatch.workspace.core import Workspace
 
 if TYPE_CHECKING:
-    from basewatch.flights.pipeline import PipelineResult
+    from basewatch.flights.store import BuildReport
 
 WORKSPACE_NAME = "basewatch.duckdb"
 BRIEF_NAME = "brief.html"
@@ -80,19 +81,11 @@ def _fresh_workspace(path: Path) -> Workspace:
     return Workspace(path)
 
 
-def analyse_flights(ws: Workspace) -> PipelineResult:
-    """Flights, visits and corridors on the workspace's DuckDB (the flight pipeline, default engine)."""
-    from basewatch.flights.engine import duckdb_engine
-    from basewatch.flights.pipeline import run
-    from basewatch.identity.actors import aircraft_identity
-    from basewatch.identity.airports import airports_table
-    from basewatch.watchlist.store import read_sites
+def analyse_flights(ws: Workspace) -> BuildReport:
+    """(Re)build the workspace's flights, visits and corridors (the flight pipeline, default engine)."""
+    from basewatch.flights.store import build_flights
 
-    engine = duckdb_engine(ws)
-    try:
-        return run(engine, read_sites(ws), airports_table(), aircraft_identity(ws))
-    finally:
-        engine.close()
+    return build_flights(ws)
 
 
 def _lead(config: ScenarioConfig) -> tuple[str, ...]:
@@ -149,7 +142,7 @@ def run_demo(
 
         t = time.perf_counter()
         progress("reconstructing flights", 2, total)
-        result = analyse_flights(ws)
+        built = analyse_flights(ws)
         maritime = optional_module(MARITIME_MODULE) if with_maritime else None
         if maritime is not None:
             progress("analysing ship movements", 3, total)
@@ -159,12 +152,13 @@ def run_demo(
         t = time.perf_counter()
         progress("writing the brief", 4, total)
         sections = tuple(s for s in DEFAULT_SECTIONS if with_maritime or s is not maritime_section)
-        brief = write_brief(_context(ws, result.flights, config, out_dir), out_dir / BRIEF_NAME, sections)
+        context = _context(ws, load_flights(ws), config, out_dir)
+        brief = write_brief(context, out_dir / BRIEF_NAME, sections)
         seconds["brief"] = time.perf_counter() - t
     progress("done", total, total)
     seconds["total"] = time.perf_counter() - t0
     return DemoResult(
-        out_dir, ws_path, brief, truth, tuple(written), tuple(reports), result.flights.num_rows, seconds
+        out_dir, ws_path, brief, truth, tuple(written), tuple(reports), built.flights, seconds
     )
 
 

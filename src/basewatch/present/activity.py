@@ -1,7 +1,8 @@
 """Small summaries of a flights table for briefs: per-site daily counts, corridor totals, provenance.
 
-The flights table is the flight pipeline's (one row per flight; start_us/end_us integer microseconds
-UTC; origin_/destination_ site and airport). Days are UTC days computed from epoch integers.
+The flights table is the workspace's `flights` table as load_flights() returns it (one row per
+flight; start_us/end_us integer microseconds UTC; origin_/destination_ site, airport, method, note,
+and where each end was seen). Days are UTC days computed from epoch integers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,22 @@ if TYPE_CHECKING:
 
 DAY_US = 86_400_000_000
 EPOCH = dt.date(1970, 1, 1)
+
+
+FLIGHTS_SQL = """
+SELECT flight_id, icao24, callsign, epoch_us(start) AS start_us, epoch_us("end") AS end_us,
+       origin_site, origin_airport, destination_site, destination_airport,
+       origin_method, destination_method, origin_note, destination_note,
+       first_lat AS origin_lat, first_lon AS origin_lon, last_lat AS destination_lat, last_lon AS destination_lon,
+       actor, typecode, registration, points
+FROM flights ORDER BY start, icao24
+"""
+
+
+def load_flights(ws: Workspace) -> pa.Table:
+    """The workspace's flights (built by basewatch.flights.store) in the columns briefs use."""
+    table: pa.Table = ws.con.execute(FLIGHTS_SQL).fetch_arrow_table()
+    return table
 
 
 def _query(sql: str, flights: pa.Table, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -136,24 +153,24 @@ def open_ends(flights: pa.Table) -> list[OpenEndRow]:
 
 def flight_sources(
     ws: Workspace, flights: pa.Table, root: Path | None = None
-) -> dict[tuple[str, int], list[tuple[str, int, int]]]:
-    """(icao24, flight_seq) -> [(file, first row, last row)] of the reports from start to end.
+) -> dict[str, list[tuple[str, int, int, int]]]:
+    """flight_id -> [(file, first row, last row, reports)] of the reports from start to end.
 
     Files are named relative to root when they lie under it, else by their base name.
     """
-    keys = flights.select(["icao24", "flight_seq", "start_us", "end_us"])
+    keys = flights.select(["flight_id", "icao24", "start_us", "end_us"])
     ws.con.register("_brief_flights", keys)
     try:
         rows = ws.con.execute(
-            "SELECT f.icao24, f.flight_seq, s.path, min(p.row_no), max(p.row_no) "
+            "SELECT f.flight_id, s.path, min(p.row_no), max(p.row_no), count(*) "
             "FROM _brief_flights f JOIN aircraft_points p ON p.icao24 = f.icao24 "
             "AND epoch_us(p.time) BETWEEN f.start_us AND f.end_us "
             "JOIN sources s ON s.source_id = p.source_id "
-            "GROUP BY f.icao24, f.flight_seq, s.path ORDER BY f.icao24, f.flight_seq, min(p.time)"
+            "GROUP BY f.flight_id, s.path ORDER BY f.flight_id, min(p.time)"
         ).fetchall()
     finally:
         ws.con.unregister("_brief_flights")
-    out: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
-    for icao, seq, path, lo, hi in rows:
-        out.setdefault((icao, int(seq)), []).append((_shown_path(path, root), int(lo), int(hi)))
+    out: dict[str, list[tuple[str, int, int, int]]] = {}
+    for flight_id, path, lo, hi, n in rows:
+        out.setdefault(flight_id, []).append((_shown_path(path, root), int(lo), int(hi), int(n)))
     return out

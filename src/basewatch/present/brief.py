@@ -1,8 +1,8 @@
 """The HTML brief: a self-contained page (inline CSS, charts as PNG data URIs, no script, no network).
 
 A brief is a list of sections; each section is a function of the BriefContext returning HTML.
-Every value taken from data is HTML-escaped (`esc`). Flights come as the flight pipeline's Arrow
-table (one row per flight, times in integer microseconds `start_us`/`end_us`).
+Every value taken from data is HTML-escaped (`esc`). Flights come from the workspace's flights table
+(basewatch.present.activity.load_flights: one row per flight, times as integer microseconds).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def esc(value: object) -> str:
 @dataclass(frozen=True)
 class BriefContext:
     ws: Workspace
-    flights: pa.Table                     # the flight pipeline's flights (start_us, end_us, origin_site, ...)
+    flights: pa.Table                     # activity.load_flights(ws): start_us, end_us, origin_site, ...
     title: str
     simulated: bool = False
     lead: tuple[str, ...] = ()            # paragraphs (plain text) under the title
@@ -222,14 +222,16 @@ def _time(us: int | None) -> str:
     return dt.datetime.fromtimestamp(us / 1e6, dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def _end_label(r: dict[str, Any], which: str) -> str:
+def _end_label(r: dict[str, Any], which: str) -> tuple[str, str]:
+    """(short label, explanation) of one end of a flight."""
+    note = str(r.get(f"{which}_note") or "")
     place = r.get(f"{which}_site") or r.get(f"{which}_airport")
     if place:
-        return str(place)
-    method = r.get(f"{which}_method") or "unknown"
+        return str(place), note
     lat, lon = r.get(f"{which}_lat"), r.get(f"{which}_lon")
     where = f" at {lat:.2f}, {lon:.2f}" if lat is not None and lon is not None else ""
-    return f"none ({method}{where})"
+    seen = "first seen" if which == "origin" else "last seen"
+    return f"not placed ({seen}{where})", note
 
 
 def movements_section(ctx: BriefContext) -> str:
@@ -237,21 +239,23 @@ def movements_section(ctx: BriefContext) -> str:
     sources = activity.flight_sources(ctx.ws, flights, ctx.data_root)
     rows = []
     for r in flights.sort_by([("start_us", "ascending"), ("icao24", "ascending")]).to_pylist():
-        prov = sources.get((r["icao24"], r["flight_seq"]), [])
-        prov_html = "<br>".join(f"{esc(name)} rows {lo}-{hi}" for name, lo, hi in prov)
+        prov = sources.get(r["flight_id"], [])
+        prov_html = "<br>".join(f"{esc(name)} rows {lo}-{hi} ({n} reports)" for name, lo, hi, n in prov)
         ident = " ".join(str(x) for x in (r.get("registration"), r.get("typecode")) if x)
+        cells = [_time(r["start_us"]), _time(r["end_us"]), r["icao24"], ident, r.get("callsign")]
+        ends = [_end_label(r, "origin"), _end_label(r, "destination")]
         rows.append(
-            f"<tr><td>{esc(_time(r['start_us']))}</td><td>{esc(_time(r['end_us']))}</td><td>{esc(r['icao24'])}</td>"
-            f"<td>{esc(ident)}</td><td>{esc(r.get('callsign'))}</td><td>{esc(_end_label(r, 'origin'))}</td>"
-            f"<td>{esc(_end_label(r, 'destination'))}</td><td class=prov>{prov_html}</td></tr>"
+            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells)
+            + "".join(f'<td title="{esc(note)}">{esc(label)}</td>' for label, note in ends)
+            + f"<td class=prov>{prov_html}</td></tr>"
         )
     who = f"actor {ctx.actor}" if ctx.actor else "watched actors"
     return (
         f"<section><h2>Movements of {esc(who)}</h2><p>{len(rows)} flights. Start and end are take-off and landing "
-        "when seen, otherwise first and last report (UTC). Sources: the file and the row (or line) numbers of "
-        "the reports between them.</p><table class=mov><tr><th>start</th><th>end</th><th>icao24</th>"
-        "<th>aircraft</th><th>callsign</th><th>from</th><th>to</th><th>sources</th></tr>"
-        + "".join(rows) + "</table></section>"
+        "when seen, otherwise first and last report (UTC); hover over a place for how it was decided. Sources: the "
+        "file and the row (or line) numbers of the reports between start and end.</p><table class=mov><tr>"
+        "<th>start</th><th>end</th><th>icao24</th><th>aircraft</th><th>callsign</th><th>from</th><th>to</th>"
+        "<th>sources</th></tr>" + "".join(rows) + "</table></section>"
     )
 
 
@@ -278,11 +282,11 @@ def footer_section(ctx: BriefContext) -> str:
 DEFAULT_SECTIONS: tuple[Section, ...] = (
     header_section,
     key_figures_section,
-    sources_section,
-    site_activity_section,
     corridors_section,
-    movements_section,
+    site_activity_section,
     maritime_section,
+    movements_section,
+    sources_section,
     footer_section,
 )
 
