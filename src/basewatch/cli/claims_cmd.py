@@ -13,7 +13,7 @@ from basewatch.cli.output import print_csv, print_json, print_table
 from basewatch.errors import BasewatchError
 
 if TYPE_CHECKING:
-    from basewatch.claims.extractor import RuleExtractor
+    from basewatch.claims.extractor import Extractor
 
 reports_app = typer.Typer(help="Articles, statements and feeds.", no_args_is_help=True)
 claims_app = typer.Typer(help="Claims extracted from reports.", invoke_without_command=True)
@@ -103,6 +103,11 @@ def claims_extract(
     file: Annotated[Path, typer.Argument(help="A text, HTML or feed file.")],
     date: Annotated[str | None, typer.Option("--date", help="Report date YYYY-MM-DD for relative dates.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
+    llm_url: Annotated[str | None, typer.Option("--llm-url", envvar="BASEWATCH_LLM_URL",
+                                                help="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1) "
+                                                     "to extract with a local model instead of the rules.")] = None,
+    llm_model: Annotated[str, typer.Option("--llm-model", envvar="BASEWATCH_LLM_MODEL",
+                                           help="Model name for --llm-url.")] = "local",
 ) -> None:
     """Print the claims of a file, one JSON object a line (the workspace's watchlist resolves places)."""
     from basewatch.claims.model import Claim
@@ -110,7 +115,7 @@ def claims_extract(
     from basewatch.reports.readers import read_reports
 
     _format(fmt, ("jsonl", "table"))
-    extractor = _extractor(workspace_path(ctx))
+    extractor = _extractor(workspace_path(ctx), llm_url, llm_model)
     claims: list[tuple[int, Claim]] = []
     for report in read_reports(file, date=_date(date)):
         claims.extend((report.item_no, c) for c in extractor.extract(document(report)))
@@ -130,12 +135,17 @@ def claims_eval(
     gold: Annotated[Path, typer.Argument(help="Gold claims, JSON lines (file, start, end, event_class, ...).")],
     directory: Annotated[Path, typer.Argument(help="Folder holding the files the gold names.")],
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    llm_url: Annotated[str | None, typer.Option("--llm-url", envvar="BASEWATCH_LLM_URL",
+                                                help="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1) "
+                                                     "to extract with a local model instead of the rules.")] = None,
+    llm_model: Annotated[str, typer.Option("--llm-model", envvar="BASEWATCH_LLM_MODEL",
+                                           help="Model name for --llm-url.")] = "local",
 ) -> None:
     """Recall, precision and label accuracy of the extractor against gold claims."""
     from basewatch.claims.evaluate import evaluate_dir
 
     _format(fmt, ("table", "json"))
-    per_file, total = evaluate_dir(gold, directory, _extractor(workspace_path(ctx)))
+    per_file, total = evaluate_dir(gold, directory, _extractor(workspace_path(ctx), llm_url, llm_model))
     if fmt == "json":
         print_json({"files": {f: s.as_json() for f, s in per_file.items()}, "total": total.as_json()})
         return
@@ -144,16 +154,24 @@ def claims_eval(
                        "source"], title="claims against gold")
 
 
-def _extractor(ws_path: Path) -> RuleExtractor:
-    """Rules with the workspace's watchlist when a workspace exists, else the default watchlist."""
+def _extractor(ws_path: Path, llm_url: str | None = None, llm_model: str = "local") -> Extractor:
+    """Rules (or a chat model) with the workspace's watchlist when a workspace exists, else the default one."""
+    import os
+
     from basewatch.claims.extractor import RuleExtractor
     from basewatch.watchlist.load import default_watchlist
+    from basewatch.watchlist.model import Watchlist
 
+    wl: Watchlist = default_watchlist()
     if ws_path.exists():
-        from basewatch.reports.ingest import workspace_extractor
+        from basewatch.watchlist.store import read_watchlist
         from basewatch.workspace.core import Workspace
 
         with Workspace(ws_path, read_only=True) as ws:
-            return workspace_extractor(ws)
-    wl = default_watchlist()
+            wl = read_watchlist(ws)
+    if llm_url:
+        from basewatch.claims.llm import ChatEndpoint, ChatExtractor
+
+        endpoint = ChatEndpoint(llm_url, llm_model, api_key=os.environ.get("BASEWATCH_LLM_KEY"))
+        return ChatExtractor(endpoint, wl.sites)
     return RuleExtractor(wl.sites, wl.actors)
