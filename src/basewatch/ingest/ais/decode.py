@@ -166,12 +166,15 @@ def text(m: npt.NDArray[np.uint8], start: int, width: int, nbits: I64) -> pa.Arr
     return pc.if_else(pa.array(nbits > start), pc.utf8_trim_whitespace(arr), pa.scalar(None, pa.string()))
 
 
-def decode_layout(p: Payloads, rows: I64, layout: Layout) -> pa.Table:
-    """Decode the given messages with one layout: a table of raw fields plus `idx` (row in p)."""
-    m = p.matrix(rows, layout.bits)
+def decode_layout(p: Payloads, rows: I64, layout: Layout, only: frozenset[str] | None = None) -> pa.Table:
+    """Decode the given messages with one layout: a table of raw fields plus `idx` (row in p).
+
+    only: decode just these fields (all when None)."""
+    fields = [f for f in layout.fields if only is None or f.name in only]
+    m = p.matrix(rows, max((f.end for f in fields), default=6))
     nbits = p.nbits[rows]
     cols: dict[str, pa.Array] = {"idx": pa.array(rows, pa.int64())}
-    for f in layout.fields:
+    for f in fields:
         if f.kind == "t":
             cols[f.name] = text(m, f.start, f.width, nbits)
             continue
@@ -183,8 +186,12 @@ def decode_layout(p: Payloads, rows: I64, layout: Layout) -> pa.Table:
     return pa.table(cols)
 
 
-def decode(payload: pa.BinaryArray, fill: npt.NDArray[np.int8]) -> Mapping[str, pa.Table]:
-    """Decode every message whose type has a layout; returns layout name -> table (with `idx`)."""
+def decode(
+    payload: pa.BinaryArray, fill: npt.NDArray[np.int8], fields: frozenset[str] | None = None
+) -> Mapping[str, pa.Table]:
+    """Decode every message whose type has a layout; returns layout name -> table (with `idx`).
+
+    fields: decode just these fields of each layout (all when None)."""
     p = Payloads.of(payload, fill)
     kinds = p.msg_type()
     out: dict[str, pa.Table] = {}
@@ -197,10 +204,19 @@ def decode(payload: pa.BinaryArray, fill: npt.NDArray[np.int8]) -> Mapping[str, 
         if layout.part is not None:
             sel &= part == layout.part
         rows = np.flatnonzero(sel).astype(np.int64)
-        out[layout.name] = decode_layout(p, rows, layout)
+        out[layout.name] = decode_layout(p, rows, layout, fields)
     return out
 
 
 def message_types(payload: pa.BinaryArray, fill: npt.NDArray[np.int8]) -> I64:
     """The message type of every payload (0 when the payload has fewer than 6 bits)."""
-    return Payloads.of(payload, fill).msg_type()
+    from basewatch.ingest.ais.sentences import offsets_of
+
+    offsets = offsets_of(payload)
+    buf = payload.buffers()[2]
+    if buf is None or len(offsets) < 2:
+        return np.zeros(len(payload), dtype=np.int64)
+    raw = np.frombuffer(buf, dtype=np.uint8)
+    first = _SIXBIT[raw[np.minimum(offsets[:-1], len(raw) - 1)]].astype(np.int64)
+    nbits = (offsets[1:] - offsets[:-1]) * 6 - np.asarray(fill, dtype=np.int64)
+    return np.where(nbits >= 6, first, 0)

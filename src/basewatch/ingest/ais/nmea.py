@@ -110,7 +110,7 @@ def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
     keep &= ~other
     sel = np.flatnonzero(keep)
     payload = msgs.payload.take(pa.array(sel, pa.int64()))
-    decoded = decode(payload, msgs.fill[sel])
+    decoded = decode(payload, msgs.fill[sel], records.FIELDS)
     ctx = records.Context(time=msgs.time[sel], row_no=msgs.line_no[sel])
     pos = records.positions(decoded, ctx)
     sta = records.statics(decoded, ctx)

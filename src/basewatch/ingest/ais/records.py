@@ -55,6 +55,11 @@ NO_POSITION = "position not available (lat 91 / lon 181)"
 OUT_OF_RANGE = "position out of range"
 TOO_SHORT = "payload too short for its message type"
 
+# the decoded fields these conversions use (decode only these)
+FIELDS = frozenset({
+    "msg_type", "mmsi", "status", "sog", "lon", "lat", "cog", "heading", "shipname", "shiptype", "to_bow",
+    "to_stern", "to_port", "to_starboard", "imo", "callsign", "draught", "destination", "partno",
+})
 POSITION_LAYOUTS = ("position_a", "position_b", "position_b_ext", "position_long_range")
 STATIC_LAYOUTS = ("static_voyage", "static_a", "static_b", "position_b_ext")
 
