@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,9 @@ EnterOpt = Annotated[float, typer.Option(
 ExitOpt = Annotated[float, typer.Option(
     "--exit-km", help="Port zone exit radius (km); for a watchlist port: its radius + (exit - enter).")]
 ThresholdOpt = Annotated[str, typer.Option("--threshold", help="Dark-period silence, e.g. 6h, 90m, 1d.")]
+ActorOpt = Annotated[str | None, typer.Option("--actor", help="Only vessels of this watchlist actor.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From this UTC date or time (ISO 8601).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this UTC date (inclusive) or time.")]
 
 CALL_COLUMNS = ("call_id", "mmsi", "vessel_name", "actor", "site", "port", "port_country", "arrival", "departure",
                 "stops", "port_gaps", "positions", "source_ids", "first_source_id", "first_row_no",
@@ -48,6 +52,35 @@ def parse_duration(text: str) -> float:
     if not m or float(m.group(1)) <= 0:
         raise BasewatchError(f"invalid duration {text!r}: use a positive number with s, m, h or d (e.g. 6h)")
     return float(m.group(1)) * _UNIT_S[m.group(2)]
+
+
+def parse_time(text: str | None, *, end: bool = False) -> dt.datetime | None:
+    """An ISO 8601 date or date-time as UTC (naive means UTC). A bare date as an end means the day's end."""
+    if text is None:
+        return None
+    try:
+        if len(text.strip()) == 10:
+            day = dt.date.fromisoformat(text.strip())
+            value = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), tzinfo=dt.UTC)
+        else:
+            value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BasewatchError(f"invalid date or time {text!r}: use ISO 8601, e.g. 2024-12-10 or "
+                             "2024-12-10T06:00Z") from exc
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _check_actor(ws: Workspace, actor: str | None) -> None:
+    if actor is not None and ws.con.execute("SELECT 1 FROM actors WHERE actor_id = ?", [actor]).fetchone() is None:
+        raise BasewatchError(f"unknown actor {actor!r} (see `basewatch actors`)")
+
+
+def _filters(time_col: str, actor: str | None, since: str | None, until: str | None) -> tuple[str, list[Any]]:
+    """SQL conditions (and their parameters) shared by the commands: actor and a time window on time_col."""
+    start, stop = parse_time(since), parse_time(until, end=True)
+    sql = (f"(CAST(? AS VARCHAR) IS NULL OR actor = ?) AND (CAST(? AS TIMESTAMPTZ) IS NULL OR {time_col} >= ?) "
+           f"AND (CAST(? AS TIMESTAMPTZ) IS NULL OR {time_col} < ?)")
+    return sql, [actor, actor, start, start, stop, stop]
 
 
 def _rules(enter_km: float, exit_km: float, threshold: str) -> MaritimeRules:
@@ -100,48 +133,58 @@ def portcalls(
     site: Annotated[str | None, typer.Option("--site", help="Only calls at this watchlist site.")] = None,
     port: Annotated[str | None, typer.Option("--port", help="Only calls at this World Port Index port.")] = None,
     mmsi: Annotated[str | None, typer.Option("--mmsi", help="Only this vessel.")] = None,
+    actor: ActorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     enter_km: EnterOpt = 3.0,
     exit_km: ExitOpt = 4.0,
     threshold: ThresholdOpt = "6h",
     fmt: FormatOpt = "table",
 ) -> None:
     """Port calls (arrival to departure) at watchlist ports and World Port Index ports."""
+    where, params = _filters("arrival", actor, since, until)
     rules = _rules(enter_km, exit_km, threshold)
     with _open(ctx) as ws:
         _check_site(ws, site, port=True)
+        _check_actor(ws, actor)
         ensure_built(ws, rules)
         rows = _rows(
             ws,
             "SELECT call_id, mmsi, vessel_name, actor, site_id AS site, port, port_country, arrival, departure, "
             "stops, port_gaps, positions, source_ids, first_source_id, first_row_no, last_source_id, last_row_no "
             "FROM port_calls WHERE (? IS NULL OR site_id = ?) AND (? IS NULL OR lower(port) = lower(?)) "
-            "AND (? IS NULL OR mmsi = ?) ORDER BY arrival, mmsi",
-            [site, site, port, port, mmsi, mmsi],
+            f"AND (? IS NULL OR mmsi = ?) AND {where} ORDER BY arrival, mmsi",
+            [site, site, port, port, mmsi, mmsi, *params],
         )
-    _emit(rows, CALL_COLUMNS, ("mmsi", "vessel_name", "site", "port", "port_country", "arrival", "departure",
-                               "stops", "positions"), fmt, f"{len(rows)} port calls")
+    _emit(rows, CALL_COLUMNS, ("mmsi", "vessel_name", "site", "port", "arrival", "departure", "stops"), fmt,
+          f"{len(rows)} port calls")
 
 
 def voyages(
     ctx: typer.Context,
     site: Annotated[str | None, typer.Option("--site", help="Only voyages from or to this site.")] = None,
     mmsi: Annotated[str | None, typer.Option("--mmsi", help="Only this vessel.")] = None,
+    actor: ActorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     enter_km: EnterOpt = 3.0,
     exit_km: ExitOpt = 4.0,
     threshold: ThresholdOpt = "6h",
     fmt: FormatOpt = "table",
 ) -> None:
     """Voyages: legs between consecutive port calls of a vessel."""
+    where, params = _filters("departure", actor, since, until)
     rules = _rules(enter_km, exit_km, threshold)
     with _open(ctx) as ws:
         _check_site(ws, site, port=True)
+        _check_actor(ws, actor)
         ensure_built(ws, rules)
         rows = _rows(
             ws,
             f"SELECT {', '.join(VOYAGE_COLUMNS)} FROM voyages "
             "WHERE (? IS NULL OR origin_site = ? OR destination_site = ?) AND (? IS NULL OR mmsi = ?) "
-            "ORDER BY departure, mmsi",
-            [site, site, site, mmsi, mmsi],
+            f"AND {where} ORDER BY departure, mmsi",
+            [site, site, site, mmsi, mmsi, *params],
         )
     _emit(rows, VOYAGE_COLUMNS, ("mmsi", "vessel_name", "origin_site", "origin_port", "destination_site",
                                  "destination_port", "departure", "arrival"), fmt, f"{len(rows)} voyages")
@@ -152,15 +195,20 @@ def dark(
     near: Annotated[str | None, typer.Option("--near", help="Only periods starting or ending near this site.")] = None,
     within_km: Annotated[float, typer.Option("--within-km", help="Distance for --near (km).")] = 100.0,
     mmsi: Annotated[str | None, typer.Option("--mmsi", help="Only this vessel.")] = None,
+    actor: ActorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     threshold: ThresholdOpt = "6h",
     enter_km: EnterOpt = 3.0,
     exit_km: ExitOpt = 4.0,
     fmt: FormatOpt = "table",
 ) -> None:
     """Dark periods: silences longer than the threshold after regular reception."""
+    where, params = _filters("start_time", actor, since, until)
     rules = _rules(enter_km, exit_km, threshold)
     with _open(ctx) as ws:
         centre = _check_site(ws, near)
+        _check_actor(ws, actor)
         ensure_built(ws, rules)
         lat, lon = centre if centre else (None, None)
         d_start = haversine_sql("start_lat", "start_lon", "c.lat", "c.lon")
@@ -170,8 +218,9 @@ def dark(
             ws,
             f"WITH c AS (SELECT CAST(? AS DOUBLE) AS lat, CAST(? AS DOUBLE) AS lon) "
             f"SELECT {cols} FROM dark_periods, c WHERE (? IS NULL OR mmsi = ?) AND "
-            f"(c.lat IS NULL OR {d_start} <= ? OR coalesce({d_end} <= ?, false)) ORDER BY start_time, mmsi",
-            [lat, lon, mmsi, mmsi, within_km, within_km],
+            f"(c.lat IS NULL OR {d_start} <= ? OR (end_lat IS NOT NULL AND {d_end} <= ?)) AND {where} "
+            "ORDER BY start_time, mmsi",
+            [lat, lon, mmsi, mmsi, within_km, within_km, *params],
         )
     _emit(rows, DARK_COLUMNS, ("mmsi", "vessel_name", "start_time", "end_time", "hours", "jump_km",
                                "implied_speed_ms", "near_site", "near_site_km"), fmt, f"{len(rows)} dark periods")
