@@ -116,3 +116,18 @@ def test_cli_demo_refuses_a_window_outside_december(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "December 2024" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_new_run_removes_only_the_files_an_earlier_run_wrote(tmp_path: Path) -> None:
+    from basewatch.demo.run import _clear_previous
+
+    ours = [tmp_path / "readsb" / "2024-12-01" / "trace_full_154076.json", tmp_path / "sbs" / "basestation_x.csv",
+            tmp_path / "opensky" / "states_2024-12-01.parquet", tmp_path / "truth.json"]
+    theirs = [tmp_path / "notes.txt", tmp_path / "readsb" / "mine.json", tmp_path / "opensky" / "other.parquet"]
+    for p in ours + theirs:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x")
+    _clear_previous(tmp_path)
+    assert not any(p.exists() for p in ours)
+    assert all(p.exists() for p in theirs)
+    assert not (tmp_path / "readsb" / "2024-12-01").exists()

@@ -75,6 +75,19 @@ def optional_module(name: str) -> ModuleType | None:
         raise
 
 
+# files of an earlier demo run that a new run replaces (a smaller window must not leave stale files behind)
+_OLD_SCENARIO_FILES = ("opensky/states_*.parquet", "sbs/basestation_*.csv", "readsb/*/trace_full_*.json", TRUTH_NAME)
+
+
+def _clear_previous(scenario_dir: Path) -> None:
+    for pattern in _OLD_SCENARIO_FILES:
+        for path in scenario_dir.glob(pattern):
+            path.unlink()
+    for day_dir in scenario_dir.glob("readsb/*"):
+        if day_dir.is_dir() and not any(day_dir.iterdir()):
+            day_dir.rmdir()
+
+
 def _fresh_workspace(path: Path) -> Workspace:
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
@@ -123,6 +136,7 @@ def run_demo(
     t0 = time.perf_counter()
 
     progress("simulating flights", 0, total)
+    _clear_previous(scenario_dir)
     scenario = build_scenario(config)
     written = [w.path for w in write_scenario(scenario, scenario_dir)]
     truth = write_truth(scenario, scenario_dir / TRUTH_NAME)
