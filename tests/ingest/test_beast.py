@@ -150,6 +150,11 @@ def test_not_beast(tmp_path: Path) -> None:
     assert not READER.sniff(junk.read_bytes(), junk)
     with pytest.raises(InputFormatError, match="no Beast Mode-S frames"):
         READER.read(junk)
+    noise = tmp_path / "noise.bin"  # noise with frame starts in it, then one good frame
+    good = bytes.fromhex("1a32000015a8877e0d20000ca8f70aa7")
+    noise.write_bytes(b"".join(bytes(range(i, 256)) + b"\x1a3" + bytes(range(7)) for i in range(0, 250, 10)) + good)
+    with pytest.raises(InputFormatError, match="mostly not Beast"):
+        READER.read(noise)
     text = tmp_path / "t.csv"
     text.write_text("1753827785.8,8DADA5265851E6616376C2EB4463\n")
     assert not READER.sniff(text.read_bytes(), text)

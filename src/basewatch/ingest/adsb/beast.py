@@ -90,6 +90,11 @@ class BeastReader:
         frames = split_frames(data, rejects)
         if not frames.hexes:
             raise InputFormatError(path, "no Beast Mode-S frames found (expected 0x1a '2'/'3' frames)")
+        broken = rejects.counts.get(R_GARBAGE, 0) + rejects.counts.get(R_TRUNCATED, 0)
+        if broken > len(frames.hexes) + frames.mode_ac:
+            raise InputFormatError(
+                path, f"mostly not Beast: {broken} broken pieces for {len(frames.hexes)} Mode-S frames"
+            )
         good = _timed(frames, rejects)
         times, time_note = capture.wall_times(path, frames.counter[good] / capture.MLAT_HZ)
         table = pa.table(

@@ -119,13 +119,13 @@ class PositionStats:
 
 def reject_rows(rejects: Rejects, reason: str, rows: Sequence[int] | np.ndarray) -> None:
     """Count rejected rows under one reason, keeping the first few row numbers as examples."""
-    ordered = sorted(int(r) for r in rows)
-    if not ordered:
+    ordered = np.sort(np.asarray(rows, dtype=np.int64))
+    if not len(ordered):
         return
-    for r in ordered[:MAX_EXAMPLES]:
+    for r in ordered[:MAX_EXAMPLES].tolist():
         rejects.add(reason, r)
     if len(ordered) > MAX_EXAMPLES:
-        rejects.add(reason, ordered[MAX_EXAMPLES], len(ordered) - MAX_EXAMPLES)
+        rejects.add(reason, int(ordered[MAX_EXAMPLES]), len(ordered) - MAX_EXAMPLES)
 
 
 def frames_to_points(
@@ -159,7 +159,7 @@ def describe(stats: PositionStats) -> str:
 
 
 def decode_frames(frames: pa.Table, rejects: Rejects) -> tuple[pa.Table, int]:
-    """Check frames and decode the good ones with rs1090. Returns (messages, number decoded)."""
+    """Check frames and decode the useful good ones with rs1090. Returns (messages, frames that passed)."""
     frames = frames.select(FRAME_SCHEMA.names).cast(FRAME_SCHEMA)
     rows = frames["row_no"].to_numpy()
     hex_col = pc.utf8_lower(pc.utf8_trim_whitespace(frames["hex"]))
