@@ -36,6 +36,7 @@ H = 3600.0
 ENTER_KM, EXIT_KM = 3.0, 4.0
 DARK_THRESHOLD_S = 6 * H
 COAST_RANGE_KM = 150.0
+_STATIONS = {"coast": "SY-TARTUS-1", "sat": "SAT-EXACT-7"}  # tag-block s: of the two receivers
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _arrive(b: TrackBuilder, port: str, kn: float) -> TrackBuilder:
 
 
 def _shuttle(start: tuple[float, float], first_dwell: float, legs: list[tuple[str, float]], kn: float,
-             silences: list[tuple[int, float, float]] = ()) -> Track:  # type: ignore[assignment]
+             silences: tuple[tuple[int, float, float], ...] = ()) -> Track:
     """A MoD cargo ship: from sea into Tartus, then legs (port, dwell hours) until the month ends.
 
     silences: (index of the dwell in the visit sequence, hours after its start, length in hours)."""
@@ -149,7 +150,7 @@ def _plans() -> dict[int, Track]:
     plans[273214010] = _shuttle((34.00, 31.00), 40, [("tobruk-port", 30), ("tartus", 36), ("benghazi-port", 30),
                                                       ("tartus", 40)], 12.0)
     plans[273214020] = _shuttle((34.60, 34.50), 20, [("benghazi-port", 36), ("tartus", 30), ("tobruk-port", 40),
-                                                      ("tartus", 30)], 11.5, silences=[(3, 10, 7)])
+                                                      ("tartus", 30)], 11.5, silences=((3, 10, 7),))
     plans[273214030] = _shuttle((34.20, 33.00), 48, [("tobruk-port", 24), ("tartus", 44), ("benghazi-port", 28),
                                                       ("tartus", 38)], 12.5)
     tartus = PORTS["tartus"]
@@ -289,5 +290,3 @@ def write_ais_scenario(out_dir: Path, seed: int) -> list[Path]:
     (out_dir / TRUTH_FILE).write_text(json.dumps(_truth(plans, last_report), indent=1) + "\n", encoding="utf-8")
     return paths
 
-
-_STATIONS = {"coast": "SY-TARTUS-1", "sat": "SAT-EXACT-7"}

@@ -7,7 +7,6 @@ sentences with 6-bit armouring, fill bits, checksums and an optional NMEA 4.10 t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 MAX_PAYLOAD_CHARS = 60  # per sentence; longer payloads are split into fragments
@@ -156,11 +155,3 @@ class StaticVoyage:
         w.text(self.destination, 20).uint(0, 1).uint(0, 1)
         return w.bits
 
-
-def course_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Initial great-circle bearing from point 1 to point 2, degrees true in [0, 360)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    y = math.sin(dl) * math.cos(p2)
-    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    return math.degrees(math.atan2(y, x)) % 360.0
