@@ -18,6 +18,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from basewatch.ingest.ais.reassembly import offsets_of
+
 I64 = npt.NDArray[np.int64]
 FieldKind = Literal["u", "i", "t"]   # unsigned, signed (two's complement), 6-bit text
 
@@ -106,8 +108,6 @@ class Payloads:
 
     @staticmethod
     def of(payload: pa.BinaryArray, fill: npt.NDArray[np.int8]) -> Payloads:
-        from basewatch.ingest.ais.sentences import offsets_of
-
         offsets = offsets_of(payload)
         buf = payload.buffers()[2]
         raw = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
@@ -210,8 +210,6 @@ def decode(
 
 def message_types(payload: pa.BinaryArray, fill: npt.NDArray[np.int8]) -> I64:
     """The message type of every payload (0 when the payload has fewer than 6 bits)."""
-    from basewatch.ingest.ais.sentences import offsets_of
-
     offsets = offsets_of(payload)
     buf = payload.buffers()[2]
     if buf is None or len(offsets) < 2:

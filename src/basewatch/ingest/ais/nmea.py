@@ -28,6 +28,7 @@ import pyarrow as pa
 from basewatch.errors import InputFormatError
 from basewatch.ingest.ais import records
 from basewatch.ingest.ais.decode import decode, message_types
+from basewatch.ingest.ais.reassembly import Messages
 from basewatch.ingest.ais.sentences import (
     BAD_CHECKSUM,
     TIME_CLOCK,
@@ -35,7 +36,6 @@ from basewatch.ingest.ais.sentences import (
     TIME_NONE,
     TIME_TAG,
     FileSource,
-    Messages,
     SentenceStream,
     Source,
 )

@@ -1,9 +1,10 @@
-"""NMEA 0183 AIS sentences: line scanning, reception times and multipart reassembly, vectorised.
+"""NMEA 0183 AIS sentences: line scanning, checksums and reception times, vectorised.
 
-A Source yields blocks of complete lines (a file is one source; a socket can be another). A
-`SentenceStream` scans each block with numpy over the raw bytes (no Python work per line except for the
-few clock sentences), carries the reception clock and pending multipart fragments from block to block,
-and returns whole AIS messages (payload + fill bits) in columns.
+A Source yields blocks of complete lines (a file is one source; a socket can be another, through
+`complete_lines`). A `SentenceStream` scans each block with numpy over the raw bytes and Arrow regular
+expressions over short slices (no Python work per line), carries the reception clock and the pending
+multipart fragments (`reassembly.py`) from block to block, and returns whole AIS messages (payload + fill
+bits) in columns.
 
 Reception time of a message, in order of preference:
 1. its own line: a tag block `c:` (unix seconds, or milliseconds when >= 1e11) or a trailing epoch after
@@ -12,24 +13,22 @@ Reception time of a message, in order of preference:
    wrapper, or a `$--ZDA` / `$--RMC` sentence of the receiver's GPS (carried forward);
 3. none: the message cannot be placed in time (the reader rejects positions without a time).
 Times outside 1980-2100 are treated as absent.
-
-Multipart messages are reassembled per stream key (talker, VDM/VDO, channel, sequence id, fragment
-count): fragment 1 opens a message (dropping any unfinished one of the same key), fragment k must follow
-fragment k-1 of the same key. A message takes the time of its first fragment and the line of its last.
 """
 
 from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from basewatch.ingest.ais.reassembly import Fragments, Messages, Reassembler, offsets_of
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -103,22 +102,6 @@ def complete_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield tail
 
 
-@dataclass(frozen=True)
-class Messages:
-    """Whole AIS messages in columns (one row per message)."""
-
-    payload: pa.BinaryArray       # armoured payload (all fragments joined)
-    fill: npt.NDArray[np.int8]   # fill bits of the last fragment
-    line_no: I64                  # line of the last fragment
-    time: F64                     # unix seconds, NaN when unknown
-    time_source: npt.NDArray[np.int8]
-    checksum_ok: BOOL             # every fragment's checksum (and tag block checksum) is right
-
-    @property
-    def size(self) -> int:
-        return len(self.line_no)
-
-
 @dataclass
 class StreamStats:
     """What the stream saw, for the reader's counts and notes."""
@@ -133,43 +116,6 @@ class StreamStats:
     def reject(self, reason: str, lines: I64) -> None:
         if len(lines):
             self.rejects.setdefault(reason, []).extend(int(x) for x in lines)
-
-
-@dataclass
-class _Fragments:
-    """Fragments of multipart messages waiting for their siblings (columns)."""
-
-    key: I64
-    num: I64
-    total: I64
-    line_no: I64
-    time: F64
-    time_source: npt.NDArray[np.int8]
-    checksum_ok: BOOL
-    fill: npt.NDArray[np.int8]
-    payload: pa.BinaryArray
-
-    @staticmethod
-    def empty() -> _Fragments:
-        z = np.zeros(0, dtype=np.int64)
-        return _Fragments(z, z, z, z, np.zeros(0), np.zeros(0, np.int8), np.zeros(0, bool),
-                          np.zeros(0, np.int8), pa.array([], pa.binary()))
-
-    def take(self, idx: I64) -> _Fragments:
-        return _Fragments(self.key[idx], self.num[idx], self.total[idx], self.line_no[idx], self.time[idx],
-                          self.time_source[idx], self.checksum_ok[idx], self.fill[idx],
-                          self.payload.take(pa.array(idx, pa.int64())))
-
-    @staticmethod
-    def concat(a: _Fragments, b: _Fragments) -> _Fragments:
-        def cat(name: str) -> Any:
-            return np.concatenate([getattr(a, name), getattr(b, name)])
-
-        return _Fragments(
-            key=cat("key"), num=cat("num"), total=cat("total"), line_no=cat("line_no"), time=cat("time"),
-            time_source=cat("time_source"), checksum_ok=cat("checksum_ok"), fill=cat("fill"),
-            payload=pa.concat_arrays([a.payload, b.payload]),
-        )
 
 
 def slices(buf: bytes | memoryview, data: U8, start: I64, end: I64) -> pa.BinaryArray:
@@ -187,14 +133,6 @@ def slices(buf: bytes | memoryview, data: U8, start: I64, end: I64) -> pa.Binary
     return pa.LargeBinaryArray.from_buffers(
         pa.large_binary(), len(start), [None, pa.py_buffer(offsets), pa.py_buffer(body)]
     ).cast(pa.binary())
-
-
-def offsets_of(arr: pa.BinaryArray) -> I64:
-    """The value offsets of a binary array (length + 1 values, relative to its data buffer)."""
-    buf = arr.buffers()[1]
-    if buf is None:
-        return np.zeros(len(arr) + 1, dtype=np.int64)
-    return np.frombuffer(buf, dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
 
 
 def _regex_number(values: pa.BinaryArray, pattern: str) -> F64:
@@ -222,7 +160,7 @@ class SentenceStream:
     def __init__(self) -> None:
         self.stats = StreamStats()
         self._clock = np.nan
-        self._pending = _Fragments.empty()
+        self._reassembler = Reassembler()
         self._next_line = 1
 
     # -- public ---------------------------------------------------------------------------------
@@ -237,8 +175,7 @@ class SentenceStream:
 
     def finish(self) -> None:
         """End of stream: fragments still waiting are incomplete messages."""
-        self.stats.reject(INCOMPLETE, self._pending.line_no)
-        self._pending = _Fragments.empty()
+        self.stats.reject(INCOMPLETE, self._reassembler.finish())
 
     def messages(self, source: Source) -> Iterator[Messages]:
         for block in source.read():
@@ -296,11 +233,12 @@ class SentenceStream:
         if n and idx[-1] >= 0:
             self._clock = float(line_time[idx[-1]])
         no_own = ~has_own
-        frags.time = np.where(no_own, carried[frag_lines], frags.time)
-        frags.time_source = np.where(
-            no_own, np.where(np.isnan(frags.time), TIME_NONE, TIME_CLOCK), frags.time_source
-        ).astype(np.int8)
-        return self._assemble(frags)
+        time = np.where(no_own, carried[frag_lines], frags.time)
+        source = np.where(no_own, np.where(np.isnan(time), TIME_NONE, TIME_CLOCK), frags.time_source)
+        frags = replace(frags, time=time, time_source=source.astype(np.int8))
+        messages, dropped = self._reassembler.add(frags)
+        self.stats.reject(INCOMPLETE, dropped)
+        return messages
 
     def _clock_lines(self, block: bytes, pad: U8, sent: I64, ends: I64, lead: U8) -> F64:
         """Times of $PGHP, $--ZDA and $--RMC lines (NaN elsewhere)."""
@@ -318,7 +256,7 @@ class SentenceStream:
 
     def _parse_ais(
         self, block: bytes, data: U8, pad: U8, s: I64, e: I64, line_no: I64, own_time: F64, tag_ok: BOOL
-    ) -> _Fragments:
+    ) -> Fragments:
         size = len(data)
         commas = np.concatenate([np.flatnonzero(data == _COMMA), [size + 8] * 7]).astype(np.int64)
         k0 = np.searchsorted(commas, s)
@@ -377,45 +315,10 @@ class SentenceStream:
             src[rest] = np.where(np.isnan(val), TIME_NONE, TIME_EPOCH)
         talker = (pad[sg + 1].astype(np.int64) << 16) | (pad[sg + 2].astype(np.int64) << 8) | pad[sg + 5]
         key = (((talker * 256 + chan[good]) * 100 + (seq[good] + 1)) * 10) + total[good]
-        return _Fragments(
+        return Fragments(
             key=key, num=num[good], total=total[good], line_no=line_no[good], time=t, time_source=src,
             checksum_ok=cs_ok, fill=fill[good].astype(np.int8), payload=payload,
         )
-
-    # -- reassembly -----------------------------------------------------------------------------
-    def _assemble(self, new: _Fragments) -> Messages:
-        single = np.flatnonzero(new.total == 1)
-        multi = _Fragments.concat(self._pending, new.take(np.flatnonzero(new.total > 1)))
-        heads, members, leftover = _reassemble(multi)
-        done = np.zeros(len(multi.key), dtype=bool)
-        done[members] = True
-        # fragments of a key that may still complete in a later block wait; the rest are rejected
-        self._pending = multi.take(leftover)
-        waiting = np.zeros(len(multi.key), dtype=bool)
-        waiting[leftover] = True
-        self.stats.reject(INCOMPLETE, multi.line_no[~done & ~waiting])
-        # multipart payloads: fragments of a message are consecutive after `take`, so the joined
-        # payload is a view of the same bytes with coarser offsets
-        taken = multi.payload.take(pa.array(members, pa.int64()))
-        frag_off = offsets_of(taken)
-        tot = multi.total[heads]
-        msg_first = np.concatenate([[0], np.cumsum(tot)]).astype(np.int64)
-        joined = pa.BinaryArray.from_buffers(
-            pa.binary(), len(heads),
-            [None, pa.py_buffer(frag_off[msg_first].astype(np.int32)), taken.buffers()[2]],
-        ) if len(heads) else pa.array([], pa.binary())
-        last = members[msg_first[1:] - 1] if len(heads) else np.zeros(0, np.int64)
-        frag_ok = multi.checksum_ok[members]
-        all_ok = np.logical_and.reduceat(frag_ok, msg_first[:-1]) if len(heads) else np.zeros(0, bool)
-        msgs_single = Messages(
-            new.payload.take(pa.array(single, pa.int64())), new.fill[single], new.line_no[single],
-            new.time[single], new.time_source[single], new.checksum_ok[single],
-        )
-        msgs_multi = Messages(
-            joined, multi.fill[last], multi.line_no[last], multi.time[heads], multi.time_source[heads], all_ok,
-        )
-        return _merge_by_line(msgs_single, msgs_multi)
-
 
 def _line_bounds(data: U8) -> tuple[I64, I64]:
     """Start and end (exclusive, without CR/LF and trailing blanks) of every line."""
@@ -449,67 +352,6 @@ def _parse_tags(block: bytes, data: U8, start: I64, end: I64) -> tuple[F64, BOOL
         given = (_HEX[pad[pos[i] + 1]].astype(np.int64) << 4) | _HEX[pad[pos[i] + 2]]
         ok[i] = computed == given
     return times, ok
-
-
-def _reassemble(f: _Fragments) -> tuple[I64, I64, I64]:
-    """Complete messages among fragments (in line order).
-
-    Returns (heads: index of fragment 1 of each message, members: fragments of every message in order,
-    leftover: fragments that form an unfinished message at the end of their key's sequence).
-    """
-    n = len(f.key)
-    if n == 0:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z
-    order = np.lexsort((f.line_no, f.key))
-    key, num, total = f.key[order], f.num[order], f.total[order]
-    complete = num == 1
-    for k in range(1, int(total.max())):
-        nxt = np.minimum(np.arange(n) + k, n - 1)
-        same = (np.arange(n) + k < n) & (key[nxt] == key) & (num[nxt] == k + 1)
-        complete &= same | (total <= k)
-    head_pos = np.flatnonzero(complete)
-    heads = order[head_pos]
-    members_pos = (head_pos[:, None] + np.arange(int(total.max()))[None, :]) if len(head_pos) else None
-    if members_pos is not None:
-        mask = np.arange(int(total.max()))[None, :] < total[head_pos][:, None]
-        members = order[members_pos[mask]]
-        hmask = np.zeros(n, dtype=bool)
-        hmask[members_pos[mask]] = True
-    else:
-        members = np.zeros(0, dtype=np.int64)
-        hmask = np.zeros(n, dtype=bool)
-    # unfinished tail per key: the last run 1..m (m < total) at the end of each key's sequence
-    is_last_of_key = np.concatenate([key[1:] != key[:-1], [True]])
-    run_start = np.where(num == 1, np.arange(n), -1)
-    np.maximum.accumulate(run_start, out=run_start)
-    # positions that belong to a contiguous run 1..m ending at the key's last fragment
-    last_pos = np.flatnonzero(is_last_of_key)
-    leftover_pos: list[I64] = []
-    for p in last_pos:
-        r = run_start[p]
-        if r < 0 or hmask[p] or key[r] != key[p]:
-            continue
-        length = p - r + 1
-        if length < total[p] and np.array_equal(num[r:p + 1], np.arange(1, length + 1)):
-            leftover_pos.append(np.arange(r, p + 1))
-    leftover = order[np.concatenate(leftover_pos)] if leftover_pos else np.zeros(0, dtype=np.int64)
-    return heads.astype(np.int64), members.astype(np.int64), np.sort(leftover).astype(np.int64)
-
-
-def _merge_by_line(a: Messages, b: Messages) -> Messages:
-    if b.size == 0:
-        return a
-    order = np.argsort(np.concatenate([a.line_no, b.line_no]), kind="stable")
-    payload = pa.concat_arrays([a.payload, b.payload]).take(pa.array(order, pa.int64()))
-    return Messages(
-        payload,
-        np.concatenate([a.fill, b.fill])[order],
-        np.concatenate([a.line_no, b.line_no])[order],
-        np.concatenate([a.time, b.time])[order],
-        np.concatenate([a.time_source, b.time_source])[order],
-        np.concatenate([a.checksum_ok, b.checksum_ok])[order],
-    )
 
 
 _ZDA = (r"^\$..ZDA,(?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d(?:\.\d*)?),(?P<d>\d\d),(?P<mo>\d\d),(?P<y>\d{4})")
