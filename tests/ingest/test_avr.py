@@ -195,3 +195,28 @@ def test_not_raw_text(tmp_path: Path) -> None:
         AVR.read(prose)
     state_vectors = shared_file("adsb/opensky_trino_state_vectors_data4_EDW24_20240406.parquet")
     assert not OPENSKY_RAW.sniff(state_vectors.read_bytes()[:65536], state_vectors)
+
+
+def test_iso_and_millisecond_times(tmp_path: Path) -> None:
+    """The rs1090 file rewritten with ISO 8601 and millisecond times gives the same points."""
+    src = shared_file("adsb/rs1090_short_flights.csv")
+    rows = [line.split(",") for line in src.read_text().splitlines()]
+    expected = AVR.read(src).tables["aircraft_points"].to_pylist()
+    iso = tmp_path / "iso.csv"
+    iso.write_text(
+        "".join(f"{dt.datetime.fromtimestamp(float(t), UTC).isoformat(timespec='microseconds')[:-6]}Z,{h}\n"
+                for t, h in rows)
+        + "2025-02-30T10:00:00Z,8DADA5265851E6616376C2EB4463\n"  # line 487: no such day
+    )
+    ms = tmp_path / "ms.csv"
+    ms.write_text("when,hex\n" + "".join(f"{round(float(t) * 1000)},{h}\n" for t, h in rows))
+    for path, kind, tolerance in ((iso, "ISO 8601 UTC time", 2e-6), (ms, "Unix time in ms", 1e-3)):
+        assert choose_reader(path).name == "avr"
+        result = AVR.read(path)
+        assert any(kind in n for n in result.notes)
+        got = result.tables["aircraft_points"].to_pylist()
+        shift = 1 if path == ms else 0  # the header line
+        assert [p["row_no"] - shift for p in got] == [p["row_no"] for p in expected]
+        for a, b in zip(got, expected, strict=True):
+            assert abs(a["time"].timestamp() - b["time"].timestamp()) <= tolerance
+    assert AVR.read(iso).rejects.as_json() == {modes.R_TIME: {"count": 1, "lines": [487]}}

@@ -1,7 +1,8 @@
 """Raw Mode-S hex with reception times, decoded with rs1090: text lines and OpenSky raw data tables.
 
 Text layouts (sniffed from the first lines; row_no is the 1-based line number):
-- comma-separated with a Unix time and a 14/28-digit hex frame in any column order, optionally quoted,
+- comma-separated with a time (Unix seconds, Unix milliseconds, or ISO 8601 in UTC with or without 'Z')
+  and a 14/28-digit hex frame in any column order, optionally quoted,
   optionally with the aircraft address (6 hex digits) and other columns, with or without a header:
   `1753827785.80,8DADA526...` (rs1090), `1457996400,"8D406B90...","406B90",19` (pyModeS),
   `1495353600,4D010D,A00015B7...` (pyModeS Comm-B), `mintime,rawmsg,icao24` (OpenSky raw data as CSV).
@@ -35,6 +36,8 @@ HEX_NAMES = ("rawmsg", "msg", "message", "hex", "frame", "raw", "data")
 ICAO_NAMES = ("icao24", "icao", "address")
 _FRAME_HEX = re.compile(r"^([0-9A-Fa-f]{14}|[0-9A-Fa-f]{28})$")
 _EPOCH = re.compile(r"^[0-9]{9,10}(\.[0-9]*)?$")
+_EPOCH_MS = re.compile(r"^[0-9]{12,13}$")
+_ISO = r"^\s*(?P<base>[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2})(?P<frac>\.[0-9]+)?Z?\s*$"
 _ICAO = re.compile(r"^[0-9A-Fa-f]{6}$")
 _MLAT_AVR = r"^\s*(?:@(?P<mlat>[0-9A-Fa-f]{12})|<(?P<mlat2>[0-9A-Fa-f]{12})[0-9A-Fa-f]{2})(?P<hex>[0-9A-Fa-f]*);?\s*$"
 _BARE_AVR = re.compile(r"^\s*\*[0-9A-Fa-f]+;\s*$")
@@ -51,11 +54,13 @@ class CsvLayout:
     hex_col: int
     icao_col: int | None
     header: bool
+    time_kind: str = "s"  # "s" Unix seconds, "ms" Unix milliseconds, "iso" ISO 8601 in UTC
 
     def describe(self) -> str:
         address = f", address in column {self.icao_col + 1}" if self.icao_col is not None else ""
+        unit = {"s": "Unix time", "ms": "Unix time in ms", "iso": "ISO 8601 UTC time"}[self.time_kind]
         return (
-            f"layout: {'header line, ' if self.header else ''}Unix time in column {self.time_col + 1}, "
+            f"layout: {'header line, ' if self.header else ''}{unit} in column {self.time_col + 1}, "
             f"frame in column {self.hex_col + 1}{address}"
         )
 
@@ -73,31 +78,43 @@ def _fields(line: str) -> list[str]:
     return [f.strip().strip('"').strip() for f in line.split(",")]
 
 
-def _header_layout(line: str) -> CsvLayout | None:
+def _time_kind(value: str) -> str | None:
+    if _EPOCH.match(value):
+        return "s"
+    if _EPOCH_MS.match(value):
+        return "ms"
+    return "iso" if re.match(_ISO, value) else None
+
+
+def _header_layout(line: str, data: str | None) -> CsvLayout | None:
     names = [f.lower() for f in _fields(line)]
 
     def find(options: tuple[str, ...]) -> int | None:
         return next((names.index(o) for o in options if o in names), None)
 
     t, h, i = find(TIME_NAMES), find(HEX_NAMES), find(ICAO_NAMES)
-    return CsvLayout(t, h, i, header=True) if t is not None and h is not None else None
+    if t is None or h is None:
+        return None
+    fields = _fields(data) if data is not None else []
+    kind = _time_kind(fields[t]) if t < len(fields) else None
+    return CsvLayout(t, h, i, header=True, time_kind=kind or "s")
 
 
 def _guess_layout(lines: list[str]) -> CsvLayout | None:
-    """Columns of a headerless CSV: the one holding Mode-S frames, the one holding Unix times."""
-    votes: dict[tuple[int, int, int | None], int] = {}
+    """Columns of a headerless CSV: the one holding Mode-S frames, the one holding times."""
+    votes: dict[tuple[int, int, int | None, str], int] = {}
     for line in lines:
         fields = _fields(line)
         hexes = [i for i, f in enumerate(fields) if _FRAME_HEX.match(f)]
-        times = [i for i, f in enumerate(fields) if _EPOCH.match(f)]
+        times = [(i, k) for i, f in enumerate(fields) if (k := _time_kind(f)) is not None]
         icaos = [i for i, f in enumerate(fields) if _ICAO.match(f)]
         if hexes and times:
-            key = (times[0], hexes[0], icaos[0] if icaos else None)
+            key = (times[0][0], hexes[0], icaos[0] if icaos else None, times[0][1])
             votes[key] = votes.get(key, 0) + 1
     if not votes:
         return None
-    (t, h, i), n = max(votes.items(), key=lambda kv: kv[1])
-    return CsvLayout(t, h, i, header=False) if n * 2 >= len(lines) else None
+    (t, h, i, kind), n = max(votes.items(), key=lambda kv: kv[1])
+    return CsvLayout(t, h, i, header=False, time_kind=kind) if n * 2 >= len(lines) else None
 
 
 def _content_lines(text: str) -> list[tuple[int, str]]:
@@ -121,7 +138,7 @@ def detect(text: str) -> CsvLayout | str | None:
         return "mlat"
     if sum(bool(_BARE_AVR.match(s)) for s in lines) * 2 >= len(lines):
         return "bare"
-    header = _header_layout(lines[0])
+    header = _header_layout(lines[0], lines[1] if len(lines) > 1 else None)
     if header is not None:
         return header
     return _guess_layout(lines)
@@ -186,13 +203,28 @@ def _csv_frames(layout: CsvLayout, lines: pa.Array, numbers: np.ndarray, rejects
     parts = pc.extract_regex(lines, layout.pattern())
     ok = _matched(parts, numbers, rejects)
     parts = parts.filter(pa.array(ok))
-    t = pc.utf8_trim_whitespace(parts.field("t"))
-    numeric = pc.match_substring_regex(t, _NUMBER)
-    time_s = pc.if_else(numeric, t, pa.scalar(None, pa.string())).cast(pa.float64())
+    time_s = _times(pc.utf8_trim_whitespace(parts.field("t")), layout.time_kind)
     icao = parts.field("icao") if layout.icao_col is not None else pa.nulls(len(parts), pa.string())
     return pa.table(
         {"time_s": time_s, "hex": parts.field("hex"), "row_no": pa.array(numbers[ok]), "icao24": icao}
     )
+
+
+def _times(t: pa.Array, kind: str) -> pa.Array:
+    """Unix seconds from time text; null where the text is not a time of the layout's kind."""
+    if kind == "iso":
+        parts = pc.extract_regex(t, _ISO)
+        base = pc.replace_substring(parts.field("base"), " ", "T")
+        stamp = pc.strptime(base, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+        # strptime rolls impossible dates over (31 February -> 2 March): keep only exact round trips.
+        exact = pc.equal(pc.strftime(stamp, format="%Y-%m-%dT%H:%M:%S"), base)
+        stamp = pc.if_else(pc.fill_null(exact, False), stamp, pa.scalar(None, pa.timestamp("s")))
+        frac_text = parts.field("frac")
+        frac = pc.if_else(pc.equal(frac_text, ""), "0", pc.binary_join_element_wise("0", frac_text, ""))
+        return pc.add(stamp.cast(pa.int64()).cast(pa.float64()), frac.cast(pa.float64()))
+    numeric = pc.match_substring_regex(t, _NUMBER)
+    values = pc.if_else(numeric, t, pa.scalar(None, pa.string())).cast(pa.float64())
+    return pc.divide(values, 1000.0) if kind == "ms" else values
 
 
 def _mlat_frames(
