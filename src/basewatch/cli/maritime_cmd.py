@@ -30,8 +30,8 @@ SinceOpt = Annotated[str | None, typer.Option("--since", help="From this UTC dat
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this UTC date (inclusive) or time.")]
 
 CALL_COLUMNS = ("call_id", "mmsi", "vessel_name", "actor", "site", "port", "port_country", "arrival", "departure",
-                "stops", "port_gaps", "positions", "source_ids", "first_source_id", "first_row_no",
-                "last_source_id", "last_row_no")
+                "arrival_observed", "first_stop", "stops", "port_gaps", "min_distance_km", "positions", "source_ids",
+                "first_source_id", "first_row_no", "last_source_id", "last_row_no")
 VOYAGE_COLUMNS = ("voyage_id", "mmsi", "vessel_name", "actor", "origin_site", "origin_port", "destination_site",
                   "destination_port", "departure", "arrival", "distance_km", "positions")
 DARK_COLUMNS = ("dark_id", "mmsi", "vessel_name", "actor", "start_time", "end_time", "hours", "ongoing",
@@ -150,8 +150,7 @@ def portcalls(
         ensure_built(ws, rules)
         rows = _rows(
             ws,
-            "SELECT call_id, mmsi, vessel_name, actor, site_id AS site, port, port_country, arrival, departure, "
-            "stops, port_gaps, positions, source_ids, first_source_id, first_row_no, last_source_id, last_row_no "
+            f"SELECT {', '.join('site_id AS site' if c == 'site' else c for c in CALL_COLUMNS)} "
             "FROM port_calls WHERE (? IS NULL OR site_id = ?) AND (? IS NULL OR lower(port) = lower(?)) "
             f"AND (? IS NULL OR mmsi = ?) AND {where} ORDER BY arrival, mmsi",
             [site, site, port, port, mmsi, mmsi, *params],
