@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.adsb import beast
@@ -158,3 +160,27 @@ def test_not_beast(tmp_path: Path) -> None:
     text = tmp_path / "t.csv"
     text.write_text("1753827785.8,8DADA5265851E6616376C2EB4463\n")
     assert not READER.sniff(text.read_bytes(), text)
+
+
+_BYTE = st.one_of(st.just(0x1A), st.integers(0, 255))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(), st.lists(_BYTE, min_size=6, max_size=6), _BYTE, st.lists(_BYTE, min_size=14, max_size=14)
+        ),
+        min_size=1, max_size=20,
+    )
+)
+def test_escaping_round_trip(frames: list[tuple[bool, list[int], int, list[int]]]) -> None:
+    """Frames written with every 0x1a doubled (as the Beast protocol says) come back byte for byte."""
+    stream = b""
+    for long, counter, signal, message in frames:
+        body = bytes(counter) + bytes([signal]) + bytes(message[: 14 if long else 7])
+        stream += b"\x1a" + (b"3" if long else b"2") + body.replace(b"\x1a", b"\x1a\x1a")
+    rejects = Rejects()
+    got = beast.split_frames(stream, rejects)
+    assert rejects.total == 0
+    assert got.hexes == [bytes(m[: 14 if long else 7]).hex() for long, _, _, m in frames]
+    assert got.counter.tolist() == [float(int.from_bytes(bytes(c), "big")) for _, c, _, _ in frames]
