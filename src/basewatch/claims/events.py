@@ -24,25 +24,35 @@ _TRIGGERS: tuple[tuple[EventClass, int, str], ...] = (
                       r"handover|exit(?:s|ed|ing)? (?:from|the)|expel\w*|"
                       r"(?:left|leav(?:e|es|ing)|depart(?:s|ed|ing)?(?: from)?) "
                       r"(?:the )?(?:port|base|airbase|air base|naval base|country|harbou?r|region|area|garrison)"),
-    ("withdrawal", 2, r"left|leav(?:e|es|ing)|depart(?:ure|ures|ed|ing|s)?|evacuation"),
+    ("withdrawal", 2, r"depart(?:ure|ures|ed|ing|s)?|evacuation"),
+    ("withdrawal", 1, r"left|leav(?:e|es|ing)"),
     # deployment
     ("deployment", 3, r"deploy\w*|redeploy\w*|dispatch\w*|relocat\w+|reinforc\w+|build-?up|reposition\w*|"
                       r"transfer\w*|(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?"
                       r"(?:footprint|presence)|footprint|contingent|expansion|surge|"
                       r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|"
                       r"equipment|warships|jets|aircraft|systems|weapons|personnel)"),
-    ("deployment", 2, r"shift(?:s|ed|ing)?|station(?:ed|ing)|mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|"
+    ("deployment", 3, r"shift(?:s|ed|ing)? (?:[\w-]+ ){0,3}(?:assets|forces|troops|units|systems|weapons|operations|"
+                      r"aircraft|equipment|jets|ships|warships|personnel)"),
+    # a unit on the move: "a convoy of the Tariq bin Ziyad Battalion ... moved toward the base"
+    ("deployment", 3, r"(?:battalions?|brigades?|regiments?|divisions?|units?|troops|forces|soldiers|contingents?|"
+                      r"fighters|mercenaries|marines|paratroopers)\b[^.;]{0,60}?\b(?:moved|headed|advanced|"
+                      r"arrived|entered|rolled|marched|redeployed)"),
+    ("deployment", 2, r"station(?:ed|ing)|remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)|"
+                      r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|"
                       r"soldiers|units|equipment|systems|weapons|personnel|assets)|arriv\w+|stationed|"
                       r"set (?:\w+ ){0,2}up|"
-                      r"troops|soldiers|personnel|upgrad\w+"),
+                      r"upgrad\w+"),
+    ("deployment", 1, r"troops|soldiers|personnel|shift(?:s|ed|ing)?"),
     # transport
     ("transport", 3, r"airlift\w*|air bridge|(?:cargo|transport|military) (?:planes?|aircraft|flights?|ships?|"
-                     r"vessels?|jets?)|heavy[- ]lift|port calls?|berth\w*|convoys?|landing ships?|"
+                     r"vessels?|jets?)|heavy[- ]lift|port calls?|berth\w*|landing ships?|"
                      r"(?:il|an|c)-\d{2,3}s?|sail\w*|ferr(?:y|ied|ying)|shipments?|"
                      r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)"),
-    ("transport", 2, r"fl(?:y|ew|own|ying|ies|ights?)|dock(?:s|ed|ing)?|carr(?:y|ies|ied|ying)|deliver\w*|"
-                     r"(?:off|un)?load(?:s|ed|ing)?|land(?:s|ed|ing)|aboard|shipp(?:ed|ing)|cross(?:es|ed|ing)? into|"
+    ("transport", 2, r"convoys?|fl(?:y|ew|own|ying|ies|ights?)|dock(?:s|ed|ing)?|carr(?:y|ies|ied|ying)|deliver\w*|"
+                     r"(?:off|un)?load(?:s|ed|ing)?|land(?:s|ed|ing)|shipp(?:ed|ing)|cross(?:es|ed|ing)? into|"
                      r"visit(?:s|ed|ing)|transit(?:s|ed|ing)?|pass(?:es|ed|ing)? through"),
+    ("transport", 1, r"aboard"),
     ("transport", 1, r"ships?|transport\w*|logistics|supplies|supplied|vessels?|warships?|frigates?|submarines?|"
                      r"tankers?|aircraft|planes?"),
     # basing

@@ -56,6 +56,12 @@ _SECONDARY = re.compile(
     r"with (?:the )?(?:aim|efforts?|plans?|intention|goal) (?:of|to))\b",
     re.IGNORECASE,
 )
+# Commentary, not a report of events: "The evolving situation underscores a shift", "The buildup comes as ...".
+_COMMENTARY = re.compile(
+    r"^(?:[\w'’-]+\s+){0,6}?(?:underscores?|signals?|signifies|marks?|represents?|reflects?|illustrates?|"
+    r"demonstrates?|regards?|comes? as|came as)\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TITLE_SOURCE = re.compile(
     r"^(?P<prefix>[A-Z][\w .'’-]{1,40}):\s|\((?:[^()]*?\bciting\s+(?P<citing>[^()]+?)|(?:[^()]*?\b(?:repost|copy|"
@@ -189,19 +195,18 @@ class RuleExtractor:
         dates = find_dates(s.text, ref)
         if self._background(s.text, dates, ref):
             return None
+        commentary = _COMMENTARY.match(s.text) is not None
         places = list(self._gazetteer.find(s.text, s.start))
         military = mentions_military(s.text)
         event: EventClass = scores.event
-        is_claim = scores.score >= 3 or (scores.score >= 2 and (places or military))
+        is_claim = not commentary and (scores.score >= 3 or (scores.score >= 2 and bool(places or military)))
         if not is_claim and previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
                 certainty != previous.certainty and scores.score < 3:
             event, is_claim = previous.event, True  # "the permanency of this move remains uncertain"
-        if not is_claim and military and attribution is not None and \
+        if not is_claim and not commentary and military and attribution is not None and \
                 attribution.kind in ("official", "intelligence", "anonymous"):
             event, is_claim = "other", True
         if not is_claim:
-            return None
-        if scores.score < 2 and event != "other" and not is_claim:
             return None
         return _Draft(s, s.start, s.end, event, certainty, attribution, places,
                       list(self._actors.find(s.text)), dates[0] if dates else None)
