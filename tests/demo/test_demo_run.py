@@ -131,3 +131,17 @@ def test_a_new_run_removes_only_the_files_an_earlier_run_wrote(tmp_path: Path) -
     assert not any(p.exists() for p in ours)
     assert all(p.exists() for p in theirs)
     assert not (tmp_path / "readsb" / "2024-12-01").exists()
+
+
+def test_dwell_at_al_khadim_matches_the_planned_turnarounds(demo: DemoResult) -> None:
+    # the generator turns aircraft around at al-Khadim in 2-5 h, plus 3-10 min taxi in and 5-15 min taxi out
+    from basewatch.present.activity import site_dwell
+
+    with Workspace(demo.workspace, read_only=True) as ws:
+        dwell = site_dwell(ws, "al-khadim")
+        shortest = ws.con.execute(
+            "SELECT min(dwell_s) / 3600 FROM visits WHERE site_id = 'al-khadim' AND dwell_s IS NOT NULL"
+        ).fetchone()
+    assert dwell.visits >= 5
+    assert shortest is not None and shortest[0] >= 2.0
+    assert dwell.max_h is not None and dwell.max_h <= 5.0 + 25 / 60

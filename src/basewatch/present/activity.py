@@ -88,6 +88,25 @@ def site_daily(flights: pa.Table, site: str, days: tuple[dt.date, dt.date] | Non
     return [got.get(d, DayActivity(_day(d), 0, 0, 0)) for d in range(lo, hi + 1)]
 
 
+@dataclass(frozen=True)
+class Dwell:
+    visits: int              # landings followed by a take-off from the same site
+    median_h: float | None
+    max_h: float | None
+
+
+def site_dwell(ws: Workspace, site: str) -> Dwell:
+    """Time on the ground at the site, from the workspace's visits table (both ends seen)."""
+    row = ws.con.execute(
+        "SELECT count(*), median(dwell_s) / 3600.0, max(dwell_s) / 3600.0 FROM visits "
+        "WHERE site_id = ? AND dwell_s IS NOT NULL",
+        [site],
+    ).fetchone()
+    if row is None or not row[0]:
+        return Dwell(0, None, None)
+    return Dwell(int(row[0]), float(row[1]), float(row[2]))
+
+
 def actor_flights(flights: pa.Table, actor: str | None) -> pa.Table:
     """Flights of the actor, or of any actor when actor is None."""
     col = flights.column("actor")

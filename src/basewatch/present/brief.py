@@ -151,6 +151,10 @@ def site_activity_section(ctx: BriefContext) -> str:
         summary = f"{total_a} arrivals and {total_d} departures"
         if peak is not None and peak.arrivals + peak.departures:
             summary += f"; busiest day {peak.day.isoformat()} ({peak.arrivals} in, {peak.departures} out)"
+        dwell = activity.site_dwell(ctx.ws, site)
+        if dwell.visits and dwell.median_h is not None and dwell.max_h is not None:
+            summary += (f"; {dwell.visits} stays from landing to the next take-off, median {dwell.median_h:.1f} h "
+                        f"on the ground (longest {dwell.max_h:.1f} h)")
         out.append(f"<p>{esc(summary)}.</p>")
         rows = "".join(
             f"<tr><td>{r.day.isoformat()}</td><td class=n>{r.arrivals}</td><td class=n>{r.departures}</td>"
