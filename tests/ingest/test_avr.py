@@ -220,3 +220,24 @@ def test_iso_and_millisecond_times(tmp_path: Path) -> None:
         for a, b in zip(got, expected, strict=True):
             assert abs(a["time"].timestamp() - b["time"].timestamp()) <= tolerance
     assert AVR.read(iso).rejects.as_json() == {modes.R_TIME: {"count": 1, "lines": [487]}}
+
+
+def test_mlat_counter_restart(tmp_path: Path) -> None:
+    path = tmp_path / "mlat-1581501900.txt"
+    path.write_text(
+        "@000000000000" "8D40621D58C386435CC412692AD6;\n"  # 1 counter 0: no MLAT data
+        "@0000016E3600" "8D40621D58C386435CC412692AD6;\n"  # 2 odd at 2.0 s (0x16E3600 = 24,000,000 ticks)
+        "@00000225510008D40621D58C382D690C8AC2863A7;\n"  # 3 one digit too many: a 29-digit frame
+        "@000002255100" "8D40621D58C382D690C8AC2863A7;\n"  # 4 even at 3.0 s (36,000,000 ticks)
+        "@000000B71B00" "8D40621D58C382D690C8AC2863A7;\n"  # 5 at 1.0 s: before line 4 by 2 s, a restart
+    )
+    result = AVR.read(path)
+    assert result.rejects.as_json() == {
+        "MLAT counter went back (receiver restart?)": {"count": 1, "lines": [5]},
+        modes.R_NOT_HEX: {"count": 1, "lines": [3]},
+        "no MLAT counter (zero)": {"count": 1, "lines": [1]},
+    }
+    pts = {p["row_no"]: p for p in result.tables["aircraft_points"].to_pylist()}
+    assert sorted(pts) == [2, 4]
+    assert pts[4]["time"] == dt.datetime.fromtimestamp(1581501901, UTC)  # 1 s after line 2, the first timed
+    assert pts[4]["lat"] == pytest.approx(52.2572021484375)

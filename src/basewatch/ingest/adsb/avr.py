@@ -237,15 +237,16 @@ def _mlat_frames(
         pc.if_else(pc.equal(parts.field("mlat"), ""), pa.scalar(None, pa.string()), parts.field("mlat")),
         parts.field("mlat2"),
     )
-    counter = np.array([int(h, 16) for h in counter_hex.to_pylist()], dtype=np.float64) / capture.MLAT_HZ
-    times, note = capture.wall_times(path, counter)
+    counter = np.array([int(h, 16) for h in counter_hex.to_pylist()], dtype=np.float64)
+    good = capture.usable_counter(counter, numbers[ok], rejects)
+    times, note = capture.wall_times(path, counter[good] / capture.MLAT_HZ)
     notes.append(note)
     return pa.table(
         {
             "time_s": pa.array(times, pa.float64()),
-            "hex": parts.field("hex"),
-            "row_no": pa.array(numbers[ok]),
-            "icao24": pa.nulls(len(parts), pa.string()),
+            "hex": parts.field("hex").filter(pa.array(good)),
+            "row_no": pa.array(numbers[ok][good]),
+            "icao24": pa.nulls(int(good.sum()), pa.string()),
         }
     )
 

@@ -25,8 +25,8 @@ _FRAME = re.compile(rb"\x1a([1-4])((?:[^\x1a]|\x1a\x1a)*)", re.DOTALL)
 
 R_GARBAGE = "bytes outside any Beast frame"
 R_TRUNCATED = "truncated or overlong Beast frame"
-R_NO_COUNTER = "no MLAT counter (zero)"
-R_BACKWARDS = "MLAT counter went back (receiver restart?)"
+R_NO_COUNTER = capture.R_NO_COUNTER
+R_BACKWARDS = capture.R_BACKWARDS
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class BeastReader:
             raise InputFormatError(
                 path, f"mostly not Beast: {broken} broken pieces for {len(frames.hexes)} Mode-S frames"
             )
-        good = _timed(frames, rejects)
+        good = capture.usable_counter(frames.counter, frames.frame_no, rejects)
         times, time_note = capture.wall_times(path, frames.counter[good] / capture.MLAT_HZ)
         table = pa.table(
             {
@@ -113,17 +113,6 @@ class BeastReader:
             tables={"aircraft_points": result.points}, rejects=rejects, counted=("aircraft_points",),
             notes=tuple(n for n in notes if n),
         )
-
-
-def _timed(frames: BeastFrames, rejects: Rejects) -> np.ndarray:
-    """Frames whose counter can be used: non-zero and not before a frame already seen (beyond 1 s)."""
-    counter = frames.counter
-    zero = counter == 0
-    running = np.maximum.accumulate(np.where(zero, 0.0, counter)) if len(counter) else counter
-    back = ~zero & (counter < running - capture.MLAT_HZ)
-    modes.reject_rows(rejects, R_NO_COUNTER, frames.frame_no[zero])
-    modes.reject_rows(rejects, R_BACKWARDS, frames.frame_no[back])
-    return np.asarray(~zero & ~back)
 
 
 READER = BeastReader()

@@ -11,8 +11,11 @@ from pathlib import Path
 import numpy as np
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest.base import MAX_EXAMPLES, Rejects
 
 MLAT_HZ = 12e6
+R_NO_COUNTER = "no MLAT counter (zero)"
+R_BACKWARDS = "MLAT counter went back (receiver restart?)"
 _EPOCH_IN_NAME = re.compile(r"(?<![0-9])(1[0-9]{9})(\.[0-9]+)?(?![0-9])")
 _DATETIME_IN_NAME = re.compile(
     r"(?<![0-9])(20[0-9]{2})-?([01][0-9])-?([0-3][0-9])[T_ -]?([0-2][0-9])[:-]?([0-5][0-9])(?:[:-]?([0-5][0-9]))?"
@@ -68,3 +71,18 @@ def wall_times(path: Path, counter_s: np.ndarray) -> tuple[np.ndarray, str]:
         "as the time of the last frame; name the file with a Unix time or a UTC date-time of its first "
         "frame (e.g. capture-1717664319.bin) for exact times"
     )
+
+
+def usable_counter(counter: np.ndarray, numbers: np.ndarray, rejects: Rejects) -> np.ndarray:
+    """Frames (file order) whose 12 MHz counter can be used: non-zero (zero means "no MLAT data"), and
+    not more than 1 s before a counter already seen (a receiver restart resets it; the gap is unknown)."""
+    zero = counter == 0
+    running = np.maximum.accumulate(np.where(zero, 0.0, counter)) if len(counter) else counter
+    back = ~zero & (counter < running - MLAT_HZ)
+    for reason, mask in ((R_NO_COUNTER, zero), (R_BACKWARDS, back)):
+        bad = numbers[mask]
+        for n in bad[:MAX_EXAMPLES].tolist():
+            rejects.add(reason, n)
+        if len(bad) > MAX_EXAMPLES:
+            rejects.add(reason, int(bad[MAX_EXAMPLES]), len(bad) - MAX_EXAMPLES)
+    return np.asarray(~zero & ~back)
