@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -99,14 +100,14 @@ def test_brief_escapes_hostile_text(demo: DemoResult, flights: pa.Table) -> None
 def test_cli_demo_exits_0(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "basewatch", "demo", "--out", str(out), "--start", "2024-12-20", "--days", "1",
-         "--format", "json"],
+        [sys.executable, "-m", "basewatch", "demo", "--out", str(out), "--start", "2024-12-31", "--format", "json"],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert '"simulated": true' in proc.stdout
     assert (out / "brief.html").is_file() and (out / "basewatch.duckdb").is_file()
-    assert (out / "scenario" / "truth.json").is_file()
+    truth = json.loads((out / "scenario" / "truth.json").read_text())
+    assert truth["simulated"] is True and (truth["start"], truth["days"]) == ("2024-12-31", 1)  # to 31 December
 
 
 def test_cli_demo_refuses_a_window_outside_december(tmp_path: Path) -> None:

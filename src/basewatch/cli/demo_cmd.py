@@ -20,11 +20,13 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for scenario files, workspace, brief.")] = DEFAULT_OUT,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation.")] = 20241208,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default 20241208).")] = None,
     start: Annotated[
         str, typer.Option("--start", help="First simulated day (UTC), within December 2024.")
     ] = "2024-12-01",
-    days: Annotated[int, typer.Option("--days", help="Number of simulated days (a shorter demo is faster).")] = 31,
+    days: Annotated[
+        int | None, typer.Option("--days", help="Number of simulated days (default: to 31 December; fewer is faster).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json (the summary)")] = "table",
 ) -> None:
     """Simulate Russia's December 2024 air bridge (SIMULATED data), ingest it, analyse it, write a brief.
@@ -33,7 +35,7 @@ def demo(
     (a fresh workspace) and OUT/brief.html (open it in a browser; it needs no network).
     """
     from basewatch.demo.run import DemoError, run_demo
-    from basewatch.demo.scenario import ScenarioConfig
+    from basewatch.demo.scenario import DEFAULT_SEED, MONTH_DAYS, ScenarioConfig
 
     if fmt not in ("table", "json"):
         raise DemoError(f"--format must be table or json, got {fmt!r}")
@@ -41,7 +43,9 @@ def demo(
         first = dt.date.fromisoformat(start)
     except ValueError as exc:
         raise DemoError(f"--start must be a date like 2024-12-01, got {start!r}") from exc
-    config = ScenarioConfig(seed=seed, start=first, days=days)
+    if days is None:
+        days = MONTH_DAYS - first.day + 1 if (first.year, first.month) == (2024, 12) else MONTH_DAYS
+    config = ScenarioConfig(seed=DEFAULT_SEED if seed is None else seed, start=first, days=days)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=fmt == "json") as progress:
         task = progress.add_task("SIMULATED scenario", total=5)
