@@ -124,3 +124,13 @@ def test_sbs_parses_with_csv(written: tuple[Scenario, list[WrittenFile]]) -> Non
             if r[1] == "1":
                 assert r[10].strip()
     assert kinds == {"1", "2", "3", "4", "6"}
+
+
+def test_files_are_byte_identical_for_the_same_seed(
+    written: tuple[Scenario, list[WrittenFile]], tmp_path: Path
+) -> None:
+    again = write_scenario(build_scenario(ScenarioConfig(start=dt.date(2024, 12, 17), days=2)), tmp_path)
+    first = written[1]
+    assert [w.path.name for w in again] == [w.path.name for w in first]
+    for a, b in zip(first, again, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes(), a.path.name
