@@ -82,11 +82,13 @@ def local_decode(
     yz = np.asarray(lat_cpr, dtype=np.float64) / CPR_SCALE
     xz = np.asarray(lon_cpr, dtype=np.float64) / CPR_SCALE
     dlat = cycle / (4 * NZ - i)
-    j = np.floor(ref_lat / dlat) + np.floor(np.mod(ref_lat, dlat) / dlat - yz + 0.5)
+    # floor(r/d) + floor(mod(r, d)/d - z + 1/2) of the standard, written as one floor: the same value,
+    # without the rounding of mod() for tiny negative references (mod(-1e-300, d) == d).
+    j = np.floor(ref_lat / dlat - yz + 0.5)
     lat = dlat * (j + yz)
     ni = np.maximum(nl(lat) - i, 1)
     dlon = cycle / ni
-    m = np.floor(ref_lon / dlon) + np.floor(np.mod(ref_lon, dlon) / dlon - xz + 0.5)
+    m = np.floor(ref_lon / dlon - xz + 0.5)
     lon = dlon * (m + xz)
     lon = np.mod(lon + 180.0, 360.0) - 180.0
     return lat, lon
