@@ -146,3 +146,15 @@ def test_dwell_at_al_khadim_matches_the_planned_turnarounds(demo: DemoResult) ->
     assert dwell.visits >= 5
     assert shortest is not None and shortest[0] >= 2.0
     assert dwell.max_h is not None and dwell.max_h <= 5.0 + 25 / 60
+
+
+def test_cli_demo_refuses_an_output_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("not a folder")
+    proc = subprocess.run(
+        [sys.executable, "-m", "basewatch", "demo", "--out", str(target), "--start", "2024-12-31"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "not a folder" in proc.stderr and "Traceback" not in proc.stderr
+    assert target.read_text() == "not a folder"

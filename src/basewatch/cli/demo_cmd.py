@@ -53,7 +53,10 @@ def demo(
         def report(what: str, done: int, total: int) -> None:
             progress.update(task, description=what, completed=done, total=total)
 
-        result = run_demo(out, config, report)
+        try:
+            result = run_demo(out, config, report)
+        except OSError as exc:  # the output folder cannot be written (permissions, full disk, ...)
+            raise DemoError(f"{exc.filename or out}: {exc.strerror or exc}") from exc
     summary = {
         "simulated": True,
         "brief": str(result.brief),
