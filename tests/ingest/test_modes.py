@@ -266,3 +266,21 @@ def test_surface_positions_and_their_references() -> None:
     # With a receiver reference at Bordeaux the pair of dddddd resolves there.
     near_bordeaux = modes.frames_to_points(frames(rows[6:]), Rejects(), reference=(44.83, -0.70)).points
     assert near_bordeaux["lat"].to_pylist() == [pytest.approx(44.8283, abs=2e-4)] * 2
+
+
+@given(st.floats(min_value=-86, max_value=86), st.floats(min_value=-180, max_value=179.999), st.booleans())
+def test_global_decode_recovers_an_encoded_pair(lat: float, lon: float, latest_odd: bool) -> None:
+    """Even and odd frames of one position (Annex 10 encoding), decoded globally: the position again."""
+    even, odd = (ref.encode_position("abcdef", lat, lon, o) for o in (False, True))
+    (_, lat_e, lon_e), (_, lat_o, lon_o) = ref.cpr_fields(even), ref.cpr_fields(odd)
+    got_lat, got_lon, ok = cpr.global_airborne(
+        np.array([lat_e]), np.array([lon_e]), np.array([lat_o]), np.array([lon_o]), np.array([latest_odd])
+    )
+    try:  # right on a latitude-zone boundary the two quantised latitudes may fall in different zones
+        ref.global_position(even, odd, newest_is_even=not latest_odd)
+    except AssertionError:
+        assert not ok[0]
+        return
+    assert ok[0]
+    assert got_lat[0] == pytest.approx(lat, abs=0.0005)
+    assert (got_lon[0] - lon + 180) % 360 - 180 == pytest.approx(0, abs=0.0005)
