@@ -11,7 +11,9 @@ import pyarrow as pa
 
 from basewatch.present import activity
 from basewatch.present.basemap import countries, extent_around
+from basewatch.present.brief import BriefContext, render_brief
 from basewatch.present.charts import CorridorLine, OpenEnd, Place, corridor_map, daily_movements_chart
+from basewatch.workspace.core import Workspace
 
 US = 1_000_000
 DEC16 = int(dt.datetime(2024, 12, 16, tzinfo=dt.UTC).timestamp()) * US
@@ -102,3 +104,12 @@ def test_corridors_open_ends_and_actor_filter() -> None:
     ends = activity.open_ends(ru)
     assert [(e.place, e.seen_lat, e.seen_lon, e.outbound) for e in ends] == [("khmeimim", 35.3, 38.9, True)]
     assert activity.busiest_sites(FLIGHTS, 1) == ["khmeimim"]
+
+
+def test_brief_of_an_empty_workspace_still_renders(workspace: Workspace) -> None:
+    ctx = BriefContext(ws=workspace, flights=activity.load_flights(workspace), title="Nothing yet",
+                       site_ids=("khmeimim",))
+    text = render_brief(ctx)
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    assert "0 arrivals and 0 departures" in text
+    assert "0 flights" in text and "SIMULATED" not in text
