@@ -241,3 +241,15 @@ def test_mlat_counter_restart(tmp_path: Path) -> None:
     assert sorted(pts) == [2, 4]
     assert pts[4]["time"] == dt.datetime.fromtimestamp(1581501901, UTC)  # 1 s after line 2, the first timed
     assert pts[4]["lat"] == pytest.approx(52.2572021484375)
+
+
+def test_gzip_csv_is_sniffed_and_read(tmp_path: Path) -> None:
+    import gzip
+
+    src = shared_file("adsb/pymodes_sample_data_adsb.csv")
+    packed = tmp_path / "frames.dat.gz"
+    packed.write_bytes(gzip.compress(src.read_bytes()))
+    assert choose_reader(packed).name == "avr"
+    a = AVR.read(packed).tables["aircraft_points"]
+    b = AVR.read(src).tables["aircraft_points"]
+    assert a.equals(b)
