@@ -45,6 +45,21 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _one_per_number(rows: list[tuple[float, str, str, str, str, str]]) -> list[tuple[float, str, str, str, str, str]]:
+    """The source repeats two index numbers (400, 49460: two spellings of one port); keep the first row of
+    each number and list the other rows' names as alternate names."""
+    kept: dict[float, tuple[float, str, str, str, str, str]] = {}
+    for row in rows:
+        first = kept.get(row[0])
+        if first is None:
+            kept[row[0]] = row
+            continue
+        names = [n for n in first[2].split(";") if n]
+        names += [n for n in (row[1], *row[2].split(";")) if n and n != first[1] and n not in names]
+        kept[row[0]] = (first[0], first[1], ";".join(names), *first[3:])
+    return list(kept.values())
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -60,6 +75,7 @@ def main(argv: list[str]) -> int:
             (float(r["World Port Index Number"]), _clean(r["Main Port Name"]), alt, _iso2(r, by_name),
              f"{lat:.6f}", f"{lon:.6f}")
         )
+    out_rows = _one_per_number(out_rows)
     out_rows.sort()
     out_rows = [(f"{w:g}", *rest) for w, *rest in out_rows]
     OUT.parent.mkdir(parents=True, exist_ok=True)
