@@ -187,4 +187,5 @@ def _context(ws: Workspace, flights: pa.Table, config: ScenarioConfig, out_dir: 
         actor=DEMO_ACTOR,
         days=(config.start, config.start + dt.timedelta(days=config.days - 1)),
         data_root=out_dir,
+        markers=((dt.date(2024, 12, 8), "8 Dec: Assad falls"),),
     )

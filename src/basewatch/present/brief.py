@@ -41,6 +41,7 @@ class BriefContext:
     actor: str | None = None              # corridors and movements of this actor (None: every watched actor)
     days: tuple[dt.date, dt.date] | None = None   # first and last day of the charts
     data_root: Path | None = None          # source files are shown relative to this folder
+    markers: tuple[tuple[dt.date, str], ...] = ()  # events marked on the daily charts (day, label)
 
 
 Section = Callable[[BriefContext], str]
@@ -143,7 +144,9 @@ def site_activity_section(ctx: BriefContext) -> str:
         title = f"{names.get(site, site)} ({site})"
         caption = "arrivals and departures per UTC day" + (" (simulated)" if ctx.simulated else "")
         days = [r.day for r in table]
-        chart = daily_movements_chart(days, [r.arrivals for r in table], [r.departures for r in table], caption)
+        chart = daily_movements_chart(
+            days, [r.arrivals for r in table], [r.departures for r in table], caption, ctx.markers
+        )
         peak = max(table, key=lambda r: r.departures + r.arrivals, default=None)
         out.append(f'<h3>{esc(title)}</h3><img class="chart" alt="{esc(title)} daily movements" src="{chart}">')
         total_a = sum(r.arrivals for r in table)

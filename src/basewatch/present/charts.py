@@ -34,11 +34,18 @@ def png_data_uri(fig: Any) -> str:
 
 
 def daily_movements_chart(days: Sequence[dt.date], arrivals: Sequence[int], departures: Sequence[int],
-                          title: str) -> str:
-    """Grouped bars of arrivals and departures per UTC day."""
+                          title: str, markers: Sequence[tuple[dt.date, str]] = ()) -> str:
+    """Grouped bars of arrivals and departures per UTC day; markers: (day, label) dashed vertical lines."""
     fig = _figure(7.2, 2.6)
     ax = fig.add_subplot(1, 1, 1)
     x = list(range(len(days)))
+    for day, label in markers:
+        if days and days[0] <= day <= days[-1]:
+            pos = days.index(day) - 0.5 if day in days else None
+            if pos is not None:
+                ax.axvline(pos, color="#555555", linestyle="--", linewidth=0.8)
+                ax.annotate(label, xy=(pos, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
+                            textcoords="offset points", fontsize=7, color="#333333")
     ax.bar([i - 0.2 for i in x], list(arrivals), width=0.4, color=ARRIVAL_COLOUR, label="arrivals")
     ax.bar([i + 0.2 for i in x], list(departures), width=0.4, color=DEPARTURE_COLOUR, label="departures")
     step = max(1, math.ceil(len(days) / 16))
