@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from basewatch.claims.model import SourceKind
 
-_SAY = (r"said|says|say|warn|argue|note|told|tells|tell|stated|states|confirmed|confirms|confirm|announced|"
-        r"announces|noted|notes|"
+_SAY = (r"said|says|say|warn|argue|note|insist|insists|insisted|told|tells|tell|stated|states|confirmed|"
+        r"confirms|confirm|announced|announces|noted|notes|"
         r"reported|reports|report|claimed|claims|claim|added|adds|warned|warns|denied|denies|deny|rejected|rejects|"
         r"dismissed|acknowledged|acknowledges|admitted|explained|insisted|estimated|estimates|believe|believes|"
         r"replied|wrote|writes|posted|observed|highlighted|emphasi[sz]ed|stressed|assessed|assesses|assess|"
@@ -49,7 +49,8 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
     ("media", r"news agency|agency|agenzia|reuters|associated press|\bap\b|afp|bloomberg|tass|ria novosti|ria|"
               r"interfax|wall street journal|wsj|new york times|financial times|guardian|bbc|cnn|al jazeera|"
               r"newspaper|outlet|media|broadcaster|television|tv|radio|daily|journal|times|post|telegraph|"
-              r"economist|politico|axios|kommersant|izvestia|reports?$|the press"),
+              r"economist|politico|axios|kommersant|izvestia|reports?$|the press|footage|videos?|social media|"
+              r"telegram|posts?|bloggers?"),
     ("anonymous", r"sources?|familiar|anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
                   r"residents?|witnesses|eyewitnesses"),
     ("official", r"spokes(?:man|woman|person)|ministry|minister|department|kremlin|pentagon|white house|government|"

@@ -10,7 +10,8 @@ _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|rejected|rejects|dismiss(?:ed|es|ing)|refut(?:ed|es|ing)|rebuff(?:ed|s)|"
     r"(?:no|any) truth|baseless|unfounded|groundless|fake news|false (?:reports?|claims?|information)|"
     r"(?:reports?|claims?) (?:were|are|was|is) (?:false|untrue|fabricated)|no (?:such )?plans? to|"
-    r"(?:has|have|had) no (?:intention|plans?)|nothing to do with|never (?:happened|took place))\b",
+    r"(?:has|have|had) no (?:intention|plans?)|nothing to do with|never (?:happened|took place)|"
+    r"no question of|out of the question|not (?:going|planning) to)\b",
     re.IGNORECASE,
 )
 # A negated event: "did not withdraw", "have not received any request", "no troops have left".
@@ -39,8 +40,13 @@ _HEDGE = re.compile(
 )
 
 
+_NON_DENIAL = re.compile(r"\b(?:confirm|neither confirm)\s+(?:or|nor)\s+deny\b", re.IGNORECASE)
+
+
 def certainty_of(text: str) -> Certainty:
-    """The certainty of a clause; denial wins over hedge."""
+    """The certainty of a clause; denial wins over hedge ("refused to confirm or deny" is a hedge)."""
+    if _NON_DENIAL.search(text):
+        return "hedged"
     if _DENIAL.search(text) or _NEGATED.search(text):
         return "denied"
     if _HEDGE.search(text):

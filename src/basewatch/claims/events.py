@@ -7,76 +7,98 @@ from dataclasses import dataclass
 
 from basewatch.claims.model import EventClass
 
-# (class, weight, pattern). Weights: 3 = the word names the event; 2 = usually does; 1 = context.
-_TRIGGERS: tuple[tuple[EventClass, int, str], ...] = (
-    # strike
-    ("strike", 3, r"air ?strikes?|(?:drone|missile|rocket|artillery) (?:strikes?|attacks?)|strik(?:e|es|ing)|struck|"
-                  r"bomb(?:ed|ing|ings|s)?|shell(?:ed|ing)|raids?|hit (?:\w+ ){0,3}targets"),
-    ("strike", 2, r"attack(?:s|ed|ing)?|battle damage|targeting|sorties"),
-    ("strike", 1, r"casualt(?:y|ies)|killed|targets?|precision"),
-    # withdrawal
-    ("withdrawal", 3, r"withdr(?:aw|awal|awals|awing|awn|ew|aws)|pull(?:s|ed|ing)? (?:out|back)|pull-?outs?|"
-                      r"draw(?:s|n|ing)? ?down|drew down|"
-                      r"(?:pull|mov|order|forc|fl[oy]w|ship|tak|took|withdr)\w* (?:\w+ ){0,4}out of|"
-                      r"draw-down|evacuat\w+|retreat\w*|dismantl\w+|"
-                      r"repatriat\w+|(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back|return(?:s|ed|ing)? home|"
-                      r"scal(?:e|ed|es|ing) (?:back|down)|abandon\w*|exodus|vacat(?:e|ed|ing)|hand(?:s|ed|ing)? over|"
-                      r"handover|exit(?:s|ed|ing)? (?:from|the)|expel\w*|"
-                      r"(?:left|leav(?:e|es|ing)|depart(?:s|ed|ing)?(?: from)?) "
-                      r"(?:the )?(?:port|base|airbase|air base|naval base|country|harbou?r|region|area|garrison)"),
-    ("withdrawal", 2, r"depart(?:ure|ures|ed|ing|s)?|evacuation"),
-    ("withdrawal", 1, r"left|leav(?:e|es|ing)"),
-    # deployment
-    ("deployment", 3, r"deploy\w*|redeploy\w*|dispatch\w*|relocat\w+|reinforc\w+|build-?up|reposition\w*|"
-                      r"transfer\w*|(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?"
-                      r"(?:footprint|presence)|footprint|contingent|expansion|surge|"
-                      r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|"
-                      r"equipment|warships|jets|aircraft|systems|weapons|personnel)"),
-    ("deployment", 3, r"shift(?:s|ed|ing)? (?:[\w-]+ ){0,3}(?:assets|forces|troops|units|systems|weapons|operations|"
-                      r"aircraft|equipment|jets|ships|warships|personnel)"),
-    # a unit on the move: "a convoy of the Tariq bin Ziyad Battalion ... moved toward the base"
-    ("deployment", 3, r"(?:battalions?|brigades?|regiments?|divisions?|units?|troops|forces|soldiers|contingents?|"
-                      r"fighters|mercenaries|marines|paratroopers)\b[^.;]{0,60}?\b(?:moved|headed|advanced|"
-                      r"arrived|entered|rolled|marched|redeployed)"),
-    ("deployment", 2, r"station(?:ed|ing)|remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)|"
-                      r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|"
-                      r"soldiers|units|equipment|systems|weapons|personnel|assets)|arriv\w+|stationed|"
-                      r"set (?:\w+ ){0,2}up|"
-                      r"upgrad\w+"),
-    ("deployment", 1, r"troops|soldiers|personnel|shift(?:s|ed|ing)?"),
-    # transport
-    ("transport", 3, r"airlift\w*|air bridge|(?:cargo|transport|military) (?:planes?|aircraft|flights?|ships?|"
-                     r"vessels?|jets?)|heavy[- ]lift|port calls?|berth\w*|landing ships?|"
-                     r"(?:il|an|c)-\d{2,3}s?|sail\w*|ferr(?:y|ied|ying)|shipments?|"
-                     r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)"),
-    ("transport", 2, r"convoys?|fl(?:y|ew|own|ying|ies|ights?)|dock(?:s|ed|ing)?|carr(?:y|ies|ied|ying)|deliver\w*|"
-                     r"(?:off|un)?load(?:s|ed|ing)?|land(?:s|ed|ing)|shipp(?:ed|ing)|cross(?:es|ed|ing)? into|"
-                     r"visit(?:s|ed|ing)|transit(?:s|ed|ing)?|pass(?:es|ed|ing)? through"),
-    ("transport", 1, r"aboard"),
-    ("transport", 1, r"ships?|transport\w*|logistics|supplies|supplied|vessels?|warships?|frigates?|submarines?|"
-                     r"tankers?|aircraft|planes?"),
-    # basing
-    ("basing", 3, r"lease|basing|foothold|staging (?:post|point|area|ground)|(?:naval|air|military) (?:base|facility|"
-                  r"facilities|hub)|port facility|(?:future|fate|status|disposition) of (?:\w+ ){0,3}bases?|"
-                  r"(?:defence|defense|military|cooperation) (?:cooperation )?agreement|"
-                  r"(?:talks|negotiat\w+) (?:\w+ ){0,6}bases?|"
-                  r"(?:become|future|fate|status|disposition) of (?:\w+ ){0,3}bases?|"
-                  r"secur(?:e|ed|ing) (?:\w+ ){0,2}(?:port|base|access|foothold)s?"),
-    ("basing", 2, r"bases?|airbases?|presence|negotiat\w+|settlement|hub|replenishment|facilit(?:y|ies)|"
-                  r"access to|agreement|contract|host|loss of|lost|losing|lose"),
-    ("basing", 1, r"talks|engagement|port"),
+# (class, weight, alternatives). Weights: 3 = the words name the event; 2 = usually do; 1 = context.
+_TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
+    ("strike", 3, (
+        r"air ?strikes?", r"(?:drone|missile|rocket|artillery) (?:strikes?|attacks?)", r"strik(?:e|es|ing)",
+        r"struck", r"bomb(?:ed|ing|ings|s)?", r"shell(?:ed|ing)", r"raids?", r"hit (?:\w+ ){0,3}targets",
+    )),
+    ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"sorties")),
+    ("strike", 1, (r"casualt(?:y|ies)", r"killed", r"targets?", r"precision")),
+    ("withdrawal", 3, (
+        r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
+        r"draw(?:s|n|ing)? ?down", r"drew down", r"draw-down",
+        r"(?:pull|mov|order|forc|fl[oy]w|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* (?:\w+ ){0,5}out of",
+        r"evacuat\w+", r"retreat\w*", r"dismantl\w+", r"repatriat\w+",
+        r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
+        r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
+        r"hand(?:s|ed|ing)? over", r"handover", r"exit(?:s|ed|ing)? (?:from|the)", r"expel\w*",
+        r"(?:left|leav(?:e|es|ing)|depart(?:s|ed|ing)?(?: from)?) "
+        r"(?:the )?(?:port|base|airbase|air base|naval base|country|harbou?r|region|area|garrison)",
+    )),
+    ("withdrawal", 2, (r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted")),
+    ("withdrawal", 1, (r"left", r"leav(?:e|es|ing)")),
+    ("deployment", 3, (
+        r"deploy\w*", r"redeploy\w*", r"dispatch\w*", r"relocat\w+", r"reinforc\w+", r"build-?up",
+        r"reposition\w*", r"transfer\w*",
+        r"(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?(?:footprint|presence)",
+        r"footprint", r"contingent", r"expansion", r"surge",
+        r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships|"
+        r"jets|aircraft|systems|weapons|personnel)",
+        r"shift(?:s|ed|ing)? (?:[\w-]+ ){0,3}(?:assets|forces|troops|units|systems|weapons|operations|aircraft|"
+        r"equipment|jets|ships|warships|personnel)",
+        # a unit on the move: "a convoy of the Tariq bin Ziyad Battalion ... moved toward the base"
+        r"(?:battalions?|brigades?|regiments?|divisions?|units?|troops|forces|soldiers|contingents?|fighters|"
+        r"mercenaries|marines|paratroopers)\b[^.;]{0,60}?\b(?:moved|headed|advanced|arrived|entered|rolled|"
+        r"marched|redeployed|sent|dispatched|deployed|flown in)",
+    )),
+    ("deployment", 2, (
+        r"station(?:ed|ing)",
+        r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|equipment|systems|weapons|personnel|assets)",
+        r"arriv\w+", r"set (?:\w+ ){0,2}up", r"upgrad\w+",
+    )),
+    ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?")),
+    ("transport", 3, (
+        r"airlift\w*", r"air bridge",
+        r"(?:cargo|transport|military) (?:planes?|aircraft|flights?|ships?|vessels?|jets?)", r"heavy[- ]lift",
+        r"port calls?", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail\w*", r"ferr(?:y|ied|ying)",
+        r"shipments?", r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)",
+    )),
+    ("transport", 2, (
+        r"convoys?", r"berth(?:ed|ing)", r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
+        r"dock(?:s|ed|ing)?", r"carr(?:y|ies|ied|ying)", r"deliver\w*", r"(?:off|un)?load(?:s|ed|ing)?",
+        r"land(?:s|ed|ing)", r"shipp(?:ed|ing)", r"cross(?:es|ed|ing)? into", r"visit(?:s|ed|ing)",
+        r"transit(?:s|ed|ing)?", r"pass(?:es|ed|ing)? through",
+    )),
+    ("transport", 1, (
+        r"aboard", r"ships?", r"transport\w*", r"logistics", r"supplies", r"supplied", r"vessels?", r"warships?",
+        r"frigates?", r"submarines?", r"tankers?", r"aircraft", r"planes?",
+    )),
+    ("basing", 3, (
+        r"lease", r"basing", r"foothold", r"staging (?:post|point|area|ground)",
+        r"(?:expand|extend|upgrad|build|construct|repair|renovat|moderni[sz]|fortif)\w* (?:\w+ ){0,3}"
+        r"(?:runways?|hangars?|bases?|facilit(?:y|ies)|piers?|infrastructure|airfields?|shelters?)",
+        r"(?:become|future|fate|status|disposition) of (?:\w+ ){0,3}bases?",
+        r"(?:defence|defense|military|cooperation) (?:cooperation )?agreement",
+        r"(?:talks|negotiat\w+) (?:\w+ ){0,6}bases?",
+        r"secur(?:e|ed|ing) (?:\w+ ){0,2}(?:port|base|access|foothold)s?",
+    )),
+    ("basing", 2, (
+        r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence",
+        r"(?:leave|leaves|left|leaving) (?:\w+ ){0,3}without", r"negotiat\w+", r"settlement", r"hub",
+        r"replenishment", r"facilit(?:y|ies)", r"access to", r"agreement", r"contract", r"host", r"loss of", r"lost",
+        r"losing", r"lose",
+    )),
+    ("basing", 1, (
+        r"talks", r"engagement", r"port", r"bases?", r"airbases?", r"runways?",
+        r"(?:naval|air|military) (?:base|facility|facilities)",
+    )),
 )
+_TRIGGERS: tuple[tuple[EventClass, int, str], ...] = tuple((c, w, "|".join(alts)) for c, w, alts in _TRIGGER_TABLE)
 _COMPILED = (
     # leaving a named place: "left Hmeimim", "departed the Tartus naval base" (case matters: a proper name)
     ("withdrawal", 3, re.compile(r"\b(?:left|leaving|leaves|departed|departing|quit|pulled out of)\s+(?:the\s+)?"
                                  r"(?:port of\s+)?[A-Z]")),
-    *((cls, w, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for cls, w, p in _TRIGGERS),
+    # stronger triggers claim their words first ("leave Russia without a base" is a loss, not a departure)
+    *((cls, w, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE))
+      for cls, w, p in sorted(_TRIGGERS, key=lambda t: -t[1])),
 )
 # On equal scores the more specific class wins.
 _PRIORITY: tuple[EventClass, ...] = ("strike", "withdrawal", "transport", "deployment", "basing")
 _MILITARY = re.compile(
     r"\b(?:military|troops|forces|army|navy|naval|air force|soldiers|armed|warships?|units?|personnel|"
-    r"weapons|isis|islamic state|hts|wagner|hezbollah|militia|militants|rebels|defen[cs]e)\b",
+    r"weapons|isis|islamic state|hts|wagner|hezbollah|militia|militants|rebels|defen[cs]e|bases?|airbases?|"
+    r"warplanes|fighter jets|combat jets|helicopters)\b",
     re.IGNORECASE,
 )
 
