@@ -169,3 +169,18 @@ def test_ingest_through_pipeline(tmp_path: Path, result: ReadResult) -> None:
         assert report.rejected == 11
         n = ws.con.execute("SELECT count(DISTINCT icao24) FROM aircraft_points").fetchone()
         assert n == (len(set(result.tables["aircraft_points"]["icao24"].to_pylist())),)
+
+
+def test_decoded_cpr_fields_are_resolved(tmp_path: Path) -> None:
+    """Decoded records that carry CPR fields but no position (as decode1090 writes them) get one."""
+    path = tmp_path / "cpr.jsonl"
+    base = {"icao24": "40621d", "df": "17", "bds": "05", "altitude": 38000, "source": "barometric"}
+    lines = [
+        {**base, "timestamp": 1457996400.0, "parity": "odd", "lat_cpr": 74158, "lon_cpr": 50194},
+        {**base, "timestamp": 1457996402.0, "parity": "even", "lat_cpr": 93000, "lon_cpr": 51372},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    (odd, even) = READER.read(path).tables["aircraft_points"].to_pylist()
+    # The Riddle's worked example (the CPR counts are those of its two frames).
+    assert (even["lat"], even["lon"]) == (pytest.approx(52.2572021484375), pytest.approx(3.91937255859375))
+    assert odd["lat"] == pytest.approx(52.26578, abs=1e-4)
