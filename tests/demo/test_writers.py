@@ -46,6 +46,7 @@ def test_opensky_parquet_has_the_real_export_schema(written: tuple[Scenario, lis
     real_schema = pq.read_schema(shared_file(f"adsb/opensky_trino_state_vectors_data4_{real}.parquet"))
     for path in _files(written, "opensky"):
         ours = pq.read_schema(path)
+        assert b"SIMULATED" in ours.metadata[b"basewatch"]
         assert ours.names == real_schema.names
         assert [f.type for f in ours] == [f.type for f in real_schema]
 
@@ -72,6 +73,7 @@ def test_readsb_traces_parse_with_json(written: tuple[Scenario, list[WrittenFile
         doc = json.loads(path.read_text())
         assert path.name == f"trace_full_{doc['icao']}.json"
         assert {"icao", "r", "t", "dbFlags", "desc", "timestamp", "trace"} <= set(doc)
+        assert "SIMULATED" in doc["simulated"]
         assert doc["dbFlags"] & 1
         trace = doc["trace"]
         assert all(len(p) == 14 for p in trace)

@@ -49,6 +49,8 @@ OPENSKY_SCHEMA = pa.schema(
         ("hour", pa.timestamp("ns", tz="UTC")),
     ]
 )
+# every file says it is simulated where its format allows (Parquet metadata, a JSON key; not SBS lines)
+SIMULATED_METADATA = {"basewatch": "SIMULATED data written by basewatch demo; not real observations"}
 # receiver serial numbers used for the simulated OpenSky rows (made up)
 _SERIALS = np.array([-1408232398, 1433801924, -1408237048, 1434571365, 960481128, -1408235958], dtype=np.int64)
 
@@ -108,7 +110,7 @@ def opensky_table(pts: PointColumns, plans: list[FlightPlan], rng: np.random.Gen
         "serials": serials,
         "hour": pa.array((second // 3600) * 3600 * 1_000_000_000, type=pa.timestamp("ns", tz="UTC")),
     }
-    return pa.table(columns, schema=OPENSKY_SCHEMA)
+    return pa.table(columns, schema=OPENSKY_SCHEMA.with_metadata(SIMULATED_METADATA))
 
 
 # ---- readsb -------------------------------------------------------------------------------------
@@ -143,7 +145,8 @@ def readsb_trace(
         ])
     return {
         "icao": ac.icao24, "r": ac.registration, "t": ac.typecode, "dbFlags": 1 if ac.military else 0,
-        "desc": ac.type_desc, "ownOp": ac.operator, "timestamp": t0, "trace": trace,
+        "desc": ac.type_desc, "ownOp": ac.operator, "simulated": SIMULATED_METADATA["basewatch"], "timestamp": t0,
+        "trace": trace,
     }
 
 
