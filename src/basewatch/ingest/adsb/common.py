@@ -11,6 +11,7 @@ import gzip
 import json
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -87,10 +88,18 @@ def to_float(values: AnyArray) -> AnyArray:
     if pa.types.is_null(values.type):
         return pa.nulls(len(values), pa.float64())
     if _is_text(values.type):
-        values = _sql_map(values, "TRY_CAST(trim(v) AS DOUBLE)")
+        values = _text_to_float(values)
     elif pa.types.is_boolean(values.type):
         values = pc.cast(values, pa.int8())
     return nan_to_null(pc.cast(values, pa.float64()))
+
+
+def _text_to_float(values: AnyArray) -> AnyArray:
+    """Text to float64: Arrow's strict cast when every value is a number, else DuckDB's TRY_CAST (null)."""
+    try:
+        return pc.cast(pc.utf8_trim_whitespace(values), pa.float64())
+    except pa.ArrowInvalid:
+        return _sql_map(values, "TRY_CAST(trim(v) AS DOUBLE)")
 
 
 def to_bool(values: AnyArray) -> AnyArray:
@@ -133,11 +142,12 @@ def epoch_seconds(values: AnyArray, number_unit: str = "s") -> AnyArray:
     if pa.types.is_date(t):
         return epoch_seconds(pc.cast(values, pa.timestamp("s")))
     if _is_text(t):
-        numbers = _sql_map(values, "TRY_CAST(trim(v) AS DOUBLE)")
-        stamps = _sql_map(values, "epoch_us(TRY_CAST(trim(v) AS TIMESTAMPTZ)) / 1e6")
-        numeric = pc.true_unless_null(numbers)
-        if pc.any(numeric).as_py():
+        numbers = _text_to_float(values)
+        if pc.any(pc.is_valid(numbers)).as_py():
             numbers = epoch_seconds(numbers, number_unit)
+        if numbers.null_count == values.null_count:
+            return numbers
+        stamps = _sql_map(values, "epoch_us(TRY_CAST(trim(v) AS TIMESTAMPTZ)) / 1e6")
         return pc.coalesce(numbers, stamps)
     numbers = nan_to_null(pc.cast(values, pa.float64()))
     return pc.divide(numbers, _unit_divisor(numbers, number_unit))
@@ -234,12 +244,97 @@ def count_rejects(rejects: Rejects, reason: str, rows: AnyArray) -> None:
         rejects.add(reason, int(line), n=total if i == 0 else 0)
 
 
-def empty_points() -> pa.Table:
-    return AIRCRAFT_POINTS_SCHEMA.empty_table()
+def forward_fill(
+    columns: Mapping[str, AnyArray], group_start: np.ndarray[Any, np.dtype[np.bool_]]
+) -> dict[str, AnyArray]:
+    """Fill each column's nulls with the last value before it in the same group, vectorised.
+
+    Rows must be in group order, each group contiguous; group_start marks the first row of each group.
+    """
+    n = len(group_start)
+    pos = np.arange(n, dtype=np.int64)
+    first_of_group = np.maximum.accumulate(np.where(group_start, pos, 0)) if n else pos
+    out: dict[str, AnyArray] = {}
+    for name, col in columns.items():
+        valid = pc.is_valid(col).to_numpy(zero_copy_only=False) if n else np.zeros(0, dtype=np.bool_)
+        last = np.maximum.accumulate(np.where(valid, pos, -1)) if n else pos
+        usable = last >= first_of_group
+        taken = col.take(pa.array(np.where(usable, last, 0)))
+        out[name] = pc.if_else(pa.array(usable, pa.bool_()), taken, pa.scalar(None, col.type))
+    return out
 
 
-def scaled(values: AnyArray | None, factor: float) -> AnyArray | None:
-    """A numeric column multiplied by a unit factor (None stays None)."""
-    if values is None:
-        return None
-    return pc.multiply(to_float(values), factor)
+@dataclass(frozen=True)
+class CsvRows:
+    """Rows of a delimited text file, all fields as text, with the physical line of each row."""
+
+    table: pa.Table
+    line_no: pa.Array                 # 1-based line number of each row of table
+    bad: tuple[tuple[int, str], ...]  # (line, text) of lines with the wrong number of fields
+
+
+def read_csv_rows(
+    data: bytes, path: Path, *, names: list[str], delimiter: str = ",", header: bool = True,
+    include: list[str] | None = None, quoting: bool = True,
+) -> CsvRows:
+    """Parse CSV text with pyarrow (in parallel); lines with the wrong number of fields are set aside.
+
+    Only when such lines exist is the text parsed again in one thread, which is what gives their line
+    numbers (and so the line of every row). Blank lines come back as rows of nulls. Line numbers hold
+    as long as no quoted field spans lines.
+    """
+    table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, threads=True)
+    if bad:
+        table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, threads=False)
+    known = [(n, text) for n, text in bad if n is not None]
+    first = 2 if header else 1
+    lines = np.arange(first, first + table.num_rows + len(bad), dtype=np.int64)
+    if known:
+        keep = np.ones(len(lines), dtype=np.bool_)
+        keep[np.array([n for n, _ in known], dtype=np.int64) - first] = False
+        lines = lines[keep]
+    return CsvRows(table, pa.array(lines[: table.num_rows]), tuple(sorted(known)))
+
+
+def _parse_csv(
+    data: bytes, path: Path, names: list[str], delimiter: str, header: bool, include: list[str] | None,
+    quoting: bool, *, threads: bool,
+) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+    import io
+
+    import pyarrow.csv as pacsv
+
+    bad: list[tuple[int | None, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append((row.number, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(
+                use_threads=threads, block_size=1 << 24, column_names=None if header else names
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char='"' if quoting else False, ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), include_columns=include or [],
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        raise InputFormatError(path, f"unreadable CSV ({exc})") from exc
+    return table, bad
+
+
+def blank_rows(table: pa.Table) -> AnyArray:
+    """True for rows whose every field is null (blank lines)."""
+    if table.num_columns == 0:
+        return pa.array(np.zeros(table.num_rows, dtype=np.bool_))
+    blank = pc.is_null(table.column(0))
+    for i in range(1, table.num_columns):
+        blank = pc.and_kleene(blank, pc.is_null(table.column(i)))
+    return blank

@@ -11,24 +11,24 @@ holds as long as no quoted field spans lines.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.adsb.common import (
     AnyArray,
+    blank_rows,
     build_points,
     clean_text,
     count_rejects,
     epoch_seconds,
     read_bytes,
+    read_csv_rows,
     to_bool,
 )
 from basewatch.ingest.base import ReadResult, Rejects
@@ -127,51 +127,11 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
         )
     names, delimiter = header
     wanted = _wanted(names, path)
-    source = io.BytesIO(data)
-    # Parsed in parallel; only when some rows are malformed is it parsed again in one thread, which is
-    # what gives the line numbers of the malformed rows.
-    table, bad = _parse_csv(source, names, delimiter, list(wanted.values()), threads=True, path=path)
-    if bad:
-        source.seek(0)
-        table, bad = _parse_csv(source, names, delimiter, list(wanted.values()), threads=False, path=path)
-    table = table.rename_columns([column_key(n) for n in table.column_names])
-    skipped = sorted(n for n, text in bad if n is not None and text.strip())
-    count_rejects(rejects, REASON_COLUMNS, pa.array(skipped, pa.int64()))
-    blank = sorted(n for n, text in bad if n is not None and not text.strip())
-    total_lines = table.num_rows + len(bad)
-    lines = np.setdiff1d(np.arange(2, total_lines + 2, dtype=np.int64), np.array(skipped + blank, dtype=np.int64))
-    rows = pa.array(lines[: table.num_rows])
-    # Blank lines parse as rows of nulls: not records, not rejects.
-    blank_row = pc.is_null(table.column(0))
-    for i in range(1, table.num_columns):
-        blank_row = pc.and_kleene(blank_row, pc.is_null(table.column(i)))
-    return table.filter(pc.invert(blank_row)), pc.filter(rows, pc.invert(blank_row))
-
-
-def _parse_csv(
-    source: io.BytesIO, names: list[str], delimiter: str, include: list[str], *, threads: bool, path: Path
-) -> tuple[pa.Table, list[tuple[int | None, str]]]:
-    """All wanted columns as text (converted later, value by value); malformed rows are skipped and listed."""
-    bad: list[tuple[int | None, str]] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append((row.number, row.text))
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), include_columns=include, strings_can_be_null=True,
-            ),
-        )
-    except (pa.ArrowException, UnicodeDecodeError) as exc:
-        raise InputFormatError(path, f"unreadable CSV ({exc})") from exc
-    return table, bad
+    rows = read_csv_rows(data, path, names=names, delimiter=delimiter, include=list(wanted.values()))
+    count_rejects(rejects, REASON_COLUMNS, pa.array([n for n, text in rows.bad if text.strip()], pa.int64()))
+    table = rows.table.rename_columns([column_key(n) for n in rows.table.column_names])
+    keep = pc.invert(blank_rows(table))  # blank lines are not records, not rejects
+    return table.filter(keep), pc.filter(rows.line_no, keep)
 
 
 def _to_points(table: pa.Table, rows: AnyArray, rejects: Rejects) -> pa.Table:

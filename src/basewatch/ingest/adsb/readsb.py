@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb.common import AnyArray, build_points, count_rejects, load_json, to_float
+from basewatch.ingest.adsb.common import AnyArray, build_points, count_rejects, forward_fill, load_json, to_float
 from basewatch.ingest.base import AIRCRAFT_SCHEMA, ReadResult, Rejects
 from basewatch.units import FPM_TO_MS, FT_TO_M, KT_TO_MS
 
@@ -79,20 +79,6 @@ def _detail(details: list[Any], key: str) -> list[str | None]:
     return out
 
 
-def _carry_forward(values: list[str | None], leg_id: np.ndarray[Any, np.dtype[np.int64]]) -> pa.Array:
-    """Fill nulls with the last value seen before in the same leg."""
-    arr = pa.array(values, pa.string())
-    if not len(values):
-        return arr
-    idx = np.where(np.asarray(pc.is_valid(arr)), np.arange(len(values)), -1)
-    last = np.maximum.accumulate(idx)
-    starts = np.flatnonzero(np.r_[True, leg_id[1:] != leg_id[:-1]])
-    leg_start = starts[np.searchsorted(starts, np.arange(len(values)), side="right") - 1]
-    usable = last >= leg_start
-    taken = arr.take(pa.array(np.where(usable, last, 0)))
-    return pc.if_else(pa.array(usable), taken, pa.scalar(None, pa.string()))
-
-
 def trace_points(icao: str, base: float, trace: list[Any], rejects: Rejects) -> pa.Table:
     """The trace's points as an AIRCRAFT_POINTS_SCHEMA table (bad points counted in rejects)."""
     row_all = np.arange(1, len(trace) + 1, dtype=np.int64)
@@ -111,7 +97,8 @@ def trace_points(icao: str, base: float, trace: list[Any], rejects: Rejects) -> 
     null_f = pa.scalar(None, pa.float64())
     vrate = pc.coalesce(_numbers(_field(pts, 7)), _numbers(_field(pts, 11)))
     details = _field(pts, 8)
-    leg_id = np.cumsum(new_leg).astype(np.int64)
+    leg_start = new_leg.copy()
+    leg_start[:1] = True
     columns: dict[str, AnyArray] = {
         "icao24": pa.array([icao] * n, pa.string()),
         "lat": _numbers(_field(pts, 1)),
@@ -121,8 +108,8 @@ def trace_points(icao: str, base: float, trace: list[Any], rejects: Rejects) -> 
         "gs_ms": pc.multiply(_numbers(_field(pts, 4)), KT_TO_MS),
         "track_deg": _numbers(_field(pts, 5)),
         "vrate_ms": pc.multiply(vrate, FPM_TO_MS),
-        "callsign": _carry_forward(_detail(details, "flight"), leg_id),
-        "squawk": _carry_forward(_detail(details, "squawk"), leg_id),
+        **forward_fill({"callsign": pa.array(_detail(details, "flight"), pa.string()),
+                        "squawk": pa.array(_detail(details, "squawk"), pa.string())}, leg_start),
         "on_ground": pa.array([a == "ground" for a in alt_raw], pa.bool_()),
         "new_leg": pa.array(new_leg),
     }

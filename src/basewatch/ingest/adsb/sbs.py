@@ -13,70 +13,47 @@ vertical rate, squawk and ground flag of the same aircraft known at that line (t
 in file order. Messages without a position (MSG,1/4/5/6/7/8) only feed that state: they make no
 point of their own, so they are neither accepted nor rejected. Other SBS line types (SEL, ID, AIR,
 STA, CLK) are skipped with a note; any other non-blank line is rejected.
-row_no: the 1-based line number. The whole file is parsed in DuckDB, no Python loop per line.
+row_no: the 1-based line number. Parsed with pyarrow's CSV reader and Arrow kernels; the state is
+carried forward with numpy over rows sorted by aircraft: no Python loop per line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest.adsb.common import REASON_POSITION, AnyArray, build_points, count_rejects, read_bytes
+from basewatch.ingest.adsb.common import (
+    REASON_POSITION,
+    AnyArray,
+    blank_rows,
+    build_points,
+    clean_text,
+    count_rejects,
+    epoch_seconds,
+    forward_fill,
+    normalise_icao,
+    read_bytes,
+    read_csv_rows,
+    to_bool,
+    to_float,
+)
 from basewatch.ingest.base import ReadResult, Rejects
 from basewatch.units import FPM_TO_MS, FT_TO_M, KT_TO_MS
 
 MSG_FIELDS = 22
 OTHER_TYPES = ("SEL", "ID", "AIR", "STA", "CLK")
 REASON_SHORT = f"MSG line with fewer than {MSG_FIELDS} fields"
+REASON_LONG = f"MSG line with more than {MSG_FIELDS} fields"
 REASON_NOT_SBS = "not an SBS line"
 
-# Line classes: 0 blank, 1 MSG, 2 other SBS type, 3 short MSG, 4 not SBS (computed with numpy on the bytes).
-BLANK, MSG, OTHER, SHORT, NOT_SBS = range(5)
-_MSG_LINES = "SELECT line_no, string_split(rtrim(line, chr(13) || chr(10)), ',') AS f FROM lines"
-
-_STATE = f"""
-WITH msg_lines AS ({_MSG_LINES}), msg AS (
-    SELECT line_no,
-        lower(trim(f[5])) AS hex,
-        coalesce(
-            epoch_us(TRY_CAST(replace(trim(f[7]), '/', '-') || ' ' || trim(f[8]) AS TIMESTAMP)),
-            epoch_us(TRY_CAST(replace(trim(f[9]), '/', '-') || ' ' || trim(f[10]) AS TIMESTAMP))
-        ) / 1e6 AS time_s,
-        nullif(trim(f[11]), '') AS callsign,
-        TRY_CAST(nullif(trim(f[12]), '') AS DOUBLE) AS alt_ft,
-        TRY_CAST(nullif(trim(f[13]), '') AS DOUBLE) AS gs_kt,
-        TRY_CAST(nullif(trim(f[14]), '') AS DOUBLE) AS track,
-        nullif(trim(f[15]), '') AS lat_text,
-        nullif(trim(f[16]), '') AS lon_text,
-        TRY_CAST(nullif(trim(f[17]), '') AS DOUBLE) AS vrate_fpm,
-        nullif(trim(f[18]), '') AS squawk,
-        CASE trim(f[22]) WHEN '-1' THEN true WHEN '1' THEN true WHEN '0' THEN false END AS on_ground
-    FROM msg_lines
-), state AS (
-    SELECT line_no, hex, time_s, lat_text, lon_text,
-        last_value(callsign IGNORE NULLS) OVER w AS callsign,
-        last_value(alt_ft IGNORE NULLS) OVER w AS alt_ft,
-        last_value(gs_kt IGNORE NULLS) OVER w AS gs_kt,
-        last_value(track IGNORE NULLS) OVER w AS track,
-        last_value(vrate_fpm IGNORE NULLS) OVER w AS vrate_fpm,
-        last_value(squawk IGNORE NULLS) OVER w AS squawk,
-        last_value(on_ground IGNORE NULLS) OVER w AS on_ground
-    FROM msg
-    WINDOW w AS (PARTITION BY hex ORDER BY line_no ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-)
-SELECT line_no, hex AS icao24, time_s,
-    TRY_CAST(lat_text AS DOUBLE) AS lat, TRY_CAST(lon_text AS DOUBLE) AS lon,
-    alt_ft * ? AS alt_baro_m, gs_kt * ? AS gs_ms, track AS track_deg, vrate_fpm * ? AS vrate_ms,
-    callsign, squawk, on_ground
-FROM state WHERE lat_text IS NOT NULL AND lon_text IS NOT NULL
-ORDER BY line_no
-"""
+FIELD_NAMES = [f"f{i}" for i in range(1, MSG_FIELDS + 1)]
+# Aircraft state carried from earlier messages of the same aircraft.
+_STATE_COLUMNS = ("callsign", "alt_ft", "gs_kt", "track_deg", "vrate_fpm", "squawk", "on_ground")
 
 
 def _is_sbs_line(line: str) -> bool:
@@ -110,98 +87,116 @@ class SbsReader:
         except UnicodeDecodeError:
             data = data.decode("utf-8", errors="replace").encode("utf-8")
         rejects = Rejects()
-        offsets = line_offsets(data)
-        lines = split_lines(data, offsets)
-        cls = classify(data, offsets)
-        counts = np.bincount(cls, minlength=5)
-        line_no = np.arange(1, len(cls) + 1, dtype=np.int64)
-        if not counts[MSG] and not counts[OTHER]:
-            bad = line_no[(cls == SHORT) | (cls == NOT_SBS)]
-            raise InputFormatError(path, "not an SBS-1 (BaseStation) log: no MSG lines",
-                                   int(bad[0]) if len(bad) else None)
-        for kind, reason in ((SHORT, REASON_SHORT), (NOT_SBS, REASON_NOT_SBS)):
-            count_rejects(rejects, reason, pa.array(line_no[cls == kind]))
-        is_msg = cls == MSG
-        msg = pa.table({"line_no": pa.array(line_no[is_msg]), "line": lines.filter(pa.array(is_msg))})
-        con = duckdb.connect()
-        try:
-            con.register("lines", msg)
-            table = con.execute(_STATE, [FT_TO_M, KT_TO_MS, FPM_TO_MS]).fetch_arrow_table()
-        except duckdb.Error as exc:
-            raise InputFormatError(path, f"unreadable SBS log ({exc})") from exc
-        finally:
-            con.close()
-        points = _points(table, rejects)
+        rows = read_csv_rows(data, path, names=FIELD_NAMES, header=False, quoting=False)
+        table = rows.table
+        kind = pc.utf8_trim_whitespace(table.column("f1"))
+        is_msg = pc.fill_null(pc.equal(kind, "MSG"), False)
+        is_other = pc.fill_null(pc.is_in(kind, value_set=pa.array(OTHER_TYPES)), False)
+        stray = pc.invert(pc.or_(pc.or_(is_msg, is_other), blank_rows(table)))
+        lines_by_class = _classify_bad_lines(rows.bad)
+        n_msg = pc.sum(pc.cast(is_msg, pa.int64())).as_py() or 0
+        n_other = (pc.sum(pc.cast(is_other, pa.int64())).as_py() or 0) + len(lines_by_class["other"])
+        if not n_msg and not n_other:
+            first = sorted(pc.filter(rows.line_no, stray).to_pylist() + lines_by_class["not_sbs"]
+                           + lines_by_class["short"] + lines_by_class["long"])
+            raise InputFormatError(path, "not an SBS-1 (BaseStation) log: no MSG lines", first[0] if first else None)
+        not_sbs = np.sort(np.concatenate([pc.filter(rows.line_no, stray).to_numpy(),
+                                          np.array(lines_by_class["not_sbs"], dtype=np.int64)]))
+        for reason, lines in ((REASON_SHORT, lines_by_class["short"]), (REASON_LONG, lines_by_class["long"]),
+                              (REASON_NOT_SBS, not_sbs)):
+            count_rejects(rejects, reason, pa.array(lines, pa.int64()))
+        msgs = _messages(table.filter(is_msg), pc.filter(rows.line_no, is_msg))
+        points = _points(msgs, rejects)
         notes: tuple[str, ...] = ()
-        if counts[OTHER]:
-            notes = (f"{counts[OTHER]} SEL/ID/AIR/STA/CLK lines carry no position; skipped",)
+        if n_other:
+            notes = (f"{n_other} SEL/ID/AIR/STA/CLK lines carry no position; skipped",)
         return ReadResult(tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",),
                           notes=notes)
 
 
-def split_lines(data: bytes, offsets: np.ndarray[Any, np.dtype[np.int64]]) -> pa.LargeStringArray:
-    """The bytes as one string per line (with its line end), without copying the text."""
-    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+def _classify_bad_lines(bad: tuple[tuple[int, str], ...]) -> dict[str, list[int]]:
+    """Lines that do not have 22 fields: other SBS types (SEL, ID, ...), short or long MSG, blank, or not SBS."""
+    out: dict[str, list[int]] = {"other": [], "short": [], "long": [], "not_sbs": []}
+    for line, text in bad:
+        fields = text.split(",")
+        kind = fields[0].strip()
+        if not text.strip():
+            continue
+        if kind == "MSG":
+            out["short" if len(fields) < MSG_FIELDS else "long"].append(line)
+        elif kind in OTHER_TYPES:
+            out["other"].append(line)
+        else:
+            out["not_sbs"].append(line)
+    return out
 
 
-def line_offsets(data: bytes) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """Start offset of every line, then the end of the data."""
-    buf = np.frombuffer(data, dtype=np.uint8)
-    parts = [np.zeros(1, dtype=np.int64), (np.flatnonzero(buf == ord("\n")) + 1).astype(np.int64)]
-    if not data.endswith(b"\n"):
-        parts.append(np.array([len(data)], dtype=np.int64))
-    return np.concatenate(parts)
+def _clock_seconds(date: AnyArray, clock: AnyArray) -> AnyArray:
+    """'2024/12/14' + '12:00:01.123' (UTC) to float epoch seconds; null when unreadable."""
+    whole = pc.binary_join_element_wise(
+        pc.utf8_trim_whitespace(date), pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(clock), 0, 8), " "
+    )
+    base = pc.strptime(whole, format="%Y/%m/%d %H:%M:%S", unit="s", error_is_null=True)
+    fraction = to_float(pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(clock), 8),
+                                                    ""))
+    return pc.add(epoch_seconds(pc.assume_timezone(base, "UTC")), pc.fill_null(fraction, 0.0))
 
 
-def classify(data: bytes, offsets: np.ndarray[Any, np.dtype[np.int64]]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """The class of every line (BLANK, MSG, OTHER, SHORT, NOT_SBS), from prefixes and comma counts."""
-    buf = np.frombuffer(data, dtype=np.uint8)
-    starts, lengths = offsets[:-1], np.diff(offsets)
-    if not len(starts):
-        return np.zeros(0, dtype=np.int64)
-    fields = _count_per_line(buf == ord(","), starts, lengths) + 1
-    visible = _count_per_line(buf > ord(" "), starts, lengths)
-
-    def prefix(p: bytes) -> np.ndarray[Any, np.dtype[np.bool_]]:
-        ok = lengths >= len(p)
-        for j, ch in enumerate(p):
-            ok &= buf[np.minimum(starts + j, len(buf) - 1)] == ch
-        return ok
-
-    other = np.zeros(len(starts), dtype=np.bool_)
-    for kind in OTHER_TYPES:
-        other |= prefix(kind.encode() + b",")
-    is_msg = prefix(b"MSG,")
-    cls = np.full(len(starts), NOT_SBS, dtype=np.int64)
-    cls[is_msg] = SHORT
-    cls[is_msg & (fields >= MSG_FIELDS)] = MSG
-    cls[other] = OTHER
-    cls[visible == 0] = BLANK
-    return cls
+def _messages(msg: pa.Table, line_no: AnyArray) -> pa.Table:
+    """The MSG rows with their fields converted (text that is not a number becomes null)."""
+    lat_text, lon_text = clean_text(msg.column("f15")), clean_text(msg.column("f16"))
+    return pa.table({
+        "line_no": line_no,
+        "icao24": normalise_icao(msg.column("f5")),
+        "time_s": pc.coalesce(_clock_seconds(msg.column("f7"), msg.column("f8")),
+                              _clock_seconds(msg.column("f9"), msg.column("f10"))),
+        "callsign": clean_text(msg.column("f11")),
+        "alt_ft": to_float(msg.column("f12")),
+        "gs_kt": to_float(msg.column("f13")),
+        "track_deg": to_float(msg.column("f14")),
+        "has_position": pc.and_(pc.is_valid(lat_text), pc.is_valid(lon_text)),
+        "lat": to_float(lat_text),
+        "lon": to_float(lon_text),
+        "vrate_fpm": to_float(msg.column("f17")),
+        "squawk": clean_text(msg.column("f18")),
+        "on_ground": to_bool(msg.column("f22")),
+    })
 
 
-def _count_per_line(
-    mask: np.ndarray[Any, np.dtype[np.bool_]], starts: np.ndarray[Any, np.dtype[np.int64]],
-    lengths: np.ndarray[Any, np.dtype[np.int64]],
-) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """True bytes of `mask` in each line. Summed in uint8 (fast; a widening reduceat is 20x slower), then
-    lines of 256 bytes or more, where that can wrap, are recounted exactly."""
-    counts = np.add.reduceat(mask.view(np.uint8), starts).astype(np.int64)
-    for i in np.flatnonzero(lengths > 255).tolist():
-        counts[i] = int(np.count_nonzero(mask[starts[i]:starts[i] + lengths[i]]))
-    return counts
+def merge_state(msgs: pa.Table) -> pa.Table:
+    """Position rows carrying the latest state of their aircraft, in line order.
+
+    msgs: every MSG line in line order. Rows are sorted by (aircraft, line), each state column is
+    forward-filled within its aircraft, then the rows with a position are kept and put back in line order.
+    """
+    codes = pc.dictionary_encode(msgs.column("icao24")).combine_chunks().indices
+    codes_np = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False)
+    order = np.lexsort((msgs.column("line_no").to_numpy(), codes_np))
+    ordered = msgs.take(pa.array(order))
+    codes_sorted = codes_np[order]
+    group_start = np.r_[True, codes_sorted[1:] != codes_sorted[:-1]] if len(order) else np.zeros(0, np.bool_)
+    filled = forward_fill({c: ordered.column(c) for c in _STATE_COLUMNS}, group_start)
+    for name, values in filled.items():
+        ordered = ordered.set_column(ordered.schema.get_field_index(name), name, values)
+    positions = ordered.filter(ordered.column("has_position"))
+    return positions.take(pc.sort_indices(positions.column("line_no")))
 
 
-def _points(table: pa.Table, rejects: Rejects) -> pa.Table:
-    import pyarrow.compute as pc
-
+def _points(msgs: pa.Table, rejects: Rejects) -> pa.Table:
+    table = merge_state(msgs)
     lat, lon = table.column("lat"), table.column("lon")
     readable = pc.and_(pc.is_valid(lat), pc.is_valid(lon))
     count_rejects(rejects, REASON_POSITION, pc.filter(table.column("line_no"), pc.invert(readable)))
     table = table.filter(readable)
-    names = ("icao24", "lat", "lon", "alt_baro_m", "gs_ms", "track_deg", "vrate_ms", "callsign", "squawk",
-             "on_ground")
-    columns: dict[str, AnyArray] = {k: table.column(k) for k in names}
+    columns: dict[str, AnyArray] = {
+        "icao24": table.column("icao24"), "lat": table.column("lat"), "lon": table.column("lon"),
+        "alt_baro_m": pc.multiply(table.column("alt_ft"), FT_TO_M),
+        "gs_ms": pc.multiply(table.column("gs_kt"), KT_TO_MS),
+        "track_deg": table.column("track_deg"),
+        "vrate_ms": pc.multiply(table.column("vrate_fpm"), FPM_TO_MS),
+        "callsign": table.column("callsign"), "squawk": table.column("squawk"),
+        "on_ground": table.column("on_ground"),
+    }
     return build_points(columns, table.column("time_s"), table.column("line_no"), rejects)
 
 
