@@ -121,7 +121,7 @@ def sources_section(ctx: BriefContext) -> str:
     return (
         "<section><h2>Records ingested</h2>"
         "<table><tr><th>format</th><th>files</th><th>records accepted</th><th>rejected</th><th>duplicates</th></tr>"
-        f"{body}</table><p>{n_flights:,} flights reconstructed from these points.</p></section>"
+        f"{body}</table><p>{n_flights:,} flights reconstructed from the aircraft positions.</p></section>"
     )
 
 
