@@ -90,3 +90,30 @@ def test_hand_made_csv_with_epoch_seconds_and_prefixed_header(tmp_path: Path) ->
     assert p["time"] == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
     assert (p["icao24"], p["lat"], p["lon"], p["gs_ms"]) == ("154076", 55.75, 37.62, 120.5)
     assert (p["callsign"], p["on_ground"], p["row_no"]) == ("RFF7070", False, 2)
+
+
+def test_integer_epoch_parquet_and_gzipped_csv(tmp_path: Path) -> None:
+    """Trino writes time/hour as integer epoch seconds; the same rows must give the same points."""
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pq.read_table(shared_file(EZY)).drop_columns(["serials"])
+    seconds = pc.divide(pc.cast(table.column("time"), pa.int64()), 1_000_000_000)
+    as_int = table.set_column(0, "time", seconds)
+    assert as_int.column("time").type == pa.int64()
+    path = tmp_path / "ints.parquet"
+    pq.write_table(as_int, path)
+    got = READER.read(path).tables["aircraft_points"]
+    want = READER.read(shared_file(EZY)).tables["aircraft_points"]
+    assert got.column("time").to_pylist() == want.column("time").to_pylist()
+    csv_gz = tmp_path / "ints.csv.gz"
+    sink = tmp_path / "ints.csv"
+    pacsv.write_csv(as_int, sink)
+    csv_gz.write_bytes(gzip.compress(sink.read_bytes()))
+    assert choose_reader(csv_gz).name == "opensky"
+    from_gz = READER.read(csv_gz).tables["aircraft_points"]
+    assert from_gz.num_rows == 3600
+    assert from_gz.column("time").to_pylist()[0] == dt.datetime(2017, 2, 5, 16, 0, 1, tzinfo=UTC)
+    assert from_gz.column("lat").to_pylist() == want.column("lat").to_pylist()
