@@ -172,7 +172,7 @@ def site_activity_section(ctx: BriefContext) -> str:
     return "\n".join(out)
 
 
-def _place(key: str, ctx: BriefContext, coords: dict[str, tuple[float, float, bool]]) -> Place | None:
+def _place(key: str, coords: dict[str, tuple[float, float, bool]]) -> Place | None:
     got = coords.get(key)
     return Place(key, got[0], got[1], got[2]) if got else None
 
@@ -195,12 +195,12 @@ def corridors_section(ctx: BriefContext) -> str:
     coords = _coords(ctx)
     lines = []
     for r in rows:
-        a, b = _place(r.origin, ctx, coords), _place(r.destination, ctx, coords)
+        a, b = _place(r.origin, coords), _place(r.destination, coords)
         if a and b and a.label != b.label:
             lines.append(CorridorLine(a, b, r.movements))
     ends = []
     for e in activity.open_ends(activity.actor_flights(ctx.flights, ctx.actor)):
-        place = _place(e.place, ctx, coords)
+        place = _place(e.place, coords)
         if place:
             ends.append(OpenEnd(place, e.seen_lat, e.seen_lon, e.outbound))
     who = f"actor {ctx.actor}" if ctx.actor else "watched actors"
