@@ -38,6 +38,7 @@ def add_track(
     mmsi: str,
     points: Sequence[tuple[float, float, float, float | None]],
     source_id: int = 1,
+    nav_status: Sequence[int | None] | None = None,
 ) -> None:
     """Insert positions (minutes after T0, lat, lon, speed in knots or None); row_no = index + 1."""
     start = ws.con.execute("SELECT count(*) FROM ais_positions WHERE source_id = ?", [source_id]).fetchone()
@@ -49,14 +50,15 @@ def add_track(
             "lat": [p[1] for p in points],
             "lon": [p[2] for p in points],
             "sog_ms": [None if p[3] is None else p[3] * KT for p in points],
+            "nav_status": pa.array(nav_status or [None] * len(points), pa.int32()),
             "source_id": [source_id] * len(points),
             "row_no": list(range(base + 1, base + len(points) + 1)),
         }
     )
     ws.con.register("_t", table)
     ws.con.execute(
-        "INSERT INTO ais_positions (mmsi, time, lat, lon, sog_ms, source_id, row_no) "
-        "SELECT mmsi, time, lat, lon, sog_ms, source_id, row_no FROM _t"
+        "INSERT INTO ais_positions (mmsi, time, lat, lon, sog_ms, nav_status, source_id, row_no) "
+        "SELECT mmsi, time, lat, lon, sog_ms, nav_status, source_id, row_no FROM _t"
     )
     ws.con.unregister("_t")
 

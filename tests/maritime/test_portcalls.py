@@ -139,3 +139,12 @@ def test_overlapping_zones_keep_the_closer_port(port_ws: Workspace) -> None:
     add_track(port_ws, "273000001", radial([(0, 20, 10), (30, 1, 0.0), (60, 1, 0.0), (90, 20, 10)]))
     build(port_ws)
     assert port_ws.con.execute("SELECT site_id FROM port_calls").fetchall() == [("testport",)]
+
+
+def test_moored_status_stands_in_for_a_missing_speed(port_ws: Workspace) -> None:
+    # No speeds at all (e.g. a feed without SOG): "moored" (5) starts a stop, "under way" (0) does not.
+    track = radial([(0, 10, None), (30, 1, None), (60, 1, None), (90, 10, None)])
+    add_track(port_ws, "273000001", track, nav_status=[0, 5, 5, 0])
+    add_track(port_ws, "273000002", track, nav_status=[0, 0, 0, 0])
+    build(port_ws)
+    assert [(c[0], c[4]) for c in _calls(port_ws)] == [("273000001", 1)]

@@ -8,7 +8,8 @@ The rules follow Global Fishing Watch's port visits (BRIEF section 4):
   consecutive positions within the exit radius; the visit begins at the first position of the run that is
   within the enter radius and ends at the run's last position.
 * Stops. A stop begins at a position whose speed over ground is below 0.2 kn and lasts until a position
-  above 0.5 kn (speeds in between continue the current state; missing speeds too).
+  above 0.5 kn (speeds in between continue the current state). A position without a speed starts a stop
+  when its navigational status is "at anchor" (1) or "moored" (5), and otherwise continues the state.
 * In-port gaps. A silence of at least 4 h between two positions of the visit.
 * A visit counts as a port call when it has a stop or an in-port gap (so passing ships are not calls).
   Two calls of one vessel that overlap in time (neighbouring places) keep the one that came closer.
@@ -49,13 +50,13 @@ def compute_port_calls(con: duckdb.DuckDBPyConnection, rules: PortCallRules) -> 
         f"""
         CREATE OR REPLACE TEMP TABLE _zone AS
         WITH cand AS (
-            SELECT p.mmsi, p.rn, p.time, p.sog_ms, p.source_id, p.row_no, c.place_key,
+            SELECT p.mmsi, p.rn, p.time, p.sog_ms, p.nav_status, p.source_id, p.row_no, c.place_key,
                    {dist} AS dist_km, pl.enter_km, pl.exit_km
             FROM _pos p
             JOIN _place_cells c ON c.cell_lat = {cell_lat} AND c.cell_lon = {cell_lon}
             JOIN _places pl ON pl.place_key = c.place_key
         )
-        SELECT mmsi, rn, time, sog_ms, source_id, row_no, place_key, dist_km,
+        SELECT mmsi, rn, time, sog_ms, nav_status, source_id, row_no, place_key, dist_km,
                dist_km <= enter_km AS is_inner,
                rn - row_number() OVER (PARTITION BY mmsi, place_key ORDER BY rn) AS island
         FROM cand WHERE dist_km <= exit_km
@@ -71,7 +72,7 @@ def compute_port_calls(con: duckdb.DuckDBPyConnection, rules: PortCallRules) -> 
             FROM _zone
         )
         SELECT mmsi, place_key, first_inner, rn, time, dist_km, source_id, row_no,
-               coalesce(sog_ms < ?, false) AS slow,
+               coalesce(sog_ms < ?, nav_status IN (1, 5), false) AS slow,
                sum(CASE WHEN sog_ms > ? THEN 1 ELSE 0 END)
                    OVER (PARTITION BY mmsi, place_key, first_inner ORDER BY rn) AS stop_seg,
                epoch(time) - epoch(lag(time) OVER (PARTITION BY mmsi, place_key, first_inner ORDER BY rn))

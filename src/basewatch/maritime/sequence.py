@@ -15,7 +15,7 @@ def create_position_sequence(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _pos AS
-        SELECT mmsi, time, lat, lon, sog_ms, source_id, row_no,
+        SELECT mmsi, time, lat, lon, sog_ms, nav_status, source_id, row_no,
                row_number() OVER w AS rn,
                epoch(time) - epoch(lag(time) OVER w) AS prev_dt
         FROM ais_positions
