@@ -124,3 +124,40 @@ def test_round_trip(
     assert p["gs_ms"] == pytest.approx(gs_kt * 1852 / 3600)
     assert p["vrate_ms"] == pytest.approx(vrate_fpm * 0.3048 / 60)
     assert p["track_deg"] == 12.5
+
+
+def test_round_trip_with_the_demo_writer(tmp_path: Path) -> None:
+    """The demo's BaseStation log (written from simulated truth) reads back as that truth."""
+    import numpy as np
+
+    from basewatch.demo.scenario import ScenarioConfig, build_scenario
+    from basewatch.demo.writers import write_scenario
+
+    scenario = build_scenario(ScenarioConfig(start=dt.date(2024, 12, 17), days=1))
+    files = [w.path for w in write_scenario(scenario, tmp_path) if w.fmt == "sbs"]
+    plans = scenario.plans
+    fmt = np.array([p.airframe.fmt for p in plans])[scenario.points.flight]
+    truth = scenario.points.take(fmt == "sbs")
+    results = [READER.read(f) for f in files]
+    assert all(r.rejects.total == 0 for r in results)
+    points = [p for r in results for p in r.tables["aircraft_points"].to_pylist()]
+    assert len(points) == truth.size  # one point per MSG,2/MSG,3 line, each a simulated report
+    ms = np.round(truth.time_s * 1000).astype(np.int64)
+    index = {(plans[f].airframe.icao24, int(t)): i for i, (f, t) in enumerate(zip(truth.flight, ms, strict=True))}
+    order = np.lexsort((truth.time_s, truth.flight))
+    previous = np.full(truth.size, -1)
+    same_flight = truth.flight[order][1:] == truth.flight[order][:-1]
+    previous[order[1:][same_flight]] = order[:-1][same_flight]
+    callsigns = 0
+    for p in points:
+        i = index[(p["icao24"], round(p["time"].timestamp() * 1000))]
+        assert p["lat"] == pytest.approx(truth.lat[i], abs=6e-6)  # written with 5 decimals
+        assert p["lon"] == pytest.approx(truth.lon[i], abs=6e-6)
+        assert p["on_ground"] == bool(truth.on_ground[i])
+        if not truth.on_ground[i]:
+            assert p["alt_baro_m"] == pytest.approx(truth.alt_baro_m[i], abs=12.5 * 0.3048 + 1e-6)  # 25 ft steps
+            if previous[i] >= 0:  # speed comes from the MSG,4 of the previous report (whole knots)
+                assert p["gs_ms"] == pytest.approx(truth.gs_ms[previous[i]], abs=0.5 * 1852 / 3600 + 1e-6)
+        callsigns += p["callsign"] == plans[truth.flight[i]].callsign
+    # MSG,1 follows the first position of a flight by 20 ms: only first points may lack (or carry an older) callsign.
+    assert callsigns >= len(points) - len(set(truth.flight.tolist()))
