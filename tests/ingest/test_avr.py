@@ -193,6 +193,9 @@ def test_not_raw_text(tmp_path: Path) -> None:
     assert not AVR.sniff(prose.read_bytes(), prose)
     with pytest.raises(InputFormatError, match="not raw Mode-S text"):
         AVR.read(prose)
+    named_only = tmp_path / "named.csv"  # the right column names, the wrong content
+    named_only.write_text("timestamp,mmsi,message\n1717664319,244123456,hello world\n1717664320,244123456,bye\n")
+    assert not AVR.sniff(named_only.read_bytes(), named_only)
     state_vectors = shared_file("adsb/opensky_trino_state_vectors_data4_EDW24_20240406.parquet")
     assert not OPENSKY_RAW.sniff(state_vectors.read_bytes()[:65536], state_vectors)
 

@@ -139,9 +139,20 @@ def detect(text: str) -> CsvLayout | str | None:
     if sum(bool(_BARE_AVR.match(s)) for s in lines) * 2 >= len(lines):
         return "bare"
     header = _header_layout(lines[0], lines[1] if len(lines) > 1 else None)
-    if header is not None:
+    if header is not None and _confirmed_by_content(header, lines[1:]):
         return header
     return _guess_layout(lines)
+
+
+def _confirmed_by_content(layout: CsvLayout, lines: list[str]) -> bool:
+    """Column names alone prove nothing: a third of the rows at least must hold a Mode-S frame and a time
+    where the header says."""
+    good = 0
+    for line in lines:
+        fields = _fields(line)
+        if max(layout.time_col, layout.hex_col) < len(fields):
+            good += bool(_FRAME_HEX.match(fields[layout.hex_col])) and _time_kind(fields[layout.time_col]) is not None
+    return good >= 1 and good * 3 >= len(lines)
 
 
 @dataclass(frozen=True)
