@@ -17,7 +17,8 @@ _SAY = (r"said|says|say|warn|argue|note|insist|insists|insisted|told|tells|tell|
 _EVIDENCE = (r"show|shows|showed|shown|reveal|reveals|revealed|indicate|indicates|indicated|suggest|suggests|"
              r"suggested|captured|capture|captures|point to|points to|pointed to|confirm|confirms|confirmed|depict|"
              r"depicts|depicted|appear to show|appears to show|appeared to show|document|documents|documented")
-_AUX = r"(?:(?:has|have|had|was|were|is|are|will|would|also|later|earlier|previously|then|further|again|publicly)\s+)*"
+_AUX = (r"(?:(?:has|have|had|was|were|is|are|will|would|also|later|earlier|previously|then|further|again|publicly|"
+        r"not|never|did|does|do)\s+)*")
 _ACCORDING = re.compile(r"\b(?:according to|cited by|as reported by|reported by|quoted by|in the words of)\s+"
                         r"(?P<src>[^,;:.\"“”]+(?:\.\s?[A-Z]\.?)?[^,;:.\"“”]*)", re.IGNORECASE)
 # '..., said a senior US defence official.'  /  '..." said Peskov.'
@@ -50,7 +51,7 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
               r"interfax|wall street journal|wsj|new york times|financial times|guardian|bbc|cnn|al jazeera|"
               r"newspaper|outlet|media|broadcaster|television|tv|radio|daily|journal|times|post|telegraph|"
               r"economist|politico|axios|kommersant|izvestia|reports?$|the press|footage|videos?|social media|"
-              r"telegram|posts?|bloggers?"),
+              r"telegram|posts?|bloggers?|channels?"),
     ("anonymous", r"sources?|familiar|anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
                   r"residents?|witnesses|eyewitnesses"),
     ("official", r"spokes(?:man|woman|person)|ministry|minister|department|kremlin|pentagon|white house|government|"

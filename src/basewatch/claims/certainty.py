@@ -34,6 +34,8 @@ _HEDGE = re.compile(
     r"(?:could|can|has|have) not (?:be |been )?(?:independently )?(?:verified|confirmed)|"
     r"too early|exploring|explore|weigh(?:s|ed|ing)|consider(?:s|ed|ing)|mull(?:s|ed|ing)|"
     r"(?:declined|refused|refrained) (?:to comment|from comment\w*)|would not (?:comment|confirm)|"
+    r"(?:has|have|had|did|does|do|would|will)(?:n't| not) (?:yet )?(?:said|say|confirm\w*|disclos\w*|specif\w*|"
+    r"announc\w*|reveal\w*|commented) (?:whether|if|how|when|where|which)|"
     r"no (?:indication|evidence|sign|confirmation)|so far|if confirmed|speculat\w+|rumou?r\w*|"
     r"estimat\w+|assess(?:es|ed)? that|claimed)\b",
     re.IGNORECASE,

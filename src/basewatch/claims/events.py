@@ -10,10 +10,11 @@ from basewatch.claims.model import EventClass
 # (class, weight, alternatives). Weights: 3 = the words name the event; 2 = usually do; 1 = context.
 _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("strike", 3, (
-        r"air ?strikes?", r"(?:drone|missile|rocket|artillery) (?:strikes?|attacks?)", r"strik(?:e|es|ing)",
+        r"air ?strikes?", r"(?:drone|missile|rocket|artillery) (?:strikes?|attacks?)", r"strik(?:e|es|ing)(?! groups?)",
         r"struck", r"bomb(?:ed|ing|ings|s)?", r"shell(?:ed|ing)", r"raids?", r"hit (?:\w+ ){0,3}targets",
     )),
-    ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"sorties")),
+    ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"sorties", r"destroy(?:s|ed|ing)?",
+                   r"damag(?:e|ed|ing)", r"intercept(?:s|ed|ing)?", r"shot down")),
     ("strike", 1, (r"casualt(?:y|ies)", r"killed", r"targets?", r"precision")),
     ("withdrawal", 3, (
         r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
@@ -26,7 +27,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:left|leav(?:e|es|ing)|depart(?:s|ed|ing)?(?: from)?) "
         r"(?:the )?(?:port|base|airbase|air base|naval base|country|harbou?r|region|area|garrison)",
     )),
-    ("withdrawal", 2, (r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted")),
+    ("withdrawal", 2, (
+        r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted",
+        r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?)",
+    )),
     ("withdrawal", 1, (r"left", r"leav(?:e|es|ing)")),
     ("deployment", 3, (
         r"deploy\w*", r"redeploy\w*", r"dispatch\w*", r"relocat\w+", r"reinforc\w+", r"build-?up",
@@ -45,7 +49,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("deployment", 2, (
         r"station(?:ed|ing)",
         r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|equipment|systems|weapons|personnel|assets)",
-        r"arriv\w+", r"set (?:\w+ ){0,2}up", r"upgrad\w+",
+        r"arriv\w+", r"set (?:\w+ ){0,2}up", r"upgrad\w+", r"(?:take|takes|taking|taken|took) over",
+        r"replac(?:e|es|ed|ing)", r"rotat(?:e|es|ed|ing|ion)",
+        r"(?:troops|forces|soldiers|personnel|contingent|units)\s+(?:are|were|is|remain)\s+(?:now\s+|still\s+)?"
+        r"(?:in|at|based|stationed)",
     )),
     ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?")),
     ("transport", 3, (
@@ -98,7 +105,9 @@ _PRIORITY: tuple[EventClass, ...] = ("strike", "withdrawal", "transport", "deplo
 _MILITARY = re.compile(
     r"\b(?:military|troops|forces|army|navy|naval|air force|soldiers|armed|warships?|units?|personnel|"
     r"weapons|isis|islamic state|hts|wagner|hezbollah|militia|militants|rebels|defen[cs]e|bases?|airbases?|"
-    r"warplanes|fighter jets|combat jets|helicopters)\b",
+    r"warplanes|fighter jets|combat jets|helicopters|carriers?|carrier groups?|strike groups?|houthis|taliban|"
+    r"hamas|al-shabaab|jihadists?|insurgents?|radars?|missiles?|launchers?|air defen[cs]es?|depots?|"
+    r"ammunition|munitions)\b",
     re.IGNORECASE,
 )
 
@@ -122,7 +131,8 @@ def score_events(text: str) -> EventScore:
             taken.append((m.start(), m.end()))
             scores[cls] += weight
             first[cls] = min(first.get(cls, m.start()), m.start())
-    best = max(_PRIORITY, key=lambda c: (scores[c], -_PRIORITY.index(c)))
+    # on equal scores the event named first wins (the main clause leads in news prose), then the priority
+    best = max(_PRIORITY, key=lambda c: (scores[c], -first.get(c, len(text)), -_PRIORITY.index(c)))
     if scores[best] == 0:
         return EventScore("other", 0, scores, -1)
     return EventScore(best, scores[best], scores, first.get(best, -1))

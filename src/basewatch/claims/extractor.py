@@ -62,6 +62,11 @@ _COMMENTARY = re.compile(
     r"demonstrates?|regards?|comes? as|came as)\b",
     re.IGNORECASE,
 )
+# A reaction to events reported elsewhere: "Iran's foreign ministry condemned the strikes."
+_REACTION = re.compile(
+    r"^[^,;]{0,60}?\b(?:condemn|welcom|prais|criticis|criticiz|denounc|deplor|applaud|hail)(?:e|es|ed|ing)?\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TITLE_SOURCE = re.compile(
     r"^(?P<prefix>[A-Z][\w .'’-]{1,40}):\s|\((?:[^()]*?\bciting\s+(?P<citing>[^()]+?)|(?:[^()]*?\b(?:repost|copy|"
@@ -195,7 +200,7 @@ class RuleExtractor:
         dates = find_dates(s.text, ref)
         if self._background(s.text, dates, ref):
             return None
-        commentary = _COMMENTARY.match(s.text) is not None
+        commentary = _COMMENTARY.match(s.text) is not None or _REACTION.match(s.text) is not None
         places = list(self._gazetteer.find(s.text, s.start))
         military = mentions_military(s.text)
         event: EventClass = scores.event

@@ -44,6 +44,9 @@ _NOT_CITY_WORDS = (
 _NOT_CITIES = frozenset(_NOT_CITY_WORDS.split())
 
 
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|an|at|az|ash)[- ]")
+
+
 @dataclass(frozen=True)
 class _Entry:
     kind: str  # site | country | city | region
@@ -72,9 +75,13 @@ def _base_entries() -> dict[str, _Entry]:
         # the name, and alternate names already in plain ASCII ("Tartus" for "Ţarţūs")
         for n in (city["name"], *(n for n in city.get("alternatenames", ()) if n.isascii())):
             key = _fold(n)
-            if len(key) < 4 or key in _NOT_CITIES or key in entries or not n[:1].isupper():
+            if len(key) < 4 or key in _NOT_CITIES or not n[:1].isupper():
                 continue
-            entries[key] = entry
+            entries.setdefault(key, entry)
+            # Arabic article spelled apart: "El-Hodeidah", "Al Jufra" are also written "Hodeidah", "Jufra"
+            bare = _ARTICLE.sub("", key)
+            if bare != key and len(bare) >= 5 and bare not in _NOT_CITIES:
+                entries.setdefault(bare, entry)
     for region in _REGIONS:
         entries[_fold(region)] = _Entry("region", None, None, 10)
     for code, country in gc.get_countries().items():
