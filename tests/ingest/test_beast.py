@@ -184,3 +184,27 @@ def test_escaping_round_trip(frames: list[tuple[bool, list[int], int, list[int]]
     assert rejects.total == 0
     assert got.hexes == [bytes(m[: 14 if long else 7]).hex() for long, _, _, m in frames]
     assert got.counter.tolist() == [float(int.from_bytes(bytes(c), "big")) for _, c, _, _ in frames]
+
+
+def test_cli_json_and_clear_error(sample: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    ws = str(tmp_path / "cli.duckdb")
+    out = subprocess.run(
+        [sys.executable, "-m", "basewatch", "-w", ws, "ingest", "--format", "json", str(sample)],
+        capture_output=True, text=True, check=True,
+    )
+    (entry,) = json.loads(out.stdout)["files"]
+    assert entry == {"path": str(sample), "input_format": "beast", "accepted": 4, "rejected": 0,
+                     "duplicates": 0, "reasons": {}}
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x1a\x33" + bytes(range(200)))
+    bad = subprocess.run(
+        [sys.executable, "-m", "basewatch", "-w", ws, "ingest", "--input-format", "beast", str(junk)],
+        capture_output=True, text=True,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert f"error: {junk}: no Beast Mode-S frames found" in bad.stderr
