@@ -161,3 +161,17 @@ def test_round_trip_with_the_demo_writer(tmp_path: Path) -> None:
         callsigns += p["callsign"] == plans[truth.flight[i]].callsign
     # MSG,1 follows the first position of a flight by 20 ms: only first points may lack (or carry an older) callsign.
     assert callsigns >= len(points) - len(set(truth.flight.tolist()))
+
+
+def test_extended_lines_with_more_fields(tmp_path: Path) -> None:
+    # Some feeds append fields after the 22 standard ones; the first 22 are read as usual.
+    path = tmp_path / "extended.sbs"
+    path.write_text(
+        "MSG,3,1,1,3C6586,1,2024/12/14,23:59:59.999,2024/12/14,23:59:59.999,,5000,,,50.0,8.5,,,0,0,0,0\n"
+        "MSG,3,1,1,3C6586,1,2024/12/15,00:00:01.000,2024/12/15,00:00:01.000,,5100,,,50.01,8.51,,,0,0,0,0,-35.5,x\n"
+    )
+    a, b = READER.read(path).tables["aircraft_points"].to_pylist()
+    assert a["time"] == dt.datetime(2024, 12, 14, 23, 59, 59, 999000, tzinfo=UTC)
+    assert (b["row_no"], b["lat"], b["lon"]) == (2, 50.01, 8.51)
+    assert b["time"] == dt.datetime(2024, 12, 15, 0, 0, 1, tzinfo=UTC)
+    assert b["alt_baro_m"] == pytest.approx(5100 * 0.3048)

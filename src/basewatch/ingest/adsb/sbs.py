@@ -48,7 +48,6 @@ from basewatch.units import FPM_TO_MS, FT_TO_M, KT_TO_MS
 MSG_FIELDS = 22
 OTHER_TYPES = ("SEL", "ID", "AIR", "STA", "CLK")
 REASON_SHORT = f"MSG line with fewer than {MSG_FIELDS} fields"
-REASON_LONG = f"MSG line with more than {MSG_FIELDS} fields"
 REASON_NOT_SBS = "not an SBS line"
 
 FIELD_NAMES = [f"f{i}" for i in range(1, MSG_FIELDS + 1)]
@@ -94,18 +93,22 @@ class SbsReader:
         is_other = pc.fill_null(pc.is_in(kind, value_set=pa.array(OTHER_TYPES)), False)
         stray = pc.invert(pc.or_(pc.or_(is_msg, is_other), blank_rows(table)))
         lines_by_class = _classify_bad_lines(rows.bad)
-        n_msg = pc.sum(pc.cast(is_msg, pa.int64())).as_py() or 0
+        n_msg = (pc.sum(pc.cast(is_msg, pa.int64())).as_py() or 0) + len(lines_by_class["long"])
         n_other = (pc.sum(pc.cast(is_other, pa.int64())).as_py() or 0) + len(lines_by_class["other"])
         if not n_msg and not n_other:
             first = sorted(pc.filter(rows.line_no, stray).to_pylist() + lines_by_class["not_sbs"]
-                           + lines_by_class["short"] + lines_by_class["long"])
+                           + lines_by_class["short"])
             raise InputFormatError(path, "not an SBS-1 (BaseStation) log: no MSG lines", first[0] if first else None)
         not_sbs = np.sort(np.concatenate([pc.filter(rows.line_no, stray).to_numpy(),
                                           np.array(lines_by_class["not_sbs"], dtype=np.int64)]))
-        for reason, lines in ((REASON_SHORT, lines_by_class["short"]), (REASON_LONG, lines_by_class["long"]),
-                              (REASON_NOT_SBS, not_sbs)):
+        for reason, lines in ((REASON_SHORT, lines_by_class["short"]), (REASON_NOT_SBS, not_sbs)):
             count_rejects(rejects, reason, pa.array(lines, pa.int64()))
-        msgs = _messages(table.filter(is_msg), pc.filter(rows.line_no, is_msg))
+        msg_rows = table.filter(is_msg).append_column("line_no", pc.filter(rows.line_no, is_msg))
+        if lines_by_class["long"]:  # extended feeds append fields after the 22 standard ones: ignored
+            long_lines = set(lines_by_class["long"])
+            extra = {ln: text for ln, text in rows.bad if ln in long_lines}
+            msg_rows = pa.concat_tables([msg_rows, _first_fields(extra).cast(msg_rows.schema)])
+        msgs = _messages(msg_rows)
         points = _points(msgs, rejects)
         notes: tuple[str, ...] = ()
         if n_other:
@@ -115,7 +118,7 @@ class SbsReader:
 
 
 def _classify_bad_lines(bad: tuple[tuple[int, str], ...]) -> dict[str, list[int]]:
-    """Lines that do not have 22 fields: other SBS types (SEL, ID, ...), short or long MSG, blank, or not SBS."""
+    """Lines without 22 fields: other SBS types (SEL, ID, ...), short or long MSG, blank, or not SBS."""
     out: dict[str, list[int]] = {"other": [], "short": [], "long": [], "not_sbs": []}
     for line, text in bad:
         fields = text.split(",")
@@ -142,11 +145,18 @@ def _clock_seconds(date: AnyArray, clock: AnyArray) -> AnyArray:
     return pc.add(epoch_seconds(pc.assume_timezone(base, "UTC")), pc.fill_null(fraction, 0.0))
 
 
-def _messages(msg: pa.Table, line_no: AnyArray) -> pa.Table:
+def _first_fields(lines: dict[int, str]) -> pa.Table:
+    """MSG lines with more than 22 fields, as rows of their first 22 (few lines: plain Python)."""
+    split = [text.rstrip("\r\n").split(",")[:MSG_FIELDS] for text in lines.values()]
+    columns = {name: pa.array([f[i] or None for f in split], pa.string()) for i, name in enumerate(FIELD_NAMES)}
+    return pa.table({**columns, "line_no": pa.array(list(lines), pa.int64())})
+
+
+def _messages(msg: pa.Table) -> pa.Table:
     """The MSG rows with their fields converted (text that is not a number becomes null)."""
     lat_text, lon_text = clean_text(msg.column("f15")), clean_text(msg.column("f16"))
     return pa.table({
-        "line_no": line_no,
+        "line_no": msg.column("line_no"),
         "icao24": normalise_icao(msg.column("f5")),
         "time_s": pc.coalesce(_clock_seconds(msg.column("f7"), msg.column("f8")),
                               _clock_seconds(msg.column("f9"), msg.column("f10"))),
