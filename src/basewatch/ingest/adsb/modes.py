@@ -110,6 +110,7 @@ class ModesResult:
 @dataclass(frozen=True)
 class PositionStats:
     position_frames: int
+    given: int
     global_pairs: int
     local: int
     surface: int
@@ -148,7 +149,9 @@ def describe(stats: PositionStats) -> str:
             f"{stats.state_frames} frames carried state only (altitude, identity, squawk, Comm-B)"
         )
     return (
-        f"{stats.position_frames} position frames: {stats.global_pairs} from even/odd pairs, "
+        f"{stats.position_frames} position frames: "
+        + (f"{stats.given} resolved by the producer, " if stats.given else "")
+        + f"{stats.global_pairs} from even/odd pairs, "
         f"{stats.local} decoded locally, {stats.surface} on the surface, {stats.unresolved} left without "
         f"a position (no pair within {PAIR_MAX_S:g} s nor a reference); {stats.state_frames} frames carried "
         "state only (velocity, identity, squawk, altitude), merged into the points, not counted as records"
@@ -359,6 +362,7 @@ def messages_to_points(
     positions = (kind > 0) & ~np.isnan(lat)
     stats = PositionStats(
         position_frames=int((kind > 0).sum()),
+        given=int(((kind > 0) & given).sum()),
         global_pairs=n_global,
         local=n_local,
         surface=n_surface,
