@@ -76,12 +76,14 @@ def test_old_short_points_gzip_military_and_geometric_altitude(tmp_path: Path) -
             [0.0, 35.4, 35.9, "ground", 10.0, 90.0, 2, None],
             [60.5, 35.5, 36.0, 10000, 300.0, 45.0, 8, 1200],     # flags 8: altitude is geometric
             [61.0, 35.5, 36.0],                                  # too short: rejected
+            [62.0, 35.6, 36.1, None, None, None, 0, None],       # altitude unknown: ground state unknown
         ],
     }
     path = _write(tmp_path / "trace_full_154076.json", doc, compress=True)
     assert choose_reader(path).name == "readsb"
     result = READER.read(path)
-    a, b = result.tables["aircraft_points"].to_pylist()
+    a, b, c = result.tables["aircraft_points"].to_pylist()
+    assert (c["row_no"], c["on_ground"], c["alt_baro_m"], c["gs_ms"]) == (4, None, None, None)
     # 1734000000 s = 2024-12-12 10:40:00 UTC.
     assert a["time"] == dt.datetime(2024, 12, 12, 10, 40, 0, tzinfo=UTC)
     assert (a["on_ground"], a["new_leg"], a["alt_baro_m"]) == (True, True, None)

@@ -4,7 +4,8 @@
 aircraft|null, source, geom_alt, geom_rate, ias, roll], ...]}` (readsb README-json, "trace jsons").
 Files before 2022 have only the first 8 or 9 fields. Units in the file: feet, knots, ft/min.
 
-- time = timestamp + dt; alt "ground" means on the ground (altitude unknown, on_ground true).
+- time = timestamp + dt; alt "ground" means on the ground (altitude unknown, on_ground true); a
+  numeric altitude means airborne; a null altitude leaves on_ground unknown.
 - flags & 2 = start of a new leg (new_leg); flags & 8 = the altitude field is geometric, not
   barometric (it goes to alt_geom_m); flags & 1 = stale position (kept as it is a real report).
 - callsign and squawk come from the occasional aircraft object and are carried forward to the later
@@ -79,6 +80,13 @@ def _detail(details: list[Any], key: str) -> list[str | None]:
     return out
 
 
+def _on_ground(alt: Any) -> bool | None:
+    """'ground' -> True, an altitude -> False, no altitude -> unknown."""
+    if alt == "ground":
+        return True
+    return False if isinstance(alt, int | float) and not isinstance(alt, bool) else None
+
+
 def trace_points(icao: str, base: float, trace: list[Any], rejects: Rejects) -> pa.Table:
     """The trace's points as an AIRCRAFT_POINTS_SCHEMA table (bad points counted in rejects)."""
     row_all = np.arange(1, len(trace) + 1, dtype=np.int64)
@@ -110,7 +118,7 @@ def trace_points(icao: str, base: float, trace: list[Any], rejects: Rejects) -> 
         "vrate_ms": pc.multiply(vrate, FPM_TO_MS),
         **forward_fill({"callsign": pa.array(_detail(details, "flight"), pa.string()),
                         "squawk": pa.array(_detail(details, "squawk"), pa.string())}, leg_start),
-        "on_ground": pa.array([a == "ground" for a in alt_raw], pa.bool_()),
+        "on_ground": pa.array([_on_ground(a) for a in alt_raw], pa.bool_()),
         "new_leg": pa.array(new_leg),
     }
     time_s = pc.add(_numbers(_field(pts, 0)), base)
