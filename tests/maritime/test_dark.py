@@ -103,3 +103,19 @@ def test_silence_across_adjacent_recordings_is_dark(port_ws: Workspace) -> None:
     build(port_ws)
     rows = _dark(port_ws)
     assert [(r[1], r[2]) for r in rows] == [(T0 + dt.timedelta(minutes=90), T0 + dt.timedelta(minutes=1000))]
+
+
+def test_receiver_outage_is_not_a_dark_period(port_ws: Workspace) -> None:
+    # Two vessels heard every 10 min by one receiver; from minute 90 to 600 the receiver hears nobody at all
+    # (an outage), then both again. Neither vessel went dark.
+    for mmsi, km in (("273000001", 50), ("273000002", 80)):
+        add_track(port_ws, mmsi, radial([*_regular(0, 10, km), *_regular(600, 10, km + 5)]))
+    build(port_ws)
+    assert _dark(port_ws) == []
+    # With the second vessel heard throughout, the first one's silence is a dark period.
+    port_ws.con.execute("DELETE FROM ais_positions WHERE mmsi = '273000002'")
+    add_track(port_ws, "273000002", radial(_regular(0, 70, 80)))
+    build(port_ws)
+    assert [(r[0], r[1], r[2]) for r in _dark(port_ws)] == [
+        ("273000001", T0 + dt.timedelta(minutes=90), T0 + dt.timedelta(minutes=600))
+    ]

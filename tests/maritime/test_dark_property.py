@@ -47,9 +47,12 @@ def test_sql_dark_periods_match_the_definition(dark_ws: Workspace, steps: list[f
     for s in steps:
         t += s
         times.append(t)
-    # The vessel at sea 500 km from anything watched; a second vessel marks the end of the recording.
+    # The vessel at sea 500 km from anything watched; a second vessel heard every 10 min keeps the receiver
+    # demonstrably up and marks the end of the recording.
     add_track(dark_ws, "273000001", radial([(m, 500.0, 10.0) for m in times]))
-    add_track(dark_ws, "273000002", radial([(times[-1] + tail, 900.0, 10.0)]))
+    end = times[-1] + tail
+    add_track(dark_ws, "273000002", radial([(10.0 * k, 900.0, 10.0) for k in range(int(end // 10) + 1)] +
+                                           ([(end, 900.0, 10.0)] if end % 10 else [])))
     build(dark_ws)
     got = dark_ws.con.execute(
         "SELECT epoch(start_time) - epoch(?), epoch(end_time) - epoch(?) FROM dark_periods "

@@ -5,6 +5,10 @@ Definitions (all configurable in DarkRules):
 * coverage: the time spans of the sources (first to last position of each file), merged where they
   overlap or lie within `coverage_slack_s` (1 h) of each other. A silence only counts where it lies inside
   one covered span: two recordings years apart do not make a vessel "dark" in between.
+* receiver up: in a source that heard at least two vessels, a stretch of `coverage_slack_s` or more with no
+  message from any vessel is an outage. A silence does not count when an outage of the source that heard
+  its last position overlaps its first `threshold_s` (the vessel must have stayed silent while others were
+  heard). A source with a single vessel cannot show outages and is taken as continuous.
 * gap: two consecutive positions of a vessel at least `threshold_s` apart (6 h by default) within one
   covered span, or a last position at least `threshold_s` before the end of its covered span: then the
   period is *ongoing* and has no end.
@@ -62,6 +66,15 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
                           OVER (ORDER BY s, source_id) AS g
             FROM ordered
         ), cover AS (SELECT g, min(s) AS cover_start, max(e) AS cover_end FROM grouped GROUP BY g),
+        monitored AS (SELECT source_id FROM _pos GROUP BY source_id HAVING count(DISTINCT mmsi) >= 2),
+        minutes AS (
+            SELECT DISTINCT source_id, CAST(floor(epoch(time) / 60) AS BIGINT) AS b FROM _pos
+            WHERE source_id IN (SELECT source_id FROM monitored)
+        ), outages AS (
+            SELECT source_id, (b + 1) * 60.0 AS o_start, nb * 60.0 AS o_end
+            FROM (SELECT source_id, b, lead(b) OVER (PARTITION BY source_id ORDER BY b) AS nb FROM minutes)
+            WHERE (nb - b - 1) * 60.0 >= ?
+        ),
         cand AS (
             SELECT mmsi, rn - 1 AS start_rn, rn AS end_rn FROM _pos WHERE prev_dt >= ?
             UNION ALL
@@ -87,9 +100,13 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
         SELECT b.*, p.prior_median, p.prior_intervals
         FROM bounded b JOIN prior p USING (mmsi, rn)
         WHERE p.prior_intervals >= ? AND p.prior_median <= ?
+          AND NOT EXISTS (
+              SELECT 1 FROM outages o
+              WHERE o.source_id = b.source_id AND o.o_start < epoch(b.time) + ? AND o.o_end > epoch(b.time)
+          )
         """,
-        [rules.coverage_slack_s, rules.threshold_s, rules.threshold_s, rules.min_intervals,
-         rules.max_median_interval_s],
+        [rules.coverage_slack_s, rules.coverage_slack_s, rules.threshold_s, rules.threshold_s,
+         rules.min_intervals, rules.max_median_interval_s, rules.threshold_s],
     )
     site_dist_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
     site_dist_end = (
