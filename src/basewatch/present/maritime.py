@@ -234,7 +234,7 @@ def _describe(rules_json: str | None) -> str:
         f"until above {pc['stop_end_kn']:g} kn) or an in-port silence of {pc['port_gap_s'] / 3600:g} h. A dark "
         f"period is a silence of {dark['threshold_s'] / 3600:g} h or more after regular reception (median interval "
         f"of the previous {dark['window']} reports at most {dark['max_median_interval_s'] / 60:g} min), outside "
-        "port calls."
+        "port calls, while the same receiver kept hearing other vessels."
     )
 
 
