@@ -56,13 +56,13 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
     ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?")),
     ("transport", 3, (
-        r"airlift\w*", r"air bridge",
-        r"(?:cargo|transport|military) (?:planes?|aircraft|flights?|ships?|vessels?|jets?)", r"heavy[- ]lift",
+        r"airlift\w*", r"air bridge", r"(?:cargo|transport|military) flights?", r"heavy[- ]lift",
         r"port calls?", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail\w*", r"ferr(?:y|ied|ying)",
         r"shipments?", r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)",
     )),
     ("transport", 2, (
-        r"convoys?", r"berth(?:ed|ing)", r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
+        r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?)", r"convoys?", r"berth(?:ed|ing)",
+        r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
         r"dock(?:s|ed|ing)?", r"carr(?:y|ies|ied|ying)", r"deliver\w*", r"(?:off|un)?load(?:s|ed|ing)?",
         r"land(?:s|ed|ing)", r"shipp(?:ed|ing)", r"cross(?:es|ed|ing)? into", r"visit(?:s|ed|ing)",
         r"transit(?:s|ed|ing)?", r"pass(?:es|ed|ing)? through",
