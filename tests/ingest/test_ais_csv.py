@@ -41,6 +41,7 @@ def test_marinecadastre() -> None:
 
 def test_spire_layout() -> None:
     path = shared_file("ais/aisdb_test_data_20210701_spire.csv")
+    assert choose_reader(path).name == "ais-csv"
     r = READER.read(path)
     first = min(r.tables["ais_positions"].to_pylist(), key=lambda p: p["row_no"])
     # line 2: "432905000","1",...,"20210701_185151","680",...,"13.6","0","-103.63687","8.87747666667","314.8","315.0"

@@ -24,9 +24,9 @@ def all_readers() -> list[Reader]:
         "basewatch.ingest.adsb.jet1090",
         "basewatch.ingest.adsb.beast",
         "basewatch.ingest.adsb.sbs",
+        "basewatch.ingest.ais.csv",  # before avr: needs an MMSI and a time column, avr's column sniff does not
         "basewatch.ingest.adsb.avr",
         "basewatch.ingest.ais.nmea",
-        "basewatch.ingest.ais.csv",
     ):
         try:
             mod = importlib.import_module(module)
