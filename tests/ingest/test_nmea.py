@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.ais.nmea import READER, collect
-from basewatch.ingest.ais.sentences import FileSource, SentenceStream
+from basewatch.ingest.ais.sentences import ChunkSource, FileSource, SentenceStream
 from basewatch.ingest.pipeline import ingest_file
 from basewatch.units import KT_TO_MS
 from basewatch.workspace.core import Workspace
@@ -286,3 +286,15 @@ def test_gzip_and_leading_blanks(tmp_path: Path) -> None:
     r = READER.read(path)
     assert r.tables["ais_positions"].column("time").to_pylist() == [T0_DT]
     assert r.rejects.total == 0
+
+
+def test_chunks_cut_anywhere_like_a_socket() -> None:
+    """4 KiB receives split lines (and multipart messages) anywhere: the same messages come out."""
+    path = shared_file("ais/amsa_risky_ais.txt")
+    whole, _ = collect(FileSource(path))
+    data = path.read_bytes()
+    chunked, stream = collect(ChunkSource(data[i:i + 4096] for i in range(0, len(data), 4096)))
+    assert chunked.payload.equals(whole.payload)
+    assert np.array_equal(chunked.line_no, whole.line_no)
+    assert np.array_equal(chunked.time, whole.time, equal_nan=True)
+    assert sorted(stream.stats.rejects["incomplete multipart message"]) == [14127, 14663, 32913, 34222]

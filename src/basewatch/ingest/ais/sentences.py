@@ -88,6 +88,16 @@ class FileSource:
             yield from complete_lines(iter(lambda: fh.read(self.block_size), b""))
 
 
+@dataclass(frozen=True)
+class ChunkSource:
+    """Any iterable of byte chunks cut anywhere (socket receives, a pipe), regrouped into whole lines."""
+
+    chunks: Iterable[bytes]
+
+    def read(self) -> Iterator[bytes]:
+        yield from complete_lines(self.chunks)
+
+
 def complete_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Regroup arbitrary chunks (file reads, socket receives) into blocks of whole lines; the last
     line is given even without its newline when the chunks end."""
