@@ -60,20 +60,17 @@ def test_two_hours_of_data_have_no_six_hour_dark_period(amsa_ws: Workspace) -> N
 
 
 def test_receiver_gap_in_the_recording_is_not_going_dark(amsa_ws: Workspace) -> None:
-    # The file holds two stretches of reception (about 09:57-10:05 and 11:47-11:53 UTC) with 102 minutes
-    # in which nobody is heard. Many vessels are silent for more than 30 min across that gap...
+    # The file holds two stretches of reception (09:57-10:05 and 11:47-11:53 UTC) with 102 minutes in which
+    # nobody is heard. Vessels are silent for more than 30 min across that gap...
     silences = amsa_ws.con.execute(
         "SELECT count(*) FROM (SELECT epoch(time) - epoch(lag(time) OVER (PARTITION BY mmsi ORDER BY time)) AS d "
         "FROM ais_positions) WHERE d > 1800"
     ).fetchone()
     assert silences is not None and silences[0] > 10
-    # ...but with the receiver down, none of them is a dark period, even at a 30 min threshold.
+    # ...but none of them is a dark period, even at a 30 min threshold: the receiver was down (and each of
+    # these vessels had been heard only once before the gap, which is no regular reception either).
     from basewatch.maritime import DarkRules, MaritimeRules
 
     build(amsa_ws, MaritimeRules(dark=DarkRules(threshold_s=1800.0)))
     assert amsa_ws.con.execute("SELECT count(*) FROM dark_periods").fetchone() == (0,)
-    # (Taking the recording as continuous - no outage can be that long - would call hundreds of them dark.)
-    build(amsa_ws, MaritimeRules(dark=DarkRules(threshold_s=1800.0, coverage_slack_s=1e9)))
-    found = amsa_ws.con.execute("SELECT count(*) FROM dark_periods").fetchone()
-    assert found is not None and found[0] > 100
     build(amsa_ws)
