@@ -186,6 +186,21 @@ def test_garbage_and_malformed_lines(tmp_path: Path) -> None:
                                   "empty payload": [6]}
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("!AIVDM,1,1,,A,,0*26", "empty payload"),
+        ("!AIVDM,1,1,,A,1xx,0*26", "invalid payload character"),
+        ("!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C",
+         "incomplete multipart message"),
+    ],
+)
+def test_a_file_of_bad_sentences_is_still_ais(tmp_path: Path, line: str, reason: str) -> None:
+    r = read(tmp_path, [line])
+    assert r.rejects.counts == {reason: 1} and r.rejects.examples[reason] == [1]
+    assert r.tables["ais_positions"].num_rows == 0
+
+
 def test_not_ais_is_an_input_format_error(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("a,b,c\n1,2,3\n")

@@ -84,7 +84,7 @@ def collect(source: Source) -> tuple[Messages, SentenceStream]:
 def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
     msgs, stream = collect(source)
     st = stream.stats
-    if st.sentences == 0 and not st.rejects.get("malformed AIS sentence"):
+    if st.candidates == 0:
         raise InputFormatError(path, "no AIS sentences (!--VDM / !--VDO) found: not an NMEA AIS file")
     rejects = Rejects()
     for reason, lines in st.rejects.items():

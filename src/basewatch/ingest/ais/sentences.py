@@ -117,6 +117,7 @@ class StreamStats:
     """What the stream saw, for the reader's counts and notes."""
 
     lines: int = 0
+    candidates: int = 0                 # lines that look like AIS sentences (!--VDM / !--VDO)
     sentences: int = 0                  # AIS sentences (fragments) well formed
     other_nmea: int = 0                 # other NMEA sentences ($GPGGA, $PGHP...)
     comments: int = 0                   # blank lines and '#' comments
@@ -228,6 +229,7 @@ class SentenceStream:
         clock_time = self._clock_lines(block, pad, sent, ends, lead)
 
         cand = np.flatnonzero(looks_ais)
+        self.stats.candidates += len(cand)
         frags = self._parse_ais(block, data, pad, sent[cand], ends[cand], line_no[cand], own_time[cand],
                                 tag_ok[cand])
         # the clock: every own time and clock line, carried forward (from the previous block too)
@@ -299,9 +301,11 @@ class SentenceStream:
         self.stats.reject(EMPTY_PAYLOAD, line_no[empty])
         nonempty = np.flatnonzero(~empty)
         payload = slices(block, data, p0[nonempty], p1[nonempty])
-        pbytes = np.frombuffer(payload.buffers()[2], dtype=np.uint8)
-        badchar = np.maximum.reduceat(_PAYLOAD_BAD[pbytes], offsets_of(payload)[:-1]) > 0 if len(nonempty) else \
-            np.zeros(0, bool)
+        buf = payload.buffers()[2]
+        pbytes = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, dtype=np.uint8)
+        badchar = np.zeros(len(nonempty), dtype=bool)
+        if len(nonempty):
+            badchar = np.maximum.reduceat(_PAYLOAD_BAD[pbytes], offsets_of(payload)[:-1]) > 0
         self.stats.reject(BAD_PAYLOAD, line_no[nonempty[badchar]])
         good = np.zeros(len(s), dtype=bool)
         good[nonempty[~badchar]] = True
