@@ -59,6 +59,7 @@ def main() -> None:
         print(f"skipping AIS benchmark: {SOURCE} not found")
         return
     path, n = _input()
+    print(f"load average before the AIS cases: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     py = sys.executable
     rows: list[Measurement] = []
     decode = (
