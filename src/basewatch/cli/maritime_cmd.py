@@ -111,6 +111,16 @@ def _check_site(ws: Workspace, site: str | None, *, port: bool = False) -> tuple
     return float(row[0]), float(row[1])
 
 
+def _ensure(ws: Workspace, rules: MaritimeRules) -> None:
+    """Bring the maritime tables up to date, telling the user (on stderr) when that takes a build."""
+    row = ws.con.execute("SELECT count(*) FROM ais_positions").fetchone()
+    positions = int(row[0]) if row else 0
+    if positions == 0:
+        typer.echo("note: no AIS positions in this workspace (ingest NMEA or AIS CSV files first)", err=True)
+    ensure_built(ws, rules, on_build=None if positions == 0 else lambda: typer.echo(
+        f"analysing {positions:,} AIS positions (port calls, voyages, dark periods)...", err=True))
+
+
 def _rows(ws: Workspace, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cur = ws.con.execute(sql, params)
     names = [d[0] for d in cur.description]
@@ -147,7 +157,7 @@ def portcalls(
     with _open(ctx) as ws:
         _check_site(ws, site, port=True)
         _check_actor(ws, actor)
-        ensure_built(ws, rules)
+        _ensure(ws, rules)
         rows = _rows(
             ws,
             f"SELECT {', '.join('site_id AS site' if c == 'site' else c for c in CALL_COLUMNS)} "
@@ -177,7 +187,7 @@ def voyages(
     with _open(ctx) as ws:
         _check_site(ws, site, port=True)
         _check_actor(ws, actor)
-        ensure_built(ws, rules)
+        _ensure(ws, rules)
         rows = _rows(
             ws,
             f"SELECT {', '.join(VOYAGE_COLUMNS)} FROM voyages "
@@ -208,7 +218,7 @@ def dark(
     with _open(ctx) as ws:
         centre = _check_site(ws, near)
         _check_actor(ws, actor)
-        ensure_built(ws, rules)
+        _ensure(ws, rules)
         lat, lon = centre if centre else (None, None)
         d_start = haversine_sql("start_lat", "start_lon", "c.lat", "c.lon")
         d_end = haversine_sql("end_lat", "end_lon", "c.lat", "c.lon")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -96,8 +97,11 @@ def _replace(con: object, table: str, tmp: str) -> None:
     )
 
 
-def ensure_built(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
-    """Build unless the tables already reflect the current data, watchlist and rules."""
+def ensure_built(
+    ws: Workspace, rules: MaritimeRules | None = None, on_build: Callable[[], None] | None = None
+) -> BuildReport:
+    """Build unless the tables already reflect the current data, watchlist and rules (on_build is called
+    just before a build, e.g. to tell the user)."""
     rules = rules or MaritimeRules()
     row = ws.con.execute("SELECT fingerprint, CAST(rules AS VARCHAR) FROM maritime_state").fetchone()
     if row is not None and row[0] == fingerprint(ws) and json.loads(row[1]) == json.loads(rules.as_json()):
@@ -107,4 +111,6 @@ def ensure_built(ws: Workspace, rules: MaritimeRules | None = None) -> BuildRepo
         ).fetchone()
         assert counts is not None
         return BuildReport(-1, int(counts[0]), int(counts[1]), int(counts[2]), rebuilt=False)
+    if on_build is not None:
+        on_build()
     return build(ws, rules)
