@@ -18,9 +18,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from basewatch.demo.fleet import COVERAGE_GAPS
 from basewatch.demo.scenario import FlightPlan, Scenario
+
+if TYPE_CHECKING:
+    from basewatch.workspace.core import Workspace
 
 TRUTH_VERSION = 1
 DEFAULT_TOLERANCE_S = 1800.0
@@ -161,3 +165,22 @@ def match(detected: Sequence[Movement], expected: Sequence[Movement], tolerance_
             used_d.add(i)
             used_e.add(j)
     return Score(len(used_d), len(detected), len(expected))
+
+
+def detected_movements(ws: Workspace) -> tuple[list[Movement], list[Movement]]:
+    """(departures, arrivals) of the workspace's flights table: ends placed at a site or an airport."""
+    rows = ws.con.execute(
+        'SELECT icao24, origin_site, origin_airport, destination_site, destination_airport, start, "end" '
+        "FROM flights ORDER BY icao24, start"
+    ).fetchall()
+    deps = [Movement(r[0], r[1], r[2], r[5]) for r in rows if r[1] is not None or r[2] is not None]
+    arrs = [Movement(r[0], r[3], r[4], r[6]) for r in rows if r[3] is not None or r[4] is not None]
+    return deps, arrs
+
+
+def score_workspace(ws: Workspace, truth: Sequence[TruthFlight],
+                    tolerance_s: float = DEFAULT_TOLERANCE_S) -> dict[str, Score]:
+    """Departures and arrivals of the workspace's flights against the ground truth."""
+    got_deps, got_arrs = detected_movements(ws)
+    deps, arrs = true_movements(truth)
+    return {"departures": match(got_deps, deps, tolerance_s), "arrivals": match(got_arrs, arrs, tolerance_s)}
