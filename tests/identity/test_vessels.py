@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from basewatch.identity.vessels import ship_type_name, vessel_identity
+from basewatch.identity.vessels import match_vessel, ship_type_name, vessel_facts, vessel_identity
 from basewatch.ingest.pipeline import ingest_file
 from basewatch.watchlist.model import Actor, ActorRule, KnownVessel
 from basewatch.workspace.core import Workspace
@@ -99,6 +99,23 @@ def test_rule_semantics(filled: Workspace) -> None:
         "273000001": None, "273000002": "z-mmsi", "352000003": None, "338000004": "listed",
         "273000005": "navy", "273396130": None,
     }
+    filled.close()
+
+
+def test_explained_matches_agree_with_bulk(filled: Workspace) -> None:
+    from basewatch.watchlist.store import read_actors
+
+    actors = read_actors(filled)
+    for row in vessel_identity(filled).to_pylist():
+        facts = vessel_facts(filled, row["mmsi"])
+        matching = [a.id for a in sorted(actors, key=lambda a: a.id) if match_vessel(a, facts)]
+        assert row["actor_id"] == (matching[0] if matching else None), row["mmsi"]
+    why = match_vessel(actors[0], vessel_facts(filled, "352000003"))
+    assert [(m.rule_index is not None, [c.field for c in m.conditions]) for m in why] == [(True, ["imo"])]
+    assert why[0].conditions[0].value == "9743033"
+    listed = match_vessel(actors[0], vessel_facts(filled, "273396130"))
+    assert listed[0].rule_index is None and listed[0].conditions[0].field == "vessels"
+    assert {c.field for m in listed[1:] for c in m.conditions} == {"ship_names", "flags", "imo"}
     filled.close()
 
 

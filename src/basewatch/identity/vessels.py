@@ -12,15 +12,17 @@ When several actors match, the first in actor id order is given.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from basewatch.errors import WatchlistError
-from basewatch.identity.actors import anchored
-from basewatch.identity.mid import mid_sql, mid_table
+from basewatch.identity.actors import ConditionMatch, RuleMatch, anchored
+from basewatch.identity.mid import flag_of, mid_sql, mid_table
 from basewatch.watchlist.model import Actor, ActorRule
 
 if TYPE_CHECKING:
@@ -184,3 +186,72 @@ def vessel_identity(ws: Workspace, actors: Iterable[Actor] | None = None) -> pa.
         for name in (_KNOWN, _MID, _FACTS):
             con.unregister(name)
     return table.cast(VESSEL_IDENTITY_SCHEMA)
+
+
+# ---- one vessel, explained ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VesselFacts:
+    """Everything known of one MMSI that vessel rules can test (every reported value)."""
+
+    mmsi: str
+    flag: str | None = None
+    names: tuple[str, ...] = ()
+    imos: tuple[str, ...] = ()
+    ship_types: tuple[int, ...] = ()
+
+
+def vessel_facts(ws: Workspace, mmsi: str, actors: Iterable[Actor] | None = None) -> VesselFacts:
+    """What the workspace's static reports and the watchlist say about one MMSI."""
+    from basewatch.watchlist.store import read_actors
+
+    key = mmsi.strip().zfill(9)
+    acts = tuple(actors) if actors is not None else read_actors(ws)
+    rows = ws.con.execute(
+        "SELECT DISTINCT upper(trim(name)), imo, ship_type FROM ais_static WHERE mmsi = ?", [key]
+    ).fetchall()
+    known = [v for a in acts for v in a.vessels if v.mmsi.strip().zfill(9) == key]
+    names = sorted({r[0] for r in rows if r[0]} | {v.name.strip().upper() for v in known if v.name})
+    imos = sorted({r[1] for r in rows if r[1]} | {v.imo for v in known if v.imo})
+    types = sorted({int(r[2]) for r in rows if r[2] is not None} | {v.ship_type for v in known if v.ship_type})
+    flag = flag_of(key)
+    return VesselFacts(key, flag.flag if flag else None, tuple(names), tuple(imos), tuple(types))
+
+
+def match_vessel(actor: Actor, facts: VesselFacts) -> list[RuleMatch]:
+    """Every reason the vessel belongs to the actor (empty: it does not); same rules as vessel_identity."""
+    matches: list[RuleMatch] = []
+    if any(v.mmsi.strip().zfill(9) == facts.mmsi for v in actor.vessels):
+        matches.append(RuleMatch(actor.id, None, (ConditionMatch("vessels", facts.mmsi, facts.mmsi),)))
+    for i, rule in enumerate(actor.rules):
+        held = _match_rule(rule, facts)
+        if held is not None:
+            matches.append(RuleMatch(actor.id, i, held))
+    return matches
+
+
+def _match_rule(rule: ActorRule, facts: VesselFacts) -> tuple[ConditionMatch, ...] | None:
+    if not has_vessel_conditions(rule):
+        return None
+    held: list[ConditionMatch] = []
+    checks: list[tuple[str, Iterable[str], Iterable[str], bool]] = [
+        ("mmsi", [m.strip().zfill(9) for m in rule.mmsi], [facts.mmsi], False),
+        ("imo", [i.strip().upper().removeprefix("IMO").strip() for i in rule.imo], facts.imos, False),
+        ("ship_names", rule.ship_names, facts.names, True),
+        ("flags", [f.upper() for f in rule.flags], [facts.flag] if facts.flag else [], False),
+        ("ship_types", [str(t) for t in rule.ship_types], [str(t) for t in facts.ship_types], False),
+    ]
+    for field, wanted, values, pattern in checks:
+        wanted = list(wanted)
+        if not wanted:
+            continue
+        hit = next(
+            ((w, v) for w in wanted for v in values
+             if (re.match(anchored(w), v, re.IGNORECASE) if pattern else w == v)),
+            None,
+        )
+        if hit is None:
+            return None
+        held.append(ConditionMatch(field, hit[0], hit[1]))
+    return tuple(held)
