@@ -36,6 +36,7 @@ def test_json_output_contract(tmp_path: Path) -> None:
     sbs.write_text("\n".join(SBS_LINE.format(hex="4B1901", s=s, lat=lat) for s, lat in ((1, 47.0), (2, 95.0))) + "\n")
     proc = _cli(tmp_path / "ws.duckdb", "ingest", "--format", "json", str(shared_file(TRACE)), str(sbs))
     assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith('{"files": [') and proc.stdout.endswith("]}\n")  # one JSON document, nothing else
     out = json.loads(proc.stdout)
     assert list(out) == ["files"]
     trace, log = out["files"]

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import Progress
 
 from basewatch.cli.app import workspace_path
@@ -34,7 +35,9 @@ def ingest(
     """Read flight records (and other sources) into the workspace; one transaction per file."""
     reports: list[IngestReport] = []
     failed: list[InputFormatError] = []
-    with Workspace(workspace_path(ctx)) as ws, Progress(transient=True, disable=fmt == "json") as progress:
+    # Progress goes to stderr: stdout carries only the table or the JSON document.
+    bar = Progress(transient=True, disable=fmt == "json", console=Console(stderr=True))
+    with Workspace(workspace_path(ctx)) as ws, bar as progress:
         task = progress.add_task("ingesting", total=len(paths))
         for p in paths:
             progress.update(task, description=f"ingesting {p.name}")

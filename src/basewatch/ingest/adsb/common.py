@@ -66,6 +66,7 @@ def _sql_map(values: AnyArray, expr: str) -> pa.ChunkedArray:
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")  # it would be drawn on stdout
         tbl = pa.table({"v": values})
         con.register("tbl", tbl)
         out = con.execute(f"SELECT {expr} AS v FROM tbl").fetch_arrow_table()
