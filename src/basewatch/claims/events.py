@@ -73,21 +73,22 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
     ("basing", 3, (
         r"lease", r"basing", r"foothold", r"staging (?:post|point|area|ground)",
+        r"(?:logistics|logistical|military|naval|air|supply|strategic|regional) hubs?",
         r"(?:expand|extend|upgrad|build|construct|repair|renovat|moderni[sz]|fortif)\w* (?:\w+ ){0,3}"
         r"(?:runways?|hangars?|bases?|facilit(?:y|ies)|piers?|infrastructure|airfields?|shelters?)",
-        r"(?:become|future|fate|status|disposition) of (?:\w+ ){0,3}bases?",
+        r"(?:become|future|fate|status|disposition) of (?:[\w'’-]+ ){0,3}bases?",
         r"(?:defence|defense|military|cooperation) (?:cooperation )?agreement",
-        r"(?:talks|negotiat\w+) (?:\w+ ){0,6}bases?",
+        r"(?:talks|negotiat\w+) (?:[\w'’-]+ ){0,6}bases?",
         r"secur(?:e|ed|ing) (?:\w+ ){0,2}(?:port|base|access|foothold)s?",
     )),
     ("basing", 2, (
         r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence",
-        r"(?:leave|leaves|left|leaving) (?:\w+ ){0,3}without", r"negotiat\w+", r"settlement", r"hub",
-        r"replenishment", r"facilit(?:y|ies)", r"access to", r"agreement", r"contract", r"host", r"loss of", r"lost",
+        r"(?:leave|leaves|left|leaving) (?:\w+ ){0,3}without", r"negotiat\w+", r"settlement",
+        r"replenishment", r"access to", r"agreement", r"contract", r"host", r"loss of", r"lost",
         r"losing", r"lose",
     )),
     ("basing", 1, (
-        r"talks", r"engagement", r"port", r"bases?", r"airbases?", r"runways?",
+        r"talks", r"engagement", r"port", r"bases?", r"airbases?", r"runways?", r"hubs?", r"facilit(?:y|ies)",
         r"(?:naval|air|military) (?:base|facility|facilities)",
     )),
 )
@@ -118,24 +119,35 @@ class EventScore:
     score: int
     scores: dict[str, int]
     first_trigger: int  # position of the first trigger of the chosen class (-1: none)
+    strongest: int = 0  # weight of the strongest single trigger found (any class)
 
 
 def score_events(text: str) -> EventScore:
     scores: dict[str, int] = dict.fromkeys(_PRIORITY, 0)
     first: dict[str, int] = {}
     taken: list[tuple[int, int]] = []
+    strongest = 0
     for cls, weight, pattern in _COMPILED:
         for m in pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in taken):
+            if any(a <= m.start() < b for a, b in taken) or _in_name(text, m.start(), m.group()):
                 continue
             taken.append((m.start(), m.end()))
             scores[cls] += weight
             first[cls] = min(first.get(cls, m.start()), m.start())
+            strongest = max(strongest, weight)
     # on equal scores the event named first wins (the main clause leads in news prose), then the priority
     best = max(_PRIORITY, key=lambda c: (scores[c], -first.get(c, len(text)), -_PRIORITY.index(c)))
     if scores[best] == 0:
         return EventScore("other", 0, scores, -1)
-    return EventScore(best, scores[best], scores, first.get(best, -1))
+    return EventScore(best, scores[best], scores, first.get(best, -1), strongest)
+
+
+def _in_name(text: str, start: int, matched: str) -> bool:
+    """A trigger inside a proper name mid-sentence: "the 121st Brigade of Landing Ships", "Strike Group"."""
+    if start == 0 or not all(w[:1].isupper() for w in matched.split()):
+        return False
+    before = text[:start].rstrip()
+    return not before.endswith((".", "!", "?", ":", "\"", "“", "(")) and matched[:1].isupper()
 
 
 def mentions_military(text: str) -> bool:

@@ -204,13 +204,17 @@ class RuleExtractor:
         places = list(self._gazetteer.find(s.text, s.start))
         military = mentions_military(s.text)
         event: EventClass = scores.event
-        is_claim = not commentary and (scores.score >= 3 or (scores.score >= 2 and bool(places or military)))
+        # context words alone ("the two sites are Russia's airbase and a naval facility") make no claim
+        is_claim = not commentary and scores.strongest >= 2 and (
+            scores.score >= 3 or bool(places or military)
+        )
         if not is_claim and previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
                 certainty != previous.certainty and scores.score < 3:
             event, is_claim = previous.event, True  # "the permanency of this move remains uncertain"
         if not is_claim and not commentary and military and attribution is not None and \
                 attribution.kind in ("official", "intelligence", "anonymous"):
-            event, is_claim = "other", True
+            # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
+            event, is_claim = (scores.event if scores.score >= 2 else "other"), True
         if not is_claim:
             return None
         return _Draft(s, s.start, s.end, event, certainty, attribution, places,
