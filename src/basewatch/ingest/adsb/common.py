@@ -51,7 +51,7 @@ def read_bytes(path: Path) -> bytes:
 def load_json(path: Path) -> Any:
     """Parse a (possibly gzipped) JSON document; errors name the line and column."""
     data = read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first visible byte; strip() would copy
         raise InputFormatError(path, "file is empty")
     try:
         return json.loads(data)

@@ -116,7 +116,7 @@ def _read_parquet(path: Path) -> pa.Table:
 
 def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
     data = read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first visible byte; strip() would copy
         raise InputFormatError(path, "file is empty")
     header = _csv_header(data[:65536])
     if header is None:

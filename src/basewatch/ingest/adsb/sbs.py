@@ -79,7 +79,7 @@ class SbsReader:
 
     def read(self, path: Path) -> ReadResult:
         data = read_bytes(path)
-        if not data.strip():
+        if not data or data.isspace():
             raise InputFormatError(path, "file is empty")
         try:
             data.decode("utf-8")
