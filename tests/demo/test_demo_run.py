@@ -64,7 +64,14 @@ def test_ingest_counts_every_record(demo: DemoResult) -> None:
     assert all(r.rejected == 0 for r in demo.ingest)
     with Workspace(demo.workspace, read_only=True) as ws:
         formats = {r[0] for r in ws.con.execute("SELECT DISTINCT input_format FROM sources").fetchall()}
-    assert {"opensky", "readsb", "sbs"} <= formats
+    assert {"opensky", "readsb", "sbs", "tar1090-db"} <= formats
+
+
+def test_aircraft_named_by_the_imported_database(flights: pa.Table) -> None:
+    # 150b47 (RA-76713) reports only through OpenSky state vectors, which carry no registration or type
+    rows = [r for r in flights.to_pylist() if r["icao24"] == "150b47"]
+    assert rows
+    assert {(r["registration"], r["typecode"], r["actor"]) for r in rows} == {("RA-76713", "IL76", "ru-mod-transport")}
 
 
 def test_brief_is_offline_labelled_and_shows_the_sites(demo: DemoResult) -> None:

@@ -136,3 +136,17 @@ def test_files_are_byte_identical_for_the_same_seed(
     assert [w.path.name for w in again] == [w.path.name for w in first]
     for a, b in zip(first, again, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes(), a.path.name
+
+
+def test_aircraft_database_in_tar1090_layout(written: tuple[Scenario, list[WrittenFile]], tmp_path: Path) -> None:
+    from basewatch.demo.writers import write_aircraft_db
+
+    scenario, _ = written
+    path = write_aircraft_db(scenario, tmp_path / "aircraft.csv")
+    with path.open(newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert all(len(r) == 7 for r in rows)
+    by_hex = {r[0]: r for r in rows}
+    assert by_hex["154076"][1:4] == ["RA-82038", "A124", "10"]        # the watchlist's An-124
+    assert len(by_hex) == len({p.airframe.icao24 for p in scenario.plans})
+    assert all(r[3] in ("10", "00") for r in rows)

@@ -1,7 +1,8 @@
 """`basewatch demo`: simulate the December 2024 scenario, ingest it like a user's files, analyse, brief.
 
-Steps: write the scenario's recorder files and ground truth under OUT/scenario/, create
-OUT/basewatch.duckdb afresh, ingest every file through the normal pipeline (format sniffed),
+Steps: write the scenario's recorder files, an aircraft database (tar1090-db layout) and the ground
+truth under OUT/scenario/, create OUT/basewatch.duckdb afresh, ingest every file through the normal
+pipeline (format sniffed) and import the aircraft database,
 rebuild the workspace's flights, visits and corridors, and write OUT/brief.html.
 Optional hooks, used when their modules are installed: the AIS scenario
 (basewatch.demo.ais_scenario.write_ais_scenario) and the maritime analysis (basewatch.maritime.build).
@@ -22,8 +23,9 @@ import pyarrow as pa
 
 from basewatch.demo.scenario import ScenarioConfig, build_scenario
 from basewatch.demo.truth import write_truth
-from basewatch.demo.writers import write_scenario
+from basewatch.demo.writers import write_aircraft_db, write_scenario
 from basewatch.errors import BasewatchError
+from basewatch.identity.aircraftdb import import_aircraft_db
 from basewatch.ingest.pipeline import IngestReport, ingest_file
 from basewatch.present.activity import load_flights
 from basewatch.present.brief import DEFAULT_SECTIONS, BriefContext, maritime_section, write_brief
@@ -36,6 +38,7 @@ WORKSPACE_NAME = "basewatch.duckdb"
 BRIEF_NAME = "brief.html"
 SCENARIO_DIR = "scenario"
 TRUTH_NAME = "truth.json"
+AIRCRAFT_DB_NAME = "aircraft.csv"
 DEMO_ACTOR = "ru-mod-transport"
 DEMO_SITES = ("khmeimim", "al-khadim", "benina")
 AIS_SCENARIO_MODULE = "basewatch.demo.ais_scenario"
@@ -76,7 +79,9 @@ def optional_module(name: str) -> ModuleType | None:
 
 
 # files of an earlier demo run that a new run replaces (a smaller window must not leave stale files behind)
-_OLD_SCENARIO_FILES = ("opensky/states_*.parquet", "sbs/basestation_*.csv", "readsb/*/trace_full_*.json", TRUTH_NAME)
+_OLD_SCENARIO_FILES = (
+    "opensky/states_*.parquet", "sbs/basestation_*.csv", "readsb/*/trace_full_*.json", TRUTH_NAME, AIRCRAFT_DB_NAME,
+)
 
 
 def _clear_previous(scenario_dir: Path) -> None:
@@ -140,6 +145,7 @@ def run_demo(
     scenario = build_scenario(config)
     written = [w.path for w in write_scenario(scenario, scenario_dir)]
     truth = write_truth(scenario, scenario_dir / TRUTH_NAME)
+    aircraft_db = write_aircraft_db(scenario, scenario_dir / AIRCRAFT_DB_NAME)
     ais = optional_module(AIS_SCENARIO_MODULE) if with_maritime else None
     if ais is not None:
         written.extend(Path(p) for p in ais.write_ais_scenario(scenario_dir, config.seed))
@@ -152,6 +158,7 @@ def run_demo(
         for path in written:
             progress(f"ingesting {path.relative_to(out_dir).as_posix()}", 1, total)
             reports.append(ingest_file(ws, path))
+        reports.append(import_aircraft_db(ws, aircraft_db))
         seconds["ingest"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -198,6 +198,22 @@ def sbs_lines(pts: PointColumns, plans: list[FlightPlan]) -> list[str]:
     return [line for _, line in out]
 
 
+# ---- aircraft database --------------------------------------------------------------------------
+def write_aircraft_db(scenario: Scenario, path: Path) -> Path:
+    """The simulated fleet as a tar1090-db `aircraft.csv` (`hex;reg;type;dbFlags;desc;year;ownOp`).
+
+    What an analyst would import to name the aircraft that OpenSky and SBS records leave anonymous.
+    """
+    fleet = {p.airframe.icao24: p.airframe for p in scenario.plans}
+    lines = [
+        f"{ac.icao24};{ac.registration};{ac.typecode};{'10' if ac.military else '00'};{ac.type_desc};;{ac.operator}"
+        for _, ac in sorted(fleet.items())
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 # ---- the scenario -------------------------------------------------------------------------------
 def write_scenario(scenario: Scenario, folder: Path) -> list[WrittenFile]:
     """Write every report point of the scenario under folder/{opensky,readsb,sbs}/; returns the files."""
