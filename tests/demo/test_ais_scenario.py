@@ -149,6 +149,13 @@ def _check_against_truth(ws: Workspace, truth: dict[str, Any]) -> None:
     expected = [(d["mmsi"], _t(d["start"]), _t(d["end"])) for d in truth["dark_periods"]]
     precision, recall = _score(found, expected)
     assert precision >= 0.9 and recall >= 0.9, (precision, recall, found, expected)
+    # ADMIRAL GOLOVKO sails dark at 14 kn along a nearly straight route: the implied speed of the jump is
+    # at most that and not far below it; its silence began within 100 km of Tartus.
+    golovko = ws.con.execute(
+        "SELECT implied_speed_ms, near_site, start_site_km FROM dark_periods WHERE mmsi = '273100110'"
+    ).fetchall()
+    assert len(golovko) == 1 and 0.85 * 14 * KT <= golovko[0][0] <= 14 * KT
+    assert golovko[0][1] == "tartus" and golovko[0][2] < 100
     voyages = ws.con.execute(
         "SELECT count(*) FROM voyages WHERE mmsi = '273214010' AND origin_site = 'tartus' "
         "AND destination_site IN ('tobruk-port', 'benghazi-port')"
