@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -85,11 +86,20 @@ def _np(col: pa.ChunkedArray | pa.Array, fill: float = np.nan) -> F64:
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
+@lru_cache(maxsize=1)
+def _digits_table(width: int) -> npt.NDArray[np.uint8]:
+    """ASCII digits of 0 .. 10**width - 1, zero-padded: one row of `width` bytes per number."""
+    v = np.arange(10**width, dtype=np.int64)
+    return ((v[:, None] // (10 ** np.arange(width - 1, -1, -1, dtype=np.int64))[None, :]) % 10 + 48).astype(
+        np.uint8
+    )
+
+
 def mmsi_text(values: I64) -> pa.Array:
-    """MMSI numbers as 9-digit text (leading zeros kept)."""
+    """MMSI numbers (0 .. 999,999,999) as 9-digit text, leading zeros kept."""
     v = np.asarray(values, dtype=np.int64)
-    digits = (v[:, None] // (10 ** np.arange(8, -1, -1, dtype=np.int64))[None, :]) % 10 + 48
-    text = np.ascontiguousarray(digits.astype(np.uint8)).view("S9").ravel()
+    digits = np.concatenate([_digits_table(4)[v // 100_000], _digits_table(5)[v % 100_000]], axis=1)
+    text = np.ascontiguousarray(digits).view("S9").ravel()
     return pa.array(text, pa.binary(9)).cast(pa.binary()).cast(pa.string())
 
 

@@ -288,12 +288,14 @@ class SentenceStream:
             & (chan_len >= 0) & (chan_len <= 1)
             & (fill >= 0) & (fill <= 5) & (pad[star] == _STAR) & (hi < 16) & (lo < 16) & (star + 3 <= e)
         )
-        self.stats.reject(MALFORMED, line_no[~ok])
-        keep = np.flatnonzero(ok)
-        s, e, line_no, own_time, tag_ok = s[keep], e[keep], line_no[keep], own_time[keep], tag_ok[keep]
-        c = [x[keep] for x in c]
-        total, num, seq, fill, star = total[keep], num[keep], seq[keep], fill[keep], star[keep]
-        hi, lo = hi[keep], lo[keep]
+        keep: slice | I64 = slice(None)  # most logs are clean: no copies then
+        if not ok.all():
+            self.stats.reject(MALFORMED, line_no[~ok])
+            keep = np.flatnonzero(ok)
+            s, e, line_no, own_time, tag_ok = s[keep], e[keep], line_no[keep], own_time[keep], tag_ok[keep]
+            c = [x[keep] for x in c]
+            total, num, seq, fill, star = total[keep], num[keep], seq[keep], fill[keep], star[keep]
+            hi, lo = hi[keep], lo[keep]
         chan = np.where(chan_len[keep] == 1, pad[c[3] + 1], 0).astype(np.int64)
         # payload: non-empty and armoured characters only
         p0, p1 = c[4] + 1, c[5]
@@ -307,16 +309,17 @@ class SentenceStream:
         if len(nonempty):
             badchar = np.maximum.reduceat(_PAYLOAD_BAD[pbytes], offsets_of(payload)[:-1]) > 0
         self.stats.reject(BAD_PAYLOAD, line_no[nonempty[badchar]])
-        good = np.zeros(len(s), dtype=bool)
-        good[nonempty[~badchar]] = True
-        payload = payload.filter(pa.array(~badchar))
+        good: slice | I64 = slice(None)
+        if badchar.any() or len(nonempty) < len(s):
+            good = nonempty[~badchar]
+            payload = payload.filter(pa.array(~badchar))
         # checksum over the bytes between the start character and '*'
         cx = np.bitwise_xor.accumulate(data)
         given = (hi[good].astype(np.int64) << 4) | lo[good]
         sg, stg = s[good], star[good]
         computed = cx[stg - 1] ^ cx[sg]
         cs_ok = (computed == given) & tag_ok[good]
-        self.stats.sentences += int(good.sum())
+        self.stats.sentences += len(sg)
         self.stats.bad_checksum += int((~cs_ok).sum())
         # trailing epoch after the checksum
         t = own_time[good]
