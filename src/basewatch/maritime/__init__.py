@@ -51,7 +51,7 @@ def fingerprint(ws: Workspace) -> str:
     row = ws.con.execute(
         """
         SELECT (SELECT count(*) FROM ais_positions) || '|' ||
-               (SELECT coalesce(string_agg(DISTINCT CAST(source_id AS VARCHAR), ',' ORDER BY 1), '')
+               (SELECT coalesce(string_agg(CAST(source_id AS VARCHAR), ',' ORDER BY source_id), '')
                   FROM (SELECT DISTINCT source_id FROM ais_positions)) || '|' ||
                (SELECT count(*) FROM ais_static) || '|' ||
                (SELECT coalesce(md5(string_agg(concat_ws(';', site_id, kind, lat, lon, radius_km, polygon),
