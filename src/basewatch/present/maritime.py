@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 MAX_ROWS = 150            # rows per table
 MAX_FETCH = 2000          # rows read for the timeline
 MAX_TIMELINE_VESSELS = 30
+NEAR_KM = 500.0           # a watched site farther than this is not 'near' a dark period
 _PALETTE = ("#1f6fb2", "#d9822b", "#2a9d55", "#7b3fa0", "#b2182b", "#8c6d31", "#3d8c9e", "#c2549d")
 
 
@@ -138,7 +139,8 @@ def _dark_table(dark: Sequence[dict[str, Any]], total: int) -> str:
         end = "not heard again" if d["ongoing"] else _when(d["end_time"])
         jump = "" if d["jump_km"] is None else f"{d['jump_km']:,.0f}"
         speed = "" if d["implied_speed_ms"] is None else f"{ms_to_knots(d['implied_speed_ms']):.1f}"
-        near = "" if d["near_site"] is None else f"{d['near_site']} ({d['near_site_km']:,.0f} km)"
+        near = (f"{d['near_site']} ({d['near_site_km']:,.0f} km)"
+                if d["near_site"] is not None and d["near_site_km"] <= NEAR_KM else f"none within {NEAR_KM:,.0f} km")
         prov = f"{d['start_file']} row {d['start_row_no']}"
         if d["end_file"] is not None:
             prov += f"; {d['end_file']} row {d['end_row_no']}"
