@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from basewatch.demo.kinematics import (
     air_state,
@@ -78,3 +80,23 @@ def test_report_intervals_between_5_and_15_seconds() -> None:
         gaps = np.diff(tf)
         assert gaps.min() >= 5.0 and gaps.max() <= 15.0
         assert len(tf) == int(dur // 10) + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lat0=st.floats(-70, 70), lon0=st.floats(-179, 179), lat1=st.floats(-70, 70), lon1=st.floats(-179, 179),
+    share=st.floats(0.0, 1.0),
+)
+def test_points_on_a_leg_lie_on_the_great_circle(lat0: float, lon0: float, lat1: float, lon1: float,
+                                                  share: float) -> None:
+    a, b = np.array([lat0]), np.array([lon0])
+    c, d = np.array([lat1]), np.array([lon1])
+    length = haversine_m(a, b, c, d)[0]
+    assume(1_000.0 < length < 19_000_000.0)
+    routes = direct_routes(a, b, c, d)
+    lat, lon, _ = position_on_routes(routes, np.array([0]), np.array([share * length]))
+    # distances by the haversine formula (independent of the slerp used to place the point)
+    to_start = haversine_m(a, b, lat, lon)[0]
+    to_end = haversine_m(lat, lon, c, d)[0]
+    assert to_start == pytest.approx(share * length, abs=1.0)
+    assert to_end == pytest.approx((1 - share) * length, abs=1.0)
