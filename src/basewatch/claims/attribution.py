@@ -75,6 +75,8 @@ _NAMED_INSTITUTION = re.compile(
     r"spokes(?:man|woman|person)|army|navy|authorities|embassy|presidency)\b",
     re.IGNORECASE,
 )
+_PRESS_OFFICE = re.compile(r"\b(?:press|media|information) (?:office|service|centre|center|department|secretary)\b",
+                           re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
 
@@ -126,6 +128,8 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
     strong = [(found[k], k) for k in ("imagery", "tracking", "intelligence", "expert") if k in found]
     if strong:
         return min(strong)[1]  # the first named: "flight records and satellite imagery" -> tracking
+    if _PRESS_OFFICE.search(source):
+        return "official"  # "the army's media office", "the ministry's press service"
     head = _head(source)
     if _ANON_HEAD.search(head) and not _NAMED_INSTITUTION.search(head) and not _names_person(head):
         return "anonymous"
@@ -162,13 +166,17 @@ def _subject(pre: str) -> str:
 def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attribution | None:
     """The first source the sentence names, with its kind; None when it names none."""
     candidates: list[tuple[int, str]] = []
+    according: list[tuple[int, int]] = []
     for m in _ACCORDING.finditer(sentence):
         candidates.append((m.start("src"), m.group("src")))
+        according.append((m.start(), m.end()))
     for m in _INVERTED.finditer(sentence):
         candidates.append((m.start("src"), m.group("src")))
     for m in _PASSIVE_BY.finditer(sentence):
         candidates.append((m.start("src"), m.group("src")))
     for m in _VERB.finditer(sentence):
+        if any(a <= m.start() < b for a, b in according):
+            continue  # "according to unconfirmed reports": a noun, not a reporting verb
         begin = max(sentence.rfind(c, 0, m.start()) for c in "\"“”:;") + 1
         pre = sentence[begin:m.start()]
         if not pre.strip():

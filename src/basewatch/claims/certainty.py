@@ -37,7 +37,7 @@ _HEDGE = re.compile(
     r"(?:has|have|had|did|does|do|would|will)(?:n't| not) (?:yet )?(?:said|say|confirm\w*|disclos\w*|specif\w*|"
     r"announc\w*|reveal\w*|commented) (?:whether|if|how|when|where|which)|"
     r"no (?:indication|evidence|sign|confirmation)|so far|if confirmed|speculat\w+|rumou?r\w*|"
-    r"estimat\w+|assess(?:es|ed)? that|claimed)\b",
+    r"estimat\w+|assess(?:es|ed)? that|claimed|unconfirmed|unverified)\b",
     re.IGNORECASE,
 )
 

@@ -24,11 +24,13 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
         r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
         r"hand(?:s|ed|ing)? over", r"handover", r"exit(?:s|ed|ing)? (?:from|the)", r"expel\w*",
+        r"clos(?:e|es|ed|ing|ure of) (?:[\w'’-]+ ){0,2}(?:bases?|airbases?|facilit(?:y|ies)|garrisons?|outposts?)",
         r"(?:left|leav(?:e|es|ing)|depart(?:s|ed|ing)?(?: from)?) "
         r"(?:the )?(?:port|base|airbase|air base|naval base|country|harbou?r|region|area|garrison)",
     )),
     ("withdrawal", 2, (
-        r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted",
+        r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted", r"disappeared",
+        r"(?:has|have|had|are|were) (?:now |since |all )?gone", r"no longer (?:there|present|visible|at|in)",
         r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?)",
     )),
     ("withdrawal", 1, (r"left", r"leav(?:e|es|ing)")),
@@ -44,7 +46,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         # a unit on the move: "a convoy of the Tariq bin Ziyad Battalion ... moved toward the base"
         r"(?:battalions?|brigades?|regiments?|divisions?|units?|troops|forces|soldiers|contingents?|fighters|"
         r"mercenaries|marines|paratroopers)\b[^.;]{0,60}?\b(?:moved|headed|advanced|arrived|entered|rolled|"
-        r"marched|redeployed|sent|dispatched|deployed|flown in)",
+        r"marched|redeployed|sent|dispatched|deployed|flown in|landed|touched down)",
     )),
     ("deployment", 2, (
         r"station(?:ed|ing)",
@@ -56,12 +58,13 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
     ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?")),
     ("transport", 3, (
-        r"airlift\w*", r"air bridge", r"(?:cargo|transport|military) flights?", r"heavy[- ]lift",
+        r"airlift\w*", r"air bridge", r"heavy[- ]lift",
         r"port calls?", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail\w*", r"ferr(?:y|ied|ying)",
         r"shipments?", r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)",
     )),
     ("transport", 2, (
-        r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?)", r"convoys?", r"berth(?:ed|ing)",
+        r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?|flights?)", r"convoys?",
+        r"berth(?:ed|ing)",
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
         r"dock(?:s|ed|ing)?", r"carr(?:y|ies|ied|ying)", r"deliver\w*", r"(?:off|un)?load(?:s|ed|ing)?",
         r"land(?:s|ed|ing)", r"shipp(?:ed|ing)", r"cross(?:es|ed|ing)? into", r"visit(?:s|ed|ing)",

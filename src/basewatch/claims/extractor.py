@@ -211,8 +211,9 @@ class RuleExtractor:
         if not is_claim and previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
                 certainty != previous.certainty and scores.score < 3:
             event, is_claim = previous.event, True  # "the permanency of this move remains uncertain"
-        if not is_claim and not commentary and military and attribution is not None and \
-                attribution.kind in ("official", "intelligence", "anonymous"):
+        if not is_claim and not commentary and attribution is not None and \
+                attribution.kind in ("official", "intelligence", "anonymous") and \
+                (military or certainty == "denied"):
             # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
             event, is_claim = (scores.event if scores.score >= 2 else "other"), True
         if not is_claim:
