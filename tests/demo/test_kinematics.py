@@ -100,3 +100,14 @@ def test_points_on_a_leg_lie_on_the_great_circle(lat0: float, lon0: float, lat1:
     to_end = haversine_m(lat, lon, c, d)[0]
     assert to_start == pytest.approx(share * length, abs=1.0)
     assert to_end == pytest.approx((1 - share) * length, abs=1.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(durations=st.lists(st.floats(0.0, 20_000.0), min_size=1, max_size=5), seed=st.integers(0, 2**32 - 1))
+def test_report_times_property(durations: list[float], seed: int) -> None:
+    dur = np.array(durations)
+    flight, t = report_times(np.random.default_rng(seed), dur)
+    for f, d in enumerate(durations):
+        tf = t[flight == f]
+        assert tf[0] == 0.0 and tf[-1] <= d
+        assert np.all(np.diff(tf) >= 5.0) and np.all(np.diff(tf) <= 15.0)
