@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from pyais.messages import AISSentence, NMEASentenceFactory
 
-from basewatch.demo.ais_scenario import FLEET, TRUTH_FILE, _plans, write_ais_scenario
+from basewatch.demo.ais_scenario import FLEET, TRUTH_FILE, simulated_tracks, write_ais_scenario
 from basewatch.demo.nmea_encode import PositionReport, StaticVoyage, sentences
 from basewatch.geo import haversine_km
 from basewatch.maritime import build
@@ -74,7 +74,7 @@ def test_encoder_round_trip_through_pyais() -> None:
 
 def test_nmea_matches_the_simulated_tracks(scenario: tuple[list[Path], dict[str, Any]]) -> None:
     paths, _ = scenario
-    plans = _plans()
+    plans = simulated_tracks()
     names = {v.mmsi: v.name for v in FLEET}
     positions = statics = 0
     for _path, _no, t, msg, station in _decoded(paths):

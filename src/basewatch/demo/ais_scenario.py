@@ -145,7 +145,8 @@ def _shuttle(start: tuple[float, float], first_dwell: float, legs: list[tuple[st
     return b.build(END)
 
 
-def _plans() -> dict[int, Track]:
+def simulated_tracks() -> dict[int, Track]:
+    """The true track of every vessel of FLEET, by MMSI (the same for every seed: only reports are random)."""
     plans: dict[int, Track] = {}
     plans[273214010] = _shuttle((34.00, 31.00), 40, [("tobruk-port", 30), ("tartus", 36), ("benghazi-port", 30),
                                                       ("tartus", 40)], 12.0)
@@ -253,7 +254,7 @@ def write_ais_scenario(out_dir: Path, seed: int) -> list[Path]:
     """Write the scenario's NMEA files (coastal and satellite receivers) and TRUTH_FILE into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    plans = _plans()
+    plans = simulated_tracks()
     lines: dict[str, list[tuple[float, int, str]]] = {"coast": [], "sat": []}
     seq = {"coast": 0, "sat": 0}
     order = 0
