@@ -137,3 +137,15 @@ def test_vessels_command(filled: Workspace, tmp_path: Path) -> None:
         "name": "SPARTA IV", "flag": "RU", "type": 70, "first_seen": "2023-11-14T22:14:20Z",
         "last_seen": "2023-11-14T23:13:20Z", "positions": 2, "actor": "ru-mod-transport",
     }
+
+
+def test_vessels_why(filled: Workspace, tmp_path: Path) -> None:
+    filled.close()
+    out = subprocess.run(
+        [sys.executable, "-m", "basewatch", "-w", str(tmp_path / "ws.duckdb"), "vessels", "--why", "352000003",
+         "--format", "json"],
+        capture_output=True, text=True, check=True,
+    )
+    why = json.loads(out.stdout)
+    assert why["flag"] == "PA" and why["names"] == ["NEW NAME"] and why["imo"] == ["9743033"]
+    assert why["matches"] == [{"actor": "ru-mod-transport", "rule": 4, "reason": "imo '9743033' ~ '9743033'"}]

@@ -10,7 +10,7 @@ import typer
 from basewatch.cli.app import workspace_path
 from basewatch.cli.output import print_csv, print_json, print_table
 from basewatch.errors import BasewatchError, WorkspaceError
-from basewatch.identity.vessels import ship_type_name, vessel_identity
+from basewatch.identity.vessels import match_vessel, ship_type_name, vessel_facts, vessel_identity
 from basewatch.workspace.core import Workspace
 
 COLUMNS = ("mmsi", "name", "flag", "flag_country", "type", "type_name", "imo", "callsign", "length_m",
@@ -27,6 +27,7 @@ def vessels(
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
     actor: Annotated[str | None, typer.Option("--actor", help="Only vessels of this actor id.")] = None,
     flag: Annotated[str | None, typer.Option("--flag", help="Only vessels of this flag (ISO alpha-2).")] = None,
+    why: Annotated[str | None, typer.Option("--why", help="Explain which actor rules match this MMSI.")] = None,
 ) -> None:
     """Vessels seen in AIS: MMSI, name, flag (by MID), ship type, first and last seen, actor."""
     if fmt not in ("table", "json", "csv"):
@@ -35,6 +36,9 @@ def vessels(
     if not path.exists():
         raise WorkspaceError(f"{path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
     with Workspace(path) as ws:
+        if why is not None:
+            _explain(ws, why, fmt)
+            return
         rows = vessel_rows(ws, actor=actor, flag=flag)
     if fmt == "json":
         print_json({"vessels": rows})
@@ -59,3 +63,23 @@ def vessel_rows(ws: Workspace, actor: str | None = None, flag: str | None = None
             "positions": r["positions"], "actor": r["actor_id"],
         })
     return rows
+
+
+def _explain(ws: Workspace, mmsi: str, fmt: str) -> None:
+    from basewatch.watchlist.store import read_actors
+
+    if not mmsi.strip().isdigit():
+        raise BasewatchError(f"--why: {mmsi!r} is not an MMSI (digits)")
+    actors = read_actors(ws)
+    facts = vessel_facts(ws, mmsi, actors)
+    rows = [
+        {"actor": m.actor_id, "rule": m.rule_index, "reason": "listed in the actor's vessels"
+         if m.rule_index is None else "; ".join(f"{c.field} {c.condition!r} ~ {c.value!r}" for c in m.conditions)}
+        for a in actors for m in match_vessel(a, facts)
+    ]
+    if fmt == "json":
+        print_json({"mmsi": facts.mmsi, "flag": facts.flag, "names": list(facts.names), "imo": list(facts.imos),
+                    "ship_types": list(facts.ship_types), "matches": rows})
+    else:
+        print_table(rows, ("actor", "rule", "reason"),
+                    title=f"{facts.mmsi} flag={facts.flag} names={', '.join(facts.names) or '-'}")
