@@ -13,6 +13,7 @@ import pytest
 
 from basewatch.identity.vessels import match_vessel, ship_type_name, vessel_facts, vessel_identity
 from basewatch.ingest.pipeline import ingest_file
+from basewatch.watchlist.load import default_watchlist
 from basewatch.watchlist.model import Actor, ActorRule, KnownVessel
 from basewatch.workspace.core import Workspace
 
@@ -148,4 +149,7 @@ def test_vessels_why(filled: Workspace, tmp_path: Path) -> None:
     )
     why = json.loads(out.stdout)
     assert why["flag"] == "PA" and why["names"] == ["NEW NAME"] and why["imo"] == ["9743033"]
-    assert why["matches"] == [{"actor": "ru-mod-transport", "rule": 4, "reason": "imo '9743033' ~ '9743033'"}]
+    actor = default_watchlist().actor("ru-mod-transport")
+    assert actor is not None
+    imo_rule = next(i for i, r in enumerate(actor.rules) if "9743033" in r.imo)
+    assert why["matches"] == [{"actor": "ru-mod-transport", "rule": imo_rule, "reason": "imo '9743033' ~ '9743033'"}]
