@@ -103,3 +103,25 @@ def test_cli_columns(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )
     assert '"input_format": "ais-csv", "accepted": 1' in out.stdout
+
+
+def test_danish_maritime_authority_layout(tmp_path: Path) -> None:
+    """DMA's daily CSV: '# Timestamp' dd/mm/yyyy, words for status and ship type, 'Unknown' for missing."""
+    path = _write(tmp_path, (
+        "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,Callsign,"
+        "Name,Ship type,Cargo type,Width,Length,Type of position fixing device,Draught,Destination,ETA,"
+        "Data source type,A,B,C,D\n"
+        "01/12/2024 00:00:00,Class A,219000873,56.990890,10.304543,Under way using engine,0.0,0.0,30.7,196,"
+        "Unknown,Unknown,,Undefined,,,,Undefined,,Unknown,,AIS,,,,\n"
+        "13/12/2024 23:59:59,Class A,273396130,55.000000,11.000000,Moored,0.0,0.0,90.0,91,9538892,UBCI4,"
+        "URSA MAJOR,Military,,23,142,GPS,7.2,VLADIVOSTOK,,AIS,,,,\n"
+    ))
+    assert choose_reader(path).name == "ais-csv"
+    r = READER.read(path)
+    pos = r.tables["ais_positions"].to_pylist()
+    assert [p["time"] for p in pos] == [dt.datetime(2024, 12, 1, tzinfo=UTC),
+                                        dt.datetime(2024, 12, 13, 23, 59, 59, tzinfo=UTC)]
+    assert [p["nav_status"] for p in pos] == [0, 5]
+    (static,) = r.tables["ais_static"].to_pylist()  # the first row has nothing but 'Unknown'
+    assert static["mmsi"] == "273396130" and static["ship_type"] == 35 and static["imo"] == "9538892"
+    assert (static["length_m"], static["beam_m"], static["draught_m"]) == (142.0, 23.0, 7.2)

@@ -29,19 +29,20 @@ from basewatch.units import KT_TO_MS
 # logical field -> known header spellings (compared case-insensitively)
 ALIASES: dict[str, tuple[str, ...]] = {
     "mmsi": ("mmsi", "userid", "user_id"),
-    "time": ("basedatetime", "time", "timestamp", "datetime", "date_time", "ts", "received_at"),
+    "time": ("basedatetime", "base_date_time", "# timestamp", "time", "timestamp", "datetime", "date_time", "ts",
+             "received_at"),
     "millisecond": ("millisecond",),
     "lat": ("lat", "latitude", "y"),
     "lon": ("lon", "longitude", "lng", "long", "x"),
     "sog": ("sog", "speed"),
     "cog": ("cog", "course"),
     "heading": ("heading", "trueheading", "true_heading"),
-    "status": ("status", "navigational_status", "nav_status", "navstatus"),
+    "status": ("status", "navigational_status", "navigational status", "nav_status", "navstatus"),
     "msg_type": ("message_id", "msg_type", "messagetype", "message_type"),
     "name": ("vesselname", "vessel_name", "shipname", "ship_name", "name"),
     "imo": ("imo",),
-    "callsign": ("callsign", "call_sign"),
-    "ship_type": ("vesseltype", "ship_type", "shiptype", "vessel_type"),
+    "callsign": ("callsign", "call_sign"),  # Danish Maritime Authority: "Callsign"
+    "ship_type": ("vesseltype", "ship_type", "ship type", "shiptype", "vessel_type"),
     "length": ("length",),
     "width": ("width", "beam"),
     "draught": ("draft", "draught"),
@@ -51,7 +52,27 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "to_starboard": ("dimension_to_starboard", "to_starboard"),
     "destination": ("destination",),
 }
-NULLS = ("", "None", "none", "NULL", "null", "NaN", "nan", "NA")
+NULLS = ("", "None", "none", "NULL", "null", "NaN", "nan", "NA", "Unknown", "unknown", "Undefined", "undefined")
+# Some exports (Danish Maritime Authority) give navigational status and ship type as words.
+STATUS_WORDS = {
+    "under way using engine": 0, "at anchor": 1, "not under command": 2, "restricted maneuverability": 3,
+    "constrained by her draught": 4, "moored": 5, "aground": 6, "engaged in fishing": 7,
+    "under way sailing": 8, "reserved for future amendment [hsc]": 9, "reserved for future amendment [wig]": 10,
+    "power-driven vessel towing astern": 11, "power-driven vessel pushing ahead or towing alongside": 12,
+    "ais-sart": 14, "unknown value": 15,
+}
+SHIP_TYPE_WORDS = {
+    "wig": 20, "fishing": 30, "towing": 31, "towing long/wide": 32, "dredging": 33, "diving": 34, "military": 35,
+    "sailing": 36, "pleasure": 37, "hsc": 40, "pilot": 50, "sar": 51, "tug": 52, "port tender": 53,
+    "anti-pollution": 54, "law enforcement": 55, "medical": 58, "not party to conflict": 59, "passenger": 60,
+    "cargo": 70, "tanker": 80, "other": 90,
+}
+
+
+def _words_sql(expr: str, words: Mapping[str, int]) -> str:
+    """SQL CASE mapping the (constant) words of a vocabulary to codes."""
+    whens = " ".join(f"WHEN '{w}' THEN {code}" for w, code in words.items())
+    return f"(CASE lower({expr}) {whens} END)"
 BAD_TIME = "unreadable time"
 BAD_POSITION = "unreadable position"
 NOTHING = "no position or static data"
@@ -179,6 +200,7 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
 
         ms = f"coalesce({num('millisecond')}, 0)" if "millisecond" in cols else "0"
         t = col("time")
+        type_words = _words_sql(col("ship_type"), SHIP_TYPE_WORDS)
         dims = f"nullif({num('to_bow')}, 0) + nullif({num('to_stern')}, 0)"
         beam = f"nullif({num('to_port')}, 0) + nullif({num('to_starboard')}, 0)"
         con.execute(f"""
@@ -188,19 +210,19 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
                 {t} AS time_text,
                 coalesce(
                     TRY_CAST({t} AS TIMESTAMPTZ),
-                    TRY_CAST(try_strptime({t}, '%Y%m%d_%H%M%S') AS TIMESTAMPTZ),
+                    TRY_CAST(try_strptime({t}, ['%Y%m%d_%H%M%S', '%d/%m/%Y %H:%M:%S']) AS TIMESTAMPTZ),
                     CASE WHEN TRY_CAST({t} AS DOUBLE) BETWEEN 315532800 AND 4102444800
                          THEN to_timestamp(TRY_CAST({t} AS DOUBLE)) END
                 ) + to_microseconds(CAST({ms} * 1000 AS BIGINT)) AS time,
                 {col('lat')} AS lat_text, {col('lon')} AS lon_text,
                 {num('lat')} AS lat, {num('lon')} AS lon,
                 {num('sog')} AS sog, {num('cog')} AS cog, {num('heading')} AS heading,
-                TRY_CAST({num('status')} AS INTEGER) AS status,
+                coalesce(TRY_CAST({num('status')} AS INTEGER), {_words_sql(col('status'), STATUS_WORDS)}) AS status,
                 TRY_CAST({num('msg_type')} AS INTEGER) AS msg_type,
                 nullif({col('name')}, '') AS name,
                 nullif({col('callsign')}, '') AS callsign,
                 nullif(regexp_replace(coalesce({col('imo')}, ''), '[^0-9]', '', 'g'), '') AS imo_digits,
-                nullif(TRY_CAST({num('ship_type')} AS INTEGER), 0) AS ship_type,
+                nullif(coalesce(TRY_CAST({num('ship_type')} AS INTEGER), {type_words}), 0) AS ship_type,
                 coalesce(nullif({num('length')}, 0), {dims}) AS length_m,
                 coalesce(nullif({num('width')}, 0), {beam}) AS beam_m,
                 nullif({num('draught')}, 0) AS draught_m,
