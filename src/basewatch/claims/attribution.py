@@ -14,7 +14,8 @@ _SAY = (r"said|says|say|warn|argue|note|insist|insists|insisted|told|tells|tell|
         r"replied|wrote|writes|posted|observed|highlighted|emphasi[sz]ed|stressed|assessed|assesses|assess|"
         r"went on|continued|asserted|alleged|refrained|declined|did not respond|has not responded|revealed|"
         r"agreed|argued|argues|maintained|maintains|predicted|cautioned|indicated")
-_EVIDENCE = (r"show|shows|showed|shown|reveal|reveals|revealed|indicate|indicates|indicated|suggest|suggests|"
+_EVIDENCE = (r"recorded|logged|registered|tracked|counted|spotted|detected|show|shows|showed|shown|reveal|reveals|"
+             r"revealed|indicate|indicates|indicated|suggest|suggests|"
              r"suggested|captured|capture|captures|point to|points to|pointed to|confirm|confirms|confirmed|depict|"
              r"depicts|depicted|appear to show|appears to show|appeared to show|document|documents|documented")
 _AUX = (r"(?:(?:has|have|had|was|were|is|are|will|would|also|later|earlier|previously|then|further|again|publicly|"
@@ -75,6 +76,7 @@ _NAMED_INSTITUTION = re.compile(
     r"spokes(?:man|woman|person)|army|navy|authorities|embassy|presidency)\b",
     re.IGNORECASE,
 )
+_FIRST_PERSON = re.compile(r"^(?:We|I|Our|our|[Tt]his (?:newspaper|outlet|publication|blog|website|reporter))\b")
 _PRESS_OFFICE = re.compile(r"\b(?:press|media|information) (?:office|service|centre|center|department|secretary)\b",
                            re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
@@ -128,6 +130,8 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
     strong = [(found[k], k) for k in ("imagery", "tracking", "intelligence", "expert") if k in found]
     if strong:
         return min(strong)[1]  # the first named: "flight records and satellite imagery" -> tracking
+    if _FIRST_PERSON.match(source.strip()):
+        return "reporter"  # "We could not confirm", "Our flight-tracking log" (but: "our analysis of imagery")
     if _PRESS_OFFICE.search(source):
         return "official"  # "the army's media office", "the ministry's press service"
     head = _head(source)

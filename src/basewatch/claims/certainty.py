@@ -37,7 +37,8 @@ _HEDGE = re.compile(
     r"(?:has|have|had|did|does|do|would|will)(?:n't| not) (?:yet )?(?:said|say|confirm\w*|disclos\w*|specif\w*|"
     r"announc\w*|reveal\w*|commented) (?:whether|if|how|when|where|which)|"
     r"no (?:indication|evidence|sign|confirmation)|so far|if confirmed|speculat\w+|rumou?r\w*|"
-    r"estimat\w+|assess(?:es|ed)? that|claimed|unconfirmed|unverified)\b",
+    r"estimat\w+|assess(?:es|ed)? that|claimed|unconfirmed|unverified|nothing (?:has been|was|is) (?:yet )?decided|"
+    r"no decision (?:has been|was|is)|undecided|on the table|(?:could|can|did) not confirm)\b",
     re.IGNORECASE,
 )
 

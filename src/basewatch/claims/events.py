@@ -31,6 +31,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("withdrawal", 2, (
         r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted", r"disappeared",
         r"(?:has|have|had|are|were) (?:now |since |all )?gone", r"no longer (?:there|present|visible|at|in)",
+        r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
+        r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
         r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?)",
     )),
     ("withdrawal", 1, (r"left", r"leav(?:e|es|ing)")),
@@ -52,6 +54,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"station(?:ed|ing)",
         r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|equipment|systems|weapons|personnel|assets)",
         r"arriv\w+", r"set (?:\w+ ){0,2}up", r"upgrad\w+", r"(?:take|takes|taking|taken|took) over",
+        r"(?:equipment|troops|forces|weapons|systems|assets|aircraft|personnel|units|hardware)\b[^.;]{0,30}?"
+        r"\b(?:been|being|be) (?:moved|relocated|transferred|shifted|repositioned)",
         r"replac(?:e|es|ed|ing)", r"rotat(?:e|es|ed|ing|ion)",
         r"(?:troops|forces|soldiers|personnel|contingent|units)\s+(?:are|were|is|remain)\s+(?:now\s+|still\s+)?"
         r"(?:in|at|based|stationed)",
@@ -67,15 +71,18 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"berth(?:ed|ing)",
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
         r"dock(?:s|ed|ing)?", r"carr(?:y|ies|ied|ying)", r"deliver\w*", r"(?:off|un)?load(?:s|ed|ing)?",
-        r"land(?:s|ed|ing)", r"shipp(?:ed|ing)", r"cross(?:es|ed|ing)? into", r"visit(?:s|ed|ing)",
+        r"land(?:s|ed|ing)", r"shipp(?:ed|ing)", r"cross(?:es|ed|ing)? into",
         r"transit(?:s|ed|ing)?", r"pass(?:es|ed|ing)? through",
     )),
     ("transport", 1, (
-        r"aboard", r"ships?", r"transport\w*", r"logistics", r"supplies", r"supplied", r"vessels?", r"warships?",
+        r"aboard", r"visit(?:s|ed|ing)?", r"ships?", r"transport\w*", r"logistics", r"supplies", r"supplied",
+        r"vessels?", r"warships?",
         r"frigates?", r"submarines?", r"tankers?", r"aircraft", r"planes?",
     )),
     ("basing", 3, (
         r"lease", r"basing", r"foothold", r"staging (?:post|point|area|ground)",
+        r"(?:keep|keeps|kept|keeping|retain\w*|maintain\w*|preserv\w*|hold(?:s|ing)? on to|held on to) "
+        r"(?:[\w'’-]+ ){0,3}(?:bases?|airbases?|presence|foothold|facilit(?:y|ies)|access)",
         r"(?:logistics|logistical|military|naval|air|supply|strategic|regional) hubs?",
         r"(?:expand|extend|upgrad|build|construct|repair|renovat|moderni[sz]|fortif)\w* (?:\w+ ){0,3}"
         r"(?:runways?|hangars?|bases?|facilit(?:y|ies)|piers?|infrastructure|airfields?|shelters?)",
@@ -98,8 +105,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
 _TRIGGERS: tuple[tuple[EventClass, int, str], ...] = tuple((c, w, "|".join(alts)) for c, w, alts in _TRIGGER_TABLE)
 _COMPILED = (
     # leaving a named place: "left Hmeimim", "departed the Tartus naval base" (case matters: a proper name)
-    ("withdrawal", 3, re.compile(r"\b(?:left|leaving|leaves|departed|departing|quit|pulled out of)\s+(?:the\s+)?"
-                                 r"(?:port of\s+)?[A-Z]")),
+    ("withdrawal", 3, re.compile(r"\b(?:left|leave|leaving|leaves|departed|departing|quit|pulled out of)\s+(?:the\s+)?"
+                                 r"(?:port of\s+)?[A-Z](?![^.,;]{0,40}\bwithout\b)")),
     # stronger triggers claim their words first ("leave Russia without a base" is a loss, not a departure)
     *((cls, w, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE))
       for cls, w, p in sorted(_TRIGGERS, key=lambda t: -t[1])),
@@ -147,8 +154,12 @@ def score_events(text: str) -> EventScore:
 
 def _in_name(text: str, start: int, matched: str) -> bool:
     """A trigger inside a proper name mid-sentence: "the 121st Brigade of Landing Ships", "Strike Group"."""
-    if start == 0 or not all(w[:1].isupper() for w in matched.split()):
+    words = matched.split()
+    if start == 0 or not all(w[:1].isupper() for w in words):
         return False
+    previous = text[:start].split()[-1:] or [""]
+    if len(words) < 2 and not previous[0][:1].isupper():
+        return False  # a single capitalised token such as a type designator ("Il-76") still counts
     before = text[:start].rstrip()
     return not before.endswith((".", "!", "?", ":", "\"", "“", "(")) and matched[:1].isupper()
 

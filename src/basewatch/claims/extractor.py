@@ -67,6 +67,18 @@ _REACTION = re.compile(
     r"^[^,;]{0,60}?\b(?:condemn|welcom|prais|criticis|criticiz|denounc|deplor|applaud|hail)(?:e|es|ed|ing)?\b",
     re.IGNORECASE,
 )
+_SOURCE_NOUNS = frozenset(("officials", "official", "sources", "source", "intelligence", "media", "spokesman",
+                           "spokeswoman", "military", "army", "navy", "ministry"))
+# "X has not commented on the flights": no content of its own (unless it embeds one: "... on whether ...")
+_NO_COMMENT = re.compile(
+    r"\b(?:has|have|had|did)(?:n't| not) (?:yet )?(?:commented|responded|replied)|"
+    r"declined to comment|could not be reached|did not respond|no immediate comment",
+    re.IGNORECASE,
+)
+_EMBEDDED = re.compile(r"\b(?:whether|that|if)\b", re.IGNORECASE)
+# "the official said", "he said": the source named just before speaks again
+_BACK_REFERENCE = re.compile(r"^(?:the|that|this)\s+(?:\w+\s+)?(?:official|person|source|spokes\w+|diplomat|officer|"
+                             r"minister|commander|agency)$|^(?:he|she|they)$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TITLE_SOURCE = re.compile(
     r"^(?P<prefix>[A-Z][\w .'’-]{1,40}):\s|\((?:[^()]*?\bciting\s+(?P<citing>[^()]+?)|(?:[^()]*?\b(?:repost|copy|"
@@ -118,7 +130,14 @@ def title_source(title: str | None) -> str | None:
     m = _TITLE_SOURCE.search(title)
     if not m:
         return None
-    return (m.group("prefix") or m.group("citing") or m.group("report") or "").strip() or None
+    prefix = m.group("prefix")
+    if prefix is not None:
+        # a named source leads the headline ("HUR: ...", "Pentagon: ..."), not a topic ("Tracking the airlift: ...")
+        words = prefix.split()
+        if len(words) > 4 or not all(w[:1].isupper() or w.lower() in _SOURCE_NOUNS for w in words):
+            return None
+        return prefix.strip()
+    return (m.group("citing") or m.group("report") or "").strip() or None
 
 
 class RuleExtractor:
@@ -200,7 +219,9 @@ class RuleExtractor:
         dates = find_dates(s.text, ref)
         if self._background(s.text, dates, ref):
             return None
-        commentary = _COMMENTARY.match(s.text) is not None or _REACTION.match(s.text) is not None
+        commentary = _COMMENTARY.match(s.text) is not None or _REACTION.match(s.text) is not None or (
+            _NO_COMMENT.search(s.text) is not None and _EMBEDDED.search(s.text) is None
+        )
         places = list(self._gazetteer.find(s.text, s.start))
         military = mentions_military(s.text)
         event: EventClass = scores.event
@@ -211,6 +232,9 @@ class RuleExtractor:
         if not is_claim and previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
                 certainty != previous.certainty and scores.score < 3:
             event, is_claim = previous.event, True  # "the permanency of this move remains uncertain"
+        if not is_claim and not commentary and previous is not None and attribution is not None and \
+                _BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
+            event, is_claim = previous.event, True  # '"Nothing has been decided," the official said.'
         if not is_claim and not commentary and attribution is not None and \
                 attribution.kind in ("official", "intelligence", "anonymous") and \
                 (military or certainty == "denied"):
