@@ -148,3 +148,13 @@ def test_moored_status_stands_in_for_a_missing_speed(port_ws: Workspace) -> None
     add_track(port_ws, "273000002", track, nav_status=[0, 0, 0, 0])
     build(port_ws)
     assert [(c[0], c[4]) for c in _calls(port_ws)] == [("273000001", 1)]
+
+
+def test_stop_begun_at_the_outer_anchorage_carries_into_the_call(port_ws: Workspace) -> None:
+    # Anchored 3.5 km out (0 kn: stopped, but outside the 3 km entry radius), then creeps in at 0.3 kn
+    # (neither slow nor fast: the stop goes on) to 2.5 km and 2 km, then leaves at 8 kn.
+    add_track(port_ws, "273000001", radial([(0, 10, 10), (30, 3.5, 0.0), (60, 3.5, 0.0), (90, 2.5, 0.3),
+                                            (120, 2.0, 0.3), (150, 6, 8)]))
+    build(port_ws)
+    assert [(c[2], c[3], c[4], c[6]) for c in _calls(port_ws)] == [(at(90), at(120), 1, 2)]
+    assert port_ws.con.execute("SELECT first_stop FROM port_calls").fetchone() == (at(90),)

@@ -21,30 +21,37 @@ Step = tuple[float, float, float | None]  # minutes since the previous report, k
 
 
 def reference_calls(steps: list[Step]) -> list[tuple[float, float | None, int, int, int]]:
-    """(arrival min, departure min or None, stops, port gaps, positions), written as a state machine."""
+    """(arrival min, departure min or None, stops, port gaps, positions), written as two state machines."""
     times, t = [], 0.0
     for dt_min, _, _ in steps:
         t += dt_min
         times.append(t)
-    calls = []
-    inside, start = False, 0
+    calls = []  # (island start, first inside, last index, still in port)
+    island, inside, start = None, False, 0
     for i, (_, km, _) in enumerate(steps):
+        if km > EXIT:
+            if inside:
+                calls.append((island, start, i - 1, False))
+            island, inside = None, False
+            continue
+        if island is None:
+            island = i
         if not inside and km <= ENTER:
             inside, start = True, i
-        elif inside and km > EXIT:
-            calls.append((start, i - 1, False))
-            inside = False
     if inside:
-        calls.append((start, len(steps) - 1, True))
+        calls.append((island, start, len(steps) - 1, True))
     out = []
-    for a, b, still_in in calls:
+    for isl, a, b, still_in in calls:
         stopped, stops, gaps = False, 0, 0
-        for i in range(a, b + 1):
+        for i in range(isl, b + 1):
             kn = steps[i][2]
-            if kn is not None and kn < SLOW and not stopped:
-                stopped, stops = True, stops + 1
+            was = stopped
+            if kn is not None and kn < SLOW:
+                stopped = True
             elif kn is not None and kn > FAST:
                 stopped = False
+            if i >= a and stopped and (not was or i == a):
+                stops += 1
             if i > a and times[i] - times[i - 1] >= GAP_MIN:
                 gaps += 1
         if stops or gaps:

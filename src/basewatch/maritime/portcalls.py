@@ -10,6 +10,8 @@ The rules follow Global Fishing Watch's port visits (BRIEF section 4):
 * Stops. A stop begins at a position whose speed over ground is below 0.2 kn and lasts until a position
   above 0.5 kn (speeds in between continue the current state). A position without a speed starts a stop
   when its navigational status is "at anchor" (1) or "moored" (5), and otherwise continues the state.
+  The stop state runs over the whole stay within the exit radius, so a ship that stopped at the outer
+  anchorage and creeps in is stopped on arrival; the call's first_stop is then its arrival.
 * In-port gaps. A silence of at least 4 h between two positions of the visit.
 * A visit counts as a port call when it has a stop or an in-port gap (so passing ships are not calls).
   Two calls of one vessel that overlap in time (neighbouring places) keep the one that came closer.
@@ -64,20 +66,29 @@ def compute_port_calls(con: duckdb.DuckDBPyConnection, rules: PortCallRules) -> 
     )
     slow = rules.stop_start_kn * KT_TO_MS
     fast = rules.stop_end_kn * KT_TO_MS
+    # The stop state runs over the whole stay within the exit radius (a ship that stopped at the outer
+    # anchorage and creeps in is still stopped): segments between "fast" positions; a segment is stopped
+    # from its first "slow" position on. The visit's positions are those from the first one inside.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _visit_pos AS
         WITH marked AS (
-            SELECT *, min(rn) FILTER (WHERE is_inner) OVER (PARTITION BY mmsi, place_key, island) AS first_inner
+            SELECT *, min(rn) FILTER (WHERE is_inner) OVER (PARTITION BY mmsi, place_key, island) AS first_inner,
+                   coalesce(sog_ms < ?, nav_status IN (1, 5), false) AS slow,
+                   sum(CASE WHEN sog_ms > ? THEN 1 ELSE 0 END)
+                       OVER (PARTITION BY mmsi, place_key, island ORDER BY rn) AS stop_seg
             FROM _zone
+        ), staged AS (
+            SELECT *, min(rn) FILTER (WHERE slow) OVER (PARTITION BY mmsi, place_key, island, stop_seg) AS seg_stop_rn,
+                   min(time) FILTER (WHERE slow) OVER (PARTITION BY mmsi, place_key, island, stop_seg) AS seg_stop_time
+            FROM marked
         )
-        SELECT mmsi, place_key, first_inner, rn, time, dist_km, source_id, row_no,
-               coalesce(sog_ms < ?, nav_status IN (1, 5), false) AS slow,
-               sum(CASE WHEN sog_ms > ? THEN 1 ELSE 0 END)
-                   OVER (PARTITION BY mmsi, place_key, first_inner ORDER BY rn) AS stop_seg,
+        SELECT mmsi, place_key, first_inner, rn, time, dist_km, source_id, row_no, stop_seg,
+               seg_stop_rn IS NOT NULL AND seg_stop_rn <= rn AS stopped,
+               greatest(seg_stop_time, min(time) OVER (PARTITION BY mmsi, place_key, first_inner)) AS stop_since,
                epoch(time) - epoch(lag(time) OVER (PARTITION BY mmsi, place_key, first_inner ORDER BY rn))
                    AS dt_s
-        FROM marked WHERE first_inner IS NOT NULL AND rn >= first_inner
+        FROM staged WHERE first_inner IS NOT NULL AND rn >= first_inner
         """,
         [slow, fast],
     )
@@ -87,8 +98,8 @@ def compute_port_calls(con: duckdb.DuckDBPyConnection, rules: PortCallRules) -> 
         WITH v AS (
             SELECT mmsi, place_key, first_inner AS first_rn, max(rn) AS last_rn,
                    min(time) AS arrival, max(time) AS last_time,
-                   min(time) FILTER (WHERE slow) AS first_stop,
-                   count(DISTINCT stop_seg) FILTER (WHERE slow) AS stops,
+                   min(stop_since) FILTER (WHERE stopped) AS first_stop,
+                   count(DISTINCT stop_seg) FILTER (WHERE stopped) AS stops,
                    count(*) FILTER (WHERE dt_s >= ?) AS port_gaps,
                    min(dist_km) AS min_distance_km, count(*) AS positions,
                    list_sort(list(DISTINCT source_id)) AS source_ids,
