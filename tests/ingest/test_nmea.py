@@ -17,6 +17,7 @@ from basewatch.errors import InputFormatError
 from basewatch.ingest.ais.nmea import READER, collect
 from basewatch.ingest.ais.sentences import ChunkSource, FileSource, SentenceStream
 from basewatch.ingest.pipeline import ingest_file
+from basewatch.ingest.registry import choose_reader
 from basewatch.units import KT_TO_MS
 from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
@@ -79,6 +80,20 @@ def test_tag_block_milliseconds_and_trailing_epoch(tmp_path: Path) -> None:
     times = {p["mmsi"]: p["time"] for p in r.tables["ais_positions"].to_pylist()}
     assert times["000000001"] == T0_DT + dt.timedelta(milliseconds=123)
     assert times["000000002"] == T0_DT + dt.timedelta(seconds=60)
+
+
+def test_leading_timestamps(tmp_path: Path) -> None:
+    lines = [f"{T0}.25 " + position(1), "2023-11-14 22:13:21;" + tag("s:x") + position(2),
+             "2023-11-14T22:13:22Z," + position(3), "12 " + position(4)]
+    path = tmp_path / "lead.nmea"
+    path.write_text("\n".join(lines) + "\n")
+    assert choose_reader(path).name == "nmea"
+    r = READER.read(path)
+    times = {p["mmsi"]: p["time"] for p in r.tables["ais_positions"].to_pylist()}
+    assert times == {"000000001": T0_DT + dt.timedelta(milliseconds=250), "000000002": T0_DT + dt.timedelta(seconds=1),
+                     "000000003": T0_DT + dt.timedelta(seconds=2)}
+    assert r.rejects.counts == {"not an NMEA sentence": 1}  # '12 !AIVDM...': 12 is no time
+    assert any("leading timestamp: 3" in n for n in r.notes)
 
 
 def test_clock_lines_carry_forward(tmp_path: Path) -> None:

@@ -31,10 +31,8 @@ from basewatch.ingest.ais.decode import decode, message_types
 from basewatch.ingest.ais.reassembly import Messages
 from basewatch.ingest.ais.sentences import (
     BAD_CHECKSUM,
-    TIME_CLOCK,
-    TIME_EPOCH,
     TIME_NONE,
-    TIME_TAG,
+    TIME_SOURCE_NAMES,
     FileSource,
     SentenceStream,
     Source,
@@ -44,7 +42,7 @@ from basewatch.ingest.base import ReadResult, Rejects
 OTHER_TYPE = "not a vessel position or static report"
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 STATIC_TYPES = (5, 24)
-_SNIFF = re.compile(rb"(?:^|[\n\\])![A-Z0-9=]{2}VD[MO],\d,\d,\d*,[^,]*,[0-9:;<=>?@A-W`a-w]*,\d\*[0-9A-Fa-f]{2}")
+_SNIFF = re.compile(rb"(?:^|[\n\\\s,;|])![A-Z0-9=]{2}VD[MO],\d,\d,\d*,[^,]*,[0-9:;<=>?@A-W`a-w]*,\d\*[0-9A-Fa-f]{2}")
 
 
 @dataclass(frozen=True)
@@ -140,12 +138,11 @@ def _time_notes(source: npt.NDArray[np.int8]) -> list[str]:
     counts = Counter(source.tolist())
     if not counts:
         return []
-    names = {TIME_TAG: "tag block c:", TIME_EPOCH: "trailing epoch", TIME_CLOCK: "latest clock line carried forward "
-             "(earlier timestamp, $PGHP, $--ZDA or $--RMC)", TIME_NONE: "none"}
-    parts = [f"{names[k]}: {v:,}" for k, v in sorted(counts.items())]
+    parts = [f"{TIME_SOURCE_NAMES[k]}: {v:,}" for k, v in sorted(counts.items())]
     notes = ["reception times of messages: " + "; ".join(parts)]
     if counts.get(TIME_NONE) and counts[TIME_NONE] == sum(counts.values()):
-        notes.append("the file carries no reception time (no tag blocks, trailing epochs, $PGHP or $--ZDA/RMC): "
+        notes.append("the file carries no reception time (no tag blocks, trailing or leading timestamps, $PGHP or "
+                     "$--ZDA/RMC): "
                      "positions cannot be placed in time and are rejected; static reports are kept")
     return notes
 

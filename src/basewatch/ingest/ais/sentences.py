@@ -7,8 +7,9 @@ multipart fragments (`reassembly.py`) from block to block, and returns whole AIS
 bits) in columns.
 
 Reception time of a message, in order of preference:
-1. its own line: a tag block `c:` (unix seconds, or milliseconds when >= 1e11) or a trailing epoch after
-   the checksum (`...*hh,1234567890`, also after a station field: `...*hh,b003669794,1272412827`);
+1. its own line: a tag block `c:` (unix seconds, or milliseconds when >= 1e11), a trailing epoch after
+   the checksum (`...*hh,1234567890`, also after a station field: `...*hh,b003669794,1272412827`), or a
+   leading timestamp before the sentence (`1609459200.5 !AIVDM...`, `2021-01-01 00:00:00 !AIVDM...`, UTC);
 2. the latest clock seen on an earlier line of the stream: any earlier own time, a Gatehouse `$PGHP`
    wrapper, or a `$--ZDA` / `$--RMC` sentence of the receiver's GPS (carried forward);
 3. none: the message cannot be placed in time (the reader rejects positions without a time).
@@ -40,8 +41,11 @@ MIN_TIME = 315532800.0      # 1980-01-01
 MAX_TIME = 4102444800.0     # 2100-01-01
 
 # time source codes (per message)
-TIME_NONE, TIME_TAG, TIME_EPOCH, TIME_CLOCK = 0, 1, 2, 3
-TIME_SOURCE_NAMES = {TIME_TAG: "tag block c:", TIME_EPOCH: "trailing epoch", TIME_CLOCK: "carried forward clock"}
+TIME_NONE, TIME_TAG, TIME_EPOCH, TIME_CLOCK, TIME_PREFIX = 0, 1, 2, 3, 4
+TIME_SOURCE_NAMES = {
+    TIME_NONE: "none", TIME_TAG: "tag block c:", TIME_EPOCH: "trailing epoch", TIME_PREFIX: "leading timestamp",
+    TIME_CLOCK: "latest clock line carried forward (earlier timestamp, $PGHP, $--ZDA or $--RMC)",
+}
 
 # reasons a sentence line is rejected
 MALFORMED = "malformed AIS sentence"
@@ -199,11 +203,13 @@ class SentenceStream:
         line_no = np.arange(first_line, first_line + n, dtype=np.int64)
         size = len(data)
         pad = np.concatenate([data, np.zeros(16, dtype=np.uint8)])  # safe look-ahead
+        own_time = np.full(n, np.nan)
+        own_src = np.zeros(n, dtype=np.int8)
+        starts = _leading_timestamps(block, data, pad, starts, ends, own_time, own_src)
         first = np.where(ends > starts, pad[starts], 0)
 
         # tag blocks: \...\ before the sentence
         sent = starts.copy()
-        own_time = np.full(n, np.nan)
         tag_ok = np.ones(n, dtype=bool)
         tagged = np.flatnonzero(first == _BACKSLASH)
         if len(tagged):
@@ -213,7 +219,10 @@ class SentenceStream:
             good = close < ends[tagged]
             tagged, close = tagged[good], close[good]
             sent[tagged] = close + 1
-            own_time[tagged], tag_ok[tagged] = _parse_tags(block, data, starts[tagged] + 1, close)
+            tag_time, tag_ok[tagged] = _parse_tags(block, data, starts[tagged] + 1, close)
+            has_tag_time = ~np.isnan(tag_time)
+            own_time[tagged[has_tag_time]] = tag_time[has_tag_time]
+            own_src[tagged[has_tag_time]] = TIME_TAG
         lead = np.where(sent < ends, pad[np.minimum(sent, size)], 0)
 
         # AIS-looking lines: !ccVDM / !ccVDO
@@ -231,7 +240,7 @@ class SentenceStream:
         cand = np.flatnonzero(looks_ais)
         self.stats.candidates += len(cand)
         frags = self._parse_ais(block, data, pad, sent[cand], ends[cand], line_no[cand], own_time[cand],
-                                tag_ok[cand])
+                                own_src[cand], tag_ok[cand])
         # the clock: every own time and clock line, carried forward (from the previous block too)
         line_time = np.where(np.isnan(own_time), clock_time, own_time)
         frag_lines = frags.line_no - first_line
@@ -267,7 +276,8 @@ class SentenceStream:
         return out
 
     def _parse_ais(
-        self, block: bytes, data: U8, pad: U8, s: I64, e: I64, line_no: I64, own_time: F64, tag_ok: BOOL
+        self, block: bytes, data: U8, pad: U8, s: I64, e: I64, line_no: I64, own_time: F64,
+        own_src: npt.NDArray[np.int8], tag_ok: BOOL,
     ) -> Fragments:
         size = len(data)
         commas = np.concatenate([np.flatnonzero(data == _COMMA), [size + 8] * 7]).astype(np.int64)
@@ -293,6 +303,7 @@ class SentenceStream:
             self.stats.reject(MALFORMED, line_no[~ok])
             keep = np.flatnonzero(ok)
             s, e, line_no, own_time, tag_ok = s[keep], e[keep], line_no[keep], own_time[keep], tag_ok[keep]
+            own_src = own_src[keep]
             c = [x[keep] for x in c]
             total, num, seq, fill, star = total[keep], num[keep], seq[keep], fill[keep], star[keep]
             hi, lo = hi[keep], lo[keep]
@@ -323,7 +334,7 @@ class SentenceStream:
         self.stats.bad_checksum += int((~cs_ok).sum())
         # trailing epoch after the checksum
         t = own_time[good]
-        src = np.where(np.isnan(t), TIME_NONE, TIME_TAG).astype(np.int8)
+        src = own_src[good].copy()
         rest = np.flatnonzero((stg + 3 < e[good]) & np.isnan(t))
         if len(rest):
             tails = slices(block, data, stg[rest] + 3, e[good][rest])
@@ -336,6 +347,37 @@ class SentenceStream:
             key=key, num=num[good], total=total[good], line_no=line_no[good], time=t, time_source=src,
             checksum_ok=cs_ok, fill=fill[good].astype(np.int8), payload=payload,
         )
+
+_PREFIX_EPOCH = r"^(?P<t>\d{9,13}(?:\.\d*)?)[\s,;|:]*$"
+_PREFIX_ISO = (r"^(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)[T ](?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d(?:\.\d*)?)"
+               r"(?:Z|[+-]00:?00)?[\s,;|]*$")
+
+
+def _leading_timestamps(
+    block: bytes, data: U8, pad: U8, starts: I64, ends: I64, own_time: F64, own_src: npt.NDArray[np.int8]
+) -> I64:
+    """Lines that begin with a time (unix seconds or ISO 8601 UTC) then the sentence ('1609459200.5 !AIVDM..',
+    '2021-01-01 00:00:00;\\s:..\\!AIVDM..'): the time becomes the line's own, the line starts at the sentence."""
+    first = np.where(ends > starts, pad[starts], 0)
+    cand = np.flatnonzero((first >= 48) & (first <= 57))
+    if len(cand) == 0:
+        return starts
+    marks = np.concatenate([np.flatnonzero((data == _BANG) | (data == _BACKSLASH)), [len(data) + 8]])
+    pos = marks[np.searchsorted(marks, starts[cand])]
+    inside = pos < ends[cand]
+    cand, pos = cand[inside], pos[inside]
+    prefix = slices(block, data, starts[cand], pos)
+    t = _to_seconds(_regex_number(prefix, _PREFIX_EPOCH))
+    iso = np.isnan(t)
+    if iso.any():
+        t[iso] = _clock_times(prefix.filter(pa.array(iso)), _PREFIX_ISO)
+    ok = ~np.isnan(t)
+    out = starts.copy()
+    out[cand[ok]] = pos[ok]
+    own_time[cand[ok]] = t[ok]
+    own_src[cand[ok]] = TIME_PREFIX
+    return out
+
 
 def _line_bounds(data: U8) -> tuple[I64, I64]:
     """Start and end (exclusive, without CR/LF and trailing blanks) of every line."""
