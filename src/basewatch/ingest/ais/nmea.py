@@ -79,32 +79,28 @@ def collect(source: Source) -> tuple[Messages, SentenceStream]:
     ), stream
 
 
-def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
-    msgs, stream = collect(source)
-    st = stream.stats
-    if st.candidates == 0:
-        raise InputFormatError(path, "no AIS sentences (!--VDM / !--VDO) found: not an NMEA AIS file")
-    rejects = Rejects()
-    for reason, lines in st.rejects.items():
-        for ln in sorted(lines)[:5]:
-            rejects.add(reason, ln, 0)
-        rejects.counts[reason] = len(lines)
-    notes: list[str] = []
+@dataclass(frozen=True)
+class Decoded:
+    """Records of one batch of messages, with what was left out."""
+
+    positions: pa.Table
+    statics: pa.Table
+    rejected: Mapping[str, npt.NDArray[np.int64]]   # reason -> lines
+    other_types: Counter[int]
+    time_sources: Counter[int]
+
+
+def decode_messages(msgs: Messages, strict: bool = False) -> Decoded:
+    """Positions and static reports of a batch of messages (see the module docstring for the rules)."""
+    rejected: dict[str, list[npt.NDArray[np.int64]]] = {}
     keep = np.ones(msgs.size, dtype=bool)
     if strict:
         bad = ~msgs.checksum_ok
-        _add(rejects, BAD_CHECKSUM, msgs.line_no[bad])
+        rejected[BAD_CHECKSUM] = [msgs.line_no[bad]]
         keep &= ~bad
-    elif st.bad_checksum:
-        notes.append(f"{st.bad_checksum:,} sentences with a bad checksum were decoded anyway "
-                     "(lenient; --strict rejects them)")
     types = message_types(msgs.payload, msgs.fill)
     other = keep & ~np.isin(types, POSITION_TYPES + STATIC_TYPES)
-    _add(rejects, OTHER_TYPE, msgs.line_no[other])
-    if other.any():
-        counts = Counter(types[other].tolist())
-        notes.append("other message types counted, not stored: "
-                     + ", ".join(f"type {t}: {c:,}" for t, c in sorted(counts.items())))
+    rejected[OTHER_TYPE] = [msgs.line_no[other]]
     keep &= ~other
     sel = np.flatnonzero(keep)
     payload = msgs.payload.take(pa.array(sel, pa.int64()))
@@ -114,16 +110,50 @@ def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
     sta = records.statics(decoded, ctx)
     for built in (pos, sta):
         for reason, rows in built.rejected.items():
+            rejected.setdefault(reason, []).append(rows)
+    return Decoded(
+        pos.table, sta.table, {r: np.concatenate(v) for r, v in rejected.items()},
+        Counter(types[other].tolist()), Counter(msgs.time_source[sel].tolist()),
+    )
+
+
+def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
+    """Read a whole source, decoding block by block (memory: one block of messages at a time)."""
+    stream = SentenceStream()
+    parts = [decode_messages(batch, strict) for batch in stream.messages(source)]
+    st = stream.stats
+    if st.candidates == 0:
+        raise InputFormatError(path, "no AIS sentences (!--VDM / !--VDO) found: not an NMEA AIS file")
+    rejects = Rejects()
+    for reason, lines in st.rejects.items():
+        _add(rejects, reason, np.asarray(lines, dtype=np.int64))
+    for part in parts:
+        for reason, rows in part.rejected.items():
             _add(rejects, reason, rows)
-    notes.extend(_time_notes(msgs.time_source[sel]))
+    notes: list[str] = []
+    if st.bad_checksum and not strict:
+        notes.append(f"{st.bad_checksum:,} sentences with a bad checksum were decoded anyway "
+                     "(lenient; --strict rejects them)")
+    other: Counter[int] = sum((p.other_types for p in parts), Counter())
+    if other:
+        notes.append("other message types counted, not stored: "
+                     + ", ".join(f"type {t}: {c:,}" for t, c in sorted(other.items())))
+    notes.extend(_time_notes(sum((p.time_sources for p in parts), Counter())))
     if st.other_nmea:
         notes.append(f"{st.other_nmea:,} other NMEA sentences skipped")
     return ReadResult(
-        tables={"ais_positions": pos.table, "ais_static": sta.table},
+        tables={
+            "ais_positions": _concat([p.positions for p in parts], records.POSITIONS_SCHEMA),
+            "ais_static": _concat([p.statics for p in parts], records.STATIC_SCHEMA),
+        },
         rejects=rejects,
         counted=("ais_positions", "ais_static"),
         notes=tuple(notes),
     )
+
+
+def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    return pa.concat_tables(tables).combine_chunks() if tables else schema.empty_table()
 
 
 def _add(rejects: Rejects, reason: str, lines: npt.NDArray[np.int64]) -> None:
@@ -134,16 +164,14 @@ def _add(rejects: Rejects, reason: str, lines: npt.NDArray[np.int64]) -> None:
     rejects.counts[reason] = rejects.counts.get(reason, 0) + len(lines)
 
 
-def _time_notes(source: npt.NDArray[np.int8]) -> list[str]:
-    counts = Counter(source.tolist())
+def _time_notes(counts: Counter[int]) -> list[str]:
     if not counts:
         return []
     parts = [f"{TIME_SOURCE_NAMES[k]}: {v:,}" for k, v in sorted(counts.items())]
     notes = ["reception times of messages: " + "; ".join(parts)]
     if counts.get(TIME_NONE) and counts[TIME_NONE] == sum(counts.values()):
         notes.append("the file carries no reception time (no tag blocks, trailing or leading timestamps, $PGHP or "
-                     "$--ZDA/RMC): "
-                     "positions cannot be placed in time and are rejected; static reports are kept")
+                     "$--ZDA/RMC): positions cannot be placed in time and are rejected; static reports are kept")
     return notes
 
 
