@@ -1,0 +1,218 @@
+"""Place the ends of flights at watched sites and airports (Ibis; DuckDB and Spark alike).
+
+An end on the ground goes to the nearest airfield within `ground_radius_km`. An end seen airborne goes
+to an airfield only when it is low (under `low_agl_m` above the airfield), near (within
+`low_radius_km`) and, when its track is known, flying toward it (landing) or away from it (take-off).
+Anything else - cruise altitude, a coverage gap, an overflight - gets no airport: the method says so
+and the point where it was first or last seen is kept. A watched site wins when the end lies inside
+its radius or polygon, or when the chosen airfield is the site's own ICAO code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import ibis
+import pyarrow as pa
+from ibis import _
+
+from basewatch.flights.params import AttributeParams
+from basewatch.geo import EARTH_RADIUS_KM
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from basewatch.watchlist.model import Site
+
+END_KEY = ("icao24", "flight_seq", "which")
+METHOD_GROUND = "ground"                    # on the ground at the place
+METHOD_LOW = "low"                          # first/last seen low, near and heading for/away from it
+METHOD_GROUND_UNKNOWN = "ground-no-airfield"  # on the ground, but no known airfield near
+METHOD_AIRBORNE = "airborne"                # first/last seen airborne: no take-off or landing seen
+SITE_KIND_RANK = {"airbase": 0, "port": 0, "region": 1}
+
+SITES_SCHEMA = pa.schema(
+    [("site_id", pa.string()), ("kind_rank", pa.int64()), ("site_lat", pa.float64()), ("site_lon", pa.float64()),
+     ("radius_km", pa.float64()), ("has_polygon", pa.bool_()), ("site_icao", pa.string()),
+     ("site_elev_m", pa.float64())]
+)
+EDGES_SCHEMA = pa.schema(
+    [("site_id", pa.string()), ("x1", pa.float64()), ("y1", pa.float64()), ("x2", pa.float64()),
+     ("y2", pa.float64())]
+)
+AIRFIELDS_SCHEMA = pa.schema(
+    [("code", pa.string()), ("af_lat", pa.float64()), ("af_lon", pa.float64()), ("elev_m", pa.float64())]
+)
+
+
+# -- reference tables (small, built in Python) -------------------------------------------------------
+def _centroid(site: Site) -> tuple[float, float] | None:
+    if site.lat is not None and site.lon is not None:
+        return site.lat, site.lon
+    if site.polygon:
+        return (sum(p[1] for p in site.polygon) / len(site.polygon),
+                sum(p[0] for p in site.polygon) / len(site.polygon))
+    return None
+
+
+def airfields_arrow(airports: pa.Table, sites: Sequence[Site]) -> pa.Table:
+    """Airports (icao, lat, lon, elevation_m) plus watched airbases whose code airportsdata lacks."""
+    base = pa.table(
+        {"code": airports.column("icao"), "af_lat": airports.column("lat"), "af_lon": airports.column("lon"),
+         "elev_m": airports.column("elevation_m")},
+        schema=AIRFIELDS_SCHEMA,
+    )
+    known = set(airports.column("icao").to_pylist())
+    extra = [s for s in sites if s.icao and s.icao not in known and _centroid(s) is not None]
+    if not extra:
+        return base
+    rows = [(s.icao, *_centroid(s), None) for s in extra]  # type: ignore[misc]
+    more = pa.table({k: [r[i] for r in rows] for i, k in enumerate(AIRFIELDS_SCHEMA.names)},
+                    schema=AIRFIELDS_SCHEMA)
+    return pa.concat_tables([base, more])
+
+
+def sites_arrow(sites: Sequence[Site], airports: pa.Table) -> pa.Table:
+    elev = dict(zip(airports.column("icao").to_pylist(), airports.column("elevation_m").to_pylist(), strict=True))
+    rows = []
+    for s in sites:
+        c = _centroid(s)
+        if c is None:
+            continue
+        rows.append((s.id, SITE_KIND_RANK.get(s.kind, 1), c[0], c[1], s.radius_km, bool(s.polygon), s.icao,
+                     elev.get(s.icao or "") or 0.0))
+    return pa.table({k: [r[i] for r in rows] for i, k in enumerate(SITES_SCHEMA.names)}, schema=SITES_SCHEMA)
+
+
+def site_edges_arrow(sites: Sequence[Site]) -> pa.Table:
+    rows: list[tuple[str, float, float, float, float]] = []
+    for s in sites:
+        ring = list(s.polygon or ())
+        if len(ring) < 3:
+            continue
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (x1, y1) != (x2, y2):
+                rows.append((s.id, x1, y1, x2, y2))
+    return pa.table({k: [r[i] for r in rows] for i, k in enumerate(EDGES_SCHEMA.names)}, schema=EDGES_SCHEMA)
+
+
+def polygon_json(site_polygon: str | None) -> list[list[float]] | None:
+    return json.loads(site_polygon) if site_polygon else None
+
+
+# -- geodesy as Ibis expressions --------------------------------------------------------------------
+def haversine_km(lat1: ir.FloatingValue, lon1: ir.FloatingValue, lat2: ir.FloatingValue,
+                 lon2: ir.FloatingValue) -> ir.FloatingValue:
+    dp = (lat2 - lat1).radians()
+    dl = (lon2 - lon1).radians()
+    a = (dp / 2).sin() ** 2 + lat1.radians().cos() * lat2.radians().cos() * (dl / 2).sin() ** 2
+    return 2 * EARTH_RADIUS_KM * ibis.least(a.sqrt(), 1.0).asin()
+
+
+def bearing_deg(lat1: ir.FloatingValue, lon1: ir.FloatingValue, lat2: ir.FloatingValue,
+                lon2: ir.FloatingValue) -> ir.FloatingValue:
+    """Initial great-circle bearing from point 1 to point 2, degrees in [0, 360)."""
+    p1, p2 = lat1.radians(), lat2.radians()
+    dl = (lon2 - lon1).radians()
+    y = dl.sin() * p2.cos()
+    x = p1.cos() * p2.sin() - p1.sin() * p2.cos() * dl.cos()
+    return (y.atan2(x).degrees() + 360.0) % 360.0
+
+
+def angle_diff_deg(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.FloatingValue:
+    return (((a - b) % 360.0 + 540.0) % 360.0 - 180.0).abs()
+
+
+# -- attribution ------------------------------------------------------------------------------------
+def _grid(lat: ir.FloatingValue, step: float) -> ir.IntegerValue:
+    return (lat / step).floor().cast("int64")
+
+
+def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
+    """Per end: the airfield it took off from / landed at, or nothing (END_KEY, code, af_dist_km)."""
+    base = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_grid(_.af_lon, p.grid_deg))
+    shifted = [base.mutate(gy=_.gy + dy, gx=_.gx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    af = ibis.union(*shifted)
+    e = ends.mutate(gy=_grid(_.lat, p.grid_deg), gx=_grid(_.lon, p.grid_deg))
+    j = e.join(af, ["gy", "gx"])
+    dist = haversine_km(j.lat, j.lon, j.af_lat, j.af_lon)
+    to_field = bearing_deg(j.lat, j.lon, j.af_lat, j.af_lon)
+    # landing: flying toward the field; take-off: flying away from it
+    expected = ibis.ifelse(j.which == "d", to_field, (to_field + 180.0) % 360.0)
+    alt = ibis.coalesce(j.alt_low_m, j.alt_m)
+    agl = alt - j.elev_m.fill_null(0.0)
+    heading_ok = (
+        j.track_deg.isnull()
+        | (dist <= p.near_km)
+        | (agl <= p.heading_min_agl_m)
+        | (angle_diff_deg(j.track_deg, expected) <= p.heading_tolerance_deg)
+    )
+    on_ground = j.end_ground & (dist <= p.ground_radius_km)
+    low = ~j.end_ground & alt.notnull() & (agl <= p.low_agl_m) & (dist <= p.low_radius_km) & heading_ok
+    cand = j.mutate(af_dist_km=dist).filter(on_ground | low)
+    w = ibis.window(group_by=list(END_KEY), order_by=["af_dist_km", "code"])
+    return cand.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(*END_KEY, "code", "af_dist_km")
+
+
+def site_hits(ends: ir.Table, sites: ir.Table, edges: ir.Table, p: AttributeParams) -> ir.Table:
+    """Per end: the watched site it is inside of (radius or polygon), if it was on the ground or low there."""
+    j = ends.cross_join(sites)
+    dist = haversine_km(j.lat, j.lon, j.site_lat, j.site_lon)
+    alt = ibis.coalesce(j.alt_low_m, j.alt_m)
+    landed = j.end_ground | (alt.notnull() & ((alt - j.site_elev_m) <= p.low_agl_m))
+    in_radius = ~j.has_polygon & j.radius_km.notnull() & (dist <= j.radius_km)
+    by_radius = j.mutate(site_dist_km=dist).filter(landed & in_radius).select(
+        *END_KEY, "site_id", "kind_rank", "site_dist_km"
+    )
+    # point in polygon: odd number of edge crossings of a ray toward +longitude
+    k = ends.cross_join(edges)
+    straddles = (k.y1 > k.lat) != (k.y2 > k.lat)
+    x_cross = k.x1 + (k.lat - k.y1) * (k.x2 - k.x1) / (k.y2 - k.y1)
+    crossings = (
+        k.filter(straddles)
+        .filter(x_cross > k.lon)
+        .group_by(*END_KEY, "site_id")
+        .aggregate(crossings=_.count())
+        .filter(_.crossings % 2 == 1)
+    )
+    inside = crossings.join(ends, list(END_KEY)).join(sites, "site_id")
+    alt_p = ibis.coalesce(inside.alt_low_m, inside.alt_m)
+    landed_p = inside.end_ground | (alt_p.notnull() & ((alt_p - inside.site_elev_m) <= p.low_agl_m))
+    by_polygon = inside.filter(landed_p).select(
+        *END_KEY, "site_id", "kind_rank",
+        site_dist_km=haversine_km(inside.lat, inside.lon, inside.site_lat, inside.site_lon),
+    )
+    hits = by_radius.union(by_polygon)
+    w = ibis.window(group_by=list(END_KEY), order_by=["kind_rank", "site_dist_km", "site_id"])
+    return hits.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(
+        *END_KEY, geo_site="site_id", site_dist_km="site_dist_km"
+    )
+
+
+def attribute(ends: ir.Table, airfields: ir.Table, sites: ir.Table, edges: ir.Table,
+              p: AttributeParams) -> ir.Table:
+    """Per end: site, airport, method, distance_km (to the airport, else to the site's centre)."""
+    af = best_airfield(ends, airfields, p)
+    hits = site_hits(ends, sites, edges, p)
+    by_icao = sites.filter(_.site_icao.notnull()).select(icao_site="site_id", icao_code="site_icao")
+    geo = sites.select(geo_site="site_id", geo_icao="site_icao")
+    r = ends.left_join(af, list(END_KEY)).left_join(hits, list(END_KEY))
+    r = r.left_join(by_icao, r.code == by_icao.icao_code).left_join(geo, "geo_site")
+    site = ibis.coalesce(r.geo_site, r.icao_site)
+    airport = ibis.coalesce(r.code, r.geo_icao)
+    found = site.notnull() | airport.notnull()
+    method = ibis.cases(
+        (found & r.end_ground, ibis.literal(METHOD_GROUND)),
+        (found, ibis.literal(METHOD_LOW)),
+        (r.end_ground, ibis.literal(METHOD_GROUND_UNKNOWN)),
+        else_=ibis.literal(METHOD_AIRBORNE),
+    )
+    return r.select(
+        *END_KEY,
+        site=site,
+        airport=airport,
+        method=method,
+        distance_km=ibis.ifelse(r.code.notnull(), r.af_dist_km, r.site_dist_km),
+    )

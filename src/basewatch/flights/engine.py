@@ -1,0 +1,158 @@
+"""Where the flight pipeline runs: DuckDB (the workspace itself, default) or PySpark (local or a cluster).
+
+The pipeline is written once against Ibis tables; an Engine supplies the backend, the points as an
+Ibis table of one fixed schema (times as integer microseconds since the epoch, so no engine's session
+time zone can shift anything) and turns small Arrow tables into backend tables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pyarrow as pa
+
+from basewatch.errors import BasewatchError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from basewatch.workspace.core import Workspace
+
+EngineName = Literal["duckdb", "spark"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+# The columns the pipeline reads, in workspace SQL (DuckDB). t_us: epoch microseconds (UTC).
+POINTS_SQL = (
+    "SELECT icao24, epoch_us(time) AS t_us, lat, lon, alt_baro_m, alt_geom_m, gs_ms, track_deg, "
+    "vrate_ms, callsign, on_ground, new_leg, source_id, row_no FROM aircraft_points"
+)
+
+
+class EngineError(BasewatchError):
+    """The chosen engine cannot run (e.g. no Java for Spark)."""
+
+
+@dataclass
+class Engine:
+    """A backend plus the points it reads. Close it when done (Spark sessions hold resources)."""
+
+    name: str
+    backend: Any
+    points: ir.Table
+    _closers: list[Any] = field(default_factory=list)
+    workdir: Path | None = None  # where a non-DuckDB engine reads its Parquet from
+
+    def table(self, data: pa.Table) -> ir.Table:
+        """A small Arrow table as a temporary backend table (reference data: airfields, sites, identity)."""
+        name = f"_bw_ref_{uuid.uuid4().hex[:12]}"
+        if self.workdir is not None:
+            # Spark: reference tables travel as Parquet too (a DataFrame made from Python rows would
+            # call back into Python workers on every query)
+            import pyarrow.parquet as pq
+
+            if data.num_rows == 0:
+                from pyspark.sql.pandas.types import from_arrow_schema
+
+                session = self.backend._session
+                session.createDataFrame([], schema=from_arrow_schema(data.schema)).createOrReplaceTempView(name)
+                self._closers.append(lambda: session.catalog.dropTempView(name))
+                empty: ir.Table = self.backend.table(name)
+                return empty
+            path = self.workdir / f"{name.lstrip('_')}.parquet"  # Spark skips files named _*
+            pq.write_table(data, path)
+            read: ir.Table = self.backend.read_parquet(str(path))
+            return read
+        self.backend.create_table(name, obj=data, temp=True)
+        self._closers.append(lambda: self.backend.drop_table(name, force=True))
+        table: ir.Table = self.backend.table(name)
+        return table
+
+    def to_arrow(self, expr: ir.Table) -> pa.Table:
+        result: pa.Table = self.backend.to_pyarrow(expr)
+        return result
+
+    def close(self) -> None:
+        for close in reversed(self._closers):
+            close()
+        self._closers.clear()
+
+
+def duckdb_engine(ws: Workspace) -> Engine:
+    """The default: run in the workspace's own DuckDB connection, reading aircraft_points in place."""
+    import ibis
+
+    backend = ibis.duckdb.from_connection(ws.con)
+    return Engine("duckdb", backend, backend.sql(POINTS_SQL, dialect="duckdb"))
+
+
+def export_points_parquet(ws: Workspace, path: Path) -> Path:
+    """Write the pipeline's input columns to one Parquet file, in storage order (aircraft, time)."""
+    ws.con.execute(f"COPY ({POINTS_SQL}) TO '{_sql_path(path)}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)")
+    return path
+
+
+def _sql_path(path: Path) -> str:
+    text = str(path)
+    if "'" in text:
+        raise EngineError(f"{text}: path must not contain a quote")
+    return text
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A SparkSession in UTC: SPARK_REMOTE (Spark Connect) if set, else `master` or local[*]."""
+    import shutil
+
+    if not os.environ.get("SPARK_REMOTE") and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise EngineError("--engine spark needs Java (set JAVA_HOME or put java on PATH)")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise EngineError("--engine spark needs pyspark: pip install 'basewatch[spark]'") from exc
+    builder = SparkSession.builder.appName("basewatch-flights")
+    remote = os.environ.get("SPARK_REMOTE")
+    if remote and not master:
+        builder = builder.remote(remote)
+    else:
+        builder = builder.master(master or "local[*]")
+        builder = builder.config("spark.ui.enabled", "false").config("spark.driver.memory", "2g")
+    if not remote and (master or "local[*]").startswith("local"):
+        # one machine: few shuffle partitions (Spark's default of 200 is for clusters)
+        builder = builder.config("spark.sql.shuffle.partitions", "4")
+    return builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+
+
+def spark_engine(ws: Workspace, master: str | None = None, session: Any = None,
+                 workdir: Path | None = None) -> Engine:
+    """Run on PySpark: the workspace's points are exported to Parquet, which Spark reads.
+
+    `session`: reuse an existing SparkSession (it is then not stopped on close).
+    """
+    import ibis
+
+    own_session = session is None
+    spark = session if session is not None else spark_session(master)
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    closers: list[Any] = []
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="basewatch-spark-")
+        closers.append(tmp.cleanup)
+        workdir = Path(tmp.name)
+    if own_session:
+        closers.append(spark.stop)
+    parquet = export_points_parquet(ws, workdir / "aircraft_points.parquet")
+    backend = ibis.pyspark.connect(spark)
+    points = backend.read_parquet(str(parquet))
+    return Engine("spark", backend, points, closers, workdir)
+
+
+def open_engine(ws: Workspace, name: str = "duckdb", master: str | None = None) -> Engine:
+    if name == "duckdb":
+        return duckdb_engine(ws)
+    if name == "spark":
+        return spark_engine(ws, master)
+    raise EngineError(f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")

@@ -1,0 +1,109 @@
+"""The whole flight pipeline on one engine: points -> flights -> attributed flights, visits, corridors.
+
+`run()` returns Arrow tables whose times are integer microseconds (t_us); `basewatch.flights.store`
+turns them into the workspace tables. Identical inputs give identical outputs on DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+from ibis import _
+
+from basewatch.flights import aggregate, attribute, segment
+from basewatch.flights.params import FlightParams
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from basewatch.flights.engine import Engine
+    from basewatch.watchlist.model import Site
+
+IDENTITY_COLUMNS = ("icao24", "actor", "typecode", "registration", "country", "military")
+IDENTITY_SCHEMA = pa.schema(
+    [("icao24", pa.string()), ("actor", pa.string()), ("typecode", pa.string()), ("registration", pa.string()),
+     ("country", pa.string()), ("military", pa.bool_())]
+)
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    flights: pa.Table    # one row per flight, times in t_us, keyed by (icao24, flight_seq)
+    visits: pa.Table
+    corridors: pa.Table
+    engine: str
+
+
+def identity_for_flights(identity: pa.Table) -> pa.Table:
+    """The identity API's table (icao24, actor_id, ...) reduced to the columns flights carry."""
+    cols = {
+        "icao24": identity.column("icao24"),
+        "actor": identity.column("actor_id"),
+        "typecode": identity.column("typecode"),
+        "registration": identity.column("registration"),
+        "country": identity.column("country"),
+        "military": identity.column("military"),
+    }
+    return pa.table(cols).cast(IDENTITY_SCHEMA)
+
+
+def _ends(att: ir.Table, ends: ir.Table, which: str, prefix: str) -> ir.Table:
+    e = ends.filter(_.which == which).join(att.filter(_.which == which), ["icao24", "flight_seq", "which"])
+    return e.select(
+        "icao24",
+        "flight_seq",
+        **{
+            f"{prefix}_site": e.site,
+            f"{prefix}_airport": e.airport,
+            f"{prefix}_method": e.method,
+            f"{prefix}_distance_km": e.distance_km,
+            f"{prefix}_lat": e.lat,
+            f"{prefix}_lon": e.lon,
+            f"{prefix}_alt_m": e.alt_m,
+            f"{prefix}_source_id": e.source_id,
+            f"{prefix}_row_no": e.row_no,
+        },
+    )
+
+
+def build_flights(engine: Engine, sites: Sequence[Site], airports: pa.Table, identity: pa.Table,
+                  params: FlightParams) -> ir.Table:
+    """The attributed flights as one Ibis expression (cached: later stages reuse it)."""
+    sp = params.split
+    pts = segment.classify(engine.points, sp)
+    run, run_sources = segment.runs(segment.atoms(pts, sp), sp)
+    fruns = segment.flight_runs(run, sp).cache()
+    flight = segment.flights(fruns, sp).cache()
+    ends = segment.endpoints(pts, flight, sp, params.attribute.end_window_s).cache()
+    att = attribute.attribute(
+        ends,
+        engine.table(attribute.airfields_arrow(airports, sites)),
+        engine.table(attribute.sites_arrow(sites, airports)),
+        engine.table(attribute.site_edges_arrow(sites)),
+        params.attribute,
+    ).cache()
+    wide = (
+        flight.join(_ends(att, ends, "o", "origin"), segment.FLIGHT_KEY)
+        .join(_ends(att, ends, "d", "destination"), segment.FLIGHT_KEY)
+        .join(segment.flight_sources(fruns, run_sources, flight), segment.FLIGHT_KEY)
+        .left_join(engine.table(identity_for_flights(identity)), "icao24")
+    )
+    wide = wide.drop(*[c for c in wide.columns if c.endswith("_right")])
+    return wide.cache()
+
+
+def run(engine: Engine, sites: Sequence[Site], airports: pa.Table, identity: pa.Table,
+        params: FlightParams | None = None) -> PipelineResult:
+    params = params or FlightParams()
+    wide = build_flights(engine, sites, airports, identity, params)
+    return PipelineResult(
+        flights=engine.to_arrow(wide.order_by("icao24", "start_us")),
+        visits=engine.to_arrow(aggregate.visits(wide).order_by("site_id", "icao24", "arrival_us", "departure_us")),
+        corridors=engine.to_arrow(
+            aggregate.corridors(wide).order_by("day", "origin", "destination", "actor", "typecode")
+        ),
+        engine=engine.name,
+    )

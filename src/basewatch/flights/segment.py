@@ -1,0 +1,252 @@
+"""Cut each aircraft's points into flights, written once in Ibis (runs on DuckDB and on Spark).
+
+Stages, each a plain function from Ibis tables to an Ibis table:
+
+1. `classify`: drop points without a position; decide per point whether it is on the ground.
+2. `atoms`: summarise points per (aircraft, time cell, source). A cell that holds one phase only and
+   no new-leg flag is one atom; the points of any other cell stay atoms of their own. No gap can hide
+   inside a cell (cell <= gap), so the result is exact while most points are never sorted one by one.
+3. `runs`: order the atoms (time, source_id, row_no: a total order) and merge them into runs of one
+   phase; a run also starts at a gap longer than `gap_s`, at a readsb new-leg flag, or at the first
+   point of an aircraft (a "leg start").
+4. `flight_runs` / `flights`: short ground runs inside a flight and short airborne runs while taxiing
+   are noise; a flight is a maximal chain of airborne runs within one leg. Its start is the last
+   ground point before take-off (else its first airborne point), its end the first ground point
+   after landing (else its last airborne point).
+5. `endpoints`: the start and end points of each flight, read back from the points (ties broken by
+   source_id, row_no), for attribution and provenance.
+All times are integer microseconds since the epoch (t_us).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ibis
+from ibis import _
+
+from basewatch.flights.params import US, SplitParams
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+FLIGHT_KEY = ("icao24", "flight_seq")
+
+
+def classify(points: ir.Table, p: SplitParams) -> ir.Table:
+    """Points with a position, with `alt_m` (geometric else barometric) and a cleaned `ground` flag."""
+    pts = points.filter(_.lat.notnull() & _.lon.notnull())
+    alt = ibis.coalesce(pts.alt_geom_m, pts.alt_baro_m)
+    plausible_ground = (pts.gs_ms.isnull() | (pts.gs_ms < p.ground_max_speed_ms)) & (
+        alt.isnull() | (alt < p.ground_max_alt_m)
+    )
+    slow = pts.gs_ms.notnull() & (pts.gs_ms < p.taxi_speed_ms) & (alt.isnull() | (alt < p.ground_max_alt_m))
+    ground = ibis.cases(
+        (pts.on_ground.isnull(), slow),
+        (pts.on_ground, plausible_ground),
+        else_=ibis.literal(False),
+    )
+    return pts.mutate(alt_m=alt, ground=ground, new_leg=pts.new_leg.fill_null(False))
+
+
+def atoms(pts: ir.Table, p: SplitParams) -> ir.Table:
+    """Cells of one phase without new-leg flags collapse to one atom per source; other cells keep points."""
+    width = int(p.effective_cell_s * US)
+    pts = pts.mutate(cell=_.t_us // width)
+    cells = pts.group_by("icao24", "cell", "source_id").aggregate(
+        n=_.count(),
+        n_ground=_.ground.cast("int64").sum(),
+        n_leg=_.new_leg.cast("int64").sum(),
+        t0=_.t_us.min(),
+        t1=_.t_us.max(),
+        callsign=_.callsign.max(),
+        lat_min=_.lat.min(),
+        lat_max=_.lat.max(),
+        lon_min=_.lon.min(),
+        lon_max=_.lon.max(),
+    )
+    per_cell = cells.group_by("icao24", "cell").aggregate(
+        n=_.n.sum(), n_ground=_.n_ground.sum(), n_leg=_.n_leg.sum()
+    )
+    mixed = per_cell.filter(((_.n_ground > 0) & (_.n_ground < _.n)) | (_.n_leg > 0)).select("icao24", "cell")
+    simple = cells.anti_join(mixed, ["icao24", "cell"]).select(
+        "icao24",
+        "source_id",
+        "t0",
+        "t1",
+        "n",
+        ground=_.n_ground > 0,
+        leg=ibis.literal(False),
+        row_no=ibis.literal(-1, type="int64"),
+        callsign="callsign",
+        lat_min="lat_min",
+        lat_max="lat_max",
+        lon_min="lon_min",
+        lon_max="lon_max",
+    )
+    detailed = pts.semi_join(mixed, ["icao24", "cell"]).select(
+        "icao24",
+        "source_id",
+        t0="t_us",
+        t1="t_us",
+        n=ibis.literal(1, type="int64"),
+        ground="ground",
+        leg="new_leg",
+        row_no="row_no",
+        callsign="callsign",
+        lat_min="lat",
+        lat_max="lat",
+        lon_min="lon",
+        lon_max="lon",
+    )
+    return simple.union(detailed)
+
+
+def runs(atom: ir.Table, p: SplitParams) -> tuple[ir.Table, ir.Table]:
+    """(runs, run_sources): runs of one phase per aircraft, numbered in time order, and their sources."""
+    gap_us = int(p.gap_s * US)
+    order = ["t0", "source_id", "row_no"]
+    before = ibis.window(group_by="icao24", order_by=order, rows=(None, -1))
+    w = ibis.window(group_by="icao24", order_by=order)
+    prev_t1 = atom.t1.max().over(before)
+    leg_start = prev_t1.isnull() | ((atom.t0 - prev_t1) > gap_us) | atom.leg
+    marked = atom.mutate(leg_start=leg_start, prev_ground=atom.ground.lag().over(w))
+    marked = marked.mutate(
+        brk=(_.leg_start | (_.ground != _.prev_ground) | _.prev_ground.isnull()).cast("int64")
+    )
+    numbered = marked.mutate(run_no=_.brk.cumsum(group_by="icao24", order_by=order)).cache()
+    run = numbered.group_by("icao24", "run_no").aggregate(
+        ground=_.ground.any(),
+        leg_start=_.leg_start.any(),
+        t0=_.t0.min(),
+        t1=_.t1.max(),
+        n=_.n.sum(),
+        callsign=_.callsign.max(),
+        lat_min=_.lat_min.min(),
+        lat_max=_.lat_max.max(),
+        lon_min=_.lon_min.min(),
+        lon_max=_.lon_max.max(),
+    )
+    sources = numbered.select("icao24", "run_no", "source_id").distinct()
+    return run, sources
+
+
+def flight_runs(run: ir.Table, p: SplitParams) -> ir.Table:
+    """Runs with `eff_air` (noise removed), `flight_seq` and the ground points around each flight.
+
+    Noise: a ground run shorter than `min_ground_s` between two solid airborne runs (a flickering
+    flag); an airborne run shorter than `min_air_s` between two ground runs; an airborne run next to
+    the ground whose positions stay within `min_extent_km` (a frozen position after landing).
+    """
+    from basewatch.flights.attribute import haversine_km
+
+    w = ibis.window(group_by="icao24", order_by="run_no")
+    extent = haversine_km(run.lat_min, run.lon_min, run.lat_max, run.lon_max)
+    run = run.mutate(dur=run.t1 - run.t0, stationary=~run.ground & (extent < p.min_extent_km))
+    min_air = int(p.min_air_s * US)
+    solid_air = ~run.ground & ~run.stationary & (run.dur >= min_air)
+    nxt_leg = run.leg_start.lead().over(w)
+    same_leg_next = nxt_leg == ibis.literal(False)
+    inner = ~run.leg_start & same_leg_next
+    prev_g = run.ground.lag().over(w)
+    next_g = run.ground.lead().over(w)
+    yes, no = ibis.literal(True), ibis.literal(False)
+    blip_ground = (
+        run.ground & inner & (solid_air.lag().over(w) == yes) & (solid_air.lead().over(w) == yes)
+        & (run.dur < int(p.min_ground_s * US))
+    )
+    blip_air = ~run.ground & inner & (prev_g == yes) & (next_g == yes) & (run.dur < min_air)
+    frozen = run.stationary & (((prev_g == yes) & ~run.leg_start) | ((next_g == yes) & same_leg_next))
+    eff_air = ibis.cases((blip_ground, yes), (blip_air, no), (frozen, no), else_=~run.ground)
+    r = run.mutate(eff_air=eff_air)
+    prev_air = r.eff_air.lag().over(w)
+    next_air = r.eff_air.lead().over(w)
+    starts = r.eff_air & (r.leg_start | (prev_air == no))
+    r = r.mutate(
+        fbrk=starts.cast("int64"),
+        origin_ts=ibis.ifelse(starts & ~r.leg_start & (prev_air == no), r.t1.lag().over(w), None),
+        dest_ts=ibis.ifelse(
+            r.eff_air & (r.leg_start.lead().over(w) == no) & (next_air == no),
+            r.t0.lead().over(w),
+            None,
+        ),
+    )
+    return r.mutate(flight_seq=_.fbrk.cumsum(group_by="icao24", order_by="run_no"))
+
+
+def flights(fruns: ir.Table, p: SplitParams) -> ir.Table:
+    """One row per flight: times (t_us), point count, callsign, whether each end touched the ground.
+
+    An airborne chain whose positions all lie within `min_extent_km` is no flight (a frozen position
+    with airborne flags, as receivers report after landing) and is dropped.
+    """
+    from basewatch.flights.attribute import haversine_km
+
+    air = fruns.filter(_.eff_air)
+    f = air.group_by(*FLIGHT_KEY).aggregate(
+        t_first=_.t0.min(),
+        t_last=_.t1.max(),
+        n_air=_.n.sum(),
+        origin_ts=_.origin_ts.max(),
+        dest_ts=_.dest_ts.max(),
+        callsign=_.callsign.max(),
+        lat_min=_.lat_min.min(),
+        lat_max=_.lat_max.max(),
+        lon_min=_.lon_min.min(),
+        lon_max=_.lon_max.max(),
+    )
+    f = f.filter(haversine_km(f.lat_min, f.lon_min, f.lat_max, f.lon_max) >= p.min_extent_km)
+    return f.mutate(
+        start_us=ibis.coalesce(_.origin_ts, _.t_first),
+        end_us=ibis.coalesce(_.dest_ts, _.t_last),
+        origin_ground=_.origin_ts.notnull(),
+        destination_ground=_.dest_ts.notnull(),
+        points=_.n_air + _.origin_ts.notnull().cast("int64") + _.dest_ts.notnull().cast("int64"),
+    ).drop("origin_ts", "dest_ts", "t_first", "t_last", "n_air", "lat_min", "lat_max", "lon_min", "lon_max")
+
+
+def flight_sources(fruns: ir.Table, sources: ir.Table, flight: ir.Table) -> ir.Table:
+    """Sorted distinct source ids of each flight's airborne runs."""
+    air = fruns.filter(_.eff_air).select("icao24", "run_no", "flight_seq")
+    air = air.semi_join(flight, list(FLIGHT_KEY))
+    joined = air.join(sources, ["icao24", "run_no"])
+    return joined.group_by(*FLIGHT_KEY).aggregate(source_ids=_.source_id.collect(distinct=True).sort())
+
+
+def endpoints(pts: ir.Table, flight: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
+    """The start ('o') and end ('d') point of each flight, one row each, ties broken by (source_id, row_no).
+
+    `alt_low_m` is the lowest altitude in the first (start) or last (end) `window_s` seconds of the
+    flight: receivers often freeze a landed aircraft's position and report a nonsense altitude for it.
+    """
+    o = flight.select(*FLIGHT_KEY, t_us=_.start_us, which=ibis.literal("o"), end_ground=_.origin_ground)
+    d = flight.select(*FLIGHT_KEY, t_us=_.end_us, which=ibis.literal("d"), end_ground=_.destination_ground)
+    keys = o.union(d)
+    cols = pts.select("icao24", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no")
+    j = keys.join(cols, ["icao24", "t_us"])
+    first = j.which == "o"
+    w = ibis.window(
+        group_by=["icao24", "flight_seq", "which"],
+        order_by=[
+            ibis.ifelse(first, j.source_id, -j.source_id),
+            ibis.ifelse(first, j.row_no, -j.row_no),
+        ],
+    )
+    ends = j.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).drop("rank")
+    return ends.left_join(_lowest(pts, keys, p, window_s), ["icao24", "flight_seq", "which"])
+
+
+def _lowest(pts: ir.Table, keys: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
+    """Lowest altitude within `window_s` after a start / before an end (looked up by time cell)."""
+    width = int(p.effective_cell_s * US)
+    span = int(min(window_s, p.effective_cell_s) * US)
+    k = keys.mutate(
+        lo=ibis.ifelse(keys.which == "o", keys.t_us, keys.t_us - span),
+        hi=ibis.ifelse(keys.which == "o", keys.t_us + span, keys.t_us),
+    )
+    by_cell = ibis.union(
+        k.mutate(cell=_.lo // width), k.mutate(cell=_.hi // width), distinct=True
+    ).select("icao24", "flight_seq", "which", "lo", "hi", "cell")
+    cells = pts.filter(_.alt_m.notnull()).select("icao24", "t_us", "alt_m", cell=_.t_us // width)
+    near = by_cell.join(cells, ["icao24", "cell"]).filter((_.t_us >= _.lo) & (_.t_us <= _.hi))
+    return near.group_by("icao24", "flight_seq", "which").aggregate(alt_low_m=_.alt_m.min())

@@ -1,0 +1,161 @@
+"""(Re)build the workspace's flight tables: run the pipeline on an engine, then write its result.
+
+The finishing step (ids, timestamps, notes in words) runs in the workspace's DuckDB whatever engine
+computed the result, so both engines produce byte-identical tables.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from basewatch.flights import pipeline
+from basewatch.flights.engine import open_engine
+from basewatch.flights.params import FlightParams
+
+if TYPE_CHECKING:
+    from basewatch.workspace.core import Workspace
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    engine: str
+    points: int
+    flights: int
+    visits: int
+    corridor_rows: int
+    seconds: float
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "engine": self.engine, "points": self.points, "flights": self.flights, "visits": self.visits,
+            "corridor_rows": self.corridor_rows, "seconds": round(self.seconds, 3),
+        }
+
+
+def _identity(ws: Workspace) -> pa.Table:
+    from basewatch.identity.actors import aircraft_identity
+
+    return aircraft_identity(ws)
+
+
+def compute(ws: Workspace, engine: str = "duckdb", master: str | None = None,
+            params: FlightParams | None = None) -> pipeline.PipelineResult:
+    """Run the pipeline on `engine` over the workspace's points; nothing is written."""
+    from basewatch.identity.airports import airports_table
+    from basewatch.watchlist.store import read_sites
+
+    sites = read_sites(ws)
+    identity = _identity(ws)
+    eng = open_engine(ws, engine, master)
+    try:
+        return pipeline.run(eng, sites, airports_table(), identity, params)
+    finally:
+        eng.close()
+
+
+def build_flights(ws: Workspace, engine: str = "duckdb", master: str | None = None,
+                  params: FlightParams | None = None) -> BuildReport:
+    """Recompute flights, visits and corridors and replace them in the workspace (all or nothing)."""
+    params = params or FlightParams()
+    started = time.perf_counter()
+    result = compute(ws, engine, master, params)
+    n_points = _scalar(ws, "SELECT count(*) FROM aircraft_points")
+    seconds = time.perf_counter() - started
+    write(ws, result)
+    with ws.transaction() as con:
+        con.execute(
+            "INSERT INTO flight_builds VALUES (now(), ?, ?, ?, ?, ?, ?)",
+            [result.engine, n_points, result.flights.num_rows, result.visits.num_rows, seconds,
+             json.dumps(params.as_json())],
+        )
+    return BuildReport(result.engine, n_points, result.flights.num_rows, result.visits.num_rows,
+                       result.corridors.num_rows, seconds)
+
+
+def _scalar(ws: Workspace, sql: str) -> int:
+    row = ws.con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _ts(col: str) -> str:
+    """Epoch microseconds -> TIMESTAMPTZ, independent of the session time zone."""
+    return f"(TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_microseconds({col}))"
+
+
+def _note(end: str) -> str:
+    """SQL for the words explaining how one end (origin/destination) was placed."""
+    first = end == "origin"
+    seen = "first seen" if first else "last seen"
+    ground = "took off: last ground point" if first else "landed: first ground point"
+    low_tail = "heading away: take-off assumed" if first else "heading for it: landing assumed"
+    gone = "take-off" if first else "landing"
+    place = f"coalesce({end}_airport, {end}_site)"
+    where = f"printf('%.4f, %.4f', {end}_lat, {end}_lon)"
+    alt = f"coalesce(printf('%.0f m', {end}_alt_m), 'unknown altitude')"
+    return f"""CASE {end}_method
+        WHEN 'ground' THEN '{ground} ' || printf('%.1f', {end}_distance_km) || ' km from ' || {place}
+        WHEN 'low' THEN '{seen} low (' || {alt} || ') ' || printf('%.1f', {end}_distance_km) || ' km from '
+            || {place} || ', {low_tail}'
+        WHEN 'ground-no-airfield' THEN 'on the ground at ' || {where} || ': no known airfield within '
+            || printf('%.0f', ?) || ' km'
+        ELSE '{seen} airborne at ' || {alt} || ' at ' || {where}
+            || ': {gone} not in the data (coverage edge, gap or overflight); no airport assigned'
+        END"""
+
+
+def write(ws: Workspace, result: pipeline.PipelineResult, params: FlightParams | None = None) -> None:
+    """Replace flights, visits and flight_corridors with the pipeline's result, in one transaction."""
+    params = params or FlightParams()
+    radius = params.attribute.ground_radius_km
+    con = ws.con
+    con.register("_bw_flights_raw", result.flights)
+    con.register("_bw_visits_raw", result.visits)
+    con.register("_bw_corridors_raw", result.corridors)
+    try:
+        with ws.transaction():
+            con.execute("DELETE FROM flights")
+            con.execute("DELETE FROM visits")
+            con.execute("DELETE FROM flight_corridors")
+            con.execute("""
+                CREATE OR REPLACE TEMP TABLE _bw_flight_ids AS
+                SELECT icao24, flight_seq, base || CASE WHEN rn > 1 THEN '-' || rn ELSE '' END AS flight_id
+                FROM (SELECT icao24, flight_seq, base,
+                             row_number() OVER (PARTITION BY base ORDER BY flight_seq) AS rn
+                      FROM (SELECT icao24, flight_seq,
+                                   icao24 || '-' || strftime(make_timestamp(start_us), '%Y%m%dT%H%M%SZ') AS base
+                            FROM _bw_flights_raw))""")
+            con.execute(f"""
+                INSERT INTO flights
+                SELECT i.flight_id, f.icao24, nullif(trim(f.callsign), ''), {_ts('f.start_us')}, {_ts('f.end_us')},
+                       origin_site, origin_airport, destination_site, destination_airport,
+                       origin_method, destination_method, {_note('origin')}, {_note('destination')},
+                       origin_distance_km, destination_distance_km,
+                       origin_lat, origin_lon, origin_alt_m, destination_lat, destination_lon, destination_alt_m,
+                       points, actor, typecode, registration, country, military,
+                       CAST(source_ids AS INTEGER[]), origin_source_id, origin_row_no,
+                       destination_source_id, destination_row_no
+                FROM _bw_flights_raw f JOIN _bw_flight_ids i USING (icao24, flight_seq)
+                ORDER BY f.icao24, f.start_us""", [radius, radius])
+            con.execute(f"""
+                INSERT INTO visits
+                SELECT v.site_id, v.icao24, {_ts('v.arrival_us')}, {_ts('v.departure_us')}, v.dwell_s,
+                       a.flight_id, d.flight_id, f.actor, f.typecode
+                FROM _bw_visits_raw v
+                LEFT JOIN _bw_flight_ids a ON a.icao24 = v.icao24 AND a.flight_seq = v.arrival_seq
+                LEFT JOIN _bw_flight_ids d ON d.icao24 = v.icao24 AND d.flight_seq = v.departure_seq
+                LEFT JOIN (SELECT DISTINCT icao24, actor, typecode FROM _bw_flights_raw) f ON f.icao24 = v.icao24
+                ORDER BY v.site_id, coalesce(v.arrival_us, v.departure_us), v.icao24""")
+            con.execute("""
+                INSERT INTO flight_corridors
+                SELECT origin, destination, DATE '1970-01-01' + CAST(day AS INTEGER), actor, typecode,
+                       movements, aircraft
+                FROM _bw_corridors_raw ORDER BY day, origin, destination""")
+            con.execute("DROP TABLE _bw_flight_ids")
+    finally:
+        for name in ("_bw_flights_raw", "_bw_visits_raw", "_bw_corridors_raw"):
+            con.unregister(name)
