@@ -152,14 +152,21 @@ def _first_fields(lines: dict[int, str]) -> pa.Table:
     return pa.table({**columns, "line_no": pa.array(list(lines), pa.int64())})
 
 
+def _message_time(msg: pa.Table) -> AnyArray:
+    """The generated time, else (only computed when needed) the logged time."""
+    generated = _clock_seconds(msg.column("f7"), msg.column("f8"))
+    if generated.null_count == 0:
+        return generated
+    return pc.coalesce(generated, _clock_seconds(msg.column("f9"), msg.column("f10")))
+
+
 def _messages(msg: pa.Table) -> pa.Table:
     """The MSG rows with their fields converted (text that is not a number becomes null)."""
     lat_text, lon_text = clean_text(msg.column("f15")), clean_text(msg.column("f16"))
     return pa.table({
         "line_no": msg.column("line_no"),
         "icao24": normalise_icao(msg.column("f5")),
-        "time_s": pc.coalesce(_clock_seconds(msg.column("f7"), msg.column("f8")),
-                              _clock_seconds(msg.column("f9"), msg.column("f10"))),
+        "time_s": _message_time(msg),
         "callsign": clean_text(msg.column("f11")),
         "alt_ft": to_float(msg.column("f12")),
         "gs_kt": to_float(msg.column("f13")),
