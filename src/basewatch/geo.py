@@ -17,9 +17,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
-    """The same distance as a SQL expression (DuckDB and Spark SQL), in km."""
+    """The same distance as a SQL expression (DuckDB and Spark SQL), in km; NULL if any input is NULL.
+
+    least() skips NULLs in both engines, so the NULL case is explicit rather than left to propagation.
+    """
+    anynull = " OR ".join(f"{c} IS NULL" for c in (lat1, lon1, lat2, lon2))
     return (
-        f"(2 * {EARTH_RADIUS_KM} * asin(least(1.0, sqrt("
+        f"(CASE WHEN {anynull} THEN NULL ELSE 2 * {EARTH_RADIUS_KM} * asin(least(1.0, sqrt("
         f"pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
-        f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))))"
+        f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))) END)"
     )
