@@ -81,10 +81,9 @@ def test_identity_rows(filled: Workspace) -> None:
 
 def test_default_watchlist_actor(filled: Workspace) -> None:
     actor = {r["mmsi"]: r["actor_id"] for r in vessel_identity(filled).to_pylist()}
-    assert actor == {
-        "273000001": "ru-mod-transport", "273000002": None, "352000003": "ru-mod-transport",
-        "338000004": None, "273000005": None, "273396130": "ru-mod-transport",
-    }
+    mod = {m for m, a in actor.items() if a == "ru-mod-transport"}
+    # by name + flag RU, by IMO under another flag, by listed MMSI; not SPARTAK, not a US 'SPARTA IV'
+    assert mod == {"273000001", "352000003", "273396130"}
     filled.close()
 
 
@@ -111,10 +110,11 @@ def test_explained_matches_agree_with_bulk(filled: Workspace) -> None:
         facts = vessel_facts(filled, row["mmsi"])
         matching = [a.id for a in sorted(actors, key=lambda a: a.id) if match_vessel(a, facts)]
         assert row["actor_id"] == (matching[0] if matching else None), row["mmsi"]
-    why = match_vessel(actors[0], vessel_facts(filled, "352000003"))
+    mod = next(a for a in actors if a.id == "ru-mod-transport")
+    why = match_vessel(mod, vessel_facts(filled, "352000003"))
     assert [(m.rule_index is not None, [c.field for c in m.conditions]) for m in why] == [(True, ["imo"])]
     assert why[0].conditions[0].value == "9743033"
-    listed = match_vessel(actors[0], vessel_facts(filled, "273396130"))
+    listed = match_vessel(mod, vessel_facts(filled, "273396130"))
     assert listed[0].rule_index is None and listed[0].conditions[0].field == "vessels"
     assert {c.field for m in listed[1:] for c in m.conditions} == {"ship_names", "flags", "imo"}
     filled.close()
@@ -152,4 +152,4 @@ def test_vessels_why(filled: Workspace, tmp_path: Path) -> None:
     actor = default_watchlist().actor("ru-mod-transport")
     assert actor is not None
     imo_rule = next(i for i, r in enumerate(actor.rules) if "9743033" in r.imo)
-    assert why["matches"] == [{"actor": "ru-mod-transport", "rule": imo_rule, "reason": "imo '9743033' ~ '9743033'"}]
+    assert {"actor": "ru-mod-transport", "rule": imo_rule, "reason": "imo '9743033' ~ '9743033'"} in why["matches"]
