@@ -33,8 +33,10 @@ CASES = [
      "withdrawal", "denied", "official"),
     ("In an interview with the BBC, the Libyan defence minister said Russian troops were stationed at three bases.",
      "deployment", "asserted", "official"),
+    # first labelled withdrawal; relabelled transport: the shared gold labels cargo flights transport
+    # ("Russian cargo planes visiting Libya's al-Khadim base", "cargo planes have flown air-defense equipment")
     ("Open-source researchers tracking the flights said at least 40 cargo flights had left Hmeimim since December 8.",
-     "withdrawal", "asserted", "expert"),
+     "transport", "asserted", "expert"),
     ("Planet Labs imagery from Jan. 10 appears to show that most of the helicopters at Qamishli have gone.",
      "withdrawal", "hedged", "imagery"),
     ("Turkish drones struck Kurdish positions near Qamishli, the Syrian Observatory for Human Rights reported.",

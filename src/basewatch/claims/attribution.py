@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from basewatch.claims.model import SourceKind
 
 _SAY = (r"said|says|say|warn|argue|note|insist|insists|insisted|told|tells|tell|stated|states|confirmed|"
-        r"confirms|confirm|announced|announces|noted|notes|"
+        r"confirms|confirm|announced|announces|noted|notes|played down|plays down|downplayed|downplays|minimi[sz]ed|"
         r"reported|reports|report|claimed|claims|claim|added|adds|warned|warns|denied|denies|deny|rejected|rejects|"
         r"dismissed|acknowledged|acknowledges|admitted|explained|insisted|estimated|estimates|believe|believes|"
         r"replied|wrote|writes|posted|observed|highlighted|emphasi[sz]ed|stressed|assessed|assesses|assess|"
@@ -40,6 +40,7 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
     ("imagery", r"satellite|imagery|images?|photos?|photographs?|pictures?|maxar|planet labs|airbus defence|"
                 r"sentinel|blacksky|capella|umbra|landsat"),
     ("tracking", r"flight[- ]?(?:records?|data|tracking|trackers?|radar|logs?)|tracking|trackers?|flightradar\w*|"
+                 r"(?:port|shipping|harbou?r|customs|maritime) (?:records|logs|data|authority data)|"
                  r"ads-?b\w*|marinetraffic|vesselfinder|myshiptracking|ais (?:data|signals?|records?)|"
                  r"transponders?|radar data"),
     ("intelligence", r"intelligence|hur|gur|special services|cia|dia|mi6|mossad|sbu|spy agenc\w+|"
@@ -62,9 +63,10 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
                  r"forces|office|administration|cabinet|state department|foreign ministry|defen[cs]e ministry"),
 )
 _KIND_RE = tuple((kind, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for kind, p in _KIND_WORDS)
+_KIND_RE_BY_NAME = dict(_KIND_RE)
 _NON_SOURCE = re.compile(r"^(?:(?:recent|latest|new|these|the|such|further)\s+)*(?:developments?|events?|moves?|"
                          r"changes?|situation|signs?|evidence|indications?|this|that|it|which|they)$", re.IGNORECASE)
-_ANON_HEAD = re.compile(r"\b(?:officials?|officers?|sources?|people|persons?|diplomats?|insiders?|residents?|"
+_ANON_HEAD = re.compile(r"\b(?:officials?|officers?|sources?|people|persons?|diplomats?|insiders?|residents?|workers?|"
                         r"witnesses|eyewitnesses|locals|activists)\b", re.IGNORECASE)
 _POSTMOD = re.compile(r"\s+(?:close to|familiar with|in|at|from|of|with|near|inside|within|on|who|based in)\s+",
                       re.IGNORECASE)
@@ -73,10 +75,12 @@ _DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ese|ish|ean|an|i|ic)|Western|Easte
 _PRIORITY: tuple[SourceKind, ...] = ("imagery", "tracking", "intelligence", "expert", "media", "official", "anonymous")
 _NAMED_INSTITUTION = re.compile(
     r"\b(?:ministry|department|kremlin|pentagon|white house|government|command|centcom|"
-    r"spokes(?:man|woman|person)|army|navy|authorities|embassy|presidency)\b",
+    r"spokes(?:man|woman|person)|army|navy|authorities|embassy|presidency|commander|general|admiral|colonel|"
+    r"minister|ambassador|governor|president|mayor|chief of staff)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"^(?:We|I|Our|our|[Tt]his (?:newspaper|outlet|publication|blog|website|reporter))\b")
+_INDEFINITE = re.compile(r"^(?:a|an|one|two|three|four|several|some|many|few)\s+\w", re.IGNORECASE)
 _PRESS_OFFICE = re.compile(r"\b(?:press|media|information) (?:office|service|centre|center|department|secretary)\b",
                            re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
@@ -135,8 +139,13 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
     if _PRESS_OFFICE.search(source):
         return "official"  # "the army's media office", "the ministry's press service"
     head = _head(source)
-    if _ANON_HEAD.search(head) and not _NAMED_INSTITUTION.search(head) and not _names_person(head):
+    unnamed = not _NAMED_INSTITUTION.search(head) and not _names_person(head)
+    if _ANON_HEAD.search(head) and unnamed:
         return "anonymous"
+    if "media" in found and _KIND_RE_BY_NAME["media"].search(head):
+        return "media"
+    if _INDEFINITE.match(head) and unnamed:
+        return "anonymous"  # "a port worker", "two residents": someone not named
     for kind in _PRIORITY:
         if kind in found and kind != "anonymous":
             return kind
@@ -175,7 +184,8 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         candidates.append((m.start("src"), m.group("src")))
         according.append((m.start(), m.end()))
     for m in _INVERTED.finditer(sentence):
-        candidates.append((m.start("src"), m.group("src")))
+        if len(m.group("src").split()) <= 8:  # "said a senior US defence official", not a whole clause
+            candidates.append((m.start("src"), m.group("src")))
     for m in _PASSIVE_BY.finditer(sentence):
         candidates.append((m.start("src"), m.group("src")))
     for m in _VERB.finditer(sentence):

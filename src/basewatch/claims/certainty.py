@@ -11,14 +11,16 @@ _DENIAL = re.compile(
     r"(?:no|any) truth|baseless|unfounded|groundless|fake news|false (?:reports?|claims?|information)|"
     r"(?:reports?|claims?) (?:were|are|was|is) (?:false|untrue|fabricated)|no (?:such )?plans? to|"
     r"(?:has|have|had) no (?:intention|plans?)|nothing to do with|never (?:happened|took place)|"
-    r"no question of|out of the question|not (?:going|planning) to)\b",
+    r"no question of|out of the question|not (?:going|planning) to|play(?:s|ed|ing)? down|downplay\w*|"
+    r"minimi[sz](?:e|es|ed|ing) (?:the )?(?:scale|size|extent|importance))\b",
     re.IGNORECASE,
 )
 # A negated event: "did not withdraw", "have not received any request", "no troops have left".
 _NEGATED = re.compile(
     r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:n't| not| never)\s+(?:\w+\s+){0,2}?"
     r"(?:withdr\w+|le(?:ave|ft)|deploy\w*|sen[dt]|mov\w+|arriv\w+|land\w*|flown|fl[ye]w?|sail\w*|"
-    r"dock\w*|strik\w*|struck|evacuat\w+|pull\w*|transfer\w*|receiv\w+|station\w*|hand\w* over|dispatch\w*)\b|"
+    r"dock\w*|strik\w*|struck|evacuat\w+|pull\w*|transfer\w*|receiv\w+|station\w*|hand\w* over|dispatch\w*|"
+    r"visit\w*|call\w* at|berth\w*)\b|"
     r"\bno (?:russian |american |us |foreign |military )?(?:troops|forces|soldiers|aircraft|warships|"
     r"ships|flights|equipment|personnel|request)\b",
     re.IGNORECASE,

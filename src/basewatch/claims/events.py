@@ -62,15 +62,18 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
     ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?")),
     ("transport", 3, (
-        r"airlift\w*", r"air bridge", r"heavy[- ]lift",
+        r"airlift\w*", r"air bridge", r"heavy[- ]lift", r"(?:cargo|transport|military|supply) flights?",
         r"port calls?", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail\w*", r"ferr(?:y|ied|ying)",
         r"shipments?", r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)",
     )),
     ("transport", 2, (
-        r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?|flights?)", r"convoys?",
+        r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?)", r"convoys?",
         r"berth(?:ed|ing)",
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
-        r"dock(?:s|ed|ing)?", r"carr(?:y|ies|ied|ying)", r"deliver\w*", r"(?:off|un)?load(?:s|ed|ing)?",
+        r"dock(?:s|ed|ing)?", r"deliver\w*",
+        r"carr(?:y|ies|ied|ying) (?:[\w'’-]+ ){0,4}(?:equipment|troops|soldiers|weapons|ammunition|vehicles|cargo|"
+        r"supplies|personnel|containers|radars?|systems|components|fuel|munitions|armou?r|tanks|missiles|aircraft|"
+        r"helicopters|launchers)", r"(?:off|un)?load(?:s|ed|ing)?",
         r"land(?:s|ed|ing)", r"shipp(?:ed|ing)", r"cross(?:es|ed|ing)? into",
         r"transit(?:s|ed|ing)?", r"pass(?:es|ed|ing)? through",
     )),
@@ -81,6 +84,9 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
     ("basing", 3, (
         r"lease", r"basing", r"foothold", r"staging (?:post|point|area|ground)",
+        r"(?:shelters?|hangars?|runways?|piers?|barracks|bunkers?|facilit(?:y|ies)|revetments?) (?:are |is )?"
+        r"(?:under|being) (?:construction|built|expanded|repaired|extended)",
+        r"new (?:aircraft )?(?:shelters?|hangars?|barracks|bunkers?|runways?|revetments?)",
         r"(?:keep|keeps|kept|keeping|retain\w*|maintain\w*|preserv\w*|hold(?:s|ing)? on to|held on to) "
         r"(?:[\w'’-]+ ){0,3}(?:bases?|airbases?|presence|foothold|facilit(?:y|ies)|access)",
         r"(?:logistics|logistical|military|naval|air|supply|strategic|regional) hubs?",

@@ -235,9 +235,10 @@ class RuleExtractor:
         if not is_claim and not commentary and previous is not None and attribution is not None and \
                 _BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
             event, is_claim = previous.event, True  # '"Nothing has been decided," the official said.'
-        if not is_claim and not commentary and attribution is not None and \
-                attribution.kind in ("official", "intelligence", "anonymous") and \
-                (military or certainty == "denied"):
+        if not is_claim and not commentary and attribution is not None and (
+            (attribution.kind in ("official", "intelligence", "anonymous") and (military or certainty == "denied"))
+            or (certainty == "denied" and scores.score >= 1)
+        ):
             # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
             event, is_claim = (scores.event if scores.score >= 2 else "other"), True
         if not is_claim:
