@@ -12,7 +12,7 @@ from basewatch.claims.actors import ActorFinder
 from basewatch.claims.attribution import Attribution, SourceMemory, classify_source, find_attribution
 from basewatch.claims.certainty import certainty_of
 from basewatch.claims.dates import find_dates
-from basewatch.claims.events import mentions_military, score_events
+from basewatch.claims.events import EventScore, mentions_military, score_events
 from basewatch.claims.grading import SourceGrades
 from basewatch.claims.model import Certainty, Claim, DateRange, EventClass, PlaceRef, SourceKind
 from basewatch.claims.places import Gazetteer, unique_places
@@ -86,9 +86,9 @@ _TITLE_SOURCE = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Draft:
-    """A claim under construction (mutable while sentences are merged)."""
+    """A claim before its source is settled; elaborating sentences merge into it."""
 
     sentence: Sentence
     start: int
@@ -96,8 +96,8 @@ class _Draft:
     event: EventClass
     certainty: Certainty
     attribution: Attribution | None
-    places: list[PlaceRef]
-    actors: list[str]
+    places: tuple[PlaceRef, ...]
+    actors: tuple[str, ...]
     date: DateRange | None
     secondary: bool = False
 
@@ -140,6 +140,36 @@ def title_source(title: str | None) -> str | None:
     return (m.group("citing") or m.group("report") or "").strip() or None
 
 
+def _commentary(text: str) -> bool:
+    """Analysis, reactions and "no comment" sentences report no event of their own."""
+    if _COMMENTARY.match(text) or _REACTION.match(text):
+        return True
+    return _NO_COMMENT.search(text) is not None and _EMBEDDED.search(text) is None
+
+
+def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: Attribution | None,
+            has_place: bool, previous: _Draft | None) -> EventClass | None:
+    """The sentence's event class when it makes a claim, else None."""
+    military = mentions_military(s.text)
+    # context words alone ("the two sites are Russia's airbase and a naval facility") make no claim
+    if scores.strongest >= 2 and (scores.score >= 3 or has_place or military):
+        return scores.event
+    if previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
+            certainty != previous.certainty and scores.score < 3:
+        return previous.event  # "However, the permanency of this move remains uncertain."
+    if attribution is None:
+        return None
+    if previous is not None and _BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
+        return previous.event  # '"Nothing has been decided," the official said.'
+    speaks_for_forces = attribution.kind in ("official", "intelligence", "anonymous") and (
+        military or certainty == "denied"
+    )
+    if speaks_for_forces or (certainty == "denied" and scores.score >= 1):
+        # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
+        return scores.event if scores.score >= 2 else "other"
+    return None
+
+
 class RuleExtractor:
     """Sentence rules: event triggers, attribution (direct, inverted, quotes, neighbours), hedges, places, dates."""
 
@@ -168,8 +198,8 @@ class RuleExtractor:
             draft = self._draft(s, attributions[i], doc.date, previous)
             if draft is None:
                 continue
-            if previous is not None and self._continues(previous, draft):
-                self._merge(previous, draft)
+            if previous is not None and drafts and drafts[-1] is previous and self._continues(previous, draft):
+                previous = drafts[-1] = self._merge(previous, draft)
                 continue
             drafts.append(draft)
             drafts.extend(self._secondary(s, draft))
@@ -209,42 +239,18 @@ class RuleExtractor:
 
     def _draft(self, s: Sentence, attribution: Attribution | None, ref: dt.date | None,
                previous: _Draft | None) -> _Draft | None:
-        main_end = len(s.text)
         m = _SECONDARY.search(s.text)
-        if m:
-            main_end = m.start()
-        main = s.text[:main_end]
-        scores = score_events(_blank(s.text, attribution.source if attribution else None))
-        certainty = certainty_of(main)
+        certainty = certainty_of(s.text[: m.start()] if m else s.text)  # the main clause's certainty
         dates = find_dates(s.text, ref)
-        if self._background(s.text, dates, ref):
+        if self._background(s.text, dates, ref) or _commentary(s.text):
             return None
-        commentary = _COMMENTARY.match(s.text) is not None or _REACTION.match(s.text) is not None or (
-            _NO_COMMENT.search(s.text) is not None and _EMBEDDED.search(s.text) is None
-        )
-        places = list(self._gazetteer.find(s.text, s.start))
-        military = mentions_military(s.text)
-        event: EventClass = scores.event
-        # context words alone ("the two sites are Russia's airbase and a naval facility") make no claim
-        is_claim = not commentary and scores.strongest >= 2 and (
-            scores.score >= 3 or bool(places or military)
-        )
-        if not is_claim and previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
-                certainty != previous.certainty and scores.score < 3:
-            event, is_claim = previous.event, True  # "the permanency of this move remains uncertain"
-        if not is_claim and not commentary and previous is not None and attribution is not None and \
-                _BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
-            event, is_claim = previous.event, True  # '"Nothing has been decided," the official said.'
-        if not is_claim and not commentary and attribution is not None and (
-            (attribution.kind in ("official", "intelligence", "anonymous") and (military or certainty == "denied"))
-            or (certainty == "denied" and scores.score >= 1)
-        ):
-            # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
-            event, is_claim = (scores.event if scores.score >= 2 else "other"), True
-        if not is_claim:
+        places = self._gazetteer.find(s.text, s.start)
+        scores = score_events(_blank(s.text, attribution.source if attribution else None))
+        event = _decide(s, scores, certainty, attribution, bool(places), previous)
+        if event is None:
             return None
-        return _Draft(s, s.start, s.end, event, certainty, attribution, places,
-                      list(self._actors.find(s.text)), dates[0] if dates else None)
+        return _Draft(s, s.start, s.end, event, certainty, attribution, places, self._actors.find(s.text),
+                      dates[0] if dates else None)
 
     @staticmethod
     def _background(text: str, dates: list[DateRange], ref: dt.date | None) -> bool:
@@ -285,12 +291,15 @@ class RuleExtractor:
         return cur.event in (prev.event, "other") or score_events(cur.sentence.text).score < 3
 
     @staticmethod
-    def _merge(prev: _Draft, cur: _Draft) -> None:
-        prev.end = cur.end
-        prev.attribution = prev.attribution or cur.attribution
-        prev.places.extend(cur.places)
-        prev.actors.extend(a for a in cur.actors if a not in prev.actors)
-        prev.date = prev.date or cur.date
+    def _merge(prev: _Draft, cur: _Draft) -> _Draft:
+        return replace(
+            prev,
+            end=cur.end,
+            attribution=prev.attribution or cur.attribution,
+            places=prev.places + cur.places,
+            actors=prev.actors + tuple(a for a in cur.actors if a not in prev.actors),
+            date=prev.date or cur.date,
+        )
 
     # -- output -------------------------------------------------------------------------------
     def _finish(self, d: _Draft, doc: Document, default: str | None, default_kind: SourceKind | None) -> Claim:
