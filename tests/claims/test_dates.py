@@ -54,3 +54,12 @@ def test_without_report_date_only_absolute_dates_resolve() -> None:
 def test_all_dates_in_order() -> None:
     found = find_dates("Ships left on Monday and are due on Jan. 20, 2025.", REF)
     assert [(d.text, d.start) for d in found] == [("on Monday", D(2025, 1, 13)), ("Jan. 20, 2025", D(2025, 1, 20))]
+
+
+def test_future_tense_takes_the_coming_weekday() -> None:
+    found = first_date("Two landing ships are due to reach Tartus on Friday.", REF)
+    assert found is not None and found.start == D(2025, 1, 17)
+    found = first_date("The frigate will sail next Monday.", REF)
+    assert found is not None and found.start == D(2025, 1, 20)
+    found = first_date("The frigate sailed on Friday.", REF)
+    assert found is not None and found.start == D(2025, 1, 10)

@@ -17,6 +17,9 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(_WEEKDAYS) + r")"
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "a": 1, "several": 3, "few": 3}
 
+# Future tense before a weekday: the coming one, not the last one.
+_FUTURE = re.compile(r"\b(?:will|due|expected|scheduled|set to|plans? to|planned|is to|are to|going to|shall)\b",
+                     re.IGNORECASE)
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(p, re.IGNORECASE))
     for name, p in (
@@ -27,7 +30,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"(?P<month>" + "|".join(m for m in _MONTHS if len(m) > 3) + r")(?:\s+(?P<year>(?:19|20)\d\d))?\b"),
         ("relday", r"\b(?P<rel>today|yesterday|tonight|this morning|this afternoon|this evening|last night|"
                    r"the day before yesterday)\b"),
-        ("weekday", r"\b(?:on\s+|last\s+|this\s+|early\s+|late\s+)?" + _WEEKDAY + r"\b"),
+        ("weekday", r"\b(?:on\s+|last\s+|next\s+|this\s+|early\s+|late\s+)?" + _WEEKDAY + r"\b"),
         ("past", r"\b(?:in|over|during|within)\s+the\s+(?:past|last|previous)\s+(?:(?P<n>\d+|one|two|three|four|"
                  r"five|six|seven|eight|nine|ten|several|few)\s+)?(?P<unit>day|week|month|year)s?\b"),
         ("ago", r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|several|few)\s+"
@@ -98,8 +101,13 @@ def _resolve(name: str, m: re.Match[str], ref: dt.date | None) -> tuple[dt.date,
         d = ref - dt.timedelta(days=back)
         return d, d
     if name == "weekday":
-        back = (ref.weekday() - _WEEKDAYS[g["weekday"].lower()]) % 7
+        wanted = _WEEKDAYS[g["weekday"].lower()]
         prefix = m.group().lower()
+        before = m.string[max(0, m.start() - 80):m.start()]
+        if prefix.startswith("next") or _FUTURE.search(before):
+            d = ref + dt.timedelta(days=(wanted - ref.weekday()) % 7)  # "due to reach Tartus on Friday"
+            return d, d
+        back = (ref.weekday() - wanted) % 7
         if prefix.startswith("last") and back == 0:
             back = 7
         d = ref - dt.timedelta(days=back)

@@ -92,7 +92,8 @@ def claims_list(
     if fmt == "json":
         print_json(rows)
     elif fmt == "csv":
-        print_csv(rows, [*_LIST_COLUMNS, "title", "path", "start_char", "end_char"])
+        flat = [{k: ";".join(v) if isinstance(v, list) and k != "places" else v for k, v in r.items()} for r in rows]
+        print_csv(flat, [*_LIST_COLUMNS, "title", "path", "start_char", "end_char"])
     else:
         print_table(rows, _LIST_COLUMNS, title=f"{len(rows)} claims")
 
