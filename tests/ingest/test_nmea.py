@@ -216,6 +216,13 @@ def test_a_file_of_bad_sentences_is_still_ais(tmp_path: Path, line: str, reason:
     assert r.tables["ais_positions"].num_rows == 0
 
 
+def test_broken_gzip_is_an_input_format_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.nmea.gz"
+    path.write_bytes(b"\x1f\x8b" + position().encode())
+    with pytest.raises(InputFormatError, match="not a readable gzip file"):
+        READER.read(path)
+
+
 def test_not_ais_is_an_input_format_error(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("a,b,c\n1,2,3\n")
@@ -328,3 +335,22 @@ def test_chunks_cut_anywhere_like_a_socket() -> None:
     assert np.array_equal(chunked.line_no, whole.line_no)
     assert np.array_equal(chunked.time, whole.time, equal_nan=True)
     assert sorted(stream.stats.rejects["incomplete multipart message"]) == [14127, 14663, 32913, 34222]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(
+    st.binary(max_size=90),
+    st.text(alphabet="!$\\,*0123456789ABCDEFGHIVDMOPZ:;<=>?@`abcw .c", max_size=70).map(str.encode),
+).filter(lambda b: b"\n" not in b and b"\r" not in b), max_size=12))
+def test_garbage_lines_never_break_the_good_ones(tmp_path_factory: pytest.TempPathFactory, junk: list[bytes]) -> None:
+    """Random bytes between valid sentences: no crash, the valid positions come through unchanged."""
+    good = [tag(f"c:{T0 + i}") + position(273000000 + i) for i in range(3)]
+    lines: list[bytes] = [b"# fuzz"]
+    for i, g in enumerate(good):
+        lines += [*junk[i::3], g.encode()]
+    path = tmp_path_factory.mktemp("fuzz") / "f.nmea"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    r = READER.read(path)
+    got = {p["mmsi"]: p["time"] for p in r.tables["ais_positions"].to_pylist()}
+    for i in range(3):
+        assert got.get(f"{273000000 + i:09d}") == T0_DT + dt.timedelta(seconds=i)

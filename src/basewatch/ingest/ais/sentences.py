@@ -19,6 +19,7 @@ Times outside 1980-2100 are treated as absent.
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from basewatch.errors import InputFormatError
 from basewatch.ingest.ais.reassembly import Fragments, Messages, Reassembler, offsets_of
 
 I64 = npt.NDArray[np.int64]
@@ -88,8 +90,11 @@ class FileSource:
         with self.path.open("rb") as raw:
             gz = raw.read(2) == b"\x1f\x8b"
         opener = gzip.open if gz else open
-        with opener(self.path, "rb") as fh:
-            yield from complete_lines(iter(lambda: fh.read(self.block_size), b""))
+        try:
+            with opener(self.path, "rb") as fh:
+                yield from complete_lines(iter(lambda: fh.read(self.block_size), b""))
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise InputFormatError(self.path, f"not a readable gzip file: {exc}") from exc
 
 
 @dataclass(frozen=True)
