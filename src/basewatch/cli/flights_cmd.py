@@ -72,6 +72,15 @@ def _emit_table(table: pa.Table, fmt: str, out: Path | None, columns: list[str] 
         print_table(table.to_pylist(), columns or table.column_names, title=title)
 
 
+def _ensure_maritime(ws: Workspace) -> None:
+    """Bring port calls and voyages up to date too (when the maritime analytics are installed)."""
+    try:
+        from basewatch.maritime import ensure_built
+    except ImportError:
+        return
+    ensure_built(ws, on_build=lambda: typer.echo("analysing ship positions ...", err=True))
+
+
 def _ensure_built(ws: Workspace) -> None:
     """Rebuild the flight tables (DuckDB, last parameters) when points arrived after the last build."""
     from basewatch.flights.store import build_flights
@@ -150,6 +159,7 @@ def activity(
         raise UsageError("--by must be total or day")
     with Workspace(workspace_path(ctx)) as ws:
         _ensure_built(ws)
+        _ensure_maritime(ws)
         table = query.activity(ws, site, by == "day", query.Window.of(since, until), actor)
     _emit_table(table, fmt, out, title=f"activity at {site}")
 
@@ -171,6 +181,7 @@ def corridors(
         raise UsageError("--by must be day or total")
     with Workspace(workspace_path(ctx)) as ws:
         _ensure_built(ws)
+        _ensure_maritime(ws)
         window = query.Window.of(since, until)
         if fmt in ("geojson", "kml"):
             totals = export.corridor_totals(query.corridors(ws, window, actor, typecode, True, known).to_pylist())

@@ -114,7 +114,7 @@ def _stays_sql(ws: Workspace) -> str:
     if not table_exists(ws, "port_calls"):
         return air
     sea = ("SELECT 'sea' AS mode, site_id, mmsi AS vehicle, arrival, departure, "
-           "epoch(departure) - epoch(arrival) AS dwell_s, NULL AS actor FROM port_calls")
+           "epoch(departure) - epoch(arrival) AS dwell_s, actor FROM port_calls WHERE site_id IS NOT NULL")
     return f"{air} UNION ALL {sea}"
 
 
