@@ -60,7 +60,8 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
                  r"president|command|centcom|africom|eucom|indopacom|nato|army|navy|armed forces|military|general|"
                  r"admiral|commander|chief of staff|statement|embassy|authorities|mod|parliament|prime minister|"
                  r"ambassador|secretary|presidency|governor|mayor|council|senator|lieutenant|colonel|headquarters|"
-                 r"forces|office|administration|cabinet|state department|foreign ministry|defen[cs]e ministry"),
+                 r"forces|office|administration|cabinet|state department|foreign ministry|defen[cs]e ministry|"
+                 r"alliance|coalition|investigators|prosecutors|police|coast guard"),
 )
 _KIND_RE = tuple((kind, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for kind, p in _KIND_WORDS)
 _KIND_RE_BY_NAME = dict(_KIND_RE)

@@ -41,8 +41,9 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"reposition\w*", r"transfer\w*",
         r"(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?(?:footprint|presence)",
         r"footprint", r"contingent", r"expansion", r"surge",
-        r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships|"
-        r"jets|aircraft|systems|weapons|personnel)",
+        r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships?|"
+        r"jets|aircraft|systems|weapons|personnel|frigates?|corvettes?|destroyers?|submarines?|carriers?|"
+        r"battalions?|brigades?|squadrons?|batteries|instructors|advisers|advisors|mercenaries)",
         r"shift(?:s|ed|ing)? (?:[\w-]+ ){0,3}(?:assets|forces|troops|units|systems|weapons|operations|aircraft|"
         r"equipment|jets|ships|warships|personnel)",
         # a unit on the move: "a convoy of the Tariq bin Ziyad Battalion ... moved toward the base"
@@ -70,7 +71,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?)", r"convoys?",
         r"berth(?:ed|ing)",
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
-        r"dock(?:s|ed|ing)?", r"deliver\w*",
+        r"dock(?:s|ed|ing)?", r"deliver\w*", r"escort(?:s|ed|ing)?",
         r"carr(?:y|ies|ied|ying) (?:[\w'’-]+ ){0,4}(?:equipment|troops|soldiers|weapons|ammunition|vehicles|cargo|"
         r"supplies|personnel|containers|radars?|systems|components|fuel|munitions|armou?r|tanks|missiles|aircraft|"
         r"helicopters|launchers)", r"(?:off|un)?load(?:s|ed|ing)?",
