@@ -37,12 +37,19 @@ HELD_OUT = ["heldout_gold.jsonl", "heldout2_gold.jsonl", "heldout3_gold.jsonl", 
             "heldout5_gold.jsonl"]
 
 
-@pytest.mark.parametrize("gold", HELD_OUT)
-def test_held_out_reports(extractor: RuleExtractor, gold: str) -> None:
-    """Reports written and labelled before the extractor first ran on them (see data/README.md)."""
-    _, total = evaluate_dir(DATA / gold, DATA, extractor)
+def test_held_out_reports(extractor: RuleExtractor) -> None:
+    """Our own reports, each set committed before the extractor first ran on it (see data/README.md).
+
+    Later sets were also used to revise rules after their first run, so this guards against regressions;
+    the honest held-out figures are the first-run ones in data/README.md.
+    """
+    total = Scores(0, 0, 0, 0, 0, 0, 0)
+    for gold in HELD_OUT:
+        _, scores = evaluate_dir(DATA / gold, DATA, extractor)
+        total = total + scores
+    assert total.gold == 63
     assert total.recall >= 0.85
     assert total.precision >= 0.60
-    assert total.event >= 0.70
+    assert total.event >= 0.80
     assert total.certainty >= 0.85
     assert total.source >= 0.80
