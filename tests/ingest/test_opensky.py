@@ -117,3 +117,29 @@ def test_integer_epoch_parquet_and_gzipped_csv(tmp_path: Path) -> None:
     assert from_gz.num_rows == 3600
     assert from_gz.column("time").to_pylist()[0] == dt.datetime(2017, 2, 5, 16, 0, 1, tzinfo=UTC)
     assert from_gz.column("lat").to_pylist() == want.column("lat").to_pylist()
+
+
+def test_round_trip_with_the_demo_writer(tmp_path: Path) -> None:
+    """The demo's Trino-style export (state time = the report's fix time rounded up to the second)."""
+    import math
+
+    import numpy as np
+
+    from basewatch.demo.scenario import ScenarioConfig, build_scenario
+    from basewatch.demo.writers import write_scenario
+
+    scenario = build_scenario(ScenarioConfig(start=dt.date(2024, 12, 17), days=1))
+    plans, pts = scenario.plans, scenario.points
+    files = [w.path for w in write_scenario(scenario, tmp_path) if w.fmt == "opensky"]
+    truth = np.flatnonzero(np.array([p.airframe.fmt for p in plans])[pts.flight] == "opensky")
+    by_key = {(plans[pts.flight[i]].airframe.icao24, float(pts.lat[i]), float(pts.lon[i])): i for i in truth}
+    got = [p for f in files for p in READER.read(f).tables["aircraft_points"].to_pylist()]
+    assert len(got) == len(truth)
+    for p in got:
+        i = by_key[(p["icao24"], p["lat"], p["lon"])]
+        assert p["time"].timestamp() == math.ceil(round(float(pts.time_s[i]), 3))
+        assert p["on_ground"] == bool(pts.on_ground[i])
+        assert p["gs_ms"] == pytest.approx(pts.gs_ms[i])  # already m/s in OpenSky: no conversion
+        assert p["callsign"] == plans[pts.flight[i]].callsign
+        if not pts.on_ground[i]:
+            assert p["alt_baro_m"] == pytest.approx(pts.alt_baro_m[i])

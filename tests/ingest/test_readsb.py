@@ -95,3 +95,43 @@ def test_old_short_points_gzip_military_and_geometric_altitude(tmp_path: Path) -
     assert result.rejects.examples["malformed trace point"] == [3]
     (aircraft,) = result.tables["aircraft"].to_pylist()
     assert aircraft["military"] is True and aircraft["registration"] == "RA-82038"
+
+
+def test_round_trip_with_the_demo_writer(tmp_path: Path) -> None:
+    """The demo's trace files (written from simulated truth) read back as that truth, in SI units."""
+    import numpy as np
+
+    from basewatch.demo.scenario import ScenarioConfig, build_scenario
+    from basewatch.demo.writers import write_scenario
+
+    scenario = build_scenario(ScenarioConfig(start=dt.date(2024, 12, 17), days=1))
+    plans, pts = scenario.plans, scenario.points
+    files = [w.path for w in write_scenario(scenario, tmp_path) if w.fmt == "readsb"]
+    assert files
+    icao_of_point = np.array([plans[f].airframe.icao24 for f in pts.flight])
+    first_t_rel = {f: pts.t_rel[pts.flight == f].min() for f in set(pts.flight.tolist())}
+    checked = 0
+    for path in files:
+        result = READER.read(path)
+        assert result.rejects.total == 0
+        got = result.tables["aircraft_points"].to_pylist()
+        (aircraft,) = result.tables["aircraft"].to_pylist()
+        mine = np.flatnonzero(icao_of_point == aircraft["icao24"])
+        mine = mine[np.argsort(pts.time_s[mine], kind="stable")]
+        assert len(got) == len(mine)
+        airframe = plans[pts.flight[mine[0]]].airframe
+        assert (aircraft["registration"], aircraft["military"]) == (airframe.registration, airframe.military)
+        for p, i in zip(got, mine, strict=True):
+            assert p["time"].timestamp() == pytest.approx(pts.time_s[i], abs=0.006)  # base to 1 ms, offsets to 10 ms
+            assert (p["lat"], p["lon"]) == (pytest.approx(pts.lat[i], abs=6e-7), pytest.approx(pts.lon[i], abs=6e-7))
+            assert p["on_ground"] == bool(pts.on_ground[i])
+            assert p["new_leg"] == bool(pts.t_rel[i] == first_t_rel[int(pts.flight[i])])
+            assert p["callsign"] == plans[pts.flight[i]].callsign
+            assert p["gs_ms"] == pytest.approx(pts.gs_ms[i], abs=0.05 * 1852 / 3600 + 1e-9)  # 0.1 kt steps
+            if pts.on_ground[i]:
+                assert p["alt_baro_m"] is None
+            else:
+                assert p["alt_baro_m"] == pytest.approx(pts.alt_baro_m[i], abs=12.5 * 0.3048 + 1e-9)  # 25 ft steps
+                assert p["vrate_ms"] == pytest.approx(pts.vrate_ms[i], abs=32 * 0.3048 / 60 + 1e-9)  # 64 ft/min
+            checked += 1
+    assert checked == int((np.array([p.airframe.fmt for p in plans])[pts.flight] == "readsb").sum())
