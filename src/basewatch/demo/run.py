@@ -44,6 +44,7 @@ DEMO_SITES = ("khmeimim", "al-khadim", "benina")
 AIS_SCENARIO_MODULE = "basewatch.demo.ais_scenario"
 MARITIME_MODULE = "basewatch.maritime"
 
+
 class DemoError(BasewatchError):
     """The demo cannot run as asked (e.g. a window outside December 2024)."""
 
@@ -119,6 +120,34 @@ def _lead(config: ScenarioConfig) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    records: list[Path]       # flight (and ship) records, ingested in this order
+    aircraft_db: Path
+    truth: Path
+
+
+def _write_inputs(config: ScenarioConfig, scenario_dir: Path, with_maritime: bool) -> _Inputs:
+    _clear_previous(scenario_dir)
+    scenario = build_scenario(config)
+    records = [w.path for w in write_scenario(scenario, scenario_dir)]
+    truth = write_truth(scenario, scenario_dir / TRUTH_NAME)
+    aircraft_db = write_aircraft_db(scenario, scenario_dir / AIRCRAFT_DB_NAME)
+    ais = optional_module(AIS_SCENARIO_MODULE) if with_maritime else None
+    if ais is not None:
+        records.extend(Path(p) for p in ais.write_ais_scenario(scenario_dir, config.seed))
+    return _Inputs(records, aircraft_db, truth)
+
+
+def _ingest(ws: Workspace, inputs: _Inputs, out_dir: Path, progress: Progress, total: int) -> list[IngestReport]:
+    reports = []
+    for path in inputs.records:
+        progress(f"ingesting {path.relative_to(out_dir).as_posix()}", 1, total)
+        reports.append(ingest_file(ws, path))
+    reports.append(import_aircraft_db(ws, inputs.aircraft_db))
+    return reports
+
+
 def run_demo(
     out_dir: Path,
     config: ScenarioConfig | None = None,
@@ -135,30 +164,18 @@ def run_demo(
     if out_dir.exists() and not out_dir.is_dir():
         raise DemoError(f"{out_dir}: exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    scenario_dir = out_dir / SCENARIO_DIR
     seconds: dict[str, float] = {}
     total = 5
     t0 = time.perf_counter()
 
     progress("simulating flights", 0, total)
-    _clear_previous(scenario_dir)
-    scenario = build_scenario(config)
-    written = [w.path for w in write_scenario(scenario, scenario_dir)]
-    truth = write_truth(scenario, scenario_dir / TRUTH_NAME)
-    aircraft_db = write_aircraft_db(scenario, scenario_dir / AIRCRAFT_DB_NAME)
-    ais = optional_module(AIS_SCENARIO_MODULE) if with_maritime else None
-    if ais is not None:
-        written.extend(Path(p) for p in ais.write_ais_scenario(scenario_dir, config.seed))
+    inputs = _write_inputs(config, out_dir / SCENARIO_DIR, with_maritime)
     seconds["simulate"] = time.perf_counter() - t0
 
     ws_path = out_dir / WORKSPACE_NAME
-    reports: list[IngestReport] = []
     with _fresh_workspace(ws_path) as ws:
         t = time.perf_counter()
-        for path in written:
-            progress(f"ingesting {path.relative_to(out_dir).as_posix()}", 1, total)
-            reports.append(ingest_file(ws, path))
-        reports.append(import_aircraft_db(ws, aircraft_db))
+        reports = _ingest(ws, inputs, out_dir, progress, total)
         seconds["ingest"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -173,13 +190,12 @@ def run_demo(
         t = time.perf_counter()
         progress("writing the brief", 4, total)
         sections = tuple(s for s in DEFAULT_SECTIONS if with_maritime or s is not maritime_section)
-        context = _context(ws, load_flights(ws), config, out_dir)
-        brief = write_brief(context, out_dir / BRIEF_NAME, sections)
+        brief = write_brief(_context(ws, load_flights(ws), config, out_dir), out_dir / BRIEF_NAME, sections)
         seconds["brief"] = time.perf_counter() - t
     progress("done", total, total)
     seconds["total"] = time.perf_counter() - t0
     return DemoResult(
-        out_dir, ws_path, brief, truth, tuple(written), tuple(reports), built.flights, seconds
+        out_dir, ws_path, brief, inputs.truth, tuple(inputs.records), tuple(reports), built.flights, seconds
     )
 
 
