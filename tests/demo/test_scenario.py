@@ -37,9 +37,11 @@ def test_same_seed_same_scenario_other_seed_other_scenario() -> None:
     assert [p.takeoff_s for p in c.plans] != [p.takeoff_s for p in a.plans]
 
 
-def test_window_outside_december_is_refused() -> None:
+def test_window_outside_december_or_a_negative_seed_is_refused() -> None:
     with pytest.raises(ValueError, match="December 2024"):
         plan_scenario(ScenarioConfig(start=dt.date(2024, 12, 30), days=5))
+    with pytest.raises(ValueError, match="seed"):
+        plan_scenario(ScenarioConfig(seed=-1))
 
 
 def test_sorties_to_libya_start_after_the_fall_and_rise_to_several_a_day(month: Scenario) -> None:

@@ -57,6 +57,8 @@ class ScenarioConfig:
         last = first + dt.timedelta(days=self.days)
         if self.days < 1 or first < MONTH_START or last > MONTH_START + dt.timedelta(days=MONTH_DAYS):
             raise ValueError("the simulated window must lie within December 2024 (1 to 31 days)")
+        if self.seed < 0:
+            raise ValueError(f"the seed must be a non-negative integer, got {self.seed}")
         return first.timestamp(), last.timestamp()
 
 
