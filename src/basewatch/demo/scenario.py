@@ -52,7 +52,7 @@ class ScenarioConfig:
     days: int = MONTH_DAYS
 
     def window(self) -> tuple[float, float]:
-        """[start, end) of the simulated window in epoch seconds; must lie within December 2024."""
+        """[start, end) of the window in epoch seconds; ValueError outside December 2024 or for a negative seed."""
         first = dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC)
         last = first + dt.timedelta(days=self.days)
         if self.days < 1 or first < MONTH_START or last > MONTH_START + dt.timedelta(days=MONTH_DAYS):
