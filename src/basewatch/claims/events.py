@@ -14,6 +14,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"struck", r"bomb(?:ed|ing|ings|s)?", r"shell(?:ed|ing)", r"raids?", r"hit (?:\w+ ){0,3}targets",
     )),
     ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"sorties", r"destroy(?:s|ed|ing)?",
+                   r"explosions?", r"blasts?", r"fired (?:\w+ ){0,2}(?:missiles?|rockets?|shells?|drones?)",
+                   r"launch(?:ed|es|ing)? (?:\w+ ){0,2}(?:missiles?|rockets?|drones?|strikes?|attacks?)",
                    r"damag(?:e|ed|ing)", r"intercept(?:s|ed|ing)?", r"shot down")),
     ("strike", 1, (r"casualt(?:y|ies)", r"killed", r"targets?", r"precision")),
     ("withdrawal", 3, (
@@ -30,6 +32,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
     ("withdrawal", 2, (
         r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted", r"disappeared",
+        r"(?:wound|wind|winding|winds) down", r"reduc(?:e|es|ed|ing) (?:its |their |the )?(?:presence|forces|troops)",
         r"(?:has|have|had|are|were) (?:now |since |all )?gone", r"no longer (?:there|present|visible|at|in)",
         r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
         r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
@@ -55,6 +58,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"station(?:ed|ing)",
         r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|equipment|systems|weapons|personnel|assets)",
         r"arriv\w+", r"set (?:\w+ ){0,2}up", r"upgrad\w+", r"(?:take|takes|taking|taken|took) over",
+        r"patroll?(?:s|ed|ing)?", r"exercises?", r"drills?", r"manoeuvres?", r"maneuvers?", r"mobili[sz]\w+",
+        r"amass\w*", r"mass(?:ed|ing) (?:\w+ ){0,2}(?:troops|forces|units|tanks|armou?r)", r"positioned",
+        r"operat(?:e|es|ed|ing) (?:from|out of)", r"based (?:at|in|on)", r"emplace\w*",
+        r"(?:spotted|seen|observed|photographed|parked) (?:at|in|near|on)",
         r"(?:equipment|troops|forces|weapons|systems|assets|aircraft|personnel|units|hardware)\b[^.;]{0,30}?"
         r"\b(?:been|being|be) (?:moved|relocated|transferred|shifted|repositioned)",
         r"replac(?:e|es|ed|ing)", r"rotat(?:e|es|ed|ing|ion)",
@@ -71,7 +78,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?)", r"convoys?",
         r"berth(?:ed|ing)",
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
-        r"dock(?:s|ed|ing)?", r"deliver\w*", r"escort(?:s|ed|ing)?",
+        r"dock(?:s|ed|ing)?", r"deliver\w*", r"escort(?:s|ed|ing)?", r"resuppl\w+", r"en route",
+        r"bound for", r"head(?:ed|ing)? (?:to|for|toward|towards)",
         r"carr(?:y|ies|ied|ying) (?:[\w'’-]+ ){0,4}(?:equipment|troops|soldiers|weapons|ammunition|vehicles|cargo|"
         r"supplies|personnel|containers|radars?|systems|components|fuel|munitions|armou?r|tanks|missiles|aircraft|"
         r"helicopters|launchers)", r"(?:off|un)?load(?:s|ed|ing)?",
@@ -150,7 +158,8 @@ def score_events(text: str) -> EventScore:
                 continue
             taken.append((m.start(), m.end()))
             scores[cls] += weight
-            first[cls] = min(first.get(cls, m.start()), m.start())
+            if weight >= 2:  # where the class is first named by a real trigger, not a context noun
+                first[cls] = min(first.get(cls, m.start()), m.start())
             strongest = max(strongest, weight)
     # on equal scores the event named first wins (the main clause leads in news prose), then the priority
     best = max(_PRIORITY, key=lambda c: (scores[c], -first.get(c, len(text)), -_PRIORITY.index(c)))
