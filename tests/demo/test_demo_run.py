@@ -15,7 +15,7 @@ import pytest
 
 from basewatch.demo.run import DemoResult, run_demo
 from basewatch.demo.scenario import ScenarioConfig
-from basewatch.demo.truth import read_truth, score_workspace
+from basewatch.demo.truth import parse_time, read_truth, score_workspace
 from basewatch.present.activity import load_flights
 from basewatch.present.brief import BriefContext, header_section, movements_section, render_brief
 from basewatch.workspace.core import Workspace
@@ -58,6 +58,14 @@ def test_hidden_ends_and_spoofing_do_not_invent_airports(demo: DemoResult, fligh
     beirut = [f for f in flights.to_pylist() if "OLBA" in (f["origin_airport"], f["destination_airport"])]
     true_beirut = [f for f in truth if "OLBA" in (f.origin_airport, f.destination_airport)]
     assert len(beirut) <= len(true_beirut)
+    # the spoofed airliner's reports jump onto Beirut airport at cruise: still one flight between its real ends
+    spoofed = next(f for f in truth if f.spoofed)
+    lo = int(parse_time(spoofed.takeoff).timestamp() * 1e6) - 3600 * 10**6
+    hi = int(parse_time(spoofed.landing).timestamp() * 1e6) + 3600 * 10**6
+    seen = [f for f in flights.to_pylist() if f["icao24"] == spoofed.icao24 and lo <= f["start_us"] <= hi]
+    assert [(f["origin_airport"], f["destination_airport"]) for f in seen] == [
+        (spoofed.origin_airport, spoofed.destination_airport)
+    ]
 
 
 def test_ingest_counts_every_record(demo: DemoResult) -> None:
