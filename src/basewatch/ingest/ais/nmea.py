@@ -42,7 +42,7 @@ from basewatch.ingest.base import ReadResult, Rejects
 OTHER_TYPE = "not a vessel position or static report"
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 STATIC_TYPES = (5, 24)
-_SNIFF = re.compile(rb"(?:^|[\n\\\s,;|])![A-Z0-9=]{2}VD[MO],\d,\d,\d*,[^,]*,[0-9:;<=>?@A-W`a-w]*,\d\*[0-9A-Fa-f]{2}")
+_SNIFF = re.compile(rb"(?:^|[\n\\\s,;|])[!$][A-Z0-9=]{2}VD[MO],\d,\d,\d*,[^,]*,[0-9:;<=>?@A-W`a-w]*,\d\*[0-9A-Fa-f]{2}")
 
 
 @dataclass(frozen=True)

@@ -230,9 +230,9 @@ class SentenceStream:
             own_src[tagged[has_tag_time]] = TIME_TAG
         lead = np.where(sent < ends, pad[np.minimum(sent, size)], 0)
 
-        # AIS-looking lines: !ccVDM / !ccVDO
+        # AIS-looking lines: !ccVDM / !ccVDO (a few devices start them with '$')
         looks_ais = (
-            (lead == _BANG) & (pad[sent + 3] == ord("V")) & (pad[sent + 4] == ord("D"))
+            ((lead == _BANG) | (lead == _DOLLAR)) & (pad[sent + 3] == ord("V")) & (pad[sent + 4] == ord("D"))
             & np.isin(pad[sent + 5], (ord("M"), ord("O")))
         )
         blank = (ends <= starts) | (first == _HASH)
