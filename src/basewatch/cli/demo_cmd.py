@@ -77,5 +77,6 @@ def demo(
         f"{result.flights:,} flights reconstructed in {result.seconds['total']:.1f} s."
     )
     console.print(f"brief:     {result.brief}", highlight=False)
-    console.print(f"workspace: {result.workspace}  (e.g. basewatch -w {result.workspace} ...)", highlight=False)
+    console.print(f"workspace: {result.workspace}", highlight=False)
+    console.print(f"  try:     basewatch -w {result.workspace} activity --site al-khadim --by day", highlight=False)
     console.print(f"truth:     {result.truth}", highlight=False)
