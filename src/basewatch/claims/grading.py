@@ -6,6 +6,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -45,11 +46,19 @@ class SourceGrades:
     def with_overrides(self, other: SourceGrades) -> SourceGrades:
         return SourceGrades(self.grades + other.grades, self.kinds + other.kinds)
 
+    @cached_property
+    def _patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """One pattern per source (name or any alias, whole words), the later entries first."""
+        return tuple(
+            (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in (g.name, *g.aliases)) + r")(?!\w)",
+                        re.IGNORECASE), g.reliability)
+            for g in reversed(self.grades)
+        )
+
     def reliability(self, source: str, kind: str | None = None) -> str:
-        for grade in reversed(self.grades):
-            for name in (grade.name, *grade.aliases):
-                if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", source, re.IGNORECASE):
-                    return grade.reliability
+        for pattern, grade in self._patterns:
+            if pattern.search(source):
+                return grade
         for k, r in reversed(self.kinds):
             if k == kind:
                 return r
