@@ -193,3 +193,35 @@ def flight_sources(
     for flight_id, path, lo, hi, n in rows:
         out.setdefault(flight_id, []).append((_shown_path(path, root), int(lo), int(hi), int(n)))
     return out
+
+
+def track_lines(
+    ws: Workspace, flights: pa.Table, every: int = 6, gap_s: float = 900.0
+) -> list[list[tuple[float, float]]]:
+    """Reported positions of the flights as (lon, lat) polylines, every `every`-th report, broken at gaps.
+
+    A polyline ends where two kept reports are more than gap_s apart (a coverage gap is not drawn).
+    """
+    keys = flights.select(["flight_id", "icao24", "start_us", "end_us"])
+    ws.con.register("_brief_tracks", keys)
+    try:
+        rows = ws.con.execute(
+            "SELECT flight_id, epoch_us(time) AS t, lon, lat FROM ("
+            " SELECT f.flight_id, p.time, p.lon, p.lat,"
+            " row_number() OVER (PARTITION BY f.flight_id ORDER BY p.time, p.source_id, p.row_no) AS k"
+            " FROM _brief_tracks f JOIN aircraft_points p ON p.icao24 = f.icao24"
+            " AND epoch_us(p.time) BETWEEN f.start_us AND f.end_us"
+            " WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL"
+            ") WHERE k % ? = 1 ORDER BY flight_id, t",
+            [every],
+        ).fetchall()
+    finally:
+        ws.con.unregister("_brief_tracks")
+    lines: list[list[tuple[float, float]]] = []
+    last_id, last_t = None, 0
+    for flight_id, t, lon, lat in rows:
+        if flight_id != last_id or t - last_t > gap_s * 1e6:
+            lines.append([])
+        lines[-1].append((float(lon), float(lat)))
+        last_id, last_t = flight_id, t
+    return [line for line in lines if len(line) > 1]

@@ -205,7 +205,7 @@ def corridors_section(ctx: BriefContext) -> str:
             ends.append(OpenEnd(place, e.seen_lat, e.seen_lon, e.outbound))
     who = f"actor {ctx.actor}" if ctx.actor else "watched actors"
     title = f"Corridors of {who}" + (" (simulated)" if ctx.simulated else "")
-    img = corridor_map(lines, title, ends)
+    img = corridor_map(lines, title, ends, activity.track_lines(ctx.ws, activity.actor_flights(ctx.flights, ctx.actor)))
     body = "".join(
         f"<tr><td>{esc(r.origin)}</td><td>{esc(r.destination)}</td><td class=n>{r.movements}</td>"
         f"<td class=n>{r.aircraft}</td><td>{r.first_day.isoformat()}</td><td>{r.last_day.isoformat()}</td></tr>"
@@ -214,7 +214,8 @@ def corridors_section(ctx: BriefContext) -> str:
     return (
         f"<section><h2>{esc(title)}</h2>"
         "<p>Red: flights with both ends placed at a watched site or an airport (arrow: direction; number: "
-        "movements). Dashed grey: flights with only one end placed, to the cross where they were last (or first) "
+        "movements). Faint blue: the reported positions (breaks are receiver coverage gaps). Dashed grey: "
+        "flights with only one end placed, to the cross where they were last (or first) "
         f"seen in the air far from any airfield ({len(ends)} flights); basewatch does not guess where those "
         "landed or came from.</p>"
         f'<img class="map" alt="{esc(title)} map" src="{img}">'

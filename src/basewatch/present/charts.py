@@ -15,6 +15,7 @@ from basewatch.present.basemap import ATTRIBUTION, Extent, draw_basemap, extent_
 ARRIVAL_COLOUR = "#1f6fb2"
 DEPARTURE_COLOUR = "#d9822b"
 ROUTE_COLOUR = "#b2182b"
+TRACK_COLOUR = "#2166ac"
 
 
 def _figure(width_in: float, height_in: float) -> Any:
@@ -103,8 +104,13 @@ def _label_below(p: Place, others: Sequence[Place]) -> bool:
 
 
 def _draw_corridors(ax: Any, lines: Sequence[CorridorLine], open_ends: Sequence[OpenEnd], extent: Extent,
-                    title: str) -> None:
+                    title: str, tracks: Sequence[Sequence[tuple[float, float]]] = ()) -> None:
+    from matplotlib.collections import LineCollection
+
     draw_basemap(ax, extent)
+    if tracks:
+        ax.add_collection(LineCollection([list(t) for t in tracks], colors=TRACK_COLOUR, linewidths=0.4,
+                                         alpha=0.35, zorder=2))
     for e in open_ends:
         ax.plot([e.place.lon, e.seen_lon], [e.place.lat, e.seen_lat], color="#555555", linewidth=0.6,
                 linestyle=(0, (3, 2)), alpha=0.6, zorder=2)
@@ -143,11 +149,13 @@ def _busiest_extent(lines: Sequence[CorridorLine], share: float = 0.2) -> Extent
     return extent_around(lats, lons, 2.5)
 
 
-def corridor_map(lines: Sequence[CorridorLine], title: str, open_ends: Sequence[OpenEnd] = ()) -> str:
+def corridor_map(lines: Sequence[CorridorLine], title: str, open_ends: Sequence[OpenEnd] = (),
+                 tracks: Sequence[Sequence[tuple[float, float]]] = ()) -> str:
     """Corridors on the offline basemap: line width grows with movements, labelled with the count.
 
     Flights with an unplaced end are drawn as thin dashed lines from their place to where they were
-    first or last seen (a cross). Left: every corridor; right: a close-up of the busiest ones.
+    first or last seen (a cross); tracks, (lon, lat) polylines of reported positions, faintly beneath.
+    Left: every corridor; right: a close-up of the busiest ones.
     """
     places = [p for c in lines for p in (c.origin, c.destination)] + [e.place for e in open_ends]
     lats = [p.lat for p in places] + [e.seen_lat for e in open_ends]
@@ -156,8 +164,8 @@ def corridor_map(lines: Sequence[CorridorLine], title: str, open_ends: Sequence[
     close = _busiest_extent(lines)
     fig = _figure(11.0, 5.6)
     if close is None:
-        _draw_corridors(fig.add_subplot(1, 1, 1), lines, open_ends, overview, title)
+        _draw_corridors(fig.add_subplot(1, 1, 1), lines, open_ends, overview, title, tracks)
     else:
-        _draw_corridors(fig.add_subplot(1, 2, 1), lines, open_ends, overview, title + ": all")
-        _draw_corridors(fig.add_subplot(1, 2, 2), lines, open_ends, close, title + ": busiest")
+        _draw_corridors(fig.add_subplot(1, 2, 1), lines, open_ends, overview, title + ": all", tracks)
+        _draw_corridors(fig.add_subplot(1, 2, 2), lines, open_ends, close, title + ": busiest", tracks)
     return png_data_uri(fig)
