@@ -113,3 +113,23 @@ def test_brief_of_an_empty_workspace_still_renders(workspace: Workspace) -> None
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
     assert "0 arrivals and 0 departures" in text
     assert "0 flights" in text and "SIMULATED" not in text
+
+
+def test_track_lines_break_at_gaps_and_thin_out(workspace: Workspace) -> None:
+    con = workspace.con
+    con.execute("INSERT INTO sources VALUES (1, 'x', 'abc', 'test', now(), 15, 0, 0, NULL)")
+    t0 = dt.datetime(2024, 12, 16, 8, tzinfo=dt.UTC)
+    times = [t0 + dt.timedelta(seconds=10 * i) for i in range(10)]
+    times += [times[-1] + dt.timedelta(minutes=20, seconds=10 * i) for i in range(5)]   # after a 20 min gap
+    for i, t in enumerate(times):
+        con.execute(
+            "INSERT INTO aircraft_points (icao24, time, lat, lon, source_id, row_no) VALUES ('154076', ?, ?, ?, 1, ?)",
+            [t, 35.0, 30.0 + i * 0.01, i + 1],
+        )
+    flights = pa.table({"flight_id": ["f"], "icao24": ["154076"],
+                        "start_us": [int(times[0].timestamp() * US)], "end_us": [int(times[-1].timestamp() * US)]})
+    lines = activity.track_lines(workspace, flights, every=1)
+    assert [len(line) for line in lines] == [10, 5]
+    assert lines[0][0] == (30.0, 35.0) and lines[1][-1] == (30.14, 35.0)
+    lines = activity.track_lines(workspace, flights, every=3)   # reports 1, 4, 7, 10 | 13 (+ gap)
+    assert [len(line) for line in lines] == [4]

@@ -212,7 +212,7 @@ def track_lines(
             " FROM _brief_tracks f JOIN aircraft_points p ON p.icao24 = f.icao24"
             " AND epoch_us(p.time) BETWEEN f.start_us AND f.end_us"
             " WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL"
-            ") WHERE k % ? = 1 ORDER BY flight_id, t",
+            ") WHERE (k - 1) % ? = 0 ORDER BY flight_id, t",
             [every],
         ).fetchall()
     finally:
