@@ -33,7 +33,9 @@ _PASSIVE_BY = re.compile(r"\b(?:described|reported|confirmed|cited|quoted|seen|o
 _INTRO = re.compile(r"^(?:(?:on|in|at|by|late|early|last|earlier|later|meanwhile|however|but|and|also|separately|"
                     r"speaking|when|asked|after|before|while|since|during|for its part|in a statement)\b[^,]*,\s*)+",
                     re.IGNORECASE)
-_CUT = re.compile(r"\s+(?:who|which|that|speaking to|in an? (?:interview|statement|post|briefing)|on condition|"
+_SEEN_BY = re.compile(r"\s+(?:seen|obtained|reviewed|viewed|verified) by\b.*$|\s+shared with\b.*$", re.IGNORECASE)
+_CUT = re.compile(r"\s+(?:who|which|that|speaking to|"
+                  r"in an? (?:interview|statement|post|briefing)|on condition|"
                   r"in comments)\b.*$", re.IGNORECASE)
 
 _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
@@ -61,7 +63,8 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
                  r"admiral|commander|chief of staff|statement|embassy|authorities|mod|parliament|prime minister|"
                  r"ambassador|secretary|presidency|governor|mayor|council|senator|lieutenant|colonel|headquarters|"
                  r"forces|office|administration|cabinet|state department|foreign ministry|defen[cs]e ministry|"
-                 r"alliance|coalition|investigators|prosecutors|police|coast guard"),
+                 r"alliance|coalition|investigators|prosecutors|police|coast guard|customs|documents?|"
+                 r"records|filings|contracts?|tenders?"),
 )
 _KIND_RE = tuple((kind, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for kind, p in _KIND_WORDS)
 _KIND_RE_BY_NAME = dict(_KIND_RE)
@@ -202,10 +205,15 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
             candidates.append((begin + max(at, 0), subject))
     candidates.sort(key=lambda c: c[0])
     for pos, raw in candidates:
-        src = _clean(raw)
+        full = _clean(raw)
+        src = _SEEN_BY.sub("", full)  # "customs documents seen by Example Journal": the documents speak
         if not src or len(src) > 140:
             continue
         kind = classify_source(src, memory)
+        if kind is None or (kind == "anonymous" and not _ANON_HEAD.search(src)):
+            fallback = classify_source(full, memory) if full != src else None
+            if fallback is not None and fallback != "anonymous":
+                src, kind = full, fallback  # "a draft seen by Reuters": known only through the outlet
         if kind is None:
             continue
         if memory is not None:

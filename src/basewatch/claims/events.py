@@ -36,7 +36,9 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:has|have|had|are|were) (?:now |since |all )?gone", r"no longer (?:there|present|visible|at|in)",
         r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
         r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
-        r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?)",
+        r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?|tasks?)",
+        r"return(?:s|ed|ing)? to (?:base|port|home|[A-Z])",
+        r"(?:the )?return of (?:[\w'’-]+ ){0,3}(?:ships|troops|forces|aircraft|units|vessels|warships|jets|soldiers)",
     )),
     ("withdrawal", 1, (r"left", r"leav(?:e|es|ing)")),
     ("deployment", 3, (
@@ -47,6 +49,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships?|"
         r"jets|aircraft|systems|weapons|personnel|frigates?|corvettes?|destroyers?|submarines?|carriers?|"
         r"battalions?|brigades?|squadrons?|batteries|instructors|advisers|advisors|mercenaries)",
+        r"host(?:s|ed|ing)? (?:[\w'’-]+ ){0,2}(?:forces|troops|soldiers|warships|units|personnel|contingents?)",
+        r"(?:to|will|would|could|plans? to|intends? to) station",
         r"shift(?:s|ed|ing)? (?:[\w-]+ ){0,3}(?:assets|forces|troops|units|systems|weapons|operations|aircraft|"
         r"equipment|jets|ships|warships|personnel)",
         # a unit on the move: "a convoy of the Tariq bin Ziyad Battalion ... moved toward the base"
@@ -107,7 +111,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"secur(?:e|ed|ing) (?:\w+ ){0,2}(?:port|base|access|foothold)s?",
     )),
     ("basing", 2, (
-        r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence",
+        r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence", r"still (?:in|at|based)",
         r"(?:leave|leaves|left|leaving) (?:\w+ ){0,3}without", r"negotiat\w+", r"settlement",
         r"replenishment", r"access to", r"agreement", r"contract", r"host", r"loss of", r"lost",
         r"losing", r"lose",
