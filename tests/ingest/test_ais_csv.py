@@ -29,6 +29,7 @@ def test_marinecadastre() -> None:
     assert rows[2]["mmsi"] == "367752440" and rows[2]["time"] == dt.datetime(2023, 1, 11, tzinfo=UTC)
     assert rows[2]["lat"] == 43.07917 and rows[2]["lon"] == -70.75733
     assert rows[2]["sog_ms"] == 0.0 and rows[2]["cog_deg"] is None and rows[2]["heading_deg"] == 95.0
+    assert rows[2]["time_source"] == "file"
     # line 3: 636021061,...,26.09241,-80.04806,8.8,272.7,270.0,MSC NAISHA III,IMO9307839,5LCB4,70,8.0,208.0,30.0,8.0
     assert rows[3]["sog_ms"] == pytest.approx(8.8 * KT_TO_MS) and rows[3]["nav_status"] == 8
     static = {s["mmsi"]: s for s in r.tables["ais_static"].to_pylist()}

@@ -77,9 +77,9 @@ def test_tag_block_time(tmp_path: Path) -> None:
 
 def test_tag_block_milliseconds_and_trailing_epoch(tmp_path: Path) -> None:
     r = read(tmp_path, [tag(f"c:{T0}123") + position(1), position(2) + f",{T0 + 60}"])
-    times = {p["mmsi"]: p["time"] for p in r.tables["ais_positions"].to_pylist()}
-    assert times["000000001"] == T0_DT + dt.timedelta(milliseconds=123)
-    assert times["000000002"] == T0_DT + dt.timedelta(seconds=60)
+    times = {p["mmsi"]: (p["time"], p["time_source"]) for p in r.tables["ais_positions"].to_pylist()}
+    assert times["000000001"] == (T0_DT + dt.timedelta(milliseconds=123), "tag")
+    assert times["000000002"] == (T0_DT + dt.timedelta(seconds=60), "epoch")
 
 
 def test_leading_timestamps(tmp_path: Path) -> None:
@@ -93,6 +93,7 @@ def test_leading_timestamps(tmp_path: Path) -> None:
     assert times == {"000000001": T0_DT + dt.timedelta(milliseconds=250), "000000002": T0_DT + dt.timedelta(seconds=1),
                      "000000003": T0_DT + dt.timedelta(seconds=2)}
     assert r.rejects.counts == {"not an NMEA sentence": 1}  # '12 !AIVDM...': 12 is no time
+    assert set(r.tables["ais_positions"].column("time_source").to_pylist()) == {"prefix"}
     assert any("leading timestamp: 3" in n for n in r.notes)
 
 
@@ -107,9 +108,9 @@ def test_clock_lines_carry_forward(tmp_path: Path) -> None:
     zda = "GPZDA,114702.51,27,01,2012,,"
     lines = [position(1), f"${zda}*{checksum(zda)}", position(2), position(3)]
     r = read(tmp_path, lines)
-    times = {p["mmsi"]: p["time"] for p in r.tables["ais_positions"].to_pylist()}
+    times = {p["mmsi"]: (p["time"], p["time_source"]) for p in r.tables["ais_positions"].to_pylist()}
     clock = dt.datetime(2012, 1, 27, 11, 47, 2, 510000, tzinfo=UTC)
-    assert times == {"000000002": clock, "000000003": clock}
+    assert times == {"000000002": (clock, "clock"), "000000003": (clock, "clock")}
     assert r.rejects.counts == {"no reception time": 1}
     assert r.rejects.examples["no reception time"] == [1]
 
@@ -272,6 +273,8 @@ def test_ingest_idempotent_and_deduplicated(workspace: Workspace) -> None:
     assert first.input_format == "nmea" and first.accepted > 900
     again = ingest_file(workspace, path)
     assert again.already_ingested and again.accepted == 0
+    sources = workspace.con.execute("SELECT DISTINCT time_source FROM ais_positions").fetchall()
+    assert sources == [("tag",)]  # every AISdb line has a tag block with c:
     n = workspace.con.execute("SELECT count(*) FROM ais_positions").fetchone()
     assert n is not None and n[0] + workspace.con.execute("SELECT count(*) FROM ais_static").fetchone()[0] == \
         first.accepted

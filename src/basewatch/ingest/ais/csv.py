@@ -262,7 +262,7 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
                    CASE WHEN sog >= 0 AND sog < 102.2 THEN sog * {KT_TO_MS} END AS sog_ms,
                    CASE WHEN cog >= 0 AND cog < 360 THEN cog END AS cog_deg,
                    CASE WHEN heading >= 0 AND heading < 360 THEN heading END AS heading_deg,
-                   status AS nav_status, msg_type, row_no
+                   status AS nav_status, msg_type, 'file' AS time_source, row_no
             FROM judged WHERE reason IS NULL AND has_pos ORDER BY row_no
         """).fetch_arrow_table()
         sta = con.execute("""

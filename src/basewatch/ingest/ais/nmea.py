@@ -31,6 +31,7 @@ from basewatch.ingest.ais.decode import decode, message_types
 from basewatch.ingest.ais.reassembly import Messages
 from basewatch.ingest.ais.sentences import (
     BAD_CHECKSUM,
+    TIME_CODES,
     TIME_NONE,
     TIME_SOURCE_NAMES,
     FileSource,
@@ -105,7 +106,8 @@ def decode_messages(msgs: Messages, strict: bool = False) -> Decoded:
     sel = np.flatnonzero(keep)
     payload = msgs.payload.take(pa.array(sel, pa.int64()))
     decoded = decode(payload, msgs.fill[sel], records.FIELDS)
-    ctx = records.Context(time=msgs.time[sel], row_no=msgs.line_no[sel])
+    ctx = records.Context(time=msgs.time[sel], row_no=msgs.line_no[sel],
+                          time_source=_time_source_text(msgs.time_source[sel]))
     pos = records.positions(decoded, ctx)
     sta = records.statics(decoded, ctx)
     for built in (pos, sta):
@@ -150,6 +152,12 @@ def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
         counted=("ais_positions", "ais_static"),
         notes=tuple(notes),
     )
+
+
+def _time_source_text(codes: npt.NDArray[np.int8]) -> pa.Array:
+    """Time source codes as dictionary-encoded text (null where a message has no time)."""
+    names = [TIME_CODES.get(code) for code in range(max(TIME_CODES) + 1)]
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8(), mask=codes == TIME_NONE), pa.array(names))
 
 
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:

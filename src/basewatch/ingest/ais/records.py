@@ -33,6 +33,7 @@ POSITIONS_SCHEMA = pa.schema([
     ("heading_deg", pa.float64()),
     ("nav_status", pa.int32()),
     ("msg_type", pa.int32()),
+    ("time_source", pa.string()),  # see migration 0007
     ("row_no", pa.int64()),
 ])
 STATIC_SCHEMA = pa.schema([
@@ -71,6 +72,7 @@ class Context:
 
     time: F64       # unix seconds, NaN when unknown
     row_no: I64
+    time_source: pa.Array | None = None  # per message, the stored time_source text
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def positions(decoded: Mapping[str, pa.Table], ctx: Context) -> Built:
                 "heading_deg": heading_deg,
                 "nav_status": status,
                 "msg_type": t.column("msg_type").cast(pa.int32()),
+                "time_source": _time_source(ctx, idx),
                 "row_no": pa.array(row_no, pa.int64()),
             },
             schema=POSITIONS_SCHEMA,
@@ -221,6 +224,12 @@ def statics(decoded: Mapping[str, pa.Table], ctx: Context) -> Built:
         )
         parts.append(table.filter(pa.array(~bad)))
     return Built(_concat(parts, STATIC_SCHEMA), {r: np.concatenate(v) for r, v in rejected.items()})
+
+
+def _time_source(ctx: Context, idx: I64) -> pa.Array:
+    if ctx.time_source is None:
+        return pa.nulls(len(idx), pa.string())
+    return ctx.time_source.take(pa.array(idx, pa.int64())).cast(pa.string())
 
 
 def _field_num(t: pa.Table, name: str) -> F64:

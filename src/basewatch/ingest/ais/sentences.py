@@ -44,6 +44,7 @@ MAX_TIME = 4102444800.0     # 2100-01-01
 
 # time source codes (per message)
 TIME_NONE, TIME_TAG, TIME_EPOCH, TIME_CLOCK, TIME_PREFIX = 0, 1, 2, 3, 4
+TIME_CODES = {TIME_TAG: "tag", TIME_EPOCH: "epoch", TIME_PREFIX: "prefix", TIME_CLOCK: "clock"}  # stored
 TIME_SOURCE_NAMES = {
     TIME_NONE: "none", TIME_TAG: "tag block c:", TIME_EPOCH: "trailing epoch", TIME_PREFIX: "leading timestamp",
     TIME_CLOCK: "latest clock line carried forward (earlier timestamp, $PGHP, $--ZDA or $--RMC)",
