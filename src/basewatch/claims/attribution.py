@@ -64,7 +64,7 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
                  r"ambassador|secretary|presidency|governor|mayor|council|senator|lieutenant|colonel|headquarters|"
                  r"forces|office|administration|cabinet|state department|foreign ministry|defen[cs]e ministry|"
                  r"alliance|coalition|investigators|prosecutors|police|coast guard|customs|documents?|"
-                 r"records|filings|contracts?|tenders?"),
+                 r"records|filings|contracts?|tenders?|agreement|treaty|memorandum"),
 )
 _KIND_RE = tuple((kind, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for kind, p in _KIND_WORDS)
 _KIND_RE_BY_NAME = dict(_KIND_RE)

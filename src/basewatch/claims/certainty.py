@@ -22,7 +22,9 @@ _NEGATED = re.compile(
     r"dock\w*|strik\w*|struck|evacuat\w+|pull\w*|transfer\w*|receiv\w+|station\w*|hand\w* over|dispatch\w*|"
     r"visit\w*|call\w* at|berth\w*)\b|"
     r"\bno (?:russian |american |us |foreign |military )?(?:troops|forces|soldiers|aircraft|warships|"
-    r"ships|flights|equipment|personnel|request)\b",
+    r"ships|flights|equipment|personnel|request)\b|"
+    r"\b(?:shows?|showed|found|revealed?) no (?:new |further |visible |sign of )?(?:construction|activity|"
+    r"movement|work|aircraft|ships|vehicles)\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(

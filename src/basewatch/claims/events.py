@@ -112,6 +112,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
     ("basing", 2, (
         r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence", r"still (?:in|at|based)",
+        r"construction",
         r"(?:leave|leaves|left|leaving) (?:\w+ ){0,3}without", r"negotiat\w+", r"settlement",
         r"replenishment", r"access to", r"agreement", r"contract", r"host", r"loss of", r"lost",
         r"losing", r"lose",

@@ -162,7 +162,7 @@ def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: 
     if previous is not None and _BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
         return previous.event  # '"Nothing has been decided," the official said.'
     speaks_for_forces = attribution.kind in ("official", "intelligence", "anonymous") and (
-        military or certainty == "denied"
+        military or certainty == "denied" or scores.strongest >= 2
     )
     if speaks_for_forces or (certainty == "denied" and scores.score >= 1):
         # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
