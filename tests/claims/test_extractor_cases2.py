@@ -87,3 +87,13 @@ def test_short_report(extractor: RuleExtractor) -> None:
     assert REPORT[first.start:first.end].endswith("on Monday.")
     assert first.date is not None and first.date.start == dt.date(2025, 1, 13)
     assert {p.site_id for p in first.places} >= {"khmeimim", "engels"}
+
+
+def test_same_speaker_saying_more_is_one_claim(extractor: RuleExtractor) -> None:
+    text = ("US Central Command said its aircraft struck ISIS camps in central Syria on Sunday.\n\n"
+            "\"The camps were hit as part of the mission to defeat ISIS,\" CENTCOM said.\n\n"
+            "The Kremlin denied that Russian jets had taken part in the strikes.")
+    claims = extractor.extract(Document(text, REF))
+    assert [(c.event, c.certainty, c.source_kind) for c in claims] == [
+        ("strike", "asserted", "official"), ("strike", "denied", "official")]
+    assert text[claims[0].start:claims[0].end].endswith("CENTCOM said.")

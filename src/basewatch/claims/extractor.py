@@ -79,6 +79,7 @@ _EMBEDDED = re.compile(r"\b(?:whether|that|if)\b", re.IGNORECASE)
 # "the official said", "he said": the source named just before speaks again
 _BACK_REFERENCE = re.compile(r"^(?:the|that|this)\s+(?:\w+\s+)?(?:official|person|source|spokes\w+|diplomat|officer|"
                              r"minister|commander|agency)$|^(?:he|she|they)$", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "us", "u.s.", "officials", "official", "said", "says"))
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TITLE_SOURCE = re.compile(
     r"^(?P<prefix>[A-Z][\w .'’-]{1,40}):\s|\((?:[^()]*?\bciting\s+(?P<citing>[^()]+?)|(?:[^()]*?\b(?:repost|copy|"
@@ -138,6 +139,18 @@ def title_source(title: str | None) -> str | None:
             return None
         return prefix.strip()
     return (m.group("citing") or m.group("report") or "").strip() or None
+
+
+def _same_speaker_goes_on(prev: _Draft, cur: _Draft) -> bool:
+    """The next sentence is the same source saying more of the same ("... CENTCOM said." / '"The camps were
+    struck ...," CENTCOM said.'): same named source, event and certainty, and nothing in between."""
+    if prev.attribution is None or cur.attribution is None or prev.secondary:
+        return False
+    if cur.sentence.paragraph - prev.sentence.paragraph > 1 or cur.event != prev.event or \
+            cur.certainty != prev.certainty:
+        return False
+    a, b = prev.attribution.source.lower(), cur.attribution.source.lower()
+    return a == b or a.endswith(b) or b.endswith(a) or bool(set(a.split()) & set(b.split()) - _FUNCTION_WORDS)
 
 
 def _commentary(text: str) -> bool:
@@ -279,6 +292,8 @@ class RuleExtractor:
     @staticmethod
     def _continues(prev: _Draft, cur: _Draft) -> bool:
         """The sentence elaborates the previous claim (same paragraph, anaphoric start, same event and certainty)."""
+        if _same_speaker_goes_on(prev, cur):
+            return True
         if prev.sentence.paragraph != cur.sentence.paragraph or cur.sentence.start - prev.end > 2:
             return False
         if not _ANAPHOR.match(cur.sentence.text.lstrip("\"“ ")):
