@@ -132,10 +132,10 @@ def _grid(lat: ir.FloatingValue, step: float) -> ir.IntegerValue:
 
 def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
     """Per end: the airfield it took off from / landed at, or nothing (END_KEY, code, af_dist_km)."""
-    base = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_grid(_.af_lon, p.grid_deg))
-    shifted = [base.mutate(gy=_.gy + dy, gx=_.gx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-    af = ibis.union(*shifted)
-    e = ends.mutate(gy=_grid(_.lat, p.grid_deg), gx=_grid(_.lon, p.grid_deg))
+    af = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_grid(_.af_lon, p.grid_deg))
+    # each end looks into its own grid cell and the eight around it (ends are few, airfields many)
+    base = ends.mutate(gy=_grid(_.lat, p.grid_deg), gx=_grid(_.lon, p.grid_deg))
+    e = ibis.union(*[base.mutate(gy=_.gy + dy, gx=_.gx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
     j = e.join(af, ["gy", "gx"])
     dist = haversine_km(j.lat, j.lon, j.af_lat, j.af_lon)
     to_field = bearing_deg(j.lat, j.lon, j.af_lat, j.af_lon)

@@ -72,6 +72,20 @@ class Engine:
         table: ir.Table = self.backend.table(name)
         return table
 
+    def materialize(self, expr: ir.Table) -> ir.Table:
+        """Compute `expr` once and return a table reading the result (later stages reuse it).
+
+        DuckDB: a temporary table. Spark: Parquet in the work folder, which also cuts the query
+        lineage (Spark's lazy cache() made later queries re-plan and re-run everything before them).
+        """
+        if self.workdir is None:
+            cached: ir.Table = expr.cache()
+            return cached
+        path = self.workdir / f"stage_{uuid.uuid4().hex[:12]}"
+        self.backend.to_parquet(expr, str(path))
+        read: ir.Table = self.backend.read_parquet(str(path))
+        return read
+
     def to_arrow(self, expr: ir.Table) -> pa.Table:
         result: pa.Table = self.backend.to_pyarrow(expr)
         return result
@@ -144,6 +158,7 @@ def spark_engine(ws: Workspace, master: str | None = None, session: Any = None,
         workdir = Path(tmp.name)
     if own_session:
         closers.append(spark.stop)
+    workdir.mkdir(parents=True, exist_ok=True)
     parquet = export_points_parquet(ws, workdir / "aircraft_points.parquet")
     backend = ibis.pyspark.connect(spark)
     points = backend.read_parquet(str(parquet))

@@ -71,28 +71,29 @@ def _ends(att: ir.Table, ends: ir.Table, which: str, prefix: str) -> ir.Table:
 
 def build_flights(engine: Engine, sites: Sequence[Site], airports: pa.Table, identity: pa.Table,
                   params: FlightParams) -> ir.Table:
-    """The attributed flights as one Ibis expression (cached: later stages reuse it)."""
+    """The attributed flights as a materialised backend table (visits and corridors reuse it)."""
     sp = params.split
+    keep = engine.materialize
     pts = segment.classify(engine.points, sp)
-    run, run_sources = segment.runs(segment.atoms(pts, sp), sp)
-    fruns = segment.flight_runs(run, sp).cache()
-    flight = segment.flights(fruns, sp).cache()
-    ends = segment.endpoints(pts, flight, sp, params.attribute.end_window_s).cache()
-    att = attribute.attribute(
+    numbered = keep(segment.number_runs(segment.atoms(pts, sp), sp))
+    fruns = keep(segment.flight_runs(segment.runs(numbered), sp))
+    flight = keep(segment.flights(fruns, sp))
+    ends = keep(segment.endpoints(pts, flight, sp, params.attribute.end_window_s))
+    att = keep(attribute.attribute(
         ends,
         engine.table(attribute.airfields_arrow(airports, sites)),
         engine.table(attribute.sites_arrow(sites, airports)),
         engine.table(attribute.site_edges_arrow(sites)),
         params.attribute,
-    ).cache()
+    ))
     wide = (
         flight.join(_ends(att, ends, "o", "origin"), segment.FLIGHT_KEY)
         .join(_ends(att, ends, "d", "destination"), segment.FLIGHT_KEY)
-        .join(segment.flight_sources(fruns, run_sources, flight), segment.FLIGHT_KEY)
+        .join(segment.flight_sources(fruns, segment.run_sources(numbered), flight), segment.FLIGHT_KEY)
         .left_join(engine.table(identity_for_flights(identity)), "icao24")
     )
     wide = wide.drop(*[c for c in wide.columns if c.endswith("_right")])
-    return wide.cache()
+    return keep(wide)
 
 
 def run(engine: Engine, sites: Sequence[Site], airports: pa.Table, identity: pa.Table,

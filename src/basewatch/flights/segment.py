@@ -102,8 +102,8 @@ def atoms(pts: ir.Table, p: SplitParams) -> ir.Table:
     return simple.union(detailed)
 
 
-def runs(atom: ir.Table, p: SplitParams) -> tuple[ir.Table, ir.Table]:
-    """(runs, run_sources): runs of one phase per aircraft, numbered in time order, and their sources."""
+def number_runs(atom: ir.Table, p: SplitParams) -> ir.Table:
+    """Atoms with `run_no`: runs of one phase per aircraft, numbered in time order."""
     gap_us = int(p.gap_s * US)
     order = ["t0", "source_id", "row_no"]
     before = ibis.window(group_by="icao24", order_by=order, rows=(None, -1))
@@ -114,8 +114,12 @@ def runs(atom: ir.Table, p: SplitParams) -> tuple[ir.Table, ir.Table]:
     marked = marked.mutate(
         brk=(_.leg_start | (_.ground != _.prev_ground) | _.prev_ground.isnull()).cast("int64")
     )
-    numbered = marked.mutate(run_no=_.brk.cumsum(group_by="icao24", order_by=order)).cache()
-    run = numbered.group_by("icao24", "run_no").aggregate(
+    return marked.mutate(run_no=_.brk.cumsum(group_by="icao24", order_by=order))
+
+
+def runs(numbered: ir.Table) -> ir.Table:
+    """One row per run: phase, whether it starts a leg, time span, point count, extent."""
+    return numbered.group_by("icao24", "run_no").aggregate(
         ground=_.ground.any(),
         leg_start=_.leg_start.any(),
         t0=_.t0.min(),
@@ -127,8 +131,10 @@ def runs(atom: ir.Table, p: SplitParams) -> tuple[ir.Table, ir.Table]:
         lon_min=_.lon_min.min(),
         lon_max=_.lon_max.max(),
     )
-    sources = numbered.select("icao24", "run_no", "source_id").distinct()
-    return run, sources
+
+
+def run_sources(numbered: ir.Table) -> ir.Table:
+    return numbered.select("icao24", "run_no", "source_id").distinct()
 
 
 def flight_runs(run: ir.Table, p: SplitParams) -> ir.Table:
