@@ -141,7 +141,7 @@ def title_source(title: str | None) -> str | None:
     return (m.group("citing") or m.group("report") or "").strip() or None
 
 
-def _same_speaker_goes_on(prev: _Draft, cur: _Draft) -> bool:
+def _same_speaker_goes_on(prev: _Draft, cur: _Draft, grades: SourceGrades) -> bool:
     """The next sentence is the same source saying more of the same ("... CENTCOM said." / '"The camps were
     struck ...," CENTCOM said.'): same named source, event and certainty, and nothing in between."""
     if prev.attribution is None or cur.attribution is None or prev.secondary:
@@ -149,6 +149,9 @@ def _same_speaker_goes_on(prev: _Draft, cur: _Draft) -> bool:
     if cur.sentence.paragraph - prev.sentence.paragraph > 1 or cur.event != prev.event or \
             cur.certainty != prev.certainty:
         return False
+    entry_a, entry_b = grades.entry(prev.attribution.source), grades.entry(cur.attribution.source)
+    if entry_a is not None and entry_a == entry_b:
+        return True
     a, b = prev.attribution.source.lower(), cur.attribution.source.lower()
     return a == b or a.endswith(b) or b.endswith(a) or bool(set(a.split()) & set(b.split()) - _FUNCTION_WORDS)
 
@@ -289,10 +292,9 @@ class RuleExtractor:
                        main.date, secondary=True)]
 
     # -- merging ------------------------------------------------------------------------------
-    @staticmethod
-    def _continues(prev: _Draft, cur: _Draft) -> bool:
+    def _continues(self, prev: _Draft, cur: _Draft) -> bool:
         """The sentence elaborates the previous claim (same paragraph, anaphoric start, same event and certainty)."""
-        if _same_speaker_goes_on(prev, cur):
+        if _same_speaker_goes_on(prev, cur, self._grades):
             return True
         if prev.sentence.paragraph != cur.sentence.paragraph or cur.sentence.start - prev.end > 2:
             return False

@@ -47,18 +47,25 @@ class SourceGrades:
         return SourceGrades(self.grades + other.grades, self.kinds + other.kinds)
 
     @cached_property
-    def _patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+    def _patterns(self) -> tuple[tuple[re.Pattern[str], SourceGrade], ...]:
         """One pattern per source (name or any alias, whole words), the later entries first."""
         return tuple(
             (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in (g.name, *g.aliases)) + r")(?!\w)",
-                        re.IGNORECASE), g.reliability)
+                        re.IGNORECASE), g)
             for g in reversed(self.grades)
         )
 
-    def reliability(self, source: str, kind: str | None = None) -> str:
+    def entry(self, source: str) -> SourceGrade | None:
+        """The table entry naming this source ("CENTCOM" and "US Central Command" are one entry)."""
         for pattern, grade in self._patterns:
             if pattern.search(source):
                 return grade
+        return None
+
+    def reliability(self, source: str, kind: str | None = None) -> str:
+        found = self.entry(source)
+        if found is not None:
+            return found.reliability
         for k, r in reversed(self.kinds):
             if k == kind:
                 return r
