@@ -30,3 +30,23 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
         except RuntimeError:
             pass
         assert ws.con.execute("SELECT count(*) FROM sites").fetchone()[0] >= 14  # type: ignore[index]
+
+
+def test_a_migration_filling_a_gap_is_applied_later(tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+
+    from basewatch.workspace import core
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    shipped = core.migrations()
+    top = shipped[-1][0]
+    later = (top + 2, f"{top + 2:04d}_later.sql", "CREATE TABLE later_t (x INTEGER);")
+    gap = (top + 1, f"{top + 1:04d}_gap.sql", "CREATE TABLE gap_t (x INTEGER);")
+    monkeypatch.setattr(core, "migrations", lambda: [*shipped, later])
+    path = tmp_path / "w.duckdb"
+    Workspace(path).close()
+    monkeypatch.setattr(core, "migrations", lambda: [*shipped, gap, later])
+    with Workspace(path) as ws:
+        assert ws.con.execute("SELECT count(*) FROM gap_t").fetchone() == (0,)
+        versions = [r[0] for r in ws.con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+        assert versions[-2:] == [top + 1, top + 2]
