@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 from basewatch.reports.ingest import add_files
-from basewatch.reports.store import list_claims
+from basewatch.reports.store import list_claims, list_reports
 from basewatch.workspace.core import Workspace
 
 TEXT = ("source: https://example.org/x\nRussians leave Tartus (Example Wire) | 2025-01-15\n\n"
@@ -54,3 +54,12 @@ def test_persisted_across_reopen(tmp_path: Path) -> None:
         add_files(ws, [p])
     with Workspace(tmp_path / "w.duckdb", read_only=True) as ws:
         assert len(list_claims(ws)) == 2
+
+
+def test_list_reports_counts_claims(workspace: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "r.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    add_files(workspace, [p])
+    [row] = list_reports(workspace)
+    assert (row["claims"], row["url"], row["report_date"], row["publisher"]) == (
+        2, "https://example.org/x", dt.date(2025, 1, 15), "Example Wire")

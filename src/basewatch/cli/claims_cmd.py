@@ -70,6 +70,27 @@ def reports_add(
         print_table(rows, ["path", "item", "format", "report_id", "date", "added", "claims", "note"], title="reports")
 
 
+@reports_app.command("list")
+def reports_list(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+) -> None:
+    """List stored reports with their metadata and claim counts."""
+    from basewatch.reports.store import list_reports
+    from basewatch.workspace.core import Workspace
+
+    _format(fmt, ("table", "json", "csv"))
+    with Workspace(workspace_path(ctx), read_only=True) as ws:
+        rows = list_reports(ws)
+    columns = ["report_id", "report_date", "format", "publisher", "title", "url", "path", "item_no", "claims"]
+    if fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        print_csv(rows, columns)
+    else:
+        print_table(rows, columns, title=f"{len(rows)} reports")
+
+
 @claims_app.callback()
 def claims_list(
     ctx: typer.Context,

@@ -101,3 +101,14 @@ def list_claims(ws: Workspace, site: str | None = None, event: str | None = None
     for r in rows:
         r["places"] = json.loads(r["places"])
     return rows
+
+
+def list_reports(ws: Workspace) -> list[dict[str, Any]]:
+    """Stored reports (without their text) with the number of claims of each."""
+    cur = ws.con.execute(
+        "SELECT r.report_id, r.report_date, r.format, r.publisher, r.title, r.url, r.path, r.item_no, r.sha256, "
+        "r.added_at, count(c.claim_no) AS claims FROM reports r LEFT JOIN claims c USING (report_id) "
+        "GROUP BY ALL ORDER BY r.report_id"
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
