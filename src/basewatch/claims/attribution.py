@@ -84,6 +84,7 @@ _NAMED_INSTITUTION = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"^(?:We|I|Our|our|[Tt]his (?:newspaper|outlet|publication|blog|website|reporter))\b")
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being)\b", re.IGNORECASE)
 _INDEFINITE = re.compile(r"^(?:a|an|one|two|three|four|several|some|many|few)\s+\w", re.IGNORECASE)
 _PRESS_OFFICE = re.compile(r"\b(?:press|media|information) (?:office|service|centre|center|department|secretary)\b",
                            re.IGNORECASE)
@@ -195,6 +196,8 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
     for m in _VERB.finditer(sentence):
         if any(a <= m.start() < b for a, b in according):
             continue  # "according to unconfirmed reports": a noun, not a reporting verb
+        if _PASSIVE_AUX.search(m.group()) and m.group("verb").endswith("ed"):
+            continue  # "a carrier group was detected": passive, the subject is not a source
         begin = max(sentence.rfind(c, 0, m.start()) for c in "\"“”:;") + 1
         pre = sentence[begin:m.start()]
         if not pre.strip():
