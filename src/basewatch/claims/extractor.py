@@ -12,6 +12,20 @@ from basewatch.claims.actors import ActorFinder
 from basewatch.claims.attribution import Attribution, SourceMemory, classify_source, find_attribution
 from basewatch.claims.certainty import certainty_of
 from basewatch.claims.dates import find_dates
+from basewatch.claims.discourse import (
+    AGENTLESS,
+    ANAPHOR,
+    BACK_REFERENCE,
+    CONNECTIVE,
+    CONTRAST,
+    FUNCTION_WORDS,
+    SECONDARY,
+    YEAR,
+    blank,
+    is_commentary,
+    mask_quotes,
+    title_source,
+)
 from basewatch.claims.events import EventScore, mentions_military, score_events
 from basewatch.claims.grading import SourceGrades
 from basewatch.claims.model import Certainty, Claim, DateRange, EventClass, PlaceRef, SourceKind
@@ -37,56 +51,6 @@ class Extractor(Protocol):
     def extract(self, doc: Document) -> tuple[Claim, ...]: ...
 
 
-# A sentence that continues the previous one: a pronoun or a definite reference to the event.
-_ANAPHOR = re.compile(
-    r"^(?:(?:however|but|and|yet|still|so far|meanwhile|in the meantime|also|moreover|furthermore|in addition|"
-    r"additionally)\b,?\s*)?(?:(?:they|it|this|these|those|such)\b|(?:the|this|that|these|those)\s+"
-    r"(?:\w+\s+){0,3}?(?:move|moves|withdrawal|drawdown|pullout|deployment|redeployment|operation|operations|"
-    r"transfer|relocation|buildup|build-up|strikes|airstrikes|flights|shipments|decision|plan|plans|aim|goal|"
-    r"shift|handover|departure|evacuation|convoy|vessels|ships|aircraft|planes)\b)",
-    re.IGNORECASE,
-)
-_CONNECTIVE = re.compile(r"^(?:in the meantime|meanwhile|also|in addition|additionally|moreover|furthermore)\b",
-                         re.IGNORECASE)
-_CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so)\b", re.IGNORECASE)
-_AGENTLESS = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:deemed|considered|said|believed|seen|described|"
-                        r"thought|understood|regarded|viewed)\b(?![^.]*\bby\b)", re.IGNORECASE)
-_SECONDARY = re.compile(
-    r",\s+(?:indicating|suggesting|signall?ing|pointing to|intending to|aiming to|in a bid to|in an effort to|"
-    r"with (?:the )?(?:aim|efforts?|plans?|intention|goal) (?:of|to))\b",
-    re.IGNORECASE,
-)
-# Commentary, not a report of events: "The evolving situation underscores a shift", "The buildup comes as ...".
-_COMMENTARY = re.compile(
-    r"^(?:[\w'’-]+\s+){0,6}?(?:underscores?|signals?|signifies|marks?|represents?|reflects?|illustrates?|"
-    r"demonstrates?|regards?|comes? as|came as)\b",
-    re.IGNORECASE,
-)
-# A reaction to events reported elsewhere: "Iran's foreign ministry condemned the strikes."
-_REACTION = re.compile(
-    r"^[^,;]{0,60}?\b(?:condemn|welcom|prais|criticis|criticiz|denounc|deplor|applaud|hail)(?:e|es|ed|ing)?\b",
-    re.IGNORECASE,
-)
-_SOURCE_NOUNS = frozenset(("officials", "official", "sources", "source", "intelligence", "media", "spokesman",
-                           "spokeswoman", "military", "army", "navy", "ministry"))
-# "X has not commented on the flights": no content of its own (unless it embeds one: "... on whether ...")
-_NO_COMMENT = re.compile(
-    r"\b(?:has|have|had|did)(?:n't| not) (?:yet )?(?:commented|responded|replied)|"
-    r"declined to comment|could not be reached|did not respond|no immediate comment",
-    re.IGNORECASE,
-)
-_EMBEDDED = re.compile(r"\b(?:whether|that|if)\b", re.IGNORECASE)
-# "the official said", "he said": the source named just before speaks again
-_BACK_REFERENCE = re.compile(r"^(?:the|that|this)\s+(?:\w+\s+)?(?:official|person|source|spokes\w+|diplomat|officer|"
-                             r"minister|commander|agency)$|^(?:he|she|they)$", re.IGNORECASE)
-_FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "us", "u.s.", "officials", "official", "said", "says"))
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_TITLE_SOURCE = re.compile(
-    r"^(?P<prefix>[A-Z][\w .'’-]{1,40}):\s|\((?:[^()]*?\bciting\s+(?P<citing>[^()]+?)|(?:[^()]*?\b(?:repost|copy|"
-    r"summary|translation) of\s+)?(?P<report>[^()]+?)\s+report)\)"
-)
-
-
 @dataclass(frozen=True)
 class _Draft:
     """A claim before its source is settled; elaborating sentences merge into it."""
@@ -103,44 +67,6 @@ class _Draft:
     secondary: bool = False
 
 
-def _mask_quotes(s: Sentence) -> str:
-    """The sentence with quoted words blanked (same length), so a speaker inside a quote is not a source."""
-    chars = list(s.text)
-    inside = s.inside_quote
-    for i, c in enumerate(chars):
-        if c in "\"“”":
-            inside = not inside
-            continue
-        if inside:
-            chars[i] = " "
-    return "".join(chars)
-
-
-def _blank(text: str, phrase: str | None) -> str:
-    """The text with a phrase blanked: a source's name ("ship-tracking data") is no event trigger."""
-    if not phrase:
-        return text
-    at = text.find(phrase)
-    return text if at < 0 else text[:at] + " " * len(phrase) + text[at + len(phrase):]
-
-
-def title_source(title: str | None) -> str | None:
-    """A source named by a headline: "HUR: Russian units ...", "(..., citing WSJ)", "(... Nova report)"."""
-    if not title:
-        return None
-    m = _TITLE_SOURCE.search(title)
-    if not m:
-        return None
-    prefix = m.group("prefix")
-    if prefix is not None:
-        # a named source leads the headline ("HUR: ...", "Pentagon: ..."), not a topic ("Tracking the airlift: ...")
-        words = prefix.split()
-        if len(words) > 4 or not all(w[:1].isupper() or w.lower() in _SOURCE_NOUNS for w in words):
-            return None
-        return prefix.strip()
-    return (m.group("citing") or m.group("report") or "").strip() or None
-
-
 def _same_speaker_goes_on(prev: _Draft, cur: _Draft, grades: SourceGrades) -> bool:
     """The next sentence is the same source saying more of the same ("... CENTCOM said." / '"The camps were
     struck ...," CENTCOM said.'): same named source, event and certainty, and nothing in between."""
@@ -153,14 +79,7 @@ def _same_speaker_goes_on(prev: _Draft, cur: _Draft, grades: SourceGrades) -> bo
     if entry_a is not None and entry_a == entry_b:
         return True
     a, b = prev.attribution.source.lower(), cur.attribution.source.lower()
-    return a == b or a.endswith(b) or b.endswith(a) or bool(set(a.split()) & set(b.split()) - _FUNCTION_WORDS)
-
-
-def _commentary(text: str) -> bool:
-    """Analysis, reactions and "no comment" sentences report no event of their own."""
-    if _COMMENTARY.match(text) or _REACTION.match(text):
-        return True
-    return _NO_COMMENT.search(text) is not None and _EMBEDDED.search(text) is None
+    return a == b or a.endswith(b) or b.endswith(a) or bool(set(a.split()) & set(b.split()) - FUNCTION_WORDS)
 
 
 def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: Attribution | None,
@@ -170,12 +89,12 @@ def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: 
     # context words alone ("the two sites are Russia's airbase and a naval facility") make no claim
     if scores.strongest >= 2 and (scores.score >= 3 or has_place or military):
         return scores.event
-    if previous is not None and previous.end >= s.start - 2 and _ANAPHOR.match(s.text) and \
+    if previous is not None and previous.end >= s.start - 2 and ANAPHOR.match(s.text) and \
             certainty != previous.certainty and scores.score < 3:
         return previous.event  # "However, the permanency of this move remains uncertain."
     if attribution is None:
         return None
-    if previous is not None and _BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
+    if previous is not None and BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
         return previous.event  # '"Nothing has been decided," the official said.'
     speaks_for_forces = attribution.kind in ("official", "intelligence", "anonymous") and (
         military or certainty == "denied" or scores.strongest >= 2
@@ -225,7 +144,7 @@ class RuleExtractor:
 
     # -- per sentence -------------------------------------------------------------------------
     def _attributions(self, sentences: Sequence[Sentence], memory: SourceMemory) -> list[Attribution | None]:
-        found = [find_attribution(_mask_quotes(s), memory) for s in sentences]
+        found = [find_attribution(mask_quotes(s), memory) for s in sentences]
         # a multi-sentence quotation has one speaker
         groups: dict[int, Attribution] = {}
         for s, a in zip(sentences, found, strict=True):
@@ -244,24 +163,24 @@ class RuleExtractor:
     def _inherits(s: Sentence, prev: Sentence) -> bool:
         """An unattributed sentence that continues the previous one takes its source."""
         text = s.text.lstrip("\"“ ")
-        if _CONTRAST.match(text):
+        if CONTRAST.match(text):
             return False  # "However, ..." is the reporter's own voice
-        if _AGENTLESS.search(text) or _CONNECTIVE.match(text):
+        if AGENTLESS.search(text) or CONNECTIVE.match(text):
             return True
         if s.text.startswith(("\"", "“")) and prev.text.rstrip().endswith((".", "”", "\"")) and \
                 prev.paragraph == s.paragraph - 1 and "\"" in prev.text:
             return True  # a quotation right after another speaker's quotation
-        return bool(_ANAPHOR.match(text)) and s.paragraph == prev.paragraph
+        return bool(ANAPHOR.match(text)) and s.paragraph == prev.paragraph
 
     def _draft(self, s: Sentence, attribution: Attribution | None, ref: dt.date | None,
                previous: _Draft | None) -> _Draft | None:
-        m = _SECONDARY.search(s.text)
+        m = SECONDARY.search(s.text)
         certainty = certainty_of(s.text[: m.start()] if m else s.text)  # the main clause's certainty
         dates = find_dates(s.text, ref)
-        if self._background(s.text, dates, ref) or _commentary(s.text):
+        if self._background(s.text, dates, ref) or is_commentary(s.text):
             return None
         places = self._gazetteer.find(s.text, s.start)
-        scores = score_events(_blank(s.text, attribution.source if attribution else None))
+        scores = score_events(blank(s.text, attribution.source if attribution else None))
         event = _decide(s, scores, certainty, attribution, bool(places), previous)
         if event is None:
             return None
@@ -271,13 +190,13 @@ class RuleExtractor:
     @staticmethod
     def _background(text: str, dates: list[DateRange], ref: dt.date | None) -> bool:
         """History: every date in the sentence lies more than a year before the report."""
-        if ref is None or not _YEAR.search(text) or not dates:
+        if ref is None or not YEAR.search(text) or not dates:
             return False
         return all(d.end < ref - dt.timedelta(days=365) for d in dates)
 
     def _secondary(self, s: Sentence, main: _Draft) -> list[_Draft]:
         """A trailing clause ("..., indicating a shift towards Africa") that makes its own claim."""
-        m = _SECONDARY.search(s.text)
+        m = SECONDARY.search(s.text)
         if not m:
             return []
         clause = s.text[m.start():]
@@ -298,7 +217,7 @@ class RuleExtractor:
             return True
         if prev.sentence.paragraph != cur.sentence.paragraph or cur.sentence.start - prev.end > 2:
             return False
-        if not _ANAPHOR.match(cur.sentence.text.lstrip("\"“ ")):
+        if not ANAPHOR.match(cur.sentence.text.lstrip("\"“ ")):
             return False
         if cur.certainty != prev.certainty:
             return False
