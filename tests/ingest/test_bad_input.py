@@ -89,12 +89,21 @@ def test_truncated_json_names_the_line(tmp_path: Path) -> None:
     assert info.value.line is not None and info.value.line > 1
 
 
-@pytest.mark.parametrize("make", [_write("garbage.bin", GARBAGE), _write("empty.txt", b""),
-                                  _write("wrong.csv", b"a,b,c\n1,2,3\n"), _truncated_gzip])
-def test_auto_rejects_whole_file_and_writes_nothing(tmp_path: Path, make: Callable[[Path], Path]) -> None:
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_write("garbage.bin", GARBAGE), "not a recognised format"),
+        (_write("empty.txt", b""), "file is empty"),
+        (_write("wrong.csv", b"a,b,c\n1,2,3\n"), "not a recognised format"),
+        (_truncated_gzip, "truncated or corrupt gzip"),  # sniffed from what decompresses, then refused
+    ],
+)
+def test_auto_rejects_whole_file_and_writes_nothing(
+    tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
     path = make(tmp_path)
     with Workspace(tmp_path / "ws.duckdb") as ws:
-        with pytest.raises(InputFormatError):
+        with pytest.raises(InputFormatError, match=message):
             ingest_file(ws, path)
         assert ws.con.execute("SELECT count(*) FROM sources").fetchone() == (0,)
         assert ws.con.execute("SELECT count(*) FROM aircraft_points").fetchone() == (0,)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 from basewatch.errors import InputFormatError
@@ -50,8 +51,12 @@ def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
         try:
             with gzip.open(path, "rb") as gz:
                 return gz.read(n)
-        except (OSError, EOFError):
-            return head
+        except (OSError, EOFError):  # truncated: sniff what decompresses, the reader reports the damage
+            try:
+                with path.open("rb") as fh:
+                    return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(1 << 22), n)
+            except zlib.error:
+                return head
     return head
 
 
