@@ -16,10 +16,10 @@ ANAPHOR = re.compile(
     re.IGNORECASE,
 )
 CONNECTIVE = re.compile(r"^(?:in the meantime|meanwhile|also|in addition|additionally|moreover|furthermore)\b",
-                         re.IGNORECASE)
+                        re.IGNORECASE)
 CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so)\b", re.IGNORECASE)
 AGENTLESS = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:deemed|considered|said|believed|seen|described|"
-                        r"thought|understood|regarded|viewed)\b(?![^.]*\bby\b)", re.IGNORECASE)
+                       r"thought|understood|regarded|viewed)\b(?![^.]*\bby\b)", re.IGNORECASE)
 SECONDARY = re.compile(
     r",\s+(?:indicating|suggesting|signall?ing|pointing to|intending to|aiming to|in a bid to|in an effort to|"
     r"with (?:the )?(?:aim|efforts?|plans?|intention|goal) (?:of|to))\b",
