@@ -164,7 +164,7 @@ def test_traffic_json_bad_records_counted(tmp_path: Path) -> None:
     result = trafficjson.READER.read(path)
     assert result.tables["aircraft_points"].column("row_no").to_pylist() == [1]
     assert result.rejects.examples == {
-        "missing or unreadable time": [2], "icao24 not 6 hex digits": [3], "latitude outside [-90, 90]": [4],
+        "missing or unreadable time": [2], "missing icao24": [3], "latitude outside [-90, 90]": [4],
     }
 
 

@@ -27,6 +27,7 @@ from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, MAX_EXAMPLES, Rejects
 MIN_EPOCH_S = 0.0
 MAX_EPOCH_S = 4102444800.0
 
+REASON_ICAO_MISSING = "missing icao24"
 REASON_ICAO = "icao24 not 6 hex digits"
 REASON_TIME = "missing or unreadable time"
 REASON_TIME_RANGE = "time outside 1970-2100"
@@ -185,8 +186,8 @@ def build_points(
     """Assemble an AIRCRAFT_POINTS_SCHEMA table, rejecting bad rows (first failing check wins).
 
     columns: point columns by schema name (missing ones become null; icao24 is normalised here);
-    time_s: float epoch seconds UTC; row_no: 1-based row or line numbers. Checks: icao24 is 6 hex
-    digits, time present and in 1970-2100, latitude/longitude given as text are numbers, latitude in
+    time_s: float epoch seconds UTC; row_no: 1-based row or line numbers. Checks: icao24 present and
+    6 hex digits, time present and in 1970-2100, latitude/longitude given as text are numbers, latitude in
     [-90, 90], longitude in [-180, 180] (null positions are allowed).
     """
     n = len(row_no)
@@ -207,7 +208,8 @@ def build_points(
     lat, lon = arrays["lat"], arrays["lon"]
     readable = pc.and_(_readable(columns.get("lat"), lat), _readable(columns.get("lon"), lon))
     checks = [
-        (REASON_ICAO, pc.fill_null(pc.match_substring_regex(arrays["icao24"], r"^[0-9a-f]{6}$"), False)),
+        (REASON_ICAO_MISSING, pc.is_valid(arrays["icao24"])),
+        (REASON_ICAO, pc.fill_null(pc.match_substring_regex(arrays["icao24"], r"^[0-9a-f]{6}$"), True)),
         (REASON_TIME, pc.is_valid(time_f)),
         (REASON_TIME_RANGE, pc.fill_null(pc.and_(pc.greater_equal(time_f, MIN_EPOCH_S),
                                                  pc.less(time_f, MAX_EPOCH_S)), True)),
