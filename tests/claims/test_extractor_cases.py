@@ -169,3 +169,9 @@ def test_background_history_is_not_a_claim(extractor: RuleExtractor) -> None:
 def test_no_military_content_is_not_a_claim(extractor: RuleExtractor) -> None:
     text = "Asked whether the two leaders might meet, the spokesman said no meeting was on the schedule."
     assert extractor.extract(Document(text, REF)) == ()
+
+
+def test_watchlist_ship_names_are_actors(extractor: RuleExtractor) -> None:
+    c = one_claim(extractor, "The cargo ship Sparta IV sailed from Novorossiysk to Tartus on Sunday, "
+                             "tracking data showed.")
+    assert "Sparta IV" in c.actors

@@ -47,3 +47,9 @@ def test_user_sites_resolve_by_configuration() -> None:
 
 def test_common_words_are_not_cities(gazetteer: Gazetteer) -> None:
     assert resolved(gazetteer, "However, President Trump said the Mission would continue.") == []
+
+
+def test_small_towns_need_a_preposition_of_place(gazetteer: Gazetteer) -> None:
+    assert resolved(gazetteer, "Aboard is Captain Yuri Davityan of the Port authority.") == []
+    assert ("Vladimir", None, "RU", "city") in resolved(gazetteer, "They were offloaded in Russia's Vladimir region.")
+    assert ("Sirte", None, "LY", "city") in resolved(gazetteer, "Instructors arrived in Sirte.")

@@ -22,12 +22,23 @@ _ORGS = re.compile(
 )
 
 
+def _name_pattern(name: str) -> str:
+    """A watchlist name as a pattern for running text: watchlist ship names are regular expressions anchored to
+    the whole value ("SPARTA( II| IV)?$"); plain names are matched literally."""
+    body = name.strip().removeprefix("^").removesuffix("$")
+    try:
+        re.compile(body)
+    except re.error:
+        return re.escape(name.strip())
+    return body
+
+
 class ActorFinder:
-    """Finds actors; watchlist vessel names and actor names are added to the built-in patterns."""
+    """Finds actors; watchlist vessel names (patterns or plain names) are added to the built-in patterns."""
 
     def __init__(self, extra_names: Iterable[str] = ()) -> None:
         names = sorted({n.strip() for n in extra_names if len(n.strip()) >= 4}, key=len, reverse=True)
-        self._extra = (re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+        self._extra = (re.compile(r"\b(?:" + "|".join(_name_pattern(n) for n in names) + r")\b", re.IGNORECASE)
                        if names else None)
 
     def find(self, text: str) -> tuple[str, ...]:

@@ -39,11 +39,15 @@ _NOT_CITY_WORDS = (
     "western eastern southern northern central north south east west page mobile reading nice split "
     "sale bath mark victoria florence lincoln jackson washington aurora laval hope liberty union "
     "deal independence progress young stanley santa marina ocean mission sparta ursa ivan gren "
-    "alexander kurilla putin assad trump commercial naturally however asked peskov bogdanov"
+    "alexander kurilla putin assad trump commercial naturally however asked peskov bogdanov port fort mount "
+    "lake cape bay gulf island city river valley"
 )
 _NOT_CITIES = frozenset(_NOT_CITY_WORDS.split())
 
 
+_LOCATIVE = frozenset(("in", "at", "to", "from", "near", "outside", "toward", "towards", "into", "via", "of",
+                       "around", "inside", "between", "and", "across", "over", "off", "reach", "reached", "visited"))
+_BIG_CITY_RANK = 1000 + 500  # the 500 most populous cities are known without a preposition
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|an|at|az|ash)[- ]")
 
 
@@ -117,15 +121,20 @@ class Gazetteer:
             found.append(PlaceRef(m.group(1), offset + m.start(), offset + m.end(), "site", e.site_id, e.country))
             taken.append((m.start(), m.end()))
         for m in self._cap_re.finditer(text):
+            before = text[max(0, m.start() - 20):m.start()].split()
+            located = bool(before) and before[-1].lower() in _LOCATIVE
             found.extend(
-                p for p in self._resolve_phrase(m.group(), offset + m.start())
+                p for p in self._resolve_phrase(m.group(), offset + m.start(), located)
                 if not any(a < p.end - offset and p.start - offset < b for a, b in taken)
             )
         found.sort(key=lambda p: p.start)
         return tuple(found)
 
-    def _resolve_phrase(self, phrase: str, offset: int) -> list[PlaceRef]:
-        """Longest known sub-sequences of words in a capitalised phrase ("US Central Command" -> US)."""
+    def _resolve_phrase(self, phrase: str, offset: int, located: bool) -> list[PlaceRef]:
+        """Longest known sub-sequences of words in a capitalised phrase ("US Central Command" -> US).
+
+        A smaller city counts only after a preposition of place ("in Sirte", "to Conakry"): many town names are
+        also people's names ("Yuri", "Skobelev")."""
         words = [(m.start(), m.end()) for m in re.finditer(r"[\w'’.-]+", phrase)]
         out: list[PlaceRef] = []
         i = 0
@@ -136,6 +145,11 @@ class Gazetteer:
                 if name.endswith(("'s", "’s")):
                     name = name[:-2]
                 entry = self._entries.get(_fold(name))
+                after_possessive = bool(out) and out[-1].kind == "country" and \
+                    phrase[out[-1].end - offset:out[-1].end - offset + 2] in ("'s", "’s")
+                if entry is not None and entry.kind == "city" and entry.rank >= _BIG_CITY_RANK and \
+                        not ((located and i == 0) or after_possessive):
+                    entry = None  # "Russia's Vladimir region" is a place; "Captain Yuri Davityan" is not
                 if entry is not None and entry.kind != "site":
                     out.append(PlaceRef(name, offset + a, offset + a + len(name), entry.kind,  # type: ignore[arg-type]
                                         None, entry.country))
