@@ -35,7 +35,7 @@ def test_position_report_round_trip(mmsi: int, lat: float, lon: float, sog: floa
     m = _decode(sentences(PositionReport(mmsi, lat, lon, sog, cog, heading, status, second).bits()))
     assert (m.msg_type, m.mmsi, m.status, m.second) == (1, mmsi, status, second)  # type: ignore[attr-defined]
     assert m.lat == pytest.approx(lat, abs=1 / 600000) and m.lon == pytest.approx(lon, abs=1 / 600000)  # type: ignore[attr-defined]
-    assert m.speed == (102.3 if sog is None else pytest.approx(sog, abs=0.05))  # type: ignore[attr-defined]
+    assert m.speed == (102.3 if sog is None else pytest.approx(sog, abs=0.05 + 1e-9))  # type: ignore[attr-defined]
     if cog is None:
         assert m.course == 360.0  # type: ignore[attr-defined]
     else:
@@ -57,7 +57,7 @@ def test_static_voyage_round_trip(mmsi: int, imo: int, callsign: str, name: str,
         mmsi, imo, callsign[:7].strip(), name, dest)
     assert int(m.ship_type) == ship_type and (m.to_bow, m.to_stern, m.to_port, m.to_starboard) == (  # type: ignore[attr-defined]
         bow, 511 - bow, port, 63 - port)
-    assert m.draught == pytest.approx(draught, abs=0.05)  # type: ignore[attr-defined]
+    assert m.draught == pytest.approx(draught, abs=0.05 + 1e-9)  # type: ignore[attr-defined]
 
 
 def test_known_sentence_checksum_and_armouring() -> None:

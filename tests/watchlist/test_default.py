@@ -85,5 +85,5 @@ def test_default_actor() -> None:
 def test_new_workspace_holds_the_default_watchlist(workspace: Workspace) -> None:
     ids = {s.id for s in read_sites(workspace)}
     assert set(AIRFIELDS) | set(PORTS) <= ids
-    assert [a.id for a in read_actors(workspace)] == ["ru-mod-transport"]
+    assert [a.id for a in read_actors(workspace)] == ["ru-mod-transport", "ru-navy"]
     assert read_actors(workspace)[0] == default_watchlist().actor("ru-mod-transport")

@@ -76,7 +76,7 @@ def test_user_file_overrides_and_adds(workspace: Workspace, tmp_path: Path) -> N
     assert sites["port-sudan"].radius_km == 3.0  # default radius of a port
     assert sites["wagner-area"].polygon == ((20.0, 31.0), (21.0, 31.0), (21.0, 32.0), (20.0, 32.0))
     actors = {a.id: a for a in read_actors(workspace)}
-    assert set(actors) == {"ru-mod-transport", "sy-af"}
+    assert set(actors) == {"ru-mod-transport", "ru-navy", "sy-af"}
     assert actors["sy-af"].rules[0].icao_ranges == ((0x778000, 0x77FFFF),)
     assert actors["sy-af"].aircraft[0].icao24 == "077a01"  # hex normalised to 6 lower-case digits
     # loading the same file again replaces, never duplicates
