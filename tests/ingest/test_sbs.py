@@ -52,7 +52,7 @@ def test_hand_made_log(tmp_path: Path) -> None:
     assert b["track_deg"] == 90.5
     assert b["vrate_ms"] == pytest.approx(-5.20192)
     # Line 11: surface position (MSG,2) of 40621d: 12 kt = 6.17333 m/s, on the ground (-1); the altitude is the
-    # latest one sent (1000 ft on line 10, whose own point is rejected for its impossible date).
+    # latest one of known time (1000 ft on line 6, 1 s before; line 10 has an impossible date, so no age).
     assert (c["icao24"], c["lat"], c["lon"], c["on_ground"]) == ("40621d", 51.5, -0.5, True)
     assert c["gs_ms"] == pytest.approx(6.173333, abs=1e-6)
     assert c["alt_baro_m"] == pytest.approx(304.8)
@@ -175,3 +175,25 @@ def test_extended_lines_with_more_fields(tmp_path: Path) -> None:
     assert (b["row_no"], b["lat"], b["lon"]) == (2, 50.01, 8.51)
     assert b["time"] == dt.datetime(2024, 12, 15, 0, 0, 1, tzinfo=UTC)
     assert b["alt_baro_m"] == pytest.approx(5100 * 0.3048)
+
+
+STALE_LOG = """\
+MSG,1,111,11111,154076,111111,2024/12/14,12:00:00.000,2024/12/14,12:00:00.000,RFF7021 ,,,,,,,,,,,0
+MSG,3,111,11111,154076,111111,2024/12/14,12:00:01.000,2024/12/14,12:00:01.000,,33000,,,33.0,30.0,,,0,0,0,0
+MSG,4,111,11111,154076,111111,2024/12/14,12:00:02.000,2024/12/14,12:00:02.000,,,420,250.0,,,0,,,,,0
+MSG,3,111,11111,154076,111111,2024/12/14,12:00:31.000,2024/12/14,12:00:31.000,,,,,32.9,29.9,,,0,0,0,0
+MSG,2,111,11111,154076,111111,2024/12/15,06:00:00.000,2024/12/15,06:00:00.000,,,,,31.9985,21.1918,,,,,,
+"""
+
+
+def test_state_is_not_carried_past_its_age_limit(tmp_path: Path) -> None:
+    """A landing out of coverage: the next day's surface position must not inherit cruise altitude."""
+    path = tmp_path / "stale.sbs"
+    path.write_text(STALE_LOG)
+    a, b, c = READER.read(path).tables["aircraft_points"].to_pylist()
+    # Line 4, 30 s after the altitude (line 2) and 29 s after the speed (line 3): both still carried.
+    assert b["alt_baro_m"] == pytest.approx(33000 * 0.3048)
+    assert b["gs_ms"] == pytest.approx(420 * 1852 / 3600)
+    # Line 5, 18 hours later: no altitude, speed or ground flag carried; the callsign (18 h old) neither.
+    assert (c["alt_baro_m"], c["gs_ms"], c["on_ground"], c["callsign"]) == (None, None, None, None)
+    assert a["callsign"] == "RFF7021"

@@ -248,11 +248,16 @@ def count_rejects(rejects: Rejects, reason: str, rows: AnyArray) -> None:
 
 
 def forward_fill(
-    columns: Mapping[str, AnyArray], group_start: np.ndarray[Any, np.dtype[np.bool_]]
+    columns: Mapping[str, AnyArray],
+    group_start: np.ndarray[Any, np.dtype[np.bool_]],
+    *,
+    times: np.ndarray[Any, np.dtype[np.float64]] | None = None,
+    max_age_s: Mapping[str, float] | None = None,
 ) -> dict[str, AnyArray]:
     """Fill each column's nulls with the last value before it in the same group, vectorised.
 
     Rows must be in group order, each group contiguous; group_start marks the first row of each group.
+    With times (seconds) and max_age_s (per column), a value older than its limit is not carried.
     """
     n = len(group_start)
     pos = np.arange(n, dtype=np.int64)
@@ -260,8 +265,16 @@ def forward_fill(
     out: dict[str, AnyArray] = {}
     for name, col in columns.items():
         valid = pc.is_valid(col).to_numpy(zero_copy_only=False) if n else np.zeros(0, dtype=np.bool_)
+        limit = (max_age_s or {}).get(name)
+        aged = limit is not None and times is not None and n > 0
+        if aged:
+            assert times is not None
+            valid = valid & np.isfinite(times)  # a value of unknown age is never carried
         last = np.maximum.accumulate(np.where(valid, pos, -1)) if n else pos
         usable = last >= first_of_group
+        if aged:
+            assert times is not None and limit is not None
+            usable &= (times - times[np.maximum(last, 0)]) <= limit
         taken = col.take(pa.array(np.where(usable, last, 0)))
         out[name] = pc.if_else(pa.array(usable, pa.bool_()), taken, pa.scalar(None, col.type))
     return out

@@ -53,6 +53,14 @@ REASON_NOT_SBS = "not an SBS line"
 FIELD_NAMES = [f"f{i}" for i in range(1, MSG_FIELDS + 1)]
 # Aircraft state carried from earlier messages of the same aircraft.
 _STATE_COLUMNS = ("callsign", "alt_ft", "gs_kt", "track_deg", "vrate_fpm", "squawk", "on_ground")
+# How long a reported value may be carried to later positions: kinematic state goes stale within a
+# minute (a landing out of coverage must not lend cruise altitude to the next day's ground positions);
+# identity (callsign, squawk) holds for a leg.
+_KINEMATIC_MAX_AGE_S = 60.0
+_MAX_AGE_S = {
+    "callsign": 1800.0, "squawk": 1800.0, "alt_ft": _KINEMATIC_MAX_AGE_S, "gs_kt": _KINEMATIC_MAX_AGE_S,
+    "track_deg": _KINEMATIC_MAX_AGE_S, "vrate_fpm": _KINEMATIC_MAX_AGE_S, "on_ground": _KINEMATIC_MAX_AGE_S,
+}
 
 
 def _is_sbs_line(line: str) -> bool:
@@ -184,7 +192,8 @@ def merge_state(msgs: pa.Table) -> pa.Table:
     """Position rows carrying the latest state of their aircraft, in line order.
 
     msgs: every MSG line in line order. Rows are sorted by (aircraft, line), each state column is
-    forward-filled within its aircraft, then the rows with a position are kept and put back in line order.
+    forward-filled within its aircraft (up to its age limit, _MAX_AGE_S), then the rows with a position
+    are kept and put back in line order.
     """
     codes = pc.dictionary_encode(msgs.column("icao24")).combine_chunks().indices
     codes_np = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False)
@@ -192,7 +201,10 @@ def merge_state(msgs: pa.Table) -> pa.Table:
     ordered = msgs.take(pa.array(order))
     codes_sorted = codes_np[order]
     group_start = np.r_[True, codes_sorted[1:] != codes_sorted[:-1]] if len(order) else np.zeros(0, np.bool_)
-    filled = forward_fill({c: ordered.column(c) for c in _STATE_COLUMNS}, group_start)
+    times = pc.fill_null(ordered.column("time_s"), np.nan).to_numpy(zero_copy_only=False).astype(np.float64)
+    filled = forward_fill(
+        {c: ordered.column(c) for c in _STATE_COLUMNS}, group_start, times=times, max_age_s=_MAX_AGE_S
+    )
     for name, values in filled.items():
         ordered = ordered.set_column(ordered.schema.get_field_index(name), name, values)
     positions = ordered.filter(ordered.column("has_position"))
