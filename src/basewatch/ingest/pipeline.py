@@ -89,7 +89,6 @@ def write_result(
     accepted = 0
     duplicates = 0
     reasons = result.rejects.as_json()
-    ws.con.execute("SET enable_progress_bar = false")  # DuckDB draws it on stdout, breaking --format json
     with ws.transaction() as con:
         got = con.execute(
             "INSERT INTO sources (path, sha256, input_format, ingested_at, accepted, rejected, duplicates, "

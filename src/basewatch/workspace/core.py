@@ -53,6 +53,8 @@ class Workspace:
         except duckdb.Error as exc:
             raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
         self.con.execute("SET TimeZone = 'UTC'")
+        # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.migrate()
         self._check_version()
