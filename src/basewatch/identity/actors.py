@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -309,21 +309,40 @@ def _rule_predicate(rule: ActorRule, params: list[Any]) -> str | None:
     return "(" + " AND ".join(parts) + ")"
 
 
-def _actor_case(actors: Iterable[Actor], params: list[Any]) -> str:
+def actor_case_sql(
+    actors: Iterable[Actor],
+    params: list[Any],
+    *,
+    key_sql: str,
+    listed: Callable[[Actor], list[str]],
+    rule_predicate: Callable[[ActorRule, list[Any]], str | None],
+) -> str:
+    """A SQL CASE giving the first actor (by id) that lists the key or whose rules match; params grow.
+
+    Shared by aircraft (key icao24) and vessels (key mmsi): each supplies its listed ids and predicates.
+    """
     whens: list[str] = []
     for actor in sorted(actors, key=lambda a: a.id):
         preds: list[str] = []
-        if actor.aircraft:
-            preds.append("list_contains(?::VARCHAR[], base.icao24)")
-            params.append(sorted({k.icao24.lower() for k in actor.aircraft}))
+        ids = listed(actor)
+        if ids:
+            preds.append(f"list_contains(?::VARCHAR[], {key_sql})")
+            params.append(sorted(set(ids)))
         for rule in actor.rules:
-            p = _rule_predicate(rule, params)
+            p = rule_predicate(rule, params)
             if p is not None:
                 preds.append(p)
         if preds:
             whens.append(f"WHEN {' OR '.join(preds)} THEN ?")
             params.append(actor.id)
     return f"CASE {' '.join(whens)} END" if whens else "NULL::VARCHAR"
+
+
+def _actor_case(actors: Iterable[Actor], params: list[Any]) -> str:
+    return actor_case_sql(
+        actors, params, key_sql="base.icao24",
+        listed=lambda a: [k.icao24.lower() for k in a.aircraft], rule_predicate=_rule_predicate,
+    )
 
 
 def _known_arrow(actors: Iterable[Actor]) -> pa.Table:

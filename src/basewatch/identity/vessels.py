@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from basewatch.errors import WatchlistError
-from basewatch.identity.actors import ConditionMatch, RuleMatch, anchored
+from basewatch.identity.actors import ConditionMatch, RuleMatch, actor_case_sql, anchored
 from basewatch.identity.mid import flag_of, mid_sql, mid_table
 from basewatch.watchlist.model import Actor, ActorRule
 
@@ -94,20 +94,10 @@ def _rule_predicate(rule: ActorRule, params: list[Any]) -> str | None:
 
 
 def _actor_case(actors: Iterable[Actor], params: list[Any]) -> str:
-    whens: list[str] = []
-    for actor in sorted(actors, key=lambda a: a.id):
-        preds: list[str] = []
-        if actor.vessels:
-            preds.append("list_contains(?::VARCHAR[], ids.mmsi)")
-            params.append(sorted({v.mmsi.strip().zfill(9) for v in actor.vessels}))
-        for rule in actor.rules:
-            p = _rule_predicate(rule, params)
-            if p is not None:
-                preds.append(p)
-        if preds:
-            whens.append(f"WHEN {' OR '.join(preds)} THEN ?")
-            params.append(actor.id)
-    return f"CASE {' '.join(whens)} END" if whens else "NULL::VARCHAR"
+    return actor_case_sql(
+        actors, params, key_sql="ids.mmsi",
+        listed=lambda a: [v.mmsi.strip().zfill(9) for v in a.vessels], rule_predicate=_rule_predicate,
+    )
 
 
 def _known_arrow(actors: Iterable[Actor]) -> pa.Table:
