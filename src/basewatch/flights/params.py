@@ -19,6 +19,7 @@ class SplitParams:
     cell_s: points are first summarised in cells of this many seconds per aircraft (a speed device:
         cells that hold one phase and no new-leg flag are never re-sorted point by point). Must be
         <= gap_s so no gap can hide inside a cell; the result does not depend on it.
+    subcell_s: mixed cells are looked at again in sub-cells of this many seconds (a speed device too).
     min_ground_s: a run of ground points shorter than this between two airborne runs is noise
         (a flickering on-ground flag), not a landing.
     min_air_s: a run of airborne points shorter than this between two ground runs is noise while taxiing.
@@ -29,7 +30,8 @@ class SplitParams:
     """
 
     gap_s: float = 15 * 60.0
-    cell_s: float = 300.0
+    cell_s: float = 600.0
+    subcell_s: float = 60.0
     min_ground_s: float = 30.0
     min_air_s: float = 30.0
     ground_max_speed_ms: MetresPerSecond = 90.0

@@ -75,7 +75,7 @@ def build_flights(engine: Engine, sites: Sequence[Site], airports: pa.Table, ide
     sp = params.split
     keep = engine.materialize
     pts = segment.classify(engine.points, sp)
-    numbered = keep(segment.number_runs(segment.atoms(pts, sp), sp))
+    numbered = keep(segment.number_runs(segment.atoms(engine.points, sp), sp))
     fruns = keep(segment.flight_runs(segment.runs(numbered), sp))
     flight = keep(segment.flights(fruns, sp))
     ends = keep(segment.endpoints(pts, flight, sp, params.attribute.end_window_s))

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 FLIGHT_KEY = ("icao24", "flight_seq")
+AGG_COLUMNS = ("icao24", "t_us", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "on_ground", "new_leg",
+               "callsign", "source_id")
 
 
 def classify(points: ir.Table, p: SplitParams) -> ir.Table:
@@ -49,42 +51,42 @@ def classify(points: ir.Table, p: SplitParams) -> ir.Table:
     return pts.mutate(alt_m=alt, ground=ground, new_leg=pts.new_leg.fill_null(False))
 
 
-def atoms(pts: ir.Table, p: SplitParams) -> ir.Table:
-    """Cells of one phase without new-leg flags collapse to one atom per source; other cells keep points."""
-    width = int(p.effective_cell_s * US)
-    pts = pts.mutate(cell=_.t_us // width)
-    cells = pts.group_by("icao24", "cell", "source_id").aggregate(
-        n=_.count(),
-        n_ground=_.ground.cast("int64").sum(),
-        n_leg=_.new_leg.cast("int64").sum(),
-        t0=_.t_us.min(),
-        t1=_.t_us.max(),
-        callsign=_.callsign.max(),
-        lat_min=_.lat.min(),
-        lat_max=_.lat.max(),
-        lon_min=_.lon.min(),
-        lon_max=_.lon.max(),
-    )
-    per_cell = cells.group_by("icao24", "cell").aggregate(
-        n=_.n.sum(), n_ground=_.n_ground.sum(), n_leg=_.n_leg.sum()
-    )
-    mixed = per_cell.filter(((_.n_ground > 0) & (_.n_ground < _.n)) | (_.n_leg > 0)).select("icao24", "cell")
-    simple = cells.anti_join(mixed, ["icao24", "cell"]).select(
-        "icao24",
-        "source_id",
-        "t0",
-        "t1",
-        "n",
-        ground=_.n_ground > 0,
-        leg=ibis.literal(False),
-        row_no=ibis.literal(-1, type="int64"),
-        callsign="callsign",
-        lat_min="lat_min",
-        lat_max="lat_max",
-        lon_min="lon_min",
-        lon_max="lon_max",
-    )
-    detailed = pts.semi_join(mixed, ["icao24", "cell"]).select(
+def atoms(points: ir.Table, p: SplitParams) -> ir.Table:
+    """Cells of one phase without new-leg flags collapse to one atom per source; other cells keep points.
+
+    Two levels: cells of `cell_s`, and within the mixed ones cells of `subcell_s`; only the points of
+    mixed sub-cells (around take-offs, landings and flags) stay atoms of their own.
+    """
+    # the first aggregation reads a narrower projection than the point branch, so the engine does not
+    # materialise the whole classified point table for the two of them
+    narrow = classify(points.select(*AGG_COLUMNS), p)
+    level = classify(points, p)
+    parts: list[ir.Table] = []
+    for i, width_s in enumerate((p.effective_cell_s, min(p.subcell_s, p.effective_cell_s))):
+        width = int(width_s * US)
+        source = narrow if i == 0 else level
+        cells = _cells(source.mutate(cell=_.t_us // width))
+        per_cell = cells.group_by("icao24", "cell").aggregate(
+            n=_.n.sum(), n_ground=_.n_ground.sum(), n_leg=_.n_leg.sum()
+        )
+        mixed = per_cell.filter(((_.n_ground > 0) & (_.n_ground < _.n)) | (_.n_leg > 0)).select("icao24", "cell")
+        parts.append(cells.anti_join(mixed, ["icao24", "cell"]).select(
+            "icao24",
+            "source_id",
+            "t0",
+            "t1",
+            "n",
+            ground=_.n_ground > 0,
+            leg=ibis.literal(False),
+            row_no=ibis.literal(-1, type="int64"),
+            callsign="callsign",
+            lat_min="lat_min",
+            lat_max="lat_max",
+            lon_min="lon_min",
+            lon_max="lon_max",
+        ))
+        level = level.mutate(cell=_.t_us // width).semi_join(mixed, ["icao24", "cell"]).drop("cell")
+    parts.append(level.select(
         "icao24",
         "source_id",
         t0="t_us",
@@ -98,8 +100,23 @@ def atoms(pts: ir.Table, p: SplitParams) -> ir.Table:
         lat_max="lat",
         lon_min="lon",
         lon_max="lon",
+    ))
+    return ibis.union(*parts)
+
+
+def _cells(pts: ir.Table) -> ir.Table:
+    return pts.group_by("icao24", "cell", "source_id").aggregate(
+        n=_.count(),
+        n_ground=_.ground.cast("int64").sum(),
+        n_leg=_.new_leg.cast("int64").sum(),
+        t0=_.t_us.min(),
+        t1=_.t_us.max(),
+        callsign=_.callsign.max(),
+        lat_min=_.lat.min(),
+        lat_max=_.lat.max(),
+        lon_min=_.lon.min(),
+        lon_max=_.lon.max(),
     )
-    return simple.union(detailed)
 
 
 def number_runs(atom: ir.Table, p: SplitParams) -> ir.Table:
@@ -224,35 +241,32 @@ def endpoints(pts: ir.Table, flight: ir.Table, p: SplitParams, window_s: float) 
 
     `alt_low_m` is the lowest altitude in the first (start) or last (end) `window_s` seconds of the
     flight: receivers often freeze a landed aircraft's position and report a nonsense altitude for it.
+    Both are read in one pass over the points, through the time cells the windows fall in.
     """
-    o = flight.select(*FLIGHT_KEY, t_us=_.start_us, which=ibis.literal("o"), end_ground=_.origin_ground)
-    d = flight.select(*FLIGHT_KEY, t_us=_.end_us, which=ibis.literal("d"), end_ground=_.destination_ground)
-    keys = o.union(d)
-    cols = pts.select("icao24", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no")
-    j = keys.join(cols, ["icao24", "t_us"])
-    first = j.which == "o"
-    w = ibis.window(
-        group_by=["icao24", "flight_seq", "which"],
-        order_by=[
-            ibis.ifelse(first, j.source_id, -j.source_id),
-            ibis.ifelse(first, j.row_no, -j.row_no),
-        ],
-    )
-    ends = j.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).drop("rank")
-    return ends.left_join(_lowest(pts, keys, p, window_s), ["icao24", "flight_seq", "which"])
-
-
-def _lowest(pts: ir.Table, keys: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
-    """Lowest altitude within `window_s` after a start / before an end (looked up by time cell)."""
     width = int(p.effective_cell_s * US)
     span = int(min(window_s, p.effective_cell_s) * US)
+    o = flight.select(*FLIGHT_KEY, t_us=_.start_us, which=ibis.literal("o"), end_ground=_.origin_ground)
+    d = flight.select(*FLIGHT_KEY, t_us=_.end_us, which=ibis.literal("d"), end_ground=_.destination_ground)
+    keys = o.union(d).rename(key_us="t_us")
     k = keys.mutate(
-        lo=ibis.ifelse(keys.which == "o", keys.t_us, keys.t_us - span),
-        hi=ibis.ifelse(keys.which == "o", keys.t_us + span, keys.t_us),
+        lo=ibis.ifelse(keys.which == "o", keys.key_us, keys.key_us - span),
+        hi=ibis.ifelse(keys.which == "o", keys.key_us + span, keys.key_us),
     )
-    by_cell = ibis.union(
-        k.mutate(cell=_.lo // width), k.mutate(cell=_.hi // width), distinct=True
-    ).select("icao24", "flight_seq", "which", "lo", "hi", "cell")
-    cells = pts.filter(_.alt_m.notnull()).select("icao24", "t_us", "alt_m", cell=_.t_us // width)
-    near = by_cell.join(cells, ["icao24", "cell"]).filter((_.t_us >= _.lo) & (_.t_us <= _.hi))
-    return near.group_by("icao24", "flight_seq", "which").aggregate(alt_low_m=_.alt_m.min())
+    by_cell = ibis.union(k.mutate(cell=_.lo // width), k.mutate(cell=_.hi // width), distinct=True)
+    cols = pts.select("icao24", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no",
+                      cell=_.t_us // width)
+    near = by_cell.join(cols, ["icao24", "cell"]).filter((_.t_us >= _.lo) & (_.t_us <= _.hi))
+    end_key = ["icao24", "flight_seq", "which"]
+    lowest = near.group_by(*end_key).aggregate(alt_low_m=_.alt_m.min())
+    j = near.filter(_.t_us == _.key_us)
+    first = j.which == "o"
+    w = ibis.window(
+        group_by=end_key,
+        order_by=[ibis.ifelse(first, j.source_id, -j.source_id), ibis.ifelse(first, j.row_no, -j.row_no)],
+    )
+    ends = j.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(
+        *end_key, "end_ground", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no"
+    )
+    return ends.left_join(lowest, end_key).select(
+        *end_key, "end_ground", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no", "alt_low_m"
+    )
