@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from basewatch.flights import pipeline
-from basewatch.flights.engine import open_engine
 from basewatch.flights.params import FlightParams
 
 if TYPE_CHECKING:
+    from basewatch.flights.pipeline import PipelineResult
     from basewatch.workspace.core import Workspace
 
 
@@ -44,8 +43,10 @@ def _identity(ws: Workspace) -> pa.Table:
 
 
 def compute(ws: Workspace, engine: str = "duckdb", master: str | None = None,
-            params: FlightParams | None = None) -> pipeline.PipelineResult:
+            params: FlightParams | None = None) -> PipelineResult:
     """Run the pipeline on `engine` over the workspace's points; nothing is written."""
+    from basewatch.flights import pipeline  # Ibis is imported only when something is computed
+    from basewatch.flights.engine import open_engine
     from basewatch.identity.airports import airports_table
     from basewatch.watchlist.store import read_sites
 
@@ -108,7 +109,7 @@ def _note(end: str) -> str:
         END"""
 
 
-def write(ws: Workspace, result: pipeline.PipelineResult, params: FlightParams | None = None) -> None:
+def write(ws: Workspace, result: PipelineResult, params: FlightParams | None = None) -> None:
     """Replace flights, visits and flight_corridors with the pipeline's result, in one transaction."""
     params = params or FlightParams()
     radius = params.attribute.ground_radius_km
