@@ -14,6 +14,8 @@ import pytest
 
 from basewatch.flights.params import AttributeParams, FlightParams, SplitParams
 from basewatch.flights.store import build_flights
+from basewatch.watchlist.model import Site, Watchlist
+from basewatch.watchlist.store import store_watchlist
 from basewatch.workspace.core import Workspace
 from tests.flights.builders import LFPG, LFPO, T0, Track, cruise, insert, points_table
 
@@ -80,6 +82,9 @@ def default_tracks() -> tuple[list[Track], list[dict[str, Any]]]:
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     w = Workspace(Path(tmp_path_factory.mktemp("seg")) / "ws.duckdb")
+    # a watched region drawn as a polygon (lon, lat) around Orly, but not Charles de Gaulle
+    ring = ((2.30, 48.65), (2.45, 48.65), (2.45, 48.78), (2.30, 48.78))
+    store_watchlist(w, Watchlist(sites=(Site("orly-area", "Orly area", "region", "FR", polygon=ring),)), "t", "")
     tracks, extra = default_tracks()
     insert(w, points_table(tracks, extra))
     build_flights(w)
@@ -157,6 +162,7 @@ def test_take_off_and_landing_at_airports(ws: Workspace) -> None:
     (f,) = flights_of(ws, "ac0005")
     assert (f["origin_airport"], f["origin_method"]) == ("LFPG", "ground")
     assert (f["destination_airport"], f["destination_method"]) == ("LFPO", "ground")
+    assert (f["origin_site"], f["destination_site"]) == (None, "orly-area")   # inside the polygon
     assert f["start"] == T0 + 300 * S             # the last ground point before take-off
     assert f["end"] == T0 + 1240 * S              # the first ground point after landing
     assert f["points"] == 93 + 2

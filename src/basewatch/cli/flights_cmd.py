@@ -100,6 +100,10 @@ def analyse(
     spark_master: Annotated[str | None, typer.Option("--spark-master", envvar="BASEWATCH_SPARK_MASTER",
                                                      help="Spark master URL (default local[*]; SPARK_REMOTE "
                                                           "selects Spark Connect).")] = None,
+    spark_workdir: Annotated[Path | None, typer.Option(
+        "--spark-workdir", envvar="BASEWATCH_SPARK_WORKDIR",
+        help="Folder for the Parquet Spark reads (on a cluster: one every worker can read). Default: a "
+             "temporary folder.")] = None,
     gap_minutes: Annotated[float, typer.Option("--gap-minutes", help="A silence this long ends a flight.")] = 15.0,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
@@ -110,7 +114,7 @@ def analyse(
         raise UsageError("--gap-minutes must be positive")
     params = FlightParams(SplitParams(gap_s=gap_minutes * 60.0), AttributeParams())
     with Workspace(workspace_path(ctx)) as ws:
-        report = build_flights(ws, engine, spark_master, params)
+        report = build_flights(ws, engine, spark_master, params, spark_workdir)
     if fmt == "json":
         print_json(report.as_json())
     else:

@@ -165,9 +165,11 @@ def spark_engine(ws: Workspace, master: str | None = None, session: Any = None,
     return Engine("spark", backend, points, closers, workdir)
 
 
-def open_engine(ws: Workspace, name: str = "duckdb", master: str | None = None) -> Engine:
+def open_engine(ws: Workspace, name: str = "duckdb", master: str | None = None,
+                workdir: Path | None = None) -> Engine:
+    """`workdir` (Spark): where the Parquet goes; on a cluster, a folder every worker can read."""
     if name == "duckdb":
         return duckdb_engine(ws)
     if name == "spark":
-        return spark_engine(ws, master)
+        return spark_engine(ws, master, workdir=workdir)
     raise EngineError(f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -43,7 +44,7 @@ def _identity(ws: Workspace) -> pa.Table:
 
 
 def compute(ws: Workspace, engine: str = "duckdb", master: str | None = None,
-            params: FlightParams | None = None) -> PipelineResult:
+            params: FlightParams | None = None, workdir: Path | None = None) -> PipelineResult:
     """Run the pipeline on `engine` over the workspace's points; nothing is written."""
     from basewatch.flights import pipeline  # Ibis is imported only when something is computed
     from basewatch.flights.engine import open_engine
@@ -52,7 +53,7 @@ def compute(ws: Workspace, engine: str = "duckdb", master: str | None = None,
 
     sites = read_sites(ws)
     identity = _identity(ws)
-    eng = open_engine(ws, engine, master)
+    eng = open_engine(ws, engine, master, workdir)
     try:
         return pipeline.run(eng, sites, airports_table(), identity, params)
     finally:
@@ -60,11 +61,11 @@ def compute(ws: Workspace, engine: str = "duckdb", master: str | None = None,
 
 
 def build_flights(ws: Workspace, engine: str = "duckdb", master: str | None = None,
-                  params: FlightParams | None = None) -> BuildReport:
+                  params: FlightParams | None = None, workdir: Path | None = None) -> BuildReport:
     """Recompute flights, visits and corridors and replace them in the workspace (all or nothing)."""
     params = params or FlightParams()
     started = time.perf_counter()
-    result = compute(ws, engine, master, params)
+    result = compute(ws, engine, master, params, workdir)
     n_points = _scalar(ws, "SELECT count(*) FROM aircraft_points")
     seconds = time.perf_counter() - started
     write(ws, result)
