@@ -66,6 +66,8 @@ def default_tracks() -> tuple[list[Track], list[dict[str, Any]]]:
     for icao, heading in (("ac0007", 90.0), ("ac0008", 270.0)):
         tracks.append(Track(icao).leg(T0, 600, 10, (49.0128, 2.605), (49.0128, 3.5), (450.0, 5000.0),
                                       track=heading))
+    fiji = Track("ac000b").leg(T0, 600, 10, (-18.0, 178.0), (-18.56, 179.9), (3000.0, 100.0), track=100.0)
+    tracks.append(fiji.then(10, 180, 10, (-18.5667, -179.99), (-18.5667, -179.99), (None, None), ground=True))
     flicker = cruise("ac0009", T0, 10)
     flicker.rows[30]["on_ground"] = True             # "on ground" at cruise speed: not plausible, ignored
     flicker.rows[31].update(on_ground=True, gs_ms=50.0, alt_baro_m=100.0)  # a single slow report: noise
@@ -193,3 +195,9 @@ def test_low_end_beyond_the_radius_gets_no_airport(ws_params: Workspace) -> None
 
 def test_flickering_ground_flag_does_not_split(ws: Workspace) -> None:
     assert len(flights_of(ws, "ac0009")) == 1
+
+
+def test_airfield_across_the_antimeridian(ws: Workspace) -> None:
+    """Lands 6 km east of Moala (NFMO, 179.951 E) at 179.99 W: the nearest airfield is across 180."""
+    (f,) = flights_of(ws, "ac000b")
+    assert (f["destination_airport"], f["destination_method"]) == ("NFMO", "ground")

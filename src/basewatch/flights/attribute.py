@@ -130,12 +130,19 @@ def _grid(lat: ir.FloatingValue, step: float) -> ir.IntegerValue:
     return (lat / step).floor().cast("int64")
 
 
+def _wrap(gx: ir.IntegerValue, half: int) -> ir.IntegerValue:
+    """Longitude cell numbers wrap around at the antimeridian (cells -half .. half-1)."""
+    return ((gx + 3 * half) % (2 * half)) - half
+
+
 def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
     """Per end: the airfield it took off from / landed at, or nothing (END_KEY, code, af_dist_km)."""
-    af = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_grid(_.af_lon, p.grid_deg))
+    half = round(180 / p.grid_deg)
+    af = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_wrap(_grid(_.af_lon, p.grid_deg), half))
     # each end looks into its own grid cell and the eight around it (ends are few, airfields many)
     base = ends.mutate(gy=_grid(_.lat, p.grid_deg), gx=_grid(_.lon, p.grid_deg))
-    e = ibis.union(*[base.mutate(gy=_.gy + dy, gx=_.gx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    e = ibis.union(*[base.mutate(gy=base.gy + dy, gx=_wrap(base.gx + dx, half))
+                     for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
     j = e.join(af, ["gy", "gx"])
     dist = haversine_km(j.lat, j.lon, j.af_lat, j.af_lon)
     to_field = bearing_deg(j.lat, j.lon, j.af_lat, j.af_lon)
