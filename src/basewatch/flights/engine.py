@@ -96,12 +96,25 @@ class Engine:
         self._closers.clear()
 
 
-def duckdb_engine(ws: Workspace) -> Engine:
+# DuckDB's buffer pool keeps every block of the points it has read cached until its memory limit
+# (80 % of RAM by default), so peak memory grew with the workspace. While the pipeline runs the limit
+# is lowered to this (it only caps caches: joins and aggregates spill to disk past it) and then restored.
+DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+def duckdb_engine(ws: Workspace, memory_limit: str | None = DUCKDB_MEMORY_LIMIT) -> Engine:
     """The default: run in the workspace's own DuckDB connection, reading aircraft_points in place."""
     import ibis
 
+    closers: list[Any] = []
+    if memory_limit is not None:
+        row = ws.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        previous = str(row[0]) if row else None
+        ws.con.execute("SET memory_limit = ?", [memory_limit])
+        if previous is not None:
+            closers.append(lambda: ws.con.execute("SET memory_limit = ?", [previous]))
     backend = ibis.duckdb.from_connection(ws.con)
-    return Engine("duckdb", backend, backend.sql(POINTS_SQL, dialect="duckdb"))
+    return Engine("duckdb", backend, backend.sql(POINTS_SQL, dialect="duckdb"), closers)
 
 
 def export_points_parquet(ws: Workspace, path: Path) -> Path:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 FLIGHT_KEY = ("icao24", "flight_seq")
 AGG_COLUMNS = ("icao24", "t_us", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "on_ground", "new_leg",
                "callsign", "source_id")
+# what the point-level branch of `atoms` carries through its sub-cell pass (nothing more is copied)
+POINT_ATOM_COLUMNS = ("icao24", "t_us", "lat", "lon", "ground", "new_leg", "callsign", "source_id", "row_no")
 
 
 def classify(points: ir.Table, p: SplitParams) -> ir.Table:
@@ -60,7 +62,7 @@ def atoms(points: ir.Table, p: SplitParams) -> ir.Table:
     # the first aggregation reads a narrower projection than the point branch, so the engine does not
     # materialise the whole classified point table for the two of them
     narrow = classify(points.select(*AGG_COLUMNS), p)
-    level = classify(points, p)
+    level = classify(points.select(*AGG_COLUMNS, "row_no"), p).select(*POINT_ATOM_COLUMNS)
     parts: list[ir.Table] = []
     for i, width_s in enumerate((p.effective_cell_s, min(p.subcell_s, p.effective_cell_s))):
         width = int(width_s * US)
