@@ -3,7 +3,7 @@
 `python benchmarks/run.py flights` prints, for the Paris sample and simulated points scaled to 2 M and
 20 M: points/s and peak RSS of basewatch on DuckDB (`basewatch analyse`, end to end on workspace
 data), of basewatch on Spark local (`--engine spark`), of the `traffic` library doing the same job
-(needs `sh benchmarks/setup_traffic.sh` once) and of a bare DuckDB scan of the same columns.
+(installed on first use by benchmarks/setup_traffic.sh) and of a bare DuckDB scan of the same columns.
 
 Environment: BENCH_FLIGHTS_SIZES (default "2000000,20000000"), BENCH_FLIGHTS_SPARK_MAX (largest
 size run on Spark, default 20000000), BENCH_FLIGHTS_TRAFFIC_MAX (largest size given to traffic,
@@ -88,7 +88,9 @@ def _cases(name: str, ws: Path, parquet: Path, n: int) -> list[Measurement]:
         rows.append(measure("basewatch spark local[*]", [
             sys.executable, "-m", "basewatch", "-w", str(ws), "analyse", "--engine", "spark"], n))
     if not TRAFFIC_PY.exists():
-        print("(traffic not installed: run `sh benchmarks/setup_traffic.sh`)")
+        _setup_traffic()
+    if not TRAFFIC_PY.exists():
+        print("(traffic could not be installed: see `sh benchmarks/setup_traffic.sh`)")
     elif n <= int(os.environ.get("BENCH_FLIGHTS_TRAFFIC_MAX", "2000000")):
         rows.append(measure("traffic 2.13", [str(TRAFFIC_PY), str(HERE / "traffic_flights_job.py"), str(parquet)], n))
     else:
@@ -99,6 +101,14 @@ def _cases(name: str, ws: Path, parquet: Path, n: int) -> list[Measurement]:
     for r in rows[1:]:
         print(f"  {r.name}: {r.per_second / scan.per_second:.2f} x the bare scan's speed")
     return rows
+
+
+def _setup_traffic() -> None:
+    """Install the peer library in its own venv (benchmarks/.cache) the first time, so one command runs all."""
+    import subprocess
+
+    print("(installing traffic 2.13 in benchmarks/.cache/traffic-venv for the comparison)")
+    subprocess.run(["sh", str(HERE / "setup_traffic.sh")], check=False)
 
 
 def main() -> None:
