@@ -119,17 +119,25 @@ def claims_list(
         print_table(rows, _LIST_COLUMNS, title=f"{len(rows)} claims")
 
 
+LlmUrlOpt = Annotated[
+    str | None,
+    typer.Option("--llm-url", envvar="BASEWATCH_LLM_URL",
+                 help="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1) to extract with a local model "
+                      "instead of the rules."),
+]
+LlmModelOpt = Annotated[
+    str, typer.Option("--llm-model", envvar="BASEWATCH_LLM_MODEL", help="Model name for --llm-url.")
+]
+
+
 @claims_app.command("extract")
 def claims_extract(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A text, HTML or feed file.")],
     date: Annotated[str | None, typer.Option("--date", help="Report date YYYY-MM-DD for relative dates.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
-    llm_url: Annotated[str | None, typer.Option("--llm-url", envvar="BASEWATCH_LLM_URL",
-                                                help="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1) "
-                                                     "to extract with a local model instead of the rules.")] = None,
-    llm_model: Annotated[str, typer.Option("--llm-model", envvar="BASEWATCH_LLM_MODEL",
-                                           help="Model name for --llm-url.")] = "local",
+    llm_url: LlmUrlOpt = None,
+    llm_model: LlmModelOpt = "local",
 ) -> None:
     """Print the claims of a file, one JSON object a line (the workspace's watchlist resolves places)."""
     from basewatch.claims.model import Claim
@@ -157,11 +165,8 @@ def claims_eval(
     gold: Annotated[Path, typer.Argument(help="Gold claims, JSON lines (file, start, end, event_class, ...).")],
     directory: Annotated[Path, typer.Argument(help="Folder holding the files the gold names.")],
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-    llm_url: Annotated[str | None, typer.Option("--llm-url", envvar="BASEWATCH_LLM_URL",
-                                                help="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1) "
-                                                     "to extract with a local model instead of the rules.")] = None,
-    llm_model: Annotated[str, typer.Option("--llm-model", envvar="BASEWATCH_LLM_MODEL",
-                                           help="Model name for --llm-url.")] = "local",
+    llm_url: LlmUrlOpt = None,
+    llm_model: LlmModelOpt = "local",
 ) -> None:
     """Recall, precision and label accuracy of the extractor against gold claims."""
     from basewatch.claims.evaluate import evaluate_dir
