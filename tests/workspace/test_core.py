@@ -50,3 +50,20 @@ def test_a_migration_filling_a_gap_is_applied_later(tmp_path: Path, monkeypatch:
         assert ws.con.execute("SELECT count(*) FROM gap_t").fetchone() == (0,)
         versions = [r[0] for r in ws.con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
         assert versions[-2:] == [top + 1, top + 2]
+
+
+def test_memory_cap_is_applied_then_restored(tmp_path: Path) -> None:
+    with Workspace(tmp_path / "w.duckdb") as ws:
+        def limit() -> str:
+            row = ws.con.execute("SELECT current_setting('memory_limit')").fetchone()
+            assert row is not None
+            return str(row[0])
+
+        default = limit()
+        with ws.memory_capped("512MB"):
+            # DuckDB reports limits in binary units: 512 MB = 488.2 MiB, 256 MB = 244.1 MiB.
+            assert limit() == "488.2 MiB"
+            with ws.memory_capped("256MB"):
+                assert limit() == "244.1 MiB"
+            assert limit() == "488.2 MiB"
+        assert limit() == default

@@ -106,13 +106,7 @@ def duckdb_engine(ws: Workspace, memory_limit: str | None = DUCKDB_MEMORY_LIMIT)
     """The default: run in the workspace's own DuckDB connection, reading aircraft_points in place."""
     import ibis
 
-    closers: list[Any] = []
-    if memory_limit is not None:
-        row = ws.con.execute("SELECT current_setting('memory_limit')").fetchone()
-        previous = str(row[0]) if row else None
-        ws.con.execute("SET memory_limit = ?", [memory_limit])
-        if previous is not None:
-            closers.append(lambda: ws.con.execute("SET memory_limit = ?", [previous]))
+    closers: list[Any] = [ws.cap_memory(memory_limit)] if memory_limit is not None else []
     backend = ibis.duckdb.from_connection(ws.con)
     return Engine("duckdb", backend, backend.sql(POINTS_SQL, dialect="duckdb"), closers)
 

@@ -62,12 +62,17 @@ def fingerprint(ws: Workspace) -> str:
     return str(row[0]) if row else ""
 
 
+# The build's temporary tables and cached position blocks stay in memory up to DuckDB's limit (80 % of
+# RAM by default); capped, they spill to disk and peak RSS stays flat as the workspace grows.
+MEMORY_LIMIT = "1GB"
+
+
 def build(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
     """(Re)compute port_calls, voyages and dark_periods from ais_positions and the watchlist."""
     rules = rules or MaritimeRules()
     sites = read_sites(ws)
     create_labels(ws)
-    with ws.transaction() as con:
+    with ws.memory_capped(MEMORY_LIMIT), ws.transaction() as con:
         n_pos = create_position_sequence(con)
         create_places(con, sites, rules.port_calls.zones)
         n_calls = compute_port_calls(con, rules.port_calls)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -52,6 +52,7 @@ class Workspace:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
+        self._memory_caps: list[str] = []
         self.con.execute("SET TimeZone = 'UTC'")
         # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
         self.con.execute("SET enable_progress_bar = false")
@@ -117,6 +118,38 @@ class Workspace:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def cap_memory(self, limit: str) -> Callable[[], None]:
+        """Lower DuckDB's memory limit (e.g. '1GB') and return a function that undoes it.
+
+        DuckDB keeps blocks it has read (and temporary tables) in memory up to its limit, 80 % of RAM
+        by default, so a long job's peak RSS grows with the workspace. Past a lower limit it evicts
+        cached blocks and spills temporary data to disk instead; results are the same. Caps nest; when
+        the last is undone the limit is reset to DuckDB's default (DuckDB only reports a rounded limit,
+        so the value in force before cannot be read back exactly).
+        """
+        self._memory_caps.append(limit)
+        self.con.execute("SET memory_limit = ?", [limit])
+        depth = len(self._memory_caps)
+
+        def restore() -> None:
+            del self._memory_caps[depth - 1 :]
+            if self._memory_caps:
+                self.con.execute("SET memory_limit = ?", [self._memory_caps[-1]])
+            else:
+                self.con.execute("RESET memory_limit")
+
+        return restore
+
+    @contextmanager
+    def memory_capped(self, limit: str | None) -> Iterator[None]:
+        """cap_memory() for the duration of a block (no cap when limit is None)."""
+        restore = self.cap_memory(limit) if limit is not None else None
+        try:
+            yield
+        finally:
+            if restore is not None:
+                restore()
 
     def close(self) -> None:
         self.con.close()
