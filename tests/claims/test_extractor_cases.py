@@ -12,15 +12,8 @@ import pytest
 
 from basewatch.claims.extractor import Document, RuleExtractor
 from basewatch.claims.model import Claim
-from basewatch.watchlist.load import default_watchlist
 
 REF = dt.date(2025, 1, 15)
-
-
-@pytest.fixture(scope="module")
-def extractor() -> RuleExtractor:
-    wl = default_watchlist()
-    return RuleExtractor(wl.sites, wl.actors)
 
 
 def one_claim(extractor: RuleExtractor, sentence: str) -> Claim:

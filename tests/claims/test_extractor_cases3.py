@@ -7,15 +7,8 @@ import datetime as dt
 import pytest
 
 from basewatch.claims.extractor import Document, RuleExtractor
-from basewatch.watchlist.load import default_watchlist
 
 REF = dt.date(2025, 1, 15)
-
-
-@pytest.fixture(scope="module")
-def extractor() -> RuleExtractor:
-    wl = default_watchlist()
-    return RuleExtractor(wl.sites, wl.actors)
 
 
 CASES = [

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from basewatch.claims.evaluate import Scores, evaluate_dir
 from basewatch.claims.extractor import RuleExtractor
-from basewatch.watchlist.load import default_watchlist
 from tests.conftest import shared_file
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(scope="module")
-def extractor() -> RuleExtractor:
-    wl = default_watchlist()
-    return RuleExtractor(wl.sites, wl.actors)
 
 
 def test_seed_and_dev_meet_the_issue_targets(extractor: RuleExtractor) -> None:
