@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 from ibis import _
@@ -69,42 +69,91 @@ def _ends(att: ir.Table, ends: ir.Table, which: str, prefix: str) -> ir.Table:
     )
 
 
+@dataclass(frozen=True)
+class References:
+    """The small reference tables the pipeline joins, as Ibis tables of one engine (or unbound)."""
+
+    airfields: ir.Table
+    sites: ir.Table
+    site_edges: ir.Table
+    identity: ir.Table
+
+
+class StageRunner(Protocol):
+    """What the pipeline needs of an engine: the points and a way to compute a stage once."""
+
+    points: ir.Table
+
+    def materialize(self, expr: ir.Table) -> ir.Table: ...
+
+
+# reference table name -> Arrow schema (what `references` builds; a compiled plan names them so)
+REFERENCE_SCHEMAS: dict[str, pa.Schema] = {
+    "airfields": attribute.AIRFIELDS_SCHEMA,
+    "sites": attribute.SITES_SCHEMA,
+    "site_edges": attribute.EDGES_SCHEMA,
+    "identity": IDENTITY_SCHEMA,
+}
+
+
+def reference_tables(sites: Sequence[Site], airports: pa.Table, identity: pa.Table) -> dict[str, pa.Table]:
+    """The reference data as Arrow tables, keyed like REFERENCE_SCHEMAS."""
+    return {
+        "airfields": attribute.airfields_arrow(airports, sites),
+        "sites": attribute.sites_arrow(sites, airports),
+        "site_edges": attribute.site_edges_arrow(sites),
+        "identity": identity_for_flights(identity),
+    }
+
+
+def references(engine: Engine, sites: Sequence[Site], airports: pa.Table, identity: pa.Table) -> References:
+    """Upload the reference data to `engine`."""
+    data = reference_tables(sites, airports, identity)
+    return References(**{name: engine.table(table) for name, table in data.items()})
+
+
 def build_flights(engine: Engine, sites: Sequence[Site], airports: pa.Table, identity: pa.Table,
                   params: FlightParams) -> ir.Table:
     """The attributed flights as a materialised backend table (visits and corridors reuse it)."""
+    return attributed_flights(engine, references(engine, sites, airports, identity), params)
+
+
+def attributed_flights(runner: StageRunner, refs: References, params: FlightParams) -> ir.Table:
+    """The pipeline proper, from the points and reference tables to one row per attributed flight."""
     sp = params.split
-    keep = engine.materialize
-    pts = segment.classify(engine.points, sp)
-    numbered = keep(segment.number_runs(segment.atoms(engine.points, sp), sp))
+    keep = runner.materialize
+    pts = segment.classify(runner.points, sp)
+    numbered = keep(segment.number_runs(segment.atoms(runner.points, sp), sp))
     fruns = keep(segment.flight_runs(segment.runs(numbered), sp))
     flight = keep(segment.flights(fruns, sp))
     ends = keep(segment.endpoints(pts, flight, sp, params.attribute.end_window_s))
-    att = keep(attribute.attribute(
-        ends,
-        engine.table(attribute.airfields_arrow(airports, sites)),
-        engine.table(attribute.sites_arrow(sites, airports)),
-        engine.table(attribute.site_edges_arrow(sites)),
-        params.attribute,
-    ))
+    att = keep(attribute.attribute(ends, refs.airfields, refs.sites, refs.site_edges, params.attribute))
     wide = (
         flight.join(_ends(att, ends, "o", "origin"), segment.FLIGHT_KEY)
         .join(_ends(att, ends, "d", "destination"), segment.FLIGHT_KEY)
         .join(segment.flight_sources(fruns, segment.run_sources(numbered), flight), segment.FLIGHT_KEY)
-        .left_join(engine.table(identity_for_flights(identity)), "icao24")
+        .left_join(refs.identity, "icao24")
     )
     wide = wide.drop(*[c for c in wide.columns if c.endswith("_right")])
     return keep(wide)
 
 
+def outputs(wide: ir.Table) -> dict[str, ir.Table]:
+    """The three result tables (flights, visits, corridors) of the attributed flights, in output order."""
+    return {
+        "flights": wide.order_by("icao24", "start_us"),
+        "visits": aggregate.visits(wide).order_by("site_id", "icao24", "arrival_us", "departure_us"),
+        "corridors": aggregate.corridors(wide).order_by("day", "origin", "destination", "actor", "typecode"),
+    }
+
+
 def run(engine: Engine, sites: Sequence[Site], airports: pa.Table, identity: pa.Table,
         params: FlightParams | None = None) -> PipelineResult:
     params = params or FlightParams()
-    wide = build_flights(engine, sites, airports, identity, params)
+    out = outputs(build_flights(engine, sites, airports, identity, params))
     return PipelineResult(
-        flights=engine.to_arrow(wide.order_by("icao24", "start_us")),
-        visits=engine.to_arrow(aggregate.visits(wide).order_by("site_id", "icao24", "arrival_us", "departure_us")),
-        corridors=engine.to_arrow(
-            aggregate.corridors(wide).order_by("day", "origin", "destination", "actor", "typecode")
-        ),
+        flights=engine.to_arrow(out["flights"]),
+        visits=engine.to_arrow(out["visits"]),
+        corridors=engine.to_arrow(out["corridors"]),
         engine=engine.name,
     )

@@ -3,9 +3,9 @@
 Stages, each a plain function from Ibis tables to an Ibis table:
 
 1. `classify`: drop points without a position; decide per point whether it is on the ground.
-2. `atoms`: summarise points per (aircraft, time cell, source). A cell that holds one phase only and
-   no new-leg flag is one atom; the points of any other cell stay atoms of their own. No gap can hide
-   inside a cell (cell <= gap), so the result is exact while most points are never sorted one by one.
+2. `atoms`: summarise points per (aircraft, time cell, side of a new-leg flag, source, phase). No gap
+   can hide inside a cell (cell <= gap) and a cell's phases must not interleave, so the atoms in time
+   order give exactly the runs the points would, while most points are never sorted one by one.
 3. `runs`: order the atoms (time, source_id, row_no: a total order) and merge them into runs of one
    phase; a run also starts at a gap longer than `gap_s`, at a readsb new-leg flag, or at the first
    point of an aircraft (a "leg start").
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 FLIGHT_KEY = ("icao24", "flight_seq")
 AGG_COLUMNS = ("icao24", "t_us", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "on_ground", "new_leg",
                "callsign", "source_id")
-# what the point-level branch of `atoms` carries through its sub-cell pass (nothing more is copied)
-POINT_ATOM_COLUMNS = ("icao24", "t_us", "lat", "lon", "ground", "new_leg", "callsign", "source_id", "row_no")
 
 
 def classify(points: ir.Table, p: SplitParams) -> ir.Table:
@@ -54,41 +52,67 @@ def classify(points: ir.Table, p: SplitParams) -> ir.Table:
 
 
 def atoms(points: ir.Table, p: SplitParams) -> ir.Table:
-    """Cells of one phase without new-leg flags collapse to one atom per source; other cells keep points.
+    """Summarise points into atoms: one per (aircraft, time cell, leg side, source, phase) where that is exact.
 
-    Two levels: cells of `cell_s`, and within the mixed ones cells of `subcell_s`; only the points of
-    mixed sub-cells (around take-offs, landings and flags) stay atoms of their own.
+    A cell holding at most one new-leg flag is cut at the flag into a "before" and an "after" side.
+    Each side's ground and airborne points collapse to one atom per source, provided the two phases do
+    not interleave in time (all ground points strictly before all airborne ones, or after). Every
+    other cell - interleaved phases, several flags, another point at the very time of the flag - keeps
+    its points as atoms of their own. Atoms in time order then give exactly the runs the points would.
     """
-    # the first aggregation reads a narrower projection than the point branch, so the engine does not
-    # materialise the whole classified point table for the two of them
-    narrow = classify(points.select(*AGG_COLUMNS), p)
-    level = classify(points.select(*AGG_COLUMNS, "row_no"), p).select(*POINT_ATOM_COLUMNS)
-    parts: list[ir.Table] = []
-    for i, width_s in enumerate((p.effective_cell_s, min(p.subcell_s, p.effective_cell_s))):
-        width = int(width_s * US)
-        source = narrow if i == 0 else level
-        cells = _cells(source.mutate(cell=_.t_us // width))
-        per_cell = cells.group_by("icao24", "cell").aggregate(
-            n=_.n.sum(), n_ground=_.n_ground.sum(), n_leg=_.n_leg.sum()
-        )
-        mixed = per_cell.filter(((_.n_ground > 0) & (_.n_ground < _.n)) | (_.n_leg > 0)).select("icao24", "cell")
-        parts.append(cells.anti_join(mixed, ["icao24", "cell"]).select(
-            "icao24",
-            "source_id",
-            "t0",
-            "t1",
-            "n",
-            ground=_.n_ground > 0,
-            leg=ibis.literal(False),
-            row_no=ibis.literal(-1, type="int64"),
-            callsign="callsign",
-            lat_min="lat_min",
-            lat_max="lat_max",
-            lon_min="lon_min",
-            lon_max="lon_max",
-        ))
-        level = level.mutate(cell=_.t_us // width).semi_join(mixed, ["icao24", "cell"]).drop("cell")
-    parts.append(level.select(
+    width = int(p.effective_cell_s * US)
+    pts = classify(points.select(*AGG_COLUMNS, "row_no"), p).mutate(cell=_.t_us // width)
+    # flagged points are rare: filtering the raw column first lets an engine skip reading the others
+    flagged = points.select("icao24", "t_us", "lat", "lon", "new_leg").filter(_.new_leg)
+    flags = flagged.filter(_.lat.notnull() & _.lon.notnull()).group_by("icao24", cell=_.t_us // width).aggregate(
+        t_flag=_.t_us.min(), n_flags=_.count()
+    )
+    j = pts.left_join(flags, ["icao24", "cell"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    sides = j.mutate(after=ibis.coalesce(j.t_us >= j.t_flag, ibis.literal(False)),
+                     at_flag=ibis.coalesce(j.t_us == j.t_flag, ibis.literal(False)).cast("int64"))
+    cells = sides.group_by("icao24", "cell", "after", "source_id", "ground").aggregate(
+        n=_.count(),
+        n_leg=_.new_leg.cast("int64").sum(),
+        n_at_flag=_.at_flag.sum(),
+        n_flags=_.n_flags.max(),
+        t0=_.t_us.min(),
+        t1=_.t_us.max(),
+        callsign=_.callsign.max(),
+        lat_min=_.lat.min(),
+        lat_max=_.lat.max(),
+        lon_min=_.lon.min(),
+        lon_max=_.lon.max(),
+    )
+    side = cells.group_by("icao24", "cell", "after").aggregate(
+        g0=_.t0.min(where=_.ground), g1=_.t1.max(where=_.ground),
+        a0=_.t0.min(where=~_.ground), a1=_.t1.max(where=~_.ground),
+        n_at_flag=_.n_at_flag.sum(), n_flags=_.n_flags.max(),
+    )
+    separate = side.g0.isnull() | side.a0.isnull() | (side.g1 < side.a0) | (side.a1 < side.g0)
+    messy = ~separate | (side.n_flags.fill_null(0) > 1) | (side.n_at_flag > 1)
+    bad = side.filter(messy).select("icao24", "cell").distinct()
+    # the points of messy cells, selected on raw columns first (an engine can then skip storage
+    # blocks by aircraft) and classified afterwards
+    spans = bad.select(b_icao24="icao24", lo=_.cell * width, hi=(_.cell + 1) * width)
+    raw = points.select(*AGG_COLUMNS, "row_no")
+    raw = raw.semi_join(spans, [raw.icao24 == spans.b_icao24, raw.t_us >= spans.lo, raw.t_us < spans.hi])
+    whole = cells.anti_join(bad, ["icao24", "cell"]).select(
+        "icao24",
+        "source_id",
+        "t0",
+        "t1",
+        "n",
+        "ground",
+        leg=_.n_leg > 0,
+        row_no=ibis.literal(-1, type="int64"),
+        callsign="callsign",
+        lat_min="lat_min",
+        lat_max="lat_max",
+        lon_min="lon_min",
+        lon_max="lon_max",
+    )
+    single = classify(raw, p).select(
         "icao24",
         "source_id",
         t0="t_us",
@@ -102,23 +126,8 @@ def atoms(points: ir.Table, p: SplitParams) -> ir.Table:
         lat_max="lat",
         lon_min="lon",
         lon_max="lon",
-    ))
-    return ibis.union(*parts)
-
-
-def _cells(pts: ir.Table) -> ir.Table:
-    return pts.group_by("icao24", "cell", "source_id").aggregate(
-        n=_.count(),
-        n_ground=_.ground.cast("int64").sum(),
-        n_leg=_.new_leg.cast("int64").sum(),
-        t0=_.t_us.min(),
-        t1=_.t_us.max(),
-        callsign=_.callsign.max(),
-        lat_min=_.lat.min(),
-        lat_max=_.lat.max(),
-        lon_min=_.lon.min(),
-        lon_max=_.lon.max(),
     )
+    return whole.union(single)
 
 
 def number_runs(atom: ir.Table, p: SplitParams) -> ir.Table:
