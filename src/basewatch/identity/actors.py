@@ -8,8 +8,11 @@ Semantics (see `basewatch.watchlist.model.ActorRule`):
   expressions matched case-insensitively from the start of any known value; ICAO ranges are inclusive.
 
 Facts about an aircraft combine the `aircraft` table (every origin), the watchlist's KnownAircraft and
-the callsigns seen in `aircraft_points`. Two forms: `aircraft_identity(ws)` in bulk (one SQL query over
-the whole workspace) and `match_aircraft(actor, facts)` explaining one aircraft.
+the callsigns seen in `aircraft_points` (read from their summary `aircraft_callsigns`, see
+`basewatch.identity.callsigns`, so the points are not scanned). Two forms: in bulk, one SQL statement
+over the whole workspace (`create_identity_table(ws, name)` into a temporary table, pure SQL, or
+`aircraft_identity(ws)` as an Arrow table), and `match_aircraft(actor, facts)` explaining one aircraft.
+PyArrow is imported only by `aircraft_identity`.
 """
 
 from __future__ import annotations
@@ -21,19 +24,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from basewatch.errors import WatchlistError
+from basewatch.identity.callsigns import current_pairs_sql
 from basewatch.identity.icao_blocks import (
     InvalidIcaoAddress,
+    blocks_sql,
     country_of,
     icao_int_sql,
     parse_icao24,
-    register_blocks,
 )
 from basewatch.watchlist.model import Actor, ActorRule, KnownAircraft
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from basewatch.workspace.core import Workspace
 
 # Best-known value of a field: the first origin in this order that has one (then alphabetical).
@@ -44,17 +49,17 @@ PATTERN_FIELDS: tuple[tuple[str, str], ...] = (
     ("callsigns", "callsign"),
     ("operators", "operator"),
 )
-IDENTITY_SCHEMA = pa.schema(
-    [
-        ("icao24", pa.string()),
-        ("country", pa.string()),
-        ("registration", pa.string()),
-        ("typecode", pa.string()),
-        ("operator", pa.string()),
-        ("military", pa.bool_()),
-        ("actor_id", pa.string()),
-    ]
+# The bulk identity's columns and their DuckDB types (the Arrow form: string and bool).
+IDENTITY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("icao24", "VARCHAR"),
+    ("country", "VARCHAR"),  # ISO alpha-2 of the address block
+    ("registration", "VARCHAR"),
+    ("typecode", "VARCHAR"),
+    ("operator", "VARCHAR"),
+    ("military", "BOOLEAN"),
+    ("actor_id", "VARCHAR"),
 )
+_TEMP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -254,26 +259,23 @@ def _priority(origin: str) -> int:
 
 # ---- bulk --------------------------------------------------------------------------------------
 
-_PAIRS = "_bw_identity_pairs"
-_KNOWN = "_bw_identity_known"
-_FACTS = "_bw_identity_facts"
-_BLOCKS = "_bw_identity_blocks"
+_FACTS = "_bw_identity_facts"  # a CTE of the identity statement, read by the rule predicates
 
 _FACTS_SQL = f"""
-WITH cs AS (
-    SELECT DISTINCT icao24, upper(trim(callsign)) AS value FROM {_PAIRS}
+cs AS (
+    SELECT DISTINCT icao24, upper(trim(callsign)) AS value FROM _bw_identity_pairs
     WHERE callsign IS NOT NULL AND trim(callsign) <> ''
 ), a AS (
     SELECT lower(icao24) AS icao24, trim(registration) AS registration, trim(typecode) AS typecode,
            trim(operator) AS operator, origin FROM aircraft
     UNION ALL
-    SELECT icao24, registration, typecode, operator, 'watchlist' FROM {_KNOWN}
-)
-SELECT icao24, 'registration' AS field, registration AS value, origin FROM a WHERE registration <> ''
-UNION ALL SELECT icao24, 'typecode', typecode, origin FROM a WHERE typecode <> ''
-UNION ALL SELECT icao24, 'operator', operator, origin FROM a WHERE operator <> ''
-UNION ALL SELECT icao24, 'callsign', value, 'records' FROM cs
-"""
+    SELECT icao24, registration, typecode, operator, 'watchlist' FROM _bw_identity_known
+), {_FACTS} AS MATERIALIZED (
+    SELECT icao24, 'registration' AS field, registration AS value, origin FROM a WHERE registration <> ''
+    UNION ALL SELECT icao24, 'typecode', typecode, origin FROM a WHERE typecode <> ''
+    UNION ALL SELECT icao24, 'operator', operator, origin FROM a WHERE operator <> ''
+    UNION ALL SELECT icao24, 'callsign', value, 'records' FROM cs
+)"""
 
 
 def _priority_sql() -> str:
@@ -345,67 +347,100 @@ def _actor_case(actors: Iterable[Actor], params: list[Any]) -> str:
     )
 
 
-def _known_arrow(actors: Iterable[Actor]) -> pa.Table:
+def _known_sql(actors: Iterable[Actor], params: list[Any]) -> str:
+    """The watchlist's KnownAircraft as a SQL relation (icao24, registration, typecode, operator)."""
     known = known_aircraft(actors)
-    return pa.table(
-        {
-            "icao24": pa.array([k.icao24.lower() for k in known], pa.string()),
-            "registration": pa.array([k.registration for k in known], pa.string()),
-            "typecode": pa.array([k.typecode for k in known], pa.string()),
-            "operator": pa.array([k.operator for k in known], pa.string()),
-        }
+    params.extend(
+        [
+            [k.icao24.lower() for k in known],
+            [k.registration for k in known],
+            [k.typecode for k in known],
+            [k.operator for k in known],
+        ]
+    )
+    return (
+        "(SELECT unnest(?::VARCHAR[]) AS icao24, unnest(?::VARCHAR[]) AS registration, "
+        "unnest(?::VARCHAR[]) AS typecode, unnest(?::VARCHAR[]) AS operator)"
     )
 
 
-def aircraft_identity(ws: Workspace, actors: Iterable[Actor] | None = None) -> pa.Table:
-    """One row per icao24 seen in aircraft_points or in the aircraft table, sorted by icao24.
+def _identity_sql(name: str, pairs: str, actors: Iterable[Actor], params: list[Any]) -> str:
+    """The statement creating temp table `name` (a checked identifier); params grow in text order."""
+    blocks = blocks_sql(params)
+    known = _known_sql(actors, params)
+    case = _actor_case(actors, params)
+    types = dict(IDENTITY_COLUMNS)
+    return f"""
+    CREATE OR REPLACE TEMP TABLE "{name}" AS
+    WITH _bw_identity_blocks AS MATERIALIZED {blocks},
+    _bw_identity_known AS {known},
+    _bw_identity_pairs AS MATERIALIZED (SELECT icao24, callsign FROM {pairs}),
+    {_FACTS_SQL},
+    ids AS (
+        SELECT icao24 FROM _bw_identity_pairs UNION SELECT lower(icao24) FROM aircraft
+    ), base AS (
+        SELECT icao24, {icao_int_sql("icao24")} AS addr FROM ids
+    ), best AS (
+        SELECT icao24,
+            first(value ORDER BY prio, value) FILTER (WHERE field = 'registration') AS registration,
+            first(value ORDER BY prio, value) FILTER (WHERE field = 'typecode') AS typecode,
+            first(value ORDER BY prio, value) FILTER (WHERE field = 'operator') AS operator
+        FROM (SELECT *, {_priority_sql()} AS prio FROM {_FACTS}) GROUP BY icao24
+    ), mil AS (
+        SELECT lower(icao24) AS icao24, bool_or(military) AS military FROM aircraft GROUP BY 1
+    )
+    SELECT CAST(base.icao24 AS {types["icao24"]}) AS icao24,
+           CAST(blk.iso2 AS {types["country"]}) AS country,
+           CAST(best.registration AS {types["registration"]}) AS registration,
+           CAST(best.typecode AS {types["typecode"]}) AS typecode,
+           CAST(best.operator AS {types["operator"]}) AS operator,
+           CAST(mil.military AS {types["military"]}) AS military,
+           CAST({case} AS {types["actor_id"]}) AS actor_id
+    FROM base
+    LEFT JOIN _bw_identity_blocks blk ON base.addr BETWEEN blk.start AND blk."end"
+    LEFT JOIN best ON best.icao24 = base.icao24
+    LEFT JOIN mil ON mil.icao24 = base.icao24
+    ORDER BY base.icao24
+    """
 
-    Columns: icao24, country (ISO alpha-2 of the address block or null), registration, typecode,
-    operator (best known over origins, see ORIGIN_PRIORITY), military (true if any origin says so,
-    null if none knows), actor_id (first matching actor in actor_id order, or null).
-    `actors` defaults to the workspace's watchlist.
+
+def create_identity_table(ws: Workspace, name: str, actors: Iterable[Actor] | None = None) -> None:
+    """Create (or replace) TEMP table `name`: one row per icao24 seen in aircraft_points or in the
+    aircraft table, in icao24 order, with the columns of IDENTITY_COLUMNS.
+
+    country: ISO alpha-2 of the address block or null; registration, typecode, operator: best known
+    over origins (see ORIGIN_PRIORITY); military: true if any origin says so, null if none knows;
+    actor_id: first matching actor in actor_id order, or null. `actors` defaults to the workspace's
+    watchlist. Pure SQL with parameters (no Arrow); the points are not scanned (their callsigns come
+    from `aircraft_callsigns`). Raises WatchlistError when an actor's pattern is not a valid regex.
     """
     from basewatch.watchlist.store import read_actors
 
+    if not _TEMP_NAME.match(name):
+        raise ValueError(f"not a plain SQL identifier for a temporary table: {name!r}")
     acts = tuple(actors) if actors is not None else read_actors(ws)
-    con = ws.con
-    con.register(_KNOWN, _known_arrow(acts))
-    register_blocks(con, _BLOCKS)
+    params: list[Any] = []
+    sql = _identity_sql(name, current_pairs_sql(ws), acts, params)
     try:
-        # the only pass over the points: distinct (icao24, callsign) pairs, a small table
-        pairs = con.execute("SELECT DISTINCT icao24, callsign FROM aircraft_points").fetch_arrow_table()
-        con.register(_PAIRS, pairs)
-        facts = con.execute(_FACTS_SQL).fetch_arrow_table()
-        con.register(_FACTS, facts)
-        params: list[Any] = []
-        case = _actor_case(acts, params)
-        sql = f"""
-        WITH ids AS (
-            SELECT icao24 FROM {_PAIRS} UNION SELECT lower(icao24) FROM aircraft
-        ), base AS (
-            SELECT icao24, {icao_int_sql("icao24")} AS addr FROM ids
-        ), best AS (
-            SELECT icao24,
-                first(value ORDER BY prio, value) FILTER (WHERE field = 'registration') AS registration,
-                first(value ORDER BY prio, value) FILTER (WHERE field = 'typecode') AS typecode,
-                first(value ORDER BY prio, value) FILTER (WHERE field = 'operator') AS operator
-            FROM (SELECT *, {_priority_sql()} AS prio FROM {_FACTS}) GROUP BY icao24
-        ), mil AS (
-            SELECT lower(icao24) AS icao24, bool_or(military) AS military FROM aircraft GROUP BY 1
-        )
-        SELECT base.icao24, blk.iso2 AS country, best.registration, best.typecode, best.operator,
-               mil.military, {case} AS actor_id
-        FROM base
-        LEFT JOIN {_BLOCKS} blk ON base.addr BETWEEN blk.start AND blk."end"
-        LEFT JOIN best ON best.icao24 = base.icao24
-        LEFT JOIN mil ON mil.icao24 = base.icao24
-        ORDER BY base.icao24
-        """
-        try:
-            table = con.execute(sql, params).fetch_arrow_table()
-        except duckdb.InvalidInputException as exc:
-            raise WatchlistError(f"an actor rule pattern is not a valid regular expression: {exc}") from exc
+        ws.con.execute(sql, params)
+    except duckdb.InvalidInputException as exc:
+        raise WatchlistError(f"an actor rule pattern is not a valid regular expression: {exc}") from exc
+
+
+def identity_schema() -> pa.Schema:
+    """The Arrow schema of `aircraft_identity` (IDENTITY_COLUMNS as Arrow types)."""
+    import pyarrow as pa
+
+    arrow = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_()}
+    return pa.schema([(col, arrow[sql_type]) for col, sql_type in IDENTITY_COLUMNS])
+
+
+def aircraft_identity(ws: Workspace, actors: Iterable[Actor] | None = None) -> pa.Table:
+    """The bulk identity as an Arrow table, sorted by icao24 (see `create_identity_table`)."""
+    name = "_bw_aircraft_identity"
+    create_identity_table(ws, name, actors)
+    try:
+        table = ws.con.execute(f'SELECT * FROM "{name}" ORDER BY icao24').fetch_arrow_table()
     finally:
-        for name in (_KNOWN, _PAIRS, _FACTS, _BLOCKS):
-            con.unregister(name)
-    return table.cast(IDENTITY_SCHEMA)
+        ws.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+    return table.cast(identity_schema())

@@ -2,7 +2,9 @@
 
 The table ships as `identity/data/icao_blocks.csv` (start, end inclusive, hex; State name; ISO alpha-2).
 Lookups: `country_of` for one address (binary search), `countries_of` for an Arrow array, and
-`register_blocks` to expose the table to DuckDB for range joins over bulk tables.
+`blocks_sql` (pure SQL with parameters) or `register_blocks` (an Arrow view) to expose the table to
+DuckDB for range joins over bulk tables. NumPy and PyArrow are imported only by the functions that use
+them, so the SQL path does not pay for them.
 """
 
 from __future__ import annotations
@@ -15,16 +17,14 @@ import itertools
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
-
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import BasewatchError
 
 if TYPE_CHECKING:
     import duckdb
+    import numpy as np
+    import pyarrow as pa
 
 BLOCKS_FILE = "icao_blocks.csv"
 _HEX6 = re.compile(r"^[0-9a-fA-F]{1,6}$")
@@ -107,6 +107,8 @@ def country_of(icao24: str) -> IcaoBlock | None:
 
 def blocks_table() -> pa.Table:
     """The blocks as an Arrow table: start, end (int32), country, iso2."""
+    import pyarrow as pa
+
     bs = blocks()
     return pa.table(
         {
@@ -128,6 +130,19 @@ def register_blocks(con: duckdb.DuckDBPyConnection, name: str = "icao_blocks") -
     return name
 
 
+def blocks_sql(params: list[Any]) -> str:
+    """The blocks as a SQL relation (start, "end" INTEGER, country, iso2 VARCHAR), without Arrow.
+
+    Their values are appended to `params` as four lists, in the order of the relation's placeholders.
+    """
+    bs = blocks()
+    params.extend([[b.start for b in bs], [b.end for b in bs], [b.country for b in bs], [b.iso2 for b in bs]])
+    return (
+        '(SELECT unnest(?::INTEGER[]) AS start, unnest(?::INTEGER[]) AS "end", '
+        "unnest(?::VARCHAR[]) AS country, unnest(?::VARCHAR[]) AS iso2)"
+    )
+
+
 def icao_int_sql(column: str) -> str:
     """SQL expression turning a hex address column into an integer (NULL when not hex)."""
     return f"TRY_CAST('0x' || trim({column}) AS INTEGER)"
@@ -135,6 +150,10 @@ def icao_int_sql(column: str) -> str:
 
 def countries_of(icao24: pa.Array | pa.ChunkedArray) -> pa.Table:
     """Vectorised lookup: for each address (string array), its `country` and `iso2` (null if none or bad)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     arr = icao24.combine_chunks() if isinstance(icao24, pa.ChunkedArray) else icao24
     values = _hex_to_int(arr)
     bs = blocks()
@@ -156,6 +175,10 @@ def countries_of(icao24: pa.Array | pa.ChunkedArray) -> pa.Table:
 
 def _hex_to_int(arr: pa.Array) -> np.ndarray:
     """Integer value of each hex string; -1 where null or not 1-6 hex digits. No Python loop per value."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     s = pc.utf8_trim_whitespace(arr.cast(pa.string()))
     valid = pc.fill_null(pc.match_substring_regex(s, r"^[0-9a-fA-F]{1,6}$"), False).to_numpy(zero_copy_only=False)
     padded = pc.utf8_lpad(pc.if_else(valid, s, "000000"), 6, "0")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from basewatch.errors import InputFormatError
+from basewatch.identity.callsigns import merge_source_callsigns
 from basewatch.ingest.base import ReadResult
 from basewatch.ingest.registry import choose_reader
 
@@ -99,6 +100,8 @@ def write_result(
         source_id = int(got[0])
         for name, table in result.tables.items():
             inserted, offered = _insert(con, name, table, source_id)
+            if name == "aircraft_points" and inserted:  # identity reads callsigns from this summary
+                merge_source_callsigns(con, source_id)
             if name in result.counted:
                 accepted += inserted
                 duplicates += offered - inserted
