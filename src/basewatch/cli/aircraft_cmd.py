@@ -7,10 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from basewatch.cli.app import err_console, workspace_path
-from basewatch.cli.output import console, print_json, print_table, to_jsonable
+from basewatch.cli.app import workspace_path
+from basewatch.cli.output import console, err_console, print_json, print_table, to_jsonable
 from basewatch.errors import BasewatchError
-from basewatch.workspace.core import Workspace
 
 aircraft_app = typer.Typer(
     help="Aircraft identity: import aircraft databases, show what is known.", no_args_is_help=True
@@ -39,6 +38,7 @@ def import_cmd(
 ) -> None:
     """Import aircraft databases into the workspace (registration, type, operator per origin)."""
     from basewatch.identity.aircraftdb import choose_reader, import_aircraft_db
+    from basewatch.workspace.core import Workspace
 
     _check_format(fmt)
     for f in files:  # refuse before writing anything if one file is of no known layout
@@ -46,7 +46,7 @@ def import_cmd(
     reports = []
     with Workspace(workspace_path(ctx)) as ws:
         for f in files:
-            with err_console.status(f"importing {f}"):
+            with err_console().status(f"importing {f}"):
                 reports.append(import_aircraft_db(ws, f, input_format))
     if fmt == "json":
         print_json({"files": [r.as_json() for r in reports]})
@@ -74,6 +74,7 @@ def show_cmd(
 ) -> None:
     """Everything known of one aircraft and which actor rules match it, and why."""
     from basewatch.identity.describe import describe_aircraft
+    from basewatch.workspace.core import Workspace
 
     _check_format(fmt)
     with Workspace(workspace_path(ctx)) as ws:
@@ -87,15 +88,15 @@ def show_cmd(
 def _print_description(info: dict[str, Any]) -> None:
     country = info["country"]
     where = f"{country['name']} ({country['iso2'] or '-'}), block {country['block']}" if country else "no State block"
-    console.print(f"[bold]{info['icao24']}[/]  {where}", highlight=False)
+    console().print(f"[bold]{info['icao24']}[/]  {where}", highlight=False)
     pts = info["points"]
-    console.print(
+    console().print(
         f"points: {pts['count']} from {pts['sources']} source(s); first {to_jsonable(pts['first_seen'])}, "
         f"last {to_jsonable(pts['last_seen'])}",
         highlight=False,
     )
     if info["callsigns"]:
-        console.print("callsigns: " + ", ".join(info["callsigns"]), highlight=False)
+        console().print("callsigns: " + ", ".join(info["callsigns"]), highlight=False)
     if info["records"]:
         print_table(
             info["records"],
@@ -107,7 +108,7 @@ def _print_description(info: dict[str, Any]) -> None:
     if info["actors"]:
         print_table(info["actors"], ["actor_id", "actor_name", "reason"], title="actor matches")
     else:
-        console.print("no actor rule matches", highlight=False)
+        console().print("no actor rule matches", highlight=False)
 
 
 @aircraft_app.command("list")
@@ -118,6 +119,7 @@ def list_cmd(
 ) -> None:
     """Every aircraft in the workspace with its country, best-known identity and actor."""
     from basewatch.identity.actors import aircraft_identity
+    from basewatch.workspace.core import Workspace
 
     _check_format(fmt)
     with Workspace(workspace_path(ctx)) as ws:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from basewatch.cli.app import workspace_path
 from basewatch.cli.output import print_csv, print_json, print_table
 from basewatch.errors import BasewatchError, WorkspaceError
-from basewatch.identity.vessels import match_vessel, ship_type_name, vessel_facts, vessel_identity
-from basewatch.workspace.core import Workspace
+
+if TYPE_CHECKING:
+    from basewatch.workspace.core import Workspace
 
 COLUMNS = ("mmsi", "name", "flag", "flag_country", "type", "type_name", "imo", "callsign", "length_m",
            "first_seen", "last_seen", "positions", "actor")
@@ -30,6 +31,8 @@ def vessels(
     why: Annotated[str | None, typer.Option("--why", help="Explain which actor rules match this MMSI.")] = None,
 ) -> None:
     """Vessels seen in AIS: MMSI, name, flag (by MID), ship type, first and last seen, actor."""
+    from basewatch.workspace.core import Workspace
+
     if fmt not in ("table", "json", "csv"):
         raise BasewatchError(f"--format must be table, json or csv, got {fmt!r}")
     path = Path(workspace_path(ctx))
@@ -50,6 +53,8 @@ def vessels(
 
 def vessel_rows(ws: Workspace, actor: str | None = None, flag: str | None = None) -> list[dict[str, Any]]:
     """The vessels as plain records (the command's JSON objects)."""
+    from basewatch.identity.vessels import ship_type_name, vessel_identity
+
     rows: list[dict[str, Any]] = []
     for r in vessel_identity(ws).to_pylist():
         if actor is not None and r["actor_id"] != actor:
@@ -66,6 +71,7 @@ def vessel_rows(ws: Workspace, actor: str | None = None, flag: str | None = None
 
 
 def _explain(ws: Workspace, mmsi: str, fmt: str) -> None:
+    from basewatch.identity.vessels import match_vessel, vessel_facts
     from basewatch.watchlist.store import read_actors
 
     if not mmsi.strip().isdigit():

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from basewatch.cli.output import err_console
 from basewatch.errors import BasewatchError
 
 app = typer.Typer(
@@ -31,9 +31,6 @@ COMMAND_MODULES = (
     "basewatch.cli.maritime_cmd",
     "basewatch.cli.claims_cmd",
 )
-
-err_console = Console(stderr=True)
-
 
 @app.callback()
 def _global_options(
@@ -57,8 +54,14 @@ def workspace_path(ctx: typer.Context) -> Path:
     return Path(path) if path else Path("basewatch.duckdb")
 
 
+_registered: set[str] = set()
+
+
 def _register_all() -> None:
+    """Add every command module's commands to `app` (once each: calling this again adds nothing)."""
     for name in COMMAND_MODULES:
+        if name in _registered:
+            continue
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -66,6 +69,7 @@ def _register_all() -> None:
                 continue
             raise
         module.register(app)
+        _registered.add(name)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -76,15 +80,15 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except BasewatchError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err_console().print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err_console.print("aborted")
+        err_console().print("aborted")
         sys.exit(130)
     except KeyboardInterrupt:
-        err_console.print("interrupted")
+        err_console().print("interrupted")
         sys.exit(130)
     except Exception as exc:  # click usage errors
         import click

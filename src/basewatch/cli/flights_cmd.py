@@ -6,17 +6,29 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyarrow as pa
 import typer
 
 from basewatch.cli.app import workspace_path
 from basewatch.cli.output import print_json, print_table
 from basewatch.errors import BasewatchError
-from basewatch.flights import export, query
-from basewatch.flights.params import AttributeParams, FlightParams, SplitParams
-from basewatch.workspace.core import Workspace
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from basewatch.flights import export, query
+    from basewatch.flights.params import AttributeParams, FlightParams, SplitParams
+    from basewatch.workspace.core import Workspace
+else:  # imported when a command runs: registering the commands loads neither pyarrow nor DuckDB
+    from basewatch.cli.lazy import lazy
+
+    export = lazy("basewatch.flights.export")
+    query = lazy("basewatch.flights.query")
+    AttributeParams = lazy("basewatch.flights.params", "AttributeParams")
+    FlightParams = lazy("basewatch.flights.params", "FlightParams")
+    SplitParams = lazy("basewatch.flights.params", "SplitParams")
+    Workspace = lazy("basewatch.workspace.core", "Workspace")
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S"]
 FLIGHT_FORMATS = ("table", "json", "csv", "geojson", "kml", "parquet")

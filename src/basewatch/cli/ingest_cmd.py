@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
 from basewatch.cli.app import workspace_path
-from basewatch.cli.output import print_json, print_table
+from basewatch.cli.output import err_console, print_json, print_table
 from basewatch.errors import InputFormatError
-from basewatch.ingest.ais.csv import parse_columns
-from basewatch.ingest.pipeline import IngestReport, ingest_file
-from basewatch.workspace.core import Workspace
+
+if TYPE_CHECKING:
+    from basewatch.ingest.pipeline import IngestReport
 
 
 def register(app: typer.Typer) -> None:
@@ -33,10 +31,16 @@ def ingest(
     columns: Annotated[str | None, typer.Option("--columns", help="CSV columns: mmsi=ID,time=T (ais-csv).")] = None,
 ) -> None:
     """Read flight records (and other sources) into the workspace; one transaction per file."""
+    from rich.progress import Progress
+
+    from basewatch.ingest.ais.csv import parse_columns
+    from basewatch.ingest.pipeline import ingest_file
+    from basewatch.workspace.core import Workspace
+
     reports: list[IngestReport] = []
     failed: list[InputFormatError] = []
     # Progress goes to stderr: stdout carries only the table or the JSON document.
-    bar = Progress(transient=True, disable=fmt == "json", console=Console(stderr=True))
+    bar = Progress(transient=True, disable=fmt == "json", console=err_console())
     with Workspace(workspace_path(ctx)) as ws, bar as progress:
         task = progress.add_task("ingesting", total=len(paths))
         for p in paths:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,8 +13,10 @@ from basewatch.cli.app import workspace_path
 from basewatch.cli.output import print_csv, print_json, print_table
 from basewatch.errors import BasewatchError, WorkspaceError
 from basewatch.geo import haversine_sql
-from basewatch.maritime import DarkRules, MaritimeRules, PortCallRules, PortZones, ensure_built
-from basewatch.workspace.core import Workspace
+
+if TYPE_CHECKING:
+    from basewatch.maritime import MaritimeRules
+    from basewatch.workspace.core import Workspace
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "": 3600.0}
@@ -84,6 +86,8 @@ def _filters(time_col: str, actor: str | None, since: str | None, until: str | N
 
 
 def _rules(enter_km: float, exit_km: float, threshold: str) -> MaritimeRules:
+    from basewatch.maritime import DarkRules, MaritimeRules, PortCallRules, PortZones
+
     try:
         zones = PortZones(enter_km=enter_km, exit_km=exit_km)
     except ValueError as exc:
@@ -92,6 +96,8 @@ def _rules(enter_km: float, exit_km: float, threshold: str) -> MaritimeRules:
 
 
 def _open(ctx: typer.Context) -> Workspace:
+    from basewatch.workspace.core import Workspace
+
     path = Path(workspace_path(ctx))
     if not path.exists():
         raise WorkspaceError(f"{path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
@@ -113,6 +119,8 @@ def _check_site(ws: Workspace, site: str | None, *, port: bool = False) -> tuple
 
 def _ensure(ws: Workspace, rules: MaritimeRules) -> None:
     """Bring the maritime tables up to date, telling the user (on stderr) when that takes a build."""
+    from basewatch.maritime import ensure_built
+
     row = ws.con.execute("SELECT count(*) FROM ais_positions").fetchone()
     positions = int(row[0]) if row else 0
     if positions == 0:

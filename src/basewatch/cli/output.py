@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
 
-console = Console()
+
+@functools.cache
+def console() -> Console:
+    """The rich console on standard output (rich is imported on first use: it is slow to import)."""
+    from rich.console import Console
+
+    return Console()
+
+
+@functools.cache
+def err_console() -> Console:
+    """The rich console on standard error: progress, status and error lines."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -44,9 +59,11 @@ def print_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None
 
 
 def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
+    from rich.table import Table
+
     t = Table(title=title)
     for c in columns:
         t.add_column(c)
     for r in rows:
         t.add_row(*["" if r.get(c) is None else str(to_jsonable(r.get(c))) for c in columns])
-    console.print(t)
+    console().print(t)

@@ -10,9 +10,6 @@ import typer
 
 from basewatch.cli.app import workspace_path
 from basewatch.cli.output import print_json, print_table
-from basewatch.watchlist.load import load_watchlist
-from basewatch.watchlist.store import read_actors, read_sites, store_watchlist
-from basewatch.workspace.core import Workspace
 
 watchlist_app = typer.Typer(help="Manage the watchlist of sites and actors.", no_args_is_help=True)
 
@@ -26,6 +23,10 @@ def register(app: typer.Typer) -> None:
 @watchlist_app.command("load")
 def load(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Watchlist TOML file.")]) -> None:
     """Add or replace (by id) the sites and actors of a TOML watchlist."""
+    from basewatch.watchlist.load import load_watchlist
+    from basewatch.watchlist.store import store_watchlist
+    from basewatch.workspace.core import Workspace
+
     wl = load_watchlist(file)
     with Workspace(workspace_path(ctx)) as ws:
         n_sites, n_actors = store_watchlist(ws, wl, str(file), file.read_text(encoding="utf-8"))
@@ -36,6 +37,9 @@ def sites(
     ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table"
 ) -> None:
     """List the watched sites."""
+    from basewatch.watchlist.store import read_sites
+    from basewatch.workspace.core import Workspace
+
     with Workspace(workspace_path(ctx)) as ws:
         all_sites = read_sites(ws)
     rows = [dataclasses.asdict(s) for s in all_sites]
@@ -49,6 +53,9 @@ def actors(
     ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table"
 ) -> None:
     """List the watched actors with their rules and known airframes."""
+    from basewatch.watchlist.store import read_actors
+    from basewatch.workspace.core import Workspace
+
     with Workspace(workspace_path(ctx)) as ws:
         all_actors = read_actors(ws)
     rows = [dataclasses.asdict(a) for a in all_actors]
