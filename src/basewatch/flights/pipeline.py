@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 import pyarrow as pa
 from ibis import _
 
-from basewatch.flights import aggregate, attribute, segment
+from basewatch.flights import aggregate, atoms, attribute, segment
 from basewatch.flights.params import FlightParams
 
 if TYPE_CHECKING:
@@ -122,11 +122,11 @@ def attributed_flights(runner: StageRunner, refs: References, params: FlightPara
     """The pipeline proper, from the points and reference tables to one row per attributed flight."""
     sp = params.split
     keep = runner.materialize
-    pts = segment.classify(runner.points, sp)
-    numbered = keep(segment.number_runs(segment.atoms(runner.points, sp), sp))
+    window_s = params.attribute.end_window_s
+    numbered = keep(segment.number_runs(atoms.atoms(runner.points, sp, window_s), sp))
     fruns = keep(segment.flight_runs(segment.runs(numbered), sp))
     flight = keep(segment.flights(fruns, sp))
-    ends = keep(segment.endpoints(pts, flight, sp, params.attribute.end_window_s))
+    ends = keep(segment.endpoints(numbered, flight, sp, window_s))
     att = keep(attribute.attribute(ends, refs.airfields, refs.sites, refs.site_edges, params.attribute))
     wide = (
         flight.join(_ends(att, ends, "o", "origin"), segment.FLIGHT_KEY)

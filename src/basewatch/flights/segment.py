@@ -2,19 +2,16 @@
 
 Stages, each a plain function from Ibis tables to an Ibis table:
 
-1. `classify`: drop points without a position; decide per point whether it is on the ground.
-2. `atoms`: summarise points per (aircraft, time cell, side of a new-leg flag, source, phase). No gap
-   can hide inside a cell (cell <= gap) and a cell's phases must not interleave, so the atoms in time
-   order give exactly the runs the points would, while most points are never sorted one by one.
-3. `runs`: order the atoms (time, source_id, row_no: a total order) and merge them into runs of one
+1. `atoms` (basewatch.flights.atoms): points summarised per aircraft, source, time cell and phase.
+2. `runs`: order the atoms (time, source_id, row_no: a total order) and merge them into runs of one
    phase; a run also starts at a gap longer than `gap_s`, at a readsb new-leg flag, or at the first
    point of an aircraft (a "leg start").
-4. `flight_runs` / `flights`: short ground runs inside a flight and short airborne runs while taxiing
+3. `flight_runs` / `flights`: short ground runs inside a flight and short airborne runs while taxiing
    are noise; a flight is a maximal chain of airborne runs within one leg. Its start is the last
    ground point before take-off (else its first airborne point), its end the first ground point
    after landing (else its last airborne point).
-5. `endpoints`: the start and end points of each flight, read back from the points (ties broken by
-   source_id, row_no), for attribution and provenance.
+4. `endpoints`: the start and end points of each flight, read from the atoms' first and last points
+   (ties broken by source_id, row_no), for attribution and provenance; the points are read only once.
 All times are integer microseconds since the epoch (t_us).
 """
 
@@ -25,109 +22,13 @@ from typing import TYPE_CHECKING
 import ibis
 from ibis import _
 
+from basewatch.flights.atoms import bucket_us, n_buckets
 from basewatch.flights.params import US, SplitParams
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 FLIGHT_KEY = ("icao24", "flight_seq")
-AGG_COLUMNS = ("icao24", "t_us", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "on_ground", "new_leg",
-               "callsign", "source_id")
-
-
-def classify(points: ir.Table, p: SplitParams) -> ir.Table:
-    """Points with a position, with `alt_m` (geometric else barometric) and a cleaned `ground` flag."""
-    pts = points.filter(_.lat.notnull() & _.lon.notnull())
-    alt = ibis.coalesce(pts.alt_geom_m, pts.alt_baro_m)
-    plausible_ground = (pts.gs_ms.isnull() | (pts.gs_ms < p.ground_max_speed_ms)) & (
-        alt.isnull() | (alt < p.ground_max_alt_m)
-    )
-    slow = pts.gs_ms.notnull() & (pts.gs_ms < p.taxi_speed_ms) & (alt.isnull() | (alt < p.ground_max_alt_m))
-    ground = ibis.cases(
-        (pts.on_ground.isnull(), slow),
-        (pts.on_ground, plausible_ground),
-        else_=ibis.literal(False),
-    )
-    return pts.mutate(alt_m=alt, ground=ground, new_leg=pts.new_leg.fill_null(False))
-
-
-def atoms(points: ir.Table, p: SplitParams) -> ir.Table:
-    """Summarise points into atoms: one per (aircraft, time cell, leg side, source, phase) where that is exact.
-
-    A cell holding at most one new-leg flag is cut at the flag into a "before" and an "after" side.
-    Each side's ground and airborne points collapse to one atom per source, provided the two phases do
-    not interleave in time (all ground points strictly before all airborne ones, or after). Every
-    other cell - interleaved phases, several flags, another point at the very time of the flag - keeps
-    its points as atoms of their own. Atoms in time order then give exactly the runs the points would.
-    """
-    width = int(p.effective_cell_s * US)
-    pts = classify(points.select(*AGG_COLUMNS, "row_no"), p).mutate(cell=_.t_us // width)
-    # flagged points are rare: filtering the raw column first lets an engine skip reading the others
-    flagged = points.select("icao24", "t_us", "lat", "lon", "new_leg").filter(_.new_leg)
-    flags = flagged.filter(_.lat.notnull() & _.lon.notnull()).group_by("icao24", cell=_.t_us // width).aggregate(
-        t_flag=_.t_us.min(), n_flags=_.count()
-    )
-    j = pts.left_join(flags, ["icao24", "cell"])
-    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
-    sides = j.mutate(after=ibis.coalesce(j.t_us >= j.t_flag, ibis.literal(False)),
-                     at_flag=ibis.coalesce(j.t_us == j.t_flag, ibis.literal(False)).cast("int64"))
-    cells = sides.group_by("icao24", "cell", "after", "source_id", "ground").aggregate(
-        n=_.count(),
-        n_leg=_.new_leg.cast("int64").sum(),
-        n_at_flag=_.at_flag.sum(),
-        n_flags=_.n_flags.max(),
-        t0=_.t_us.min(),
-        t1=_.t_us.max(),
-        callsign=_.callsign.max(),
-        lat_min=_.lat.min(),
-        lat_max=_.lat.max(),
-        lon_min=_.lon.min(),
-        lon_max=_.lon.max(),
-    )
-    side = cells.group_by("icao24", "cell", "after").aggregate(
-        g0=_.t0.min(where=_.ground), g1=_.t1.max(where=_.ground),
-        a0=_.t0.min(where=~_.ground), a1=_.t1.max(where=~_.ground),
-        n_at_flag=_.n_at_flag.sum(), n_flags=_.n_flags.max(),
-    )
-    separate = side.g0.isnull() | side.a0.isnull() | (side.g1 < side.a0) | (side.a1 < side.g0)
-    messy = ~separate | (side.n_flags.fill_null(0) > 1) | (side.n_at_flag > 1)
-    bad = side.filter(messy).select("icao24", "cell").distinct()
-    # the points of messy cells, selected on raw columns first (an engine can then skip storage
-    # blocks by aircraft) and classified afterwards
-    spans = bad.select(b_icao24="icao24", lo=_.cell * width, hi=(_.cell + 1) * width)
-    raw = points.select(*AGG_COLUMNS, "row_no")
-    raw = raw.semi_join(spans, [raw.icao24 == spans.b_icao24, raw.t_us >= spans.lo, raw.t_us < spans.hi])
-    whole = cells.anti_join(bad, ["icao24", "cell"]).select(
-        "icao24",
-        "source_id",
-        "t0",
-        "t1",
-        "n",
-        "ground",
-        leg=_.n_leg > 0,
-        row_no=ibis.literal(-1, type="int64"),
-        callsign="callsign",
-        lat_min="lat_min",
-        lat_max="lat_max",
-        lon_min="lon_min",
-        lon_max="lon_max",
-    )
-    single = classify(raw, p).select(
-        "icao24",
-        "source_id",
-        t0="t_us",
-        t1="t_us",
-        n=ibis.literal(1, type="int64"),
-        ground="ground",
-        leg="new_leg",
-        row_no="row_no",
-        callsign="callsign",
-        lat_min="lat",
-        lat_max="lat",
-        lon_min="lon",
-        lon_max="lon",
-    )
-    return whole.union(single)
 
 
 def number_runs(atom: ir.Table, p: SplitParams) -> ir.Table:
@@ -247,37 +148,49 @@ def flight_sources(fruns: ir.Table, sources: ir.Table, flight: ir.Table) -> ir.T
     return joined.group_by(*FLIGHT_KEY).aggregate(source_ids=_.source_id.collect(distinct=True).sort())
 
 
-def endpoints(pts: ir.Table, flight: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
-    """The start ('o') and end ('d') point of each flight, one row each, ties broken by (source_id, row_no).
+def endpoints(atom: ir.Table, flight: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
+    """The start ('o') and end ('d') point of each flight, one row each, read from the atoms.
 
-    `alt_low_m` is the lowest altitude in the first (start) or last (end) `window_s` seconds of the
-    flight: receivers often freeze a landed aircraft's position and report a nonsense altitude for it.
-    Both are read in one pass over the points, through the time cells the windows fall in.
+    The start is the atom boundary point at the flight's start time (ties: smallest source_id, then
+    row_no), the end likewise at its end time (ties: largest). `alt_low_m` is the lowest altitude in
+    the `window_s` buckets that the flight's first (start) or last (end) `window_s` seconds touch:
+    receivers often freeze a landed aircraft's position and report a nonsense altitude for it.
     """
     width = int(p.effective_cell_s * US)
-    span = int(min(window_s, p.effective_cell_s) * US)
-    o = flight.select(*FLIGHT_KEY, t_us=_.start_us, which=ibis.literal("o"), end_ground=_.origin_ground)
-    d = flight.select(*FLIGHT_KEY, t_us=_.end_us, which=ibis.literal("d"), end_ground=_.destination_ground)
-    keys = o.union(d).rename(key_us="t_us")
-    k = keys.mutate(
-        lo=ibis.ifelse(keys.which == "o", keys.key_us, keys.key_us - span),
-        hi=ibis.ifelse(keys.which == "o", keys.key_us + span, keys.key_us),
-    )
-    by_cell = ibis.union(k.mutate(cell=_.lo // width), k.mutate(cell=_.hi // width), distinct=True)
-    cols = pts.select("icao24", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no",
-                      cell=_.t_us // width)
-    near = by_cell.join(cols, ["icao24", "cell"]).filter((_.t_us >= _.lo) & (_.t_us <= _.hi))
+    bucket = bucket_us(p, window_s)
+    o = flight.select(*FLIGHT_KEY, key_us=_.start_us, which=ibis.literal("o"), end_ground=_.origin_ground)
+    d = flight.select(*FLIGHT_KEY, key_us=_.end_us, which=ibis.literal("d"), end_ground=_.destination_ground)
+    keys = o.union(d)
     end_key = ["icao24", "flight_seq", "which"]
-    lowest = near.group_by(*end_key).aggregate(alt_low_m=_.alt_m.min())
-    j = near.filter(_.t_us == _.key_us)
+
+    bounds = ibis.union(
+        atom.select("icao24", "source_id", pt=_.first), atom.select("icao24", "source_id", pt=_.last)
+    ).mutate(t_us=_.pt["t_us"], pt_row=_.pt["row_no"])
+    j = keys.join(bounds, [keys.icao24 == bounds.icao24, keys.key_us == bounds.t_us])
     first = j.which == "o"
     w = ibis.window(
         group_by=end_key,
-        order_by=[ibis.ifelse(first, j.source_id, -j.source_id), ibis.ifelse(first, j.row_no, -j.row_no)],
+        order_by=[ibis.ifelse(first, j.source_id, -j.source_id), ibis.ifelse(first, j.pt_row, -j.pt_row)],
     )
     ends = j.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(
-        *end_key, "end_ground", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no"
+        *end_key, "end_ground", "t_us", lat=_.pt["lat"], lon=_.pt["lon"], alt_m=_.pt["alt_m"],
+        track_deg=_.pt["track_deg"], source_id="source_id", row_no="pt_row",
     )
+
+    span = int(min(window_s, p.effective_cell_s) * US)
+    win = keys.select(
+        *end_key,
+        lo=ibis.ifelse(keys.which == "o", keys.key_us, keys.key_us - span),
+        hi=ibis.ifelse(keys.which == "o", keys.key_us + span, keys.key_us),
+    )
+    near = win.join(atom, [win.icao24 == atom.icao24, atom.t0 <= win.hi, atom.t1 >= win.lo])
+    parts = []
+    for i in range(n_buckets(p, window_s)):
+        b_lo = near.cell * width + i * bucket
+        parts.append(near.filter((b_lo <= near.hi) & (b_lo + bucket > near.lo)).select(
+            *end_key, alt=near[f"alt_b{i}"]
+        ))
+    lowest = ibis.union(*parts).group_by(*end_key).aggregate(alt_low_m=_.alt.min())
     return ends.left_join(lowest, end_key).select(
         *end_key, "end_ground", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no", "alt_low_m"
     )
