@@ -74,8 +74,17 @@ def points_table(tracks: list[Track], extra: list[dict[str, Any]] | None = None)
     return pa.table(cols, schema=AIRCRAFT_POINTS_SCHEMA)
 
 
-def insert(ws: Workspace, table: pa.Table, name: str = "synthetic") -> int:
-    """Insert points as one source file would be; returns its source_id."""
+def insert(ws: Workspace, table: pa.Table, name: str = "synthetic", shift_s: float = 0.0) -> int:
+    """Insert points as one source file would be; returns its source_id.
+
+    shift_s: move every point this many seconds later (another receiver's copy of the same track).
+    """
+    if shift_s:
+        import pyarrow.compute as pc
+
+        i = table.schema.get_field_index("time")
+        shifted = pc.add(table.column(i), pa.scalar(dt.timedelta(seconds=shift_s), pa.duration("us")))
+        table = table.set_column(i, "time", shifted.cast(table.schema.field(i).type))
     digest = hashlib.sha256(name.encode() + str(table.num_rows).encode()).hexdigest()
     report = write_result(ws, Path(f"/synthetic/{name}"), digest, "test",
                           ReadResult({"aircraft_points": table}, Rejects(), ("aircraft_points",)))

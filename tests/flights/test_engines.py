@@ -40,12 +40,14 @@ def test_duckdb_and_spark_agree(tmp_path: Path, spark: Any) -> None:
     table = points_table([*tracks, khmeimim_track()], extra)
     assert 1000 < table.num_rows < 10_000
     results = {}
-    for name in ("duckdb", "spark"):
+    # duckdb: atoms from the points; duckdb-stored: the per-source atoms ingest kept; spark: from Parquet
+    for name in ("duckdb", "duckdb-stored", "spark"):
         ws = Workspace(tmp_path / f"{name}.duckdb")
         insert(ws, table)
         insert(ws, table.slice(0, 50), "second-file")      # duplicates of another source are dropped
+        insert(ws, table.slice(200, 300), "third-file", shift_s=0.5)  # a second source in the same cells
         identity = store._identity(ws)
-        engine = (duckdb_engine(ws) if name == "duckdb"
+        engine = (duckdb_engine(ws, stored_atoms=name == "duckdb-stored") if name != "spark"
                   else spark_engine(ws, session=spark, workdir=tmp_path / "parquet"))
         try:
             result = pipeline.run(engine, read_sites(ws), airports_table(), identity)
@@ -56,5 +58,6 @@ def test_duckdb_and_spark_agree(tmp_path: Path, spark: Any) -> None:
         ws.close()
     for name in TABLES:
         assert results["duckdb"][name] == results["spark"][name], name
+        assert results["duckdb-stored"][name] == results["spark"][name], name
     assert len(results["duckdb"]["flights"]) > 15
     assert len(results["duckdb"]["visits"]) == 2

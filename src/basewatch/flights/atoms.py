@@ -123,7 +123,7 @@ def source_atoms(points: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
         "icao24", "source_id", cell=_.t_us // width
     ).aggregate(t_flag=_.t_us.min(), n_flags=_.count())
     j = pts.left_join(flags, key)
-    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    j = j.select(*[c for c in j.columns if not c.endswith("_right")])  # (select: stable SQL text)
     sides = j.mutate(after=ibis.coalesce(j.t_us >= j.t_flag, ibis.literal(False)),
                      at_flag=ibis.coalesce(j.t_us == j.t_flag, ibis.literal(False)).cast("int64"))
     groups = sides.group_by(*key, "after", "ground").aggregate(

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import pyarrow as pa
-
 from basewatch.errors import BasewatchError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from basewatch.workspace.core import Workspace
 
@@ -31,6 +30,13 @@ POINTS_SQL = (
     "SELECT icao24, epoch_us(time) AS t_us, lat, lon, alt_baro_m, alt_geom_m, gs_ms, track_deg, "
     "vrate_ms, callsign, on_ground, new_leg, source_id, row_no FROM aircraft_points"
 )
+
+# ... and their types (an Ibis schema as plain names, so no Ibis import is needed to read it)
+POINTS_SCHEMA: dict[str, str] = {
+    "icao24": "string", "t_us": "int64", "lat": "float64", "lon": "float64", "alt_baro_m": "float64",
+    "alt_geom_m": "float64", "gs_ms": "float64", "track_deg": "float64", "vrate_ms": "float64",
+    "callsign": "string", "on_ground": "boolean", "new_leg": "boolean", "source_id": "int32", "row_no": "int64",
+}
 
 
 class EngineError(BasewatchError):
@@ -46,6 +52,7 @@ class Engine:
     points: ir.Table
     _closers: list[Any] = field(default_factory=list)
     workdir: Path | None = None  # where a non-DuckDB engine reads its Parquet from
+    atoms: ir.Table | None = None  # per-source atoms stored in the workspace (basewatch.flights.summary)
 
     def table(self, data: pa.Table) -> ir.Table:
         """A small Arrow table as a temporary backend table (reference data: airfields, sites, identity)."""
@@ -102,13 +109,23 @@ class Engine:
 DUCKDB_MEMORY_LIMIT = "1GB"
 
 
-def duckdb_engine(ws: Workspace, memory_limit: str | None = DUCKDB_MEMORY_LIMIT) -> Engine:
-    """The default: run in the workspace's own DuckDB connection, reading aircraft_points in place."""
+def duckdb_engine(ws: Workspace, memory_limit: str | None = DUCKDB_MEMORY_LIMIT,
+                  stored_atoms: bool = False) -> Engine:
+    """The default: run in the workspace's own DuckDB connection, reading aircraft_points in place.
+
+    stored_atoms: read the per-source atoms kept in the workspace (see basewatch.flights.summary;
+    the caller checks they are complete for its parameters with `summary.ensure_atoms`).
+    """
     import ibis
+
+    from basewatch.flights import summary
 
     closers: list[Any] = [ws.cap_memory(memory_limit)] if memory_limit is not None else []
     backend = ibis.duckdb.from_connection(ws.con)
-    return Engine("duckdb", backend, backend.sql(POINTS_SQL, dialect="duckdb"), closers)
+    engine = Engine("duckdb", backend, backend.sql(POINTS_SQL, dialect="duckdb"), closers)
+    if stored_atoms:
+        engine.atoms = backend.table(summary.TABLE)
+    return engine
 
 
 def export_points_parquet(ws: Workspace, path: Path) -> Path:

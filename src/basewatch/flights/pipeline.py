@@ -83,6 +83,7 @@ class StageRunner(Protocol):
     """What the pipeline needs of an engine: the points and a way to compute a stage once."""
 
     points: ir.Table
+    atoms: ir.Table | None  # per-source atoms computed earlier (else computed from the points)
 
     def materialize(self, expr: ir.Table) -> ir.Table: ...
 
@@ -123,7 +124,9 @@ def attributed_flights(runner: StageRunner, refs: References, params: FlightPara
     sp = params.split
     keep = runner.materialize
     window_s = params.attribute.end_window_s
-    numbered = keep(segment.number_runs(atoms.atoms(runner.points, sp, window_s), sp))
+    per_source = runner.atoms if runner.atoms is not None else atoms.source_atoms(runner.points, sp, window_s)
+    merged = atoms.merge_atoms(per_source, runner.points, sp, window_s)
+    numbered = keep(segment.number_runs(merged, sp))
     fruns = keep(segment.flight_runs(segment.runs(numbered), sp))
     flight = keep(segment.flights(fruns, sp))
     ends = keep(segment.endpoints(numbered, flight, sp, window_s))
@@ -134,7 +137,7 @@ def attributed_flights(runner: StageRunner, refs: References, params: FlightPara
         .join(segment.flight_sources(fruns, segment.run_sources(numbered), flight), segment.FLIGHT_KEY)
         .left_join(refs.identity, "icao24")
     )
-    wide = wide.drop(*[c for c in wide.columns if c.endswith("_right")])
+    wide = wide.select(*[c for c in wide.columns if not c.endswith("_right")])  # (select: stable SQL text)
     return keep(wide)
 
 

@@ -137,7 +137,7 @@ def flights(fruns: ir.Table, p: SplitParams) -> ir.Table:
         origin_ground=_.origin_ts.notnull(),
         destination_ground=_.dest_ts.notnull(),
         points=_.n_air + _.origin_ts.notnull().cast("int64") + _.dest_ts.notnull().cast("int64"),
-    ).drop("origin_ts", "dest_ts", "t_first", "t_last", "n_air", "lat_min", "lat_max", "lon_min", "lon_max")
+    ).select(*FLIGHT_KEY, "callsign", "start_us", "end_us", "origin_ground", "destination_ground", "points")
 
 
 def flight_sources(fruns: ir.Table, sources: ir.Table, flight: ir.Table) -> ir.Table:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from basewatch.errors import InputFormatError
+from basewatch.flights.summary import add_sources as add_source_atoms
 from basewatch.identity.callsigns import merge_source_callsigns
 from basewatch.ingest.base import ReadResult
 from basewatch.ingest.registry import choose_reader
@@ -102,6 +103,7 @@ def write_result(
             inserted, offered = _insert(con, name, table, source_id)
             if name == "aircraft_points" and inserted:  # identity reads callsigns from this summary
                 merge_source_callsigns(con, source_id)
+                add_source_atoms(ws, [source_id])  # and flights read this source's atoms
             if name in result.counted:
                 accepted += inserted
                 duplicates += offered - inserted
