@@ -2,8 +2,10 @@
 
 `python benchmarks/run.py flights` prints, for the Paris sample and simulated points scaled to 2 M and
 20 M: points/s and peak RSS of basewatch on DuckDB (`basewatch analyse`, end to end on workspace
-data), of basewatch on Spark local (`--engine spark`), of the `traffic` library doing the same job
-(installed on first use by benchmarks/setup_traffic.sh) and of a bare DuckDB scan of the same columns.
+data, whose ingest kept per-source atoms and callsigns; that ingest-time work is measured as its own
+row, "summary at ingest"), of basewatch on Spark local (`--engine spark`), of the `traffic` library
+doing the same job (installed on first use by benchmarks/setup_traffic.sh) and of a bare DuckDB scan
+of the same columns.
 
 Environment: BENCH_FLIGHTS_SIZES (default "2000000,20000000"), BENCH_FLIGHTS_SPARK_MAX (largest
 size run on Spark, default 20000000), BENCH_FLIGHTS_TRAFFIC_MAX (largest size given to traffic,
@@ -66,6 +68,20 @@ def _prepare_synthetic(n: int) -> tuple[Path, Path, int]:
     return ws, parquet, _count(ws)
 
 
+SUMMARY_CODE = (
+    "import sys; from basewatch.workspace.core import Workspace; from basewatch.flights import summary; "
+    "from basewatch.flights.params import FlightParams; from basewatch.identity.callsigns import rebuild_callsigns; "
+    "w = Workspace(sys.argv[1]); w.con.execute('DELETE FROM aircraft_atoms') if summary.TABLE in "
+    "[r[0] for r in w.con.execute('SHOW TABLES').fetchall()] else None; w.con.execute('DELETE FROM atom_sources'); "
+    "summary.ensure_atoms(w, FlightParams()); rebuild_callsigns(w.con); w.close()"
+)
+
+
+def _summarise(ws: Path, n: int) -> Measurement:
+    """What ingest adds per file, done here for points inserted by SQL: per-source atoms and callsigns."""
+    return measure("summary at ingest (atoms+callsigns)", [sys.executable, "-c", SUMMARY_CODE, str(ws)], n)
+
+
 def _count(ws: Path) -> int:
     import duckdb
 
@@ -78,6 +94,7 @@ def _count(ws: Path) -> int:
 
 
 def _cases(name: str, ws: Path, parquet: Path, n: int) -> list[Measurement]:
+    summary = _summarise(ws, n)
     rows = [
         measure("duckdb scan (same columns)", _py(
             f"import duckdb; c = duckdb.connect({str(ws)!r}, read_only=True); c.execute({SCAN_SQL!r}).fetchall()"
@@ -95,6 +112,7 @@ def _cases(name: str, ws: Path, parquet: Path, n: int) -> list[Measurement]:
         rows.append(measure("traffic 2.13", [str(TRAFFIC_PY), str(HERE / "traffic_flights_job.py"), str(parquet)], n))
     else:
         print(f"(traffic skipped at {n:,} points; raise BENCH_FLIGHTS_TRAFFIC_MAX to run it)")
+    rows.append(summary)
     baseline = "traffic 2.13" if any(r.name == "traffic 2.13" for r in rows) else "duckdb scan (same columns)"
     report(f"flights: {name} ({n:,} points)", rows, baseline)
     scan = rows[0]
