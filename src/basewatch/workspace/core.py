@@ -17,6 +17,7 @@ from basewatch.errors import WorkspaceError
 DEFAULT_WORKSPACE = "basewatch.duckdb"
 ENV_WORKSPACE = "BASEWATCH_WORKSPACE"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_MEMORY_LIMIT = re.compile(r"^[0-9]+(\.[0-9]+)? ?([KMGT]i?B|B)$", re.IGNORECASE)
 
 
 def default_workspace_path() -> Path:
@@ -128,18 +129,25 @@ class Workspace:
         the last is undone the limit is reset to DuckDB's default (DuckDB only reports a rounded limit,
         so the value in force before cannot be read back exactly).
         """
+        if not _MEMORY_LIMIT.match(limit):
+            raise ValueError(f"not a memory size like '1GB': {limit!r}")
         self._memory_caps.append(limit)
-        self.con.execute("SET memory_limit = ?", [limit])
+        self._set_memory_limit(limit)
         depth = len(self._memory_caps)
 
         def restore() -> None:
             del self._memory_caps[depth - 1 :]
             if self._memory_caps:
-                self.con.execute("SET memory_limit = ?", [self._memory_caps[-1]])
+                self._set_memory_limit(self._memory_caps[-1])
             else:
                 self.con.execute("RESET memory_limit")
 
         return restore
+
+    def _set_memory_limit(self, limit: str) -> None:
+        # a checked literal, not a bound parameter: binding any Python value makes DuckDB's client
+        # import pandas (about 0.4 s), which short commands such as `analyse` must not pay
+        self.con.execute(f"SET memory_limit = '{limit}'")
 
     @contextmanager
     def memory_capped(self, limit: str | None) -> Iterator[None]:
