@@ -162,3 +162,10 @@ def test_sql_literals() -> None:
     assert plan.sql_literal(None) == "NULL" and plan.sql_literal(True) == "TRUE"
     with pytest.raises(ValueError, match="finite"):
         plan.sql_literal(float("nan"))
+
+
+def test_an_empty_workspace_gives_no_flights(workspace: Workspace) -> None:
+    """No points yet (so no stored atoms either): the plan computes from the (empty) points."""
+    report = store.build_flights(workspace)
+    assert (report.points, report.flights, report.visits, report.corridor_rows) == (0, 0, 0, 0)
+    assert workspace.con.execute("SELECT count(*) FROM flight_builds").fetchone() == (1,)
