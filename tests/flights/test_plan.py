@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from basewatch.errors import WatchlistError
 from basewatch.flights import plan, store
 from basewatch.flights.engine import POINTS_SQL
 from basewatch.flights.params import FlightParams, SplitParams
-from basewatch.watchlist.model import Site, Watchlist
+from basewatch.watchlist.model import Actor, ActorRule, Site, Watchlist
 from basewatch.watchlist.store import store_watchlist
 from basewatch.workspace.core import Workspace
 from tests.flights.builders import LFPG, insert, points_table
@@ -169,3 +170,18 @@ def test_an_empty_workspace_gives_no_flights(workspace: Workspace) -> None:
     report = store.build_flights(workspace)
     assert (report.points, report.flights, report.visits, report.corridor_rows) == (0, 0, 0, 0)
     assert workspace.con.execute("SELECT count(*) FROM flight_builds").fetchone() == (1,)
+
+
+def test_a_failed_run_leaves_the_tables_as_they_were(workspace: Workspace) -> None:
+    """An actor pattern that is no regular expression stops the run with a clear error: the flight
+    tables keep the last build's rows and no temporary table is left behind."""
+    insert(workspace, points_table(default_tracks()[0]))
+    first = store.build_flights(workspace)
+    bad = Actor(id="bad", name="Bad", rules=(ActorRule(callsigns=("([",)),))
+    store_watchlist(workspace, Watchlist(actors=(bad,)), "<test>", "")
+    with pytest.raises(WatchlistError, match="regular expression"):
+        store.build_flights(workspace)
+    assert workspace.con.execute("SELECT count(*) FROM flights").fetchone() == (first.flights,)
+    assert workspace.con.execute("SELECT count(*) FROM flight_builds").fetchone() == (1,)
+    assert workspace.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'temp'").fetchall() == []

@@ -23,7 +23,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -317,44 +317,32 @@ def ensure_references(ws: Workspace, plan: Plan) -> bool:
 
 
 # -- running ------------------------------------------------------------------------------------------
-def _create_inputs(ws: Workspace, plan: Plan) -> list[str]:
-    """The temporary views and tables a plan reads; returns their names (views first)."""
+def _create_inputs(ws: Workspace, plan: Plan) -> None:
+    """The temporary views (points, stored references) and the identity table a plan reads."""
     from basewatch.identity.actors import create_identity_table
 
     con = ws.con
     con.execute(f"CREATE OR REPLACE TEMP VIEW {POINTS_TABLE} AS {POINTS_SQL}")
-    created = [POINTS_TABLE]
     for name, stored in STORED_REFERENCES.items():
         cols = ", ".join(c for c, _ in plan.references[name])
         con.execute(f"CREATE OR REPLACE TEMP VIEW {REFERENCE_TABLES[name]} AS SELECT {cols} FROM {stored}")
-        created.append(REFERENCE_TABLES[name])
     create_identity_table(ws, IDENTITY_FULL)
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {REFERENCE_TABLES['identity']} AS SELECT icao24, actor_id AS actor, "
-            f"typecode, registration, country, military FROM {IDENTITY_FULL}"
-        )
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {IDENTITY_FULL}")
-    created.append(REFERENCE_TABLES["identity"])
-    return created
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {REFERENCE_TABLES['identity']} AS SELECT icao24, actor_id AS actor, "
+        f"typecode, registration, country, military FROM {IDENTITY_FULL}"
+    )
 
 
-def _drop(ws: Workspace, names: list[str]) -> None:
-    """Drop temporary tables or views by name (whichever each is)."""
-    kinds = dict(ws.con.execute(
-        "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = 'temp'"
-    ).fetchall())
-    for name in names:
-        kind = kinds.get(name)
-        if kind == "VIEW":
-            ws.con.execute(f"DROP VIEW IF EXISTS temp.{name}")
-        elif kind is not None:
-            ws.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+def _drop_temp(ws: Workspace, tables: Iterable[str] = (), views: Iterable[str] = ()) -> None:
+    for name in tables:
+        ws.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    for name in views:
+        ws.con.execute(f"DROP VIEW IF EXISTS temp.{name}")
 
 
 def drop_outputs(ws: Workspace) -> None:
-    _drop(ws, list(OUTPUT_TABLES.values()))
+    """Drop the temporary result tables run_plan left."""
+    _drop_temp(ws, OUTPUT_TABLES.values())
 
 
 def run_plan(ws: Workspace, plan: Plan, memory_limit: str | None = DUCKDB_MEMORY_LIMIT) -> None:
@@ -362,10 +350,8 @@ def run_plan(ws: Workspace, plan: Plan, memory_limit: str | None = DUCKDB_MEMORY
     drop_outputs). DuckDB's memory is capped meanwhile, as for the Ibis engine (engine.duckdb_engine)."""
     with ws.memory_capped(memory_limit):
         ensure_references(ws, plan)
-        inputs: list[str] = []
-        stages = [name for name, _ in plan.stages]
         try:
-            inputs = _create_inputs(ws, plan)
+            _create_inputs(ws, plan)
             for name, sql in plan.stages:
                 ws.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
             for name, sql in plan.outputs.items():
@@ -374,7 +360,9 @@ def run_plan(ws: Workspace, plan: Plan, memory_limit: str | None = DUCKDB_MEMORY
             drop_outputs(ws)
             raise
         finally:
-            _drop(ws, [*reversed(stages), *reversed(inputs)])
+            stages = [name for name, _ in reversed(plan.stages)]
+            _drop_temp(ws, [*stages, REFERENCE_TABLES["identity"], IDENTITY_FULL],
+                       [POINTS_TABLE, *(REFERENCE_TABLES[name] for name in STORED_REFERENCES)])
 
 
 # -- command line: regenerate the shipped plan ---------------------------------------------------------
