@@ -11,7 +11,8 @@ other parameters are compiled on first use in the process (only then is Ibis imp
 reference data, each stage as a temporary table, the three results as temporary tables named by
 OUTPUT_TABLES. The airfield and site reference tables are kept in the workspace (migration 0009) and
 rebuilt from airportsdata and the watchlist only when their fingerprint changes; the identity table
-is pure SQL. So a run imports neither Ibis, pandas, PyArrow nor airportsdata once the references exist.
+is pure SQL. So a run imports neither Ibis, PyArrow nor airportsdata once the references exist, nor
+pandas as long as no statement on the way binds query parameters (see `sql_literal`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from basewatch.flights.engine import DUCKDB_MEMORY_LIMIT, POINTS_SQL
+from basewatch.flights.engine import DUCKDB_MEMORY_LIMIT, POINTS_SCHEMA, POINTS_SQL
 from basewatch.flights.params import FlightParams
 
 if TYPE_CHECKING:
@@ -46,13 +47,6 @@ REFERENCE_FORMAT = 1
 DATA_FILE = "plan_default.json"
 POINTS_TABLE = "bw_points"
 STAGE_PREFIX = "bw_stage_"
-# The pipeline's columns of aircraft_points as POINTS_SQL returns them in DuckDB ("!": NOT NULL).
-POINTS_SCHEMA: tuple[tuple[str, str], ...] = (
-    ("icao24", "!string"), ("t_us", "int64"), ("lat", "float64"), ("lon", "float64"),
-    ("alt_baro_m", "float64"), ("alt_geom_m", "float64"), ("gs_ms", "float64"), ("track_deg", "float64"),
-    ("vrate_ms", "float64"), ("callsign", "string"), ("on_ground", "boolean"), ("new_leg", "boolean"),
-    ("source_id", "!int32"), ("row_no", "!int64"),
-)
 # reference name (pipeline.REFERENCE_SCHEMAS) -> the table a plan reads it from
 REFERENCE_TABLES: dict[str, str] = {
     "airfields": "bw_airfields", "sites": "bw_sites", "site_edges": "bw_site_edges", "identity": "bw_identity",
@@ -193,7 +187,7 @@ def compile_plan(params: FlightParams, stored_atoms: bool = True) -> Plan:
 
     from basewatch.flights import atoms, pipeline, summary
 
-    runner = _Recorder(ibis.table(ibis.schema(dict(POINTS_SCHEMA)), name=POINTS_TABLE))
+    runner = _Recorder(ibis.table(ibis.schema(POINTS_SCHEMA), name=POINTS_TABLE))
     if stored_atoms:
         window_s = params.attribute.end_window_s
         schema = atoms.source_atoms(runner.points, params.split, window_s).schema()
