@@ -73,12 +73,13 @@ SUMMARY_CODE = (
     "from basewatch.flights.params import FlightParams; from basewatch.identity.callsigns import rebuild_callsigns; "
     "w = Workspace(sys.argv[1]); w.con.execute('DELETE FROM aircraft_atoms') if summary.TABLE in "
     "[r[0] for r in w.con.execute('SHOW TABLES').fetchall()] else None; w.con.execute('DELETE FROM atom_sources'); "
-    "summary.ensure_atoms(w, FlightParams()); rebuild_callsigns(w.con); w.close()"
+    "summary.ensure_atoms(w, FlightParams()); rebuild_callsigns(w.con); "
+    "from basewatch.identity.cache import identity_table; identity_table(w); w.close()"
 )
 
 
 def _summarise(ws: Path, n: int) -> Measurement:
-    """What ingest adds per file, done here for points inserted by SQL: per-source atoms and callsigns."""
+    """What ingest adds per file, done here for points inserted by SQL: atoms, callsigns, identity cache."""
     return measure("summary at ingest (atoms+callsigns)", [sys.executable, "-c", SUMMARY_CODE, str(ws)], n)
 
 

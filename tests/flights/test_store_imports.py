@@ -86,8 +86,5 @@ def test_second_analyse_imports_neither_ibis_nor_airportsdata(second_run: Second
     assert not {"ibis", "airportsdata"} & set(second_run.loaded)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "basewatch.identity.actors.create_identity_table binds query parameters, and DuckDB's Python client "
-    "(1.4) imports pandas - and with it pyarrow - to convert any bound non-NULL value"))
 def test_second_analyse_imports_no_heavy_library(second_run: SecondRun) -> None:
     assert second_run.loaded == []

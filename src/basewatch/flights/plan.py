@@ -313,18 +313,21 @@ def ensure_references(ws: Workspace, plan: Plan) -> bool:
 # -- running ------------------------------------------------------------------------------------------
 def _create_inputs(ws: Workspace, plan: Plan) -> None:
     """The temporary views (points, stored references) and the identity table a plan reads."""
-    from basewatch.identity.actors import create_identity_table
+    from basewatch.identity.cache import TABLE as IDENTITY_CACHE
+    from basewatch.identity.cache import identity_table
 
     con = ws.con
     con.execute(f"CREATE OR REPLACE TEMP VIEW {POINTS_TABLE} AS {POINTS_SQL}")
     for name, stored in STORED_REFERENCES.items():
         cols = ", ".join(c for c, _ in plan.references[name])
         con.execute(f"CREATE OR REPLACE TEMP VIEW {REFERENCE_TABLES[name]} AS SELECT {cols} FROM {stored}")
-    create_identity_table(ws, IDENTITY_FULL)
+    source = identity_table(ws)  # kept in the workspace: no bound parameters unless it is stale
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {REFERENCE_TABLES['identity']} AS SELECT icao24, actor_id AS actor, "
-        f"typecode, registration, country, military FROM {IDENTITY_FULL}"
+        f"typecode, registration, country, military FROM {source}"
     )
+    if source != IDENTITY_CACHE:
+        con.execute(f"DROP TABLE IF EXISTS temp.{source}")
 
 
 def _drop_temp(ws: Workspace, tables: Iterable[str] = (), views: Iterable[str] = ()) -> None:

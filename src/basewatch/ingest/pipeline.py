@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from basewatch.errors import InputFormatError
 from basewatch.flights.summary import add_sources as add_source_atoms
+from basewatch.identity.cache import identity_table
 from basewatch.identity.callsigns import merge_source_callsigns
 from basewatch.ingest.base import ReadResult
 from basewatch.ingest.registry import choose_reader
@@ -111,6 +112,8 @@ def write_result(
             "UPDATE sources SET accepted = ?, duplicates = ? WHERE source_id = ?",
             [accepted, duplicates, source_id],
         )
+        if "aircraft_points" in result.tables and result.tables["aircraft_points"].num_rows:
+            identity_table(ws)  # the aircraft identity cache, so analysis finds it current
     return IngestReport(
         str(path), input_format, accepted, result.rejects.total, duplicates, reasons,
         notes=result.notes, source_id=source_id,
