@@ -14,6 +14,7 @@ import pyarrow as pa
 from ibis import _
 
 from basewatch.flights import aggregate, atoms, attribute, segment
+from basewatch.flights import references as reference_data
 from basewatch.flights.params import FlightParams
 
 if TYPE_CHECKING:
@@ -90,9 +91,9 @@ class StageRunner(Protocol):
 
 # reference table name -> Arrow schema (what `references` builds; a compiled plan names them so)
 REFERENCE_SCHEMAS: dict[str, pa.Schema] = {
-    "airfields": attribute.AIRFIELDS_SCHEMA,
-    "sites": attribute.SITES_SCHEMA,
-    "site_edges": attribute.EDGES_SCHEMA,
+    "airfields": reference_data.AIRFIELDS_SCHEMA,
+    "sites": reference_data.SITES_SCHEMA,
+    "site_edges": reference_data.EDGES_SCHEMA,
     "identity": IDENTITY_SCHEMA,
 }
 
@@ -100,9 +101,9 @@ REFERENCE_SCHEMAS: dict[str, pa.Schema] = {
 def reference_tables(sites: Sequence[Site], airports: pa.Table, identity: pa.Table) -> dict[str, pa.Table]:
     """The reference data as Arrow tables, keyed like REFERENCE_SCHEMAS."""
     return {
-        "airfields": attribute.airfields_arrow(airports, sites),
-        "sites": attribute.sites_arrow(sites, airports),
-        "site_edges": attribute.site_edges_arrow(sites),
+        "airfields": reference_data.airfields_arrow(airports, sites),
+        "sites": reference_data.sites_arrow(sites, airports),
+        "site_edges": reference_data.site_edges_arrow(sites),
         "identity": identity_for_flights(identity),
     }
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 # Bump when the plan file's layout or the way a plan is compiled changes (the shipped plan is then stale).
 PLAN_FORMAT = 1
-# Bump when the reference builders (attribute.airfields_arrow, sites_arrow, site_edges_arrow) change
+# Bump when the reference builders (references.airfields_arrow, sites_arrow, site_edges_arrow) change
 # what they produce without changing their columns: the stored reference tables are then rebuilt.
 REFERENCE_FORMAT = 1
 DATA_FILE = "plan_default.json"
@@ -280,13 +280,17 @@ def stored_fingerprint(ws: Workspace) -> str | None:
 
 
 def _reference_arrow(ws: Workspace) -> dict[str, pa.Table]:
-    """The stored references built from airportsdata and the watchlist (the slow path: PyArrow, Ibis)."""
-    from basewatch.flights import pipeline
-    from basewatch.identity.actors import identity_schema
+    """The stored references built from airportsdata and the watchlist (the slow path: PyArrow)."""
+    from basewatch.flights import references
     from basewatch.identity.airports import airports_table
     from basewatch.watchlist.store import read_sites
 
-    tables = pipeline.reference_tables(read_sites(ws), airports_table(), identity_schema().empty_table())
+    sites, airports = read_sites(ws), airports_table()
+    tables = {
+        "airfields": references.airfields_arrow(airports, sites),
+        "sites": references.sites_arrow(sites, airports),
+        "site_edges": references.site_edges_arrow(sites),
+    }
     return {name: tables[name] for name in STORED_REFERENCES}
 
 

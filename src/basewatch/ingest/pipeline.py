@@ -114,6 +114,12 @@ def write_result(
         )
         if "aircraft_points" in result.tables and result.tables["aircraft_points"].num_rows:
             identity_table(ws)  # the aircraft identity cache, so analysis finds it current
+    if "aircraft_points" in result.tables and result.tables["aircraft_points"].num_rows:
+        # the flight pipeline's airfield and site tables, built once per workspace (and again when
+        # airportsdata or the watchlist's sites change), so the first analysis need not
+        from basewatch.flights.plan import ensure_references, load_plan
+
+        ensure_references(ws, load_plan())
     return IngestReport(
         str(path), input_format, accepted, result.rejects.total, duplicates, reasons,
         notes=result.notes, source_id=source_id,
