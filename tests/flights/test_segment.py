@@ -201,3 +201,12 @@ def test_airfield_across_the_antimeridian(ws: Workspace) -> None:
     """Lands 6 km east of Moala (NFMO, 179.951 E) at 179.99 W: the nearest airfield is across 180."""
     (f,) = flights_of(ws, "ac000b")
     assert (f["destination_airport"], f["destination_method"]) == ("NFMO", "ground")
+
+
+def test_parameters_stored_by_an_older_build_still_load() -> None:
+    """flight_builds rows written before sub-cells were dropped carry `subcell_s`; it is ignored."""
+    old = {"split": {"gap_s": 1200.0, "cell_s": 600.0, "subcell_s": 60.0}, "attribute": {"low_agl_m": 400.0}}
+    params = FlightParams.from_json(old)
+    assert params.split.gap_s == 1200.0
+    assert params.attribute.low_agl_m == 400.0
+    assert params.attribute.ground_radius_km == AttributeParams().ground_radius_km

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from basewatch.units import Metres, MetresPerSecond
@@ -18,8 +18,8 @@ class SplitParams:
     gap_s: a silence longer than this ends a flight (the `traffic` library uses 10 min; we default to 15).
     cell_s: points are first summarised in cells of this many seconds per aircraft (a speed device:
         cells that hold one phase and no new-leg flag are never re-sorted point by point). Must be
-        <= gap_s so no gap can hide inside a cell; the result does not depend on it.
-    subcell_s: mixed cells are looked at again in sub-cells of this many seconds (a speed device too).
+        <= gap_s so no gap can hide inside a cell. Flights do not depend on it (the buckets in which
+        an end's lowest altitude is read are aligned to it).
     min_ground_s: a run of ground points shorter than this between two airborne runs is noise
         (a flickering on-ground flag), not a landing.
     min_air_s: a run of airborne points shorter than this between two ground runs is noise while taxiing.
@@ -31,7 +31,6 @@ class SplitParams:
 
     gap_s: float = 15 * 60.0
     cell_s: float = 600.0
-    subcell_s: float = 60.0
     min_ground_s: float = 30.0
     min_air_s: float = 30.0
     ground_max_speed_ms: MetresPerSecond = 90.0
@@ -87,4 +86,10 @@ class FlightParams:
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> FlightParams:
-        return FlightParams(SplitParams(**data.get("split", {})), AttributeParams(**data.get("attribute", {})))
+        """Parameters as stored by an earlier build; fields this version no longer has are ignored."""
+        def known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+            names = {f.name for f in fields(cls)}
+            return {k: v for k, v in values.items() if k in names}
+
+        return FlightParams(SplitParams(**known(SplitParams, data.get("split", {}))),
+                            AttributeParams(**known(AttributeParams, data.get("attribute", {}))))

@@ -59,11 +59,6 @@ def _cache_exists(ws: Workspace) -> bool:
     return bool(row and row[0])
 
 
-def _read_only(ws: Workspace) -> bool:
-    row = ws.con.execute("SELECT current_setting('access_mode')").fetchone()
-    return bool(row and str(row[0]).lower() == "read_only")
-
-
 def identity_table(ws: Workspace) -> str:
     """The name of a table holding the current bulk identity (the columns of IDENTITY_COLUMNS).
 
@@ -76,7 +71,7 @@ def identity_table(ws: Workspace) -> str:
     if _stored(ws) == fp and _cache_exists(ws):
         return TABLE
     create_identity_table(ws, _BUILD)
-    if _read_only(ws):
+    if ws.read_only:
         return _BUILD
     assert _HEX.match(fp)
     try:

@@ -80,18 +80,11 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     return points is not None and summed is not None and int(points[0]) == int(summed[0])
 
 
-def _read_only(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def refresh_callsigns(ws: Workspace) -> bool:
     """Make the summary current if it is not; False when it is stale and the workspace is read-only."""
     if is_current(ws.con):
         return True
-    if _read_only(ws.con):
+    if ws.read_only:
         return False
     rebuild_callsigns(ws.con)
     return True

@@ -47,6 +47,7 @@ class Workspace:
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_workspace_path()
+        self.read_only = read_only
         if read_only and not self.path.exists():
             raise WorkspaceError(f"{self.path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
         try:
