@@ -32,6 +32,8 @@ from basewatch.flights.params import US, SplitParams
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+# row numbers below this fit in `order_key` next to a time within a cell (SplitParams caps cells at 1000 s)
+ROW_SPAN = 2**33
 # the point columns atoms are made of (what a points table must offer)
 POINT_COLUMNS = ("icao24", "t_us", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "track_deg", "on_ground",
                  "new_leg", "callsign", "source_id", "row_no")
@@ -63,15 +65,18 @@ def n_buckets(p: SplitParams, window_s: float) -> int:
 
 
 def _point(t: Any) -> ir.StructValue:
-    """A point as a struct ordered by (time, row): min/max over it give a group's first/last point."""
+    """A point's position as a struct (a group's first and last point are picked by `order_key`)."""
     return ibis.struct({"t_us": t.t_us, "row_no": t.row_no, "lat": t.lat, "lon": t.lon, "alt_m": t.alt_m,
                         "track_deg": t.track_deg})
 
 
 def _cells(points: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
+    """Classified points with their `cell`, end-window `bucket` and `order_key`: (time in the cell, row)
+    packed in one integer (the cell is under 2^30 microseconds long, row numbers stay under 2^33)."""
     width = int(p.effective_cell_s * US)
     pts = classify(points.select(*POINT_COLUMNS), p).mutate(cell=_.t_us // width)
-    return pts.mutate(bucket=(_.t_us - _.cell * width) // bucket_us(p, window_s))
+    offset = _.t_us - _.cell * width
+    return pts.mutate(bucket=offset // bucket_us(p, window_s), order_key=offset * ROW_SPAN + _.row_no)
 
 
 def _single(points: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
@@ -138,8 +143,8 @@ def source_atoms(points: ir.Table, p: SplitParams, window_s: float) -> ir.Table:
         lat_max=_.lat.max(),
         lon_min=_.lon.min(),
         lon_max=_.lon.max(),
-        first=_point(_).min(),
-        last=_point(_).max(),
+        first=_point(_).argmin(_.order_key),
+        last=_point(_).argmax(_.order_key),
         **{f"alt_b{i}": _.alt_m.min(where=_.bucket == i) for i in range(n_buckets(p, window_s))},
     )
     side = groups.group_by(*key, "after").aggregate(

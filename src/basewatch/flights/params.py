@@ -41,8 +41,8 @@ class SplitParams:
     def __post_init__(self) -> None:
         if self.gap_s <= 0:
             raise ValueError("gap_s must be positive")
-        if not self.cell_s > 0:
-            raise ValueError("cell_s must be positive")
+        if not 0 < self.cell_s <= 1000:
+            raise ValueError("cell_s must be positive and at most 1000 s")
 
     @property
     def effective_cell_s(self) -> float:

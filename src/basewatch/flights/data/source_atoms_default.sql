@@ -17,11 +17,11 @@ WITH "t10" AS (
     MAX("t9"."lat") AS "lat_max",
     MIN("t9"."lon") AS "lon_min",
     MAX("t9"."lon") AS "lon_max",
-    MIN(
-      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg"}
+    FIRST(
+      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg"} ORDER BY "t9"."order_key"
     ) AS "first",
-    MAX(
-      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg"}
+    FIRST(
+      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg"} ORDER BY "t9"."order_key" DESC
     ) AS "last",
     MIN("t9"."alt_m") FILTER(WHERE
       "t9"."bucket" = 0) AS "alt_b0",
@@ -52,6 +52,7 @@ WITH "t10" AS (
       "t8"."ground",
       "t8"."cell",
       "t8"."bucket",
+      "t8"."order_key",
       "t8"."t_flag",
       "t8"."n_flags",
       COALESCE("t8"."t_us" >= "t8"."t_flag", FALSE) AS "after",
@@ -75,6 +76,7 @@ WITH "t10" AS (
         "t7"."ground",
         "t7"."cell",
         "t7"."bucket",
+        "t7"."order_key",
         "t5"."t_flag",
         "t5"."n_flags"
       FROM (
@@ -144,7 +146,18 @@ WITH "t10" AS (
             ) / (
               120000000
             )
-          ) AS BIGINT) AS "bucket"
+          ) AS BIGINT) AS "bucket",
+          (
+            (
+              "t0"."t_us" - (
+                CAST(FLOOR((
+                  "t0"."t_us"
+                ) / (
+                  600000000
+                )) AS BIGINT) * 600000000
+              )
+            ) * 8589934592
+          ) + "t0"."row_no" AS "order_key"
         FROM "bw_source_points" AS "t0"
         WHERE
           "t0"."lat" IS NOT NULL AND "t0"."lon" IS NOT NULL
@@ -366,7 +379,18 @@ FROM (
         ) / (
           120000000
         )
-      ) AS BIGINT) AS "bucket"
+      ) AS BIGINT) AS "bucket",
+      (
+        (
+          "t20"."t_us" - (
+            CAST(FLOOR((
+              "t20"."t_us"
+            ) / (
+              600000000
+            )) AS BIGINT) * 600000000
+          )
+        ) * 8589934592
+      ) + "t20"."row_no" AS "order_key"
     FROM (
       SELECT
         "t3"."icao24",
