@@ -58,6 +58,17 @@ def test_paris_hand_checked_landings(paris: Workspace) -> None:
     assert second["start"] == utc("13:59:02")      # last ground point; first airborne report at 13:59:03
 
 
+def test_paris_landing_with_a_frozen_nonsense_altitude(paris: Workspace) -> None:
+    # AFR53HM (3944e1), read by hand from the raw points: on final for Charles de Gaulle at 76 m,
+    # 48.9960 N 2.6240 E, 67 m/s, track 265, last at 12:20:21; from the next report on the position stays
+    # frozen there with a pressure altitude of 11,575 m for the last 177 s. The landing is recognised by
+    # the lowest altitude near the end, and the note says which altitude decided it.
+    f = flights_of(paris, "3944e1")[0]
+    assert (f["callsign"], f["destination_airport"], f["destination_method"]) == ("AFR53HM", "LFPG", "low")
+    assert f["last_alt_m"] == pytest.approx(11574.78)
+    assert "lowest 76 m in the last minutes; 11575 m at the last point" in f["destination_note"]
+
+
 def test_paris_hand_checked_take_offs(paris: Workspace) -> None:
     # DAH1011 (0a0046): taxis at Orly (48.73 N 2.36 E, on ground) until 13:04:11, airborne from 13:04:12.
     (f,) = flights_of(paris, "0a0046")

@@ -64,6 +64,7 @@ def _ends(att: ir.Table, ends: ir.Table, which: str, prefix: str) -> ir.Table:
             f"{prefix}_lat": e.lat,
             f"{prefix}_lon": e.lon,
             f"{prefix}_alt_m": e.alt_m,
+            f"{prefix}_low_m": e.alt_low_m,
             f"{prefix}_source_id": e.source_id,
             f"{prefix}_row_no": e.row_no,
         },

@@ -144,9 +144,16 @@ def _note(end: str, radius: str) -> str:
     place = f"coalesce({end}_airport, {end}_site)"
     where = f"printf('%.4f, %.4f', {end}_lat, {end}_lon)"
     alt = f"coalesce(printf('%.0f m', {end}_alt_m), 'unknown altitude')"
+    # a low end is judged by the lowest altitude near it, which can differ from the end point's own
+    # (receivers freeze a landed aircraft's position with a nonsense altitude)
+    near = "in the first minutes" if first else "in the last minutes"
+    which = "first" if first else "last"
+    low = (f"CASE WHEN {end}_low_m IS NOT NULL AND {end}_low_m IS DISTINCT FROM {end}_alt_m "
+           f"THEN 'lowest ' || printf('%.0f m', {end}_low_m) || ' {near}; ' || {alt} || ' at the {which} point' "
+           f"ELSE {alt} END")
     return f"""CASE {end}_method
         WHEN 'ground' THEN '{ground} ' || printf('%.1f', {end}_distance_km) || ' km from ' || {place}
-        WHEN 'low' THEN '{seen} low (' || {alt} || ') ' || printf('%.1f', {end}_distance_km) || ' km from '
+        WHEN 'low' THEN '{seen} low (' || {low} || ') ' || printf('%.1f', {end}_distance_km) || ' km from '
             || {place} || ', {low_tail}'
         WHEN 'ground-no-airfield' THEN 'on the ground at ' || {where} || ': no known airfield within '
             || printf('%.0f', {radius}) || ' km'
