@@ -1,0 +1,58 @@
+"""The Product protocol and the records the registry keeps about each build."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from basewatch.workspace.core import Workspace
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What one build did: rows written per owned table, and how long it took."""
+
+    product: str
+    rows: Mapping[str, int]
+    seconds: float
+    rebuilt: bool = True
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ProductState:
+    """The registry's record of a product's last build (table `product_state`)."""
+
+    product: str
+    fingerprint: str
+    params: Mapping[str, Any]
+    built_at: dt.datetime
+    summary: Mapping[str, Any]
+
+
+@runtime_checkable
+class Product(Protocol):
+    """A derived product.
+
+    - `name`: unique, lower-case (`flights`, `maritime`, `alerts`).
+    - `inputs`: what it reads: stored tables and other products' names. A product named here is
+      ensured first (the registry resolves the order; cycles are an error).
+    - `tables`: the tables it owns and replaces on build (each created by a migration).
+    - `default_params()`: its parameters, a frozen dataclass with `as_json() -> dict`.
+    - `fingerprint(ws, params)`: a string that changes whenever its result could (inputs' content,
+      the watchlist it depends on, params). Must be cheap: it is computed on every `ensure`.
+    - `build(ws, params)`: recompute and replace its tables, all or nothing (one transaction).
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    tables: tuple[str, ...]
+
+    def default_params(self) -> Any: ...
+
+    def fingerprint(self, ws: Workspace, params: Any) -> str: ...
+
+    def build(self, ws: Workspace, params: Any) -> BuildSummary: ...
