@@ -160,7 +160,7 @@ def test_cli_import_json(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert out["files"][0]["accepted"] == 4 and out["files"][0]["rejected"] == 2
+    assert out[0]["accepted"] == 4 and out[0]["rejected"] == 2
 
 
 # ---- reference files in ../shared -------------------------------------------------------------

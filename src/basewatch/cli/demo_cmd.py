@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from basewatch.cli.options import check_format
 from basewatch.cli.output import console, print_json
 
 DEFAULT_OUT = Path("demo-out")
@@ -39,8 +40,7 @@ def demo(
     from basewatch.demo.scenario import DEFAULT_SEED, MONTH_DAYS, ScenarioConfig
     from basewatch.errors import DemoError
 
-    if fmt not in ("table", "json"):
-        raise DemoError(f"--format must be table or json, got {fmt!r}")
+    check_format(fmt, ("table", "json"))
     try:
         first = dt.date.fromisoformat(start)
     except ValueError as exc:
