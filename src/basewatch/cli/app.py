@@ -78,8 +78,9 @@ def open_workspace(ctx: typer.Context, *, create: bool = False, read_only: bool 
     return Workspace.open(workspace_path(ctx), create=create, read_only=read_only)
 
 
-# what the running command would lose if interrupted (shown in the Ctrl-C line)
+# what the running command would lose if interrupted (shown in the Ctrl-C line), innermost last
 _WORK: list[str] = []
+_INTERRUPTED: list[str] = []
 
 
 @contextmanager
@@ -88,8 +89,17 @@ def working_on(what: str) -> Iterator[None]:
     _WORK.append(what)
     try:
         yield
+    except KeyboardInterrupt:
+        _INTERRUPTED.append(what)
+        raise
     finally:
         _WORK.pop()
+
+
+def _interrupted() -> None:
+    what = _INTERRUPTED[0] if _INTERRUPTED else None
+    sys.stderr.write(f"interrupted; nothing of {what} was kept\n" if what else "interrupted\n")
+    sys.exit(130)
 
 
 _registered: set[str] = set()
@@ -117,7 +127,10 @@ def main(argv: list[str] | None = None) -> None:
 
     _register_all()
     try:
-        code = app(args=argv, standalone_mode=False)  # click returns typer.Exit codes here, not raises
+        # click returns typer.Exit codes here, not raises (typer turns Ctrl-C into code 130)
+        code = app(args=argv, prog_name="basewatch", standalone_mode=False)
+        if code == 130:
+            _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
     except BasewatchError as exc:
@@ -126,9 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort, click.exceptions.Abort):
-        what = _WORK[-1] if _WORK else None
-        sys.stderr.write(f"interrupted; nothing of {what} was kept\n" if what else "interrupted\n")
-        sys.exit(130)
+        _interrupted()
     except click.UsageError as exc:  # unknown option, missing argument, bad value
         command = exc.ctx.command_path if exc.ctx is not None else "basewatch"
         error_line(f"{exc.format_message()} (see `{command} --help`)")

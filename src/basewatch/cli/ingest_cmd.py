@@ -9,7 +9,7 @@ import typer
 
 from basewatch.cli.app import open_workspace, working_on
 from basewatch.cli.options import check_format
-from basewatch.cli.output import err_console, error_line, note_line, print_json, print_table
+from basewatch.cli.output import error_line, note_line, print_json, print_table
 from basewatch.errors import InputFormatError
 
 if TYPE_CHECKING:
@@ -32,8 +32,7 @@ def ingest(
     columns: Annotated[str | None, typer.Option("--columns", help="CSV columns: mmsi=ID,time=T (ais-csv).")] = None,
 ) -> None:
     """Read flight records (and other sources) into the workspace; one transaction per file."""
-    from rich.progress import Progress
-
+    from basewatch.cli.output import progress_bar
     from basewatch.ingest.ais.csv import parse_columns
     from basewatch.ingest.pipeline import ingest_file
 
@@ -41,8 +40,7 @@ def ingest(
     reports: list[IngestReport] = []
     failed: list[InputFormatError] = []
     # Progress goes to stderr: stdout carries only the table or the JSON document.
-    bar = Progress(transient=True, disable=fmt == "json", console=err_console())
-    with open_workspace(ctx, create=True) as ws, bar as progress:
+    with open_workspace(ctx, create=True) as ws, progress_bar(enabled=fmt != "json") as progress:
         task = progress.add_task("ingesting", total=len(paths))
         for p in paths:
             progress.update(task, description=f"ingesting {p.name}")

@@ -44,6 +44,36 @@ def err_console() -> Console:
     return Console(stderr=True)
 
 
+class _NoProgress:
+    """Stands for a rich Progress when none is shown (rich's disabled Progress still writes a newline)."""
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float | None = None, **fields: Any) -> int:
+        return 0
+
+    def update(self, task: int, **fields: Any) -> None:
+        return None
+
+    def advance(self, task: int, advance: float = 1) -> None:
+        return None
+
+
+def progress_bar(*columns: Any, enabled: bool = True, stderr: bool = True) -> Any:
+    """A transient rich Progress on stderr (or stdout), or a stand-in doing nothing when disabled or when
+    that stream is not a terminal (piped output stays clean)."""
+    stream = sys.stderr if stderr else sys.stdout
+    if not enabled or not stream.isatty():
+        return _NoProgress()
+    from rich.progress import Progress
+
+    return Progress(*columns, transient=True, console=err_console() if stderr else console())
+
+
 def one_line(text: object) -> str:
     """The text on one line (newlines and tabs become spaces)."""
     return " ".join(str(text).split())
