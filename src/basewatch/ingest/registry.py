@@ -1,4 +1,6 @@
-"""The known readers, in sniffing order (most specific first)."""
+"""The known readers, in sniffing order (most specific first): flight records, ship positions and
+aircraft databases (`basewatch.identity.aircraftdb`) behind the one `Reader` protocol, one sniffing
+rule and one `read_head` (gzip decompressed, a truncated gzip sniffed on what decompresses)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ def all_readers() -> list[Reader]:
         "basewatch.ingest.ais.csv",  # before avr: needs an MMSI and a time column, avr's column sniff does not
         "basewatch.ingest.adsb.avr",
         "basewatch.ingest.ais.nmea",
+        "basewatch.identity.aircraftdb",  # aircraft databases: header rows or ';'-separated hex records
     ):
         try:
             mod = importlib.import_module(module)
@@ -39,8 +42,8 @@ def all_readers() -> list[Reader]:
     return [r for r in readers if r is not None]
 
 
-def reader_names() -> list[str]:
-    return [r.name for r in all_readers()]
+def reader_names(kinds: tuple[str, ...] | None = None) -> list[str]:
+    return [r.name for r in all_readers() if kinds is None or r.kind in kinds]
 
 
 def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
@@ -60,17 +63,23 @@ def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
     return head
 
 
-def choose_reader(path: Path, input_format: str = "auto") -> Reader:
-    readers = all_readers()
+def choose_reader(path: Path, input_format: str = "auto", kinds: tuple[str, ...] | None = None,
+                  what: str = "format") -> Reader:
+    """The reader named by `input_format`, else the first (of `kinds`, default all) whose sniff accepts
+    the file's first bytes. `what` names the kind of file in the error ("aircraft database")."""
+    readers = [r for r in all_readers() if kinds is None or r.kind in kinds]
+    names = ", ".join(r.name for r in readers)
     if input_format != "auto":
         for r in readers:
             if r.name == input_format:
                 return r
-        raise InputFormatError(path, f"unknown input format {input_format!r}; known: {', '.join(reader_names())}")
+        raise InputFormatError(path, f"unknown input format {input_format!r}; known: {names}")
+    if not path.is_file():
+        raise InputFormatError(path, "no such file")
     head = read_head(path)
     if not head.strip():
         raise InputFormatError(path, "file is empty")
     for r in readers:
         if r.sniff(head, path):
             return r
-    raise InputFormatError(path, "not a recognised format (looked for: " + ", ".join(reader_names()) + ")")
+    raise InputFormatError(path, f"not a recognised {what} (looked for: {names})")
