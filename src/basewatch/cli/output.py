@@ -10,7 +10,6 @@ rows took 10 s).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
 import io
 import json
@@ -20,8 +19,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from basewatch.jsonable import to_jsonable
+
 if TYPE_CHECKING:
     from rich.console import Console
+
+__all__ = ["error_line", "json_text", "note_line", "print_csv", "print_json", "print_table", "table_text",
+           "to_jsonable"]
 
 # columns never shortened: ids and the first column of every table
 ID_COLUMNS = ("id", "mmsi", "icao24", "imo", "hex", "path", "sha256", "site", "port", "origin", "destination")
@@ -88,20 +92,6 @@ def error_line(message: object) -> None:
 def note_line(message: object) -> None:
     sys.stderr.write(f"note: {one_line(message)}\n")
     sys.stderr.flush()
-
-
-def to_jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 def json_text(rows: Sequence[Mapping[str, Any]]) -> str:

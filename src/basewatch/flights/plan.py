@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import PlanError
-from basewatch.flights.engine import DUCKDB_MEMORY_LIMIT, POINTS_SCHEMA, POINTS_SQL
+from basewatch.flights.columns import DUCKDB_MEMORY_LIMIT, POINTS_SCHEMA, POINTS_SQL
 from basewatch.flights.params import FlightParams
 
 if TYPE_CHECKING:

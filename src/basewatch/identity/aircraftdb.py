@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.base import AIRCRAFT_SCHEMA, Reader, ReadResult, Rejects
-from basewatch.ingest.registry import read_head
+from basewatch.ingest.sniff import read_head
 
 if TYPE_CHECKING:
     from basewatch.ingest.pipeline import IngestReport

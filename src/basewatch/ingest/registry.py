@@ -4,14 +4,13 @@ rule and one `read_head` (gzip decompressed, a truncated gzip sniffed on what de
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from pathlib import Path
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.base import Reader
+from basewatch.ingest.sniff import SNIFF_BYTES, read_head
 
-SNIFF_BYTES = 65536
+__all__ = ["SNIFF_BYTES", "all_readers", "choose_reader", "read_head", "reader_names"]
 
 
 def all_readers() -> list[Reader]:
@@ -44,23 +43,6 @@ def all_readers() -> list[Reader]:
 
 def reader_names(kinds: tuple[str, ...] | None = None) -> list[str]:
     return [r.name for r in all_readers() if kinds is None or r.kind in kinds]
-
-
-def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
-    """The first n bytes of the file, decompressed when it is gzip."""
-    with path.open("rb") as fh:
-        head = fh.read(n)
-    if head[:2] == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as gz:
-                return gz.read(n)
-        except (OSError, EOFError):  # truncated: sniff what decompresses, the reader reports the damage
-            try:
-                with path.open("rb") as fh:
-                    return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(1 << 22), n)
-            except zlib.error:
-                return head
-    return head
 
 
 def choose_reader(path: Path, input_format: str = "auto", kinds: tuple[str, ...] | None = None,
