@@ -303,7 +303,8 @@ def ensure_references(ws: Workspace, plan: Plan) -> bool:
             view = f"_bw_arrow_{name}"
             con.register(view, tables[name])
             try:
-                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}")
+                con.execute(f"DELETE FROM {table}")  # the tables are created by migration 0009
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
             finally:
                 con.unregister(view)
         con.execute("DELETE FROM flight_reference_state")

@@ -122,10 +122,10 @@ def add_sources(ws: Workspace, source_ids: list[int], params: FlightParams | Non
                 f"SELECT * FROM ({POINTS_SQL}) WHERE source_id IN ({ids})")
     try:
         sql = source_atoms_sql(params)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} AS SELECT * FROM ({sql}) LIMIT 0")
         con.execute(f"DELETE FROM {TABLE} WHERE source_id IN ({ids})")
         before = _count(ws)
-        con.execute(f"INSERT INTO {TABLE} SELECT * FROM ({sql}) ORDER BY icao24, t0, source_id, row_no")
+        # the table is created by migration 0006 (its columns are those of this SQL, checked by a test)
+        con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM ({sql}) ORDER BY icao24, t0, source_id, row_no")
         added = _count(ws) - before
         con.execute(f"DELETE FROM atom_sources WHERE source_id IN ({ids})")
         con.execute(
