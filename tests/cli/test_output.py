@@ -72,3 +72,33 @@ def test_sources_and_info(tmp_path: Path) -> None:
     assert info["products"]["flights"]["fresh"] and info["flights"] == 1
     text = _run(ws, "info").stdout
     assert "aircraft positions  74" in text and "product flights" in text
+
+
+JSON_COMMANDS = [("ingest", "{dir}/feed.sbs"), ("analyse",), ("flights",), ("activity", "--site", "khmeimim"),
+                 ("corridors",), ("portcalls",), ("voyages",), ("dark",), ("vessels",), ("sites",), ("actors",),
+                 ("sources",), ("info",), ("claims",), ("reports", "list"), ("aircraft", "list"),
+                 ("aircraft", "show", "155abc"), ("vessels", "--why", "273111222")]
+
+
+def test_every_json_output_is_an_array_of_objects(tmp_path: Path) -> None:
+    (tmp_path / "feed.sbs").write_text(sbs_log())
+    (tmp_path / "ships.csv").write_text(ais_csv())
+    ws = tmp_path / "ws.duckdb"
+    assert _run(ws, "ingest", str(tmp_path / "ships.csv")).returncode == 0
+    for command in JSON_COMMANDS:
+        proc = _run(ws, *(a.format(dir=tmp_path) for a in command), "--format", "json")
+        assert proc.returncode == 0, (command, proc.stderr)
+        value = json.loads(proc.stdout)
+        assert isinstance(value, list) and all(isinstance(v, dict) for v in value), command
+        assert value or command[0] in ("claims", "reports", "voyages", "dark", "corridors"), command
+
+
+def test_limit_is_honoured(tmp_path: Path) -> None:
+    (tmp_path / "ships.csv").write_text(ais_csv())
+    ws = tmp_path / "ws.duckdb"
+    assert _run(ws, "ingest", str(tmp_path / "ships.csv")).returncode == 0
+    sites = json.loads(_run(ws, "sites", "--format", "json").stdout)
+    assert len(sites) > 3
+    assert json.loads(_run(ws, "sites", "--format", "json", "--limit", "3").stdout) == sites[:3]
+    table = _run(ws, "sites", "--limit", "2").stdout.splitlines()
+    assert len(table) == 2 + 3  # title, header, rule, two rows

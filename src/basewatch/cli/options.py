@@ -96,6 +96,7 @@ def emit(table: pa.Table, fmt: str, out: Path | None, *, columns: Sequence[str] 
     """Write an Arrow table as table (the chosen `columns`), json or csv (every column), or parquet."""
     from basewatch.cli.output import csv_text, json_text, table_text, terminal_width
 
+    total = table.num_rows
     if limit is not None:
         table = table.slice(0, limit)
     if fmt == "parquet":
@@ -118,5 +119,6 @@ def emit(table: pa.Table, fmt: str, out: Path | None, *, columns: Sequence[str] 
         write_text(csv_text(rows, table.column_names), out)
     else:
         shown = [c for c in (columns or table.column_names) if c in table.column_names]
-        heading = f"{title} ({len(rows)})" if title else None
+        count = f"{len(rows)} of {total}, --limit" if len(rows) < total else f"{len(rows)}"
+        heading = f"{title} ({count})" if title else None
         write_text(table_text(rows, shown, heading, None if out else terminal_width()), out)
