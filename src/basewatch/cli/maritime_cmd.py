@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -187,11 +188,15 @@ def voyages(
     enter_km: EnterOpt = 3.0,
     exit_km: ExitOpt = 4.0,
     threshold: ThresholdOpt = "6h",
+    max_leg: Annotated[str, typer.Option("--max-leg", help="Longest departure-to-arrival of a voyage.")] = "30d",
     fmt: FormatOpt = "table",
 ) -> None:
     """Voyages: legs between consecutive port calls of a vessel."""
+    from basewatch.maritime import VoyageRules
+
     where, params = _filters("departure", actor, since, until)
     rules = _rules(enter_km, exit_km, threshold)
+    rules = dataclasses.replace(rules, voyages=VoyageRules(max_duration_s=parse_duration(max_leg)))
     with _open(ctx) as ws:
         _check_site(ws, site, port=True)
         _check_actor(ws, actor)
@@ -218,11 +223,13 @@ def dark(
     threshold: ThresholdOpt = "6h",
     enter_km: EnterOpt = 3.0,
     exit_km: ExitOpt = 4.0,
+    site_km: Annotated[float, typer.Option("--site-km", min=0, help="Name a site only this close (km).")] = 100.0,
     fmt: FormatOpt = "table",
 ) -> None:
     """Dark periods: silences longer than the threshold after regular reception."""
     where, params = _filters("start_time", actor, since, until)
     rules = _rules(enter_km, exit_km, threshold)
+    rules = dataclasses.replace(rules, dark=dataclasses.replace(rules.dark, site_radius_km=site_km))
     with _open(ctx) as ws:
         centre = _check_site(ws, near)
         _check_actor(ws, actor)
