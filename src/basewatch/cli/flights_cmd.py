@@ -188,6 +188,7 @@ def corridors(
     typecode: Annotated[str | None, typer.Option("--type", help="Only this aircraft type (ICAO, e.g. A124).")] = None,
     by: Annotated[str, typer.Option("--by", help="day (default) or total")] = "day",
     known: Annotated[bool, typer.Option("--known/--all", help="Only pairs with both ends known.")] = False,
+    unknown: Annotated[bool, typer.Option("--unknown", help="Also movements with neither end known.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv, geojson, kml or parquet")] = "table",
     out: Out = None,
 ) -> None:
@@ -200,12 +201,13 @@ def corridors(
         _ensure_maritime(ws)
         window = query.Window.of(since, until)
         if fmt in ("geojson", "kml"):
-            totals = export.corridor_totals(query.corridors(ws, window, actor, typecode, True, known).to_pylist())
+            table = query.corridors(ws, window, actor, typecode, True, known, unknown)
+            totals = export.corridor_totals(table.to_pylist())
             names = sorted({n for t in totals for n in (t["origin"], t["destination"]) if n})
             places = query.place_coordinates(ws, names)
             data: Any = (json.dumps(export.corridors_geojson(totals, places)) + "\n" if fmt == "geojson"
                          else export.corridors_kml(totals, places))
             _emit(data, out)
             return
-        table = query.corridors(ws, window, actor, typecode, by == "day", known)
+        table = query.corridors(ws, window, actor, typecode, by == "day", known, unknown)
     _emit_table(table, fmt, out, title="corridors")
