@@ -3,9 +3,14 @@
 An end on the ground goes to the nearest airfield within `ground_radius_km`. An end seen airborne goes
 to an airfield only when it is low (under `low_agl_m` above the airfield), near (within
 `low_radius_km`) and, when its track is known, flying toward it (landing) or away from it (take-off).
-Anything else - cruise altitude, a coverage gap, an overflight - gets no airport: the method says so
-and the point where it was first or last seen is kept. A watched site wins when the end lies inside
-its radius or polygon, or when the chosen airfield is the site's own ICAO code.
+An end seen higher but still climbing (first seen) or descending (last seen) steeply, a few hundred
+metres up, is projected along its vertical rate, ground speed and track back (forward) to the ground:
+when the projected lift-off (touch-down) point lies on an airfield - within `project_radius_km` of its
+reference point - the end goes to that airfield by "projected" (receivers often pick an aircraft up
+only some way into its climb). Anything else - cruise altitude, a coverage gap, an overflight - gets
+no airport: the method says so and the point where it was first or last seen is kept. A watched site
+wins when the end lies inside its radius or polygon, or when the chosen airfield is the site's own
+ICAO code.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
 END_KEY = ("icao24", "flight_seq", "which")
 METHOD_GROUND = "ground"                    # on the ground at the place
 METHOD_LOW = "low"                          # first/last seen low, near and heading for/away from it
+METHOD_PROJECTED = "projected"              # first/last seen climbing/descending: projected onto it
 METHOD_GROUND_UNKNOWN = "ground-no-airfield"  # on the ground, but no known airfield near
 METHOD_AIRBORNE = "airborne"                # first/last seen airborne: no take-off or landing seen
 # -- geodesy as Ibis expressions --------------------------------------------------------------------
@@ -59,6 +65,31 @@ def angle_diff_deg(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.FloatingValue
     return (((a - b) % 360.0 + 540.0) % 360.0 - 180.0).abs()
 
 
+def destination_point(lat: ir.FloatingValue, lon: ir.FloatingValue, bearing: ir.FloatingValue,
+                      km: ir.FloatingValue) -> tuple[ir.FloatingValue, ir.FloatingValue]:
+    """The point `km` along the great circle from (lat, lon) at initial `bearing` (degrees)."""
+    d = km / EARTH_RADIUS_KM
+    p1, b = lat.radians(), bearing.radians()
+    sin_p2 = p1.sin() * d.cos() + p1.cos() * d.sin() * b.cos()
+    p2 = ibis.greatest(ibis.least(sin_p2, 1.0), -1.0).asin()
+    dl = (b.sin() * d.sin() * p1.cos()).atan2(d.cos() - p1.sin() * sin_p2)
+    return p2.degrees(), lon + dl.degrees()
+
+
+# -- the end points' own rates -----------------------------------------------------------------------
+def end_rates(ends: ir.Table, points: ir.Table) -> ir.Table:
+    """Ends with the ground speed and vertical rate (`gs_ms`, `vrate_ms`) reported at the end point itself
+    (found by aircraft, time, source and row; the larger value should a row hold two points)."""
+    pts = points.select(p_icao24="icao24", p_t_us="t_us", p_source_id="source_id", p_row_no="row_no",
+                        p_gs_ms="gs_ms", p_vrate_ms="vrate_ms")
+    e = ends.select(*END_KEY, "t_us", "source_id", "row_no")
+    hit = e.join(pts, [e.icao24 == pts.p_icao24, e.t_us == pts.p_t_us, e.source_id == pts.p_source_id,
+                       e.row_no == pts.p_row_no])
+    rates = hit.group_by(*END_KEY).aggregate(gs_ms=_.p_gs_ms.max(), vrate_ms=_.p_vrate_ms.max())
+    r = ends.left_join(rates, list(END_KEY))
+    return r.select(*[c for c in r.columns if not c.endswith("_right")])
+
+
 # -- attribution ------------------------------------------------------------------------------------
 def _grid(lat: ir.FloatingValue, step: float) -> ir.IntegerValue:
     return (lat / step).floor().cast("int64")
@@ -69,8 +100,25 @@ def _wrap(gx: ir.IntegerValue, half: int) -> ir.IntegerValue:
     return ((gx + 3 * half) % (2 * half)) - half
 
 
+def _projected_km(j: ir.Table, agl: ir.FloatingValue, p: AttributeParams) -> ir.FloatingValue:
+    """How far from the airfield the end's climb (descent) meets the ground, projected back (forward) at
+    its vertical rate, ground speed and track; NULL for an end that is not climbing (descending) steeply
+    a few hundred metres up."""
+    first = j.which == "o"
+    rate = ibis.ifelse(first, j.vrate_ms, -j.vrate_ms)  # positive: climbing out / descending in
+    steep = (~j.end_ground & j.gs_ms.notnull() & j.track_deg.notnull() & (rate >= p.project_min_vrate_ms)
+             & (agl > 0) & (agl <= p.project_max_agl_m))
+    km = j.gs_ms * agl / rate / 1000.0
+    lat, lon = destination_point(j.lat, j.lon, ibis.ifelse(first, (j.track_deg + 180.0) % 360.0, j.track_deg), km)
+    return ibis.ifelse(steep, haversine_km(lat, lon, j.af_lat, j.af_lon), ibis.null("float64"))
+
+
 def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
-    """Per end: the airfield it took off from / landed at, or nothing (END_KEY, code, af_dist_km)."""
+    """Per end: the airfield it took off from / landed at, or nothing (END_KEY, code, af_dist_km, and
+    proj_km: how far from the field the projected climb or descent meets the ground, when that decided).
+
+    An end on the ground or low near a field goes to the nearest such field; only an end with neither
+    is projected, and goes to the field its projected lift-off or touch-down point is nearest to."""
     half = round(180 / p.grid_deg)
     af = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_wrap(_grid(_.af_lon, p.grid_deg), half))
     # each end looks into its own grid cell and the eight around it (ends are few, airfields many)
@@ -92,9 +140,16 @@ def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir
     )
     on_ground = j.end_ground & (dist <= p.ground_radius_km)
     low = ~j.end_ground & alt.notnull() & (agl <= p.low_agl_m) & (dist <= p.low_radius_km) & heading_ok
-    cand = j.mutate(af_dist_km=dist).filter(on_ground | low)
-    w = ibis.window(group_by=list(END_KEY), order_by=["af_dist_km", "code"])
-    return cand.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(*END_KEY, "code", "af_dist_km")
+    proj = _projected_km(j, j.alt_m - j.elev_m.fill_null(0.0), p)
+    projected = (dist <= p.low_radius_km) & (proj <= p.project_radius_km)
+    direct = on_ground | low
+    cand = j.mutate(af_dist_km=dist, proj_km=ibis.ifelse(direct, ibis.null("float64"), proj),
+                    kind=ibis.ifelse(direct, 0, 1)).filter(direct | projected.fill_null(False))
+    w = ibis.window(group_by=list(END_KEY),
+                    order_by=["kind", ibis.coalesce(cand.proj_km, cand.af_dist_km), "code"])
+    return cand.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(
+        *END_KEY, "code", "af_dist_km", "proj_km"
+    )
 
 
 def site_hits(ends: ir.Table, sites: ir.Table, edges: ir.Table, p: AttributeParams) -> ir.Table:
@@ -146,6 +201,7 @@ def attribute(ends: ir.Table, airfields: ir.Table, sites: ir.Table, edges: ir.Ta
     found = site.notnull() | airport.notnull()
     method = ibis.cases(
         (found & r.end_ground, ibis.literal(METHOD_GROUND)),
+        (found & r.proj_km.notnull() & r.geo_site.isnull(), ibis.literal(METHOD_PROJECTED)),
         (found, ibis.literal(METHOD_LOW)),
         (r.end_ground, ibis.literal(METHOD_GROUND_UNKNOWN)),
         else_=ibis.literal(METHOD_AIRBORNE),
@@ -156,4 +212,5 @@ def attribute(ends: ir.Table, airfields: ir.Table, sites: ir.Table, edges: ir.Ta
         airport=airport,
         method=method,
         distance_km=ibis.ifelse(r.code.notnull(), r.af_dist_km, r.site_dist_km),
+        projected_km=ibis.ifelse(r.geo_site.isnull(), r.proj_km, ibis.null("float64")),
     )
