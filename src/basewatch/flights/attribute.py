@@ -15,6 +15,7 @@ ICAO code.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import ibis
@@ -65,29 +66,27 @@ def angle_diff_deg(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.FloatingValue
     return (((a - b) % 360.0 + 540.0) % 360.0 - 180.0).abs()
 
 
-def destination_point(lat: ir.FloatingValue, lon: ir.FloatingValue, bearing: ir.FloatingValue,
-                      km: ir.FloatingValue) -> tuple[ir.FloatingValue, ir.FloatingValue]:
-    """The point `km` along the great circle from (lat, lon) at initial `bearing` (degrees)."""
-    d = km / EARTH_RADIUS_KM
-    p1, b = lat.radians(), bearing.radians()
-    sin_p2 = p1.sin() * d.cos() + p1.cos() * d.sin() * b.cos()
-    p2 = ibis.greatest(ibis.least(sin_p2, 1.0), -1.0).asin()
-    dl = (b.sin() * d.sin() * p1.cos()).atan2(d.cos() - p1.sin() * sin_p2)
-    return p2.degrees(), lon + dl.degrees()
-
-
 # -- the end points' own rates -----------------------------------------------------------------------
-def end_rates(ends: ir.Table, points: ir.Table) -> ir.Table:
+def end_rates(ends: ir.Table, points: ir.Table, p: AttributeParams) -> ir.Table:
     """Ends with the ground speed and vertical rate (`gs_ms`, `vrate_ms`) reported at the end point itself
-    (found by aircraft, time, source and row; the larger value should a row hold two points)."""
+    (found by aircraft, time, source and row; the larger value should a row hold two points), and for an
+    end climbing (first seen) or descending (last seen) at `project_min_vrate_ms` or more with a known
+    ground speed and track, the ground it covers per metre of height toward its lift-off (touch-down)
+    point, as north and east components in km/m (`proj_n`, `proj_e`; NULL otherwise)."""
     pts = points.select(p_icao24="icao24", p_t_us="t_us", p_source_id="source_id", p_row_no="row_no",
                         p_gs_ms="gs_ms", p_vrate_ms="vrate_ms")
-    e = ends.select(*END_KEY, "t_us", "source_id", "row_no")
+    e = ends.filter(~_.end_ground).select(*END_KEY, "t_us", "source_id", "row_no")  # only these are projected
     hit = e.join(pts, [e.icao24 == pts.p_icao24, e.t_us == pts.p_t_us, e.source_id == pts.p_source_id,
                        e.row_no == pts.p_row_no])
     rates = hit.group_by(*END_KEY).aggregate(gs_ms=_.p_gs_ms.max(), vrate_ms=_.p_vrate_ms.max())
     r = ends.left_join(rates, list(END_KEY))
-    return r.select(*[c for c in r.columns if not c.endswith("_right")])
+    r = r.select(*[c for c in r.columns if not c.endswith("_right")])
+    first = r.which == "o"
+    rate = ibis.ifelse(first, r.vrate_ms, -r.vrate_ms)  # positive: climbing out / descending in
+    steep = ~r.end_ground & r.gs_ms.notnull() & r.track_deg.notnull() & (rate >= p.project_min_vrate_ms)
+    km_per_m = ibis.ifelse(steep, r.gs_ms / rate / 1000.0, ibis.null("float64"))
+    toward = ibis.ifelse(first, (r.track_deg + 180.0) % 360.0, r.track_deg).radians()  # to the ground point
+    return r.mutate(proj_n=km_per_m * toward.cos(), proj_e=km_per_m * toward.sin())
 
 
 # -- attribution ------------------------------------------------------------------------------------
@@ -100,17 +99,26 @@ def _wrap(gx: ir.IntegerValue, half: int) -> ir.IntegerValue:
     return ((gx + 3 * half) % (2 * half)) - half
 
 
-def _projected_km(j: ir.Table, agl: ir.FloatingValue, p: AttributeParams) -> ir.FloatingValue:
-    """How far from the airfield the end's climb (descent) meets the ground, projected back (forward) at
-    its vertical rate, ground speed and track; NULL for an end that is not climbing (descending) steeply
-    a few hundred metres up."""
-    first = j.which == "o"
-    rate = ibis.ifelse(first, j.vrate_ms, -j.vrate_ms)  # positive: climbing out / descending in
-    steep = (~j.end_ground & j.gs_ms.notnull() & j.track_deg.notnull() & (rate >= p.project_min_vrate_ms)
-             & (agl > 0) & (agl <= p.project_max_agl_m))
-    km = j.gs_ms * agl / rate / 1000.0
-    lat, lon = destination_point(j.lat, j.lon, ibis.ifelse(first, (j.track_deg + 180.0) % 360.0, j.track_deg), km)
-    return ibis.ifelse(steep, haversine_km(lat, lon, j.af_lat, j.af_lon), ibis.null("float64"))
+def _projected_km(j: ir.Table, agl: ir.FloatingValue) -> ir.FloatingValue:
+    """How far from the airfield the end's climb (descent) meets the ground, projected back (forward)
+    along a straight line at its vertical rate, ground speed and track from `agl` metres above the field.
+
+    A local flat approximation: over the at most few tens of km a projection spans it errs by metres."""
+    km_per_deg = EARTH_RADIUS_KM * math.pi / 180.0
+    north = (j.af_lat - j.lat) * km_per_deg - agl * j.proj_n
+    east = (((j.af_lon - j.lon) + 540.0) % 360.0 - 180.0) * km_per_deg * j.lat.radians().cos() - agl * j.proj_e
+    return (north * north + east * east).sqrt()
+
+
+def _near_airfields(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
+    """Each end paired with the airfields in its grid cell and the eight around it (ends are few,
+    airfields many)."""
+    half = round(180 / p.grid_deg)
+    af = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_wrap(_grid(_.af_lon, p.grid_deg), half))
+    base = ends.mutate(gy=_grid(_.lat, p.grid_deg), gx=_grid(_.lon, p.grid_deg))
+    e = ibis.union(*[base.mutate(gy=base.gy + dy, gx=_wrap(base.gx + dx, half))
+                     for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    return e.join(af, ["gy", "gx"])
 
 
 def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
@@ -119,13 +127,8 @@ def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir
 
     An end on the ground or low near a field goes to the nearest such field; only an end with neither
     is projected, and goes to the field its projected lift-off or touch-down point is nearest to."""
-    half = round(180 / p.grid_deg)
-    af = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_wrap(_grid(_.af_lon, p.grid_deg), half))
-    # each end looks into its own grid cell and the eight around it (ends are few, airfields many)
-    base = ends.mutate(gy=_grid(_.lat, p.grid_deg), gx=_grid(_.lon, p.grid_deg))
-    e = ibis.union(*[base.mutate(gy=base.gy + dy, gx=_wrap(base.gx + dx, half))
-                     for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
-    j = e.join(af, ["gy", "gx"])
+    j = _near_airfields(ends.select(*END_KEY, "end_ground", "lat", "lon", "alt_m", "alt_low_m", "track_deg"),
+                        airfields, p)
     dist = haversine_km(j.lat, j.lon, j.af_lat, j.af_lon)
     to_field = bearing_deg(j.lat, j.lon, j.af_lat, j.af_lon)
     # landing: flying toward the field; take-off: flying away from it
@@ -140,11 +143,16 @@ def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir
     )
     on_ground = j.end_ground & (dist <= p.ground_radius_km)
     low = ~j.end_ground & alt.notnull() & (agl <= p.low_agl_m) & (dist <= p.low_radius_km) & heading_ok
-    proj = _projected_km(j, j.alt_m - j.elev_m.fill_null(0.0), p)
-    projected = (dist <= p.low_radius_km) & (proj <= p.project_radius_km)
-    direct = on_ground | low
-    cand = j.mutate(af_dist_km=dist, proj_km=ibis.ifelse(direct, ibis.null("float64"), proj),
-                    kind=ibis.ifelse(direct, 0, 1)).filter(direct | projected.fill_null(False))
+    direct = j.filter(on_ground | low).select(*END_KEY, "code", af_dist_km=dist, proj_km=ibis.null("float64"),
+                                             kind=ibis.literal(0, type="int64"))
+    # projection: only the few steep ends are paired with airfields again
+    k = _near_airfields(ends.filter(_.proj_n.notnull()).select(*END_KEY, "lat", "lon", "alt_m", "proj_n", "proj_e"),
+                        airfields, p)
+    k = k.mutate(af_dist_km=haversine_km(k.lat, k.lon, k.af_lat, k.af_lon), agl=k.alt_m - k.elev_m.fill_null(0.0))
+    k = k.filter((k.agl > 0) & (k.agl <= p.project_max_agl_m) & (k.af_dist_km <= p.low_radius_km))
+    projected = k.mutate(proj_km=_projected_km(k, k.agl)).filter(_.proj_km <= p.project_radius_km).select(
+        *END_KEY, "code", "af_dist_km", "proj_km", kind=ibis.literal(1, type="int64"))
+    cand = direct.union(projected)
     w = ibis.window(group_by=list(END_KEY),
                     order_by=["kind", ibis.coalesce(cand.proj_km, cand.af_dist_km), "code"])
     return cand.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(
