@@ -66,27 +66,17 @@ def angle_diff_deg(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.FloatingValue
     return (((a - b) % 360.0 + 540.0) % 360.0 - 180.0).abs()
 
 
-# -- the end points' own rates -----------------------------------------------------------------------
-def end_rates(ends: ir.Table, points: ir.Table, p: AttributeParams) -> ir.Table:
-    """Ends with the ground speed and vertical rate (`gs_ms`, `vrate_ms`) reported at the end point itself
-    (found by aircraft, time, source and row; the larger value should a row hold two points), and for an
-    end climbing (first seen) or descending (last seen) at `project_min_vrate_ms` or more with a known
-    ground speed and track, the ground it covers per metre of height toward its lift-off (touch-down)
-    point, as north and east components in km/m (`proj_n`, `proj_e`; NULL otherwise)."""
-    pts = points.select(p_icao24="icao24", p_t_us="t_us", p_source_id="source_id", p_row_no="row_no",
-                        p_gs_ms="gs_ms", p_vrate_ms="vrate_ms")
-    e = ends.filter(~_.end_ground).select(*END_KEY, "t_us", "source_id", "row_no")  # only these are projected
-    hit = e.join(pts, [e.icao24 == pts.p_icao24, e.t_us == pts.p_t_us, e.source_id == pts.p_source_id,
-                       e.row_no == pts.p_row_no])
-    rates = hit.group_by(*END_KEY).aggregate(gs_ms=_.p_gs_ms.max(), vrate_ms=_.p_vrate_ms.max())
-    r = ends.left_join(rates, list(END_KEY))
-    r = r.select(*[c for c in r.columns if not c.endswith("_right")])
-    first = r.which == "o"
-    rate = ibis.ifelse(first, r.vrate_ms, -r.vrate_ms)  # positive: climbing out / descending in
-    steep = ~r.end_ground & r.gs_ms.notnull() & r.track_deg.notnull() & (rate >= p.project_min_vrate_ms)
-    km_per_m = ibis.ifelse(steep, r.gs_ms / rate / 1000.0, ibis.null("float64"))
-    toward = ibis.ifelse(first, (r.track_deg + 180.0) % 360.0, r.track_deg).radians()  # to the ground point
-    return r.mutate(proj_n=km_per_m * toward.cos(), proj_e=km_per_m * toward.sin())
+def projection_vectors(ends: ir.Table, p: AttributeParams) -> ir.Table:
+    """Ends with, for one climbing (first seen) or descending (last seen) at `project_min_vrate_ms` or
+    more at its end point, with a known ground speed and track, the ground it covers per metre of height
+    toward its lift-off (touch-down) point, as north and east components in km/m (`proj_n`, `proj_e`;
+    NULL otherwise). The rates are the end point's own (carried by the atoms' first and last points)."""
+    first = ends.which == "o"
+    rate = ibis.ifelse(first, ends.vrate_ms, -ends.vrate_ms)  # positive: climbing out / descending in
+    steep = ~ends.end_ground & ends.gs_ms.notnull() & ends.track_deg.notnull() & (rate >= p.project_min_vrate_ms)
+    km_per_m = ibis.ifelse(steep, ends.gs_ms / rate / 1000.0, ibis.null("float64"))
+    toward = ibis.ifelse(first, (ends.track_deg + 180.0) % 360.0, ends.track_deg).radians()  # to the ground point
+    return ends.mutate(proj_n=km_per_m * toward.cos(), proj_e=km_per_m * toward.sin())
 
 
 # -- attribution ------------------------------------------------------------------------------------

@@ -133,8 +133,7 @@ def attributed_flights(runner: StageRunner, refs: References, params: FlightPara
     numbered = keep(segment.number_runs(merged, sp))
     fruns = keep(segment.flight_runs(segment.runs(numbered), sp))
     flight = keep(segment.flights(fruns, sp))
-    ends = keep(segment.endpoints(numbered, flight, sp, window_s))
-    ends = keep(attribute.end_rates(ends, runner.points, params.attribute))
+    ends = keep(attribute.projection_vectors(segment.endpoints(numbered, flight, sp, window_s), params.attribute))
     att = keep(attribute.attribute(ends, refs.airfields, refs.sites, refs.site_edges, params.attribute))
     wide = (
         flight.join(_ends(att, ends, "o", "origin"), segment.FLIGHT_KEY)

@@ -25,7 +25,7 @@ from basewatch.flights.params import FlightParams, SplitParams
 if TYPE_CHECKING:
     from basewatch.workspace.core import Workspace
 
-ATOMS_FORMAT = 1  # bump when source_atoms' output changes
+ATOMS_FORMAT = 2  # bump when source_atoms' output changes (2: end points carry gs_ms and vrate_ms)
 TABLE = "aircraft_atoms"
 SOURCE_POINTS_VIEW = "bw_source_points"
 
@@ -123,6 +123,7 @@ def add_sources(ws: Workspace, source_ids: list[int], params: FlightParams | Non
                 f"SELECT * FROM ({POINTS_SQL}) WHERE source_id IN ({ids})")
     try:
         sql = source_atoms_sql(params)
+        _drop_if_other_columns(ws, sql)
         con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} AS SELECT * FROM ({sql}) LIMIT 0")
         con.execute(f"DELETE FROM {TABLE} WHERE source_id IN ({ids})")
         before = _count(ws)
@@ -137,6 +138,22 @@ def add_sources(ws: Workspace, source_ids: list[int], params: FlightParams | Non
     finally:
         con.execute(f"DROP VIEW IF EXISTS {SOURCE_POINTS_VIEW}")
     return added
+
+
+def _drop_if_other_columns(ws: Workspace, sql: str) -> None:
+    """Drop the stored atoms (and forget which sources they cover) when their columns are not those `sql`
+    produces: atoms stored by an earlier format are recomputed from the points, not mixed with new ones."""
+    exists = ws.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() "
+        f"AND table_schema = 'main' AND table_name = '{TABLE}'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return
+    stored = ws.con.execute(f"DESCRIBE {TABLE}").fetchall()
+    wanted = ws.con.execute(f"DESCRIBE SELECT * FROM ({sql}) LIMIT 0").fetchall()
+    if [r[:2] for r in stored] != [r[:2] for r in wanted]:
+        ws.con.execute(f"DROP TABLE {TABLE}")
+        ws.con.execute("DELETE FROM atom_sources")
 
 
 def _count(ws: Workspace) -> int:
