@@ -155,8 +155,11 @@ def test_kml_and_geojson(ws: Workspace) -> None:
     kml = ET.fromstring(export.corridors_kml(totals, places))
     assert len(kml.findall(".//k:Placemark", ns)) == 2
     feats = export.corridors_geojson(totals, places)["features"]
-    known = [f for f in feats if f["geometry"]]
+    known = [f for f in feats if f["geometry"] and f["geometry"]["type"] == "LineString"]
     assert known[0]["geometry"]["coordinates"] == [[OSLK[1], OSLK[0]], [HLLB[1], HLLB[0]]]
+    # the approach from the sea (origin unknown) is an open corridor: a point at Khmeimim
+    (open_end,) = [f for f in feats if f["properties"]["origin"] is None]
+    assert open_end["geometry"] == {"type": "Point", "coordinates": [OSLK[1], OSLK[0]]}
 
 
 def test_cli_json_and_errors(ws: Workspace, tmp_path: Path) -> None:

@@ -84,6 +84,32 @@ def test_bucket_minima_and_end_points(workspace: Workspace) -> None:
     assert got == [(900.0, 700.0, None, 900.0, 800.0, 35.0, pytest.approx(35.01))]
 
 
+def test_end_points_carry_their_rates(workspace: Workspace) -> None:
+    # the first point (100 s) climbs at 12.5 m/s at 120 m/s; the last (200 s) at 3 m/s
+    rows = [{**point(0, False, alt=900.0), "vrate_ms": 12.5}, {**point(100, False, alt=1100.0), "vrate_ms": 3.0}]
+    insert(workspace, points_table([], rows))
+    got = workspace.con.execute(
+        "SELECT first.gs_ms, first.vrate_ms, last.gs_ms, last.vrate_ms FROM aircraft_atoms").fetchall()
+    assert got == [(120.0, 12.5, 120.0, 3.0)]
+
+
+def test_atoms_stored_in_an_earlier_format_are_recomputed(workspace: Workspace) -> None:
+    # a workspace from before migration 0019: atoms as format 1 stored them (end points without gs_ms /
+    # vrate_ms) for a source of two points; opening it applies 0019, and the next ensure recomputes them
+    insert(workspace, points_table([], [point(0, True), point(10, True)]))
+    workspace.con.execute("DROP TABLE aircraft_atoms")
+    workspace.con.execute(
+        "CREATE TABLE aircraft_atoms AS SELECT 'aaa001' AS icao24, 1 AS source_id, "
+        "{'t_us': 1, 'row_no': 1, 'lat': 1.0, 'lon': 1.0, 'alt_m': 1.0, 'track_deg': 1.0} AS first")
+    workspace.con.execute("DELETE FROM schema_version WHERE version = 19")
+    workspace.migrate()
+    assert workspace.con.execute("SELECT count(*) FROM aircraft_atoms").fetchone() == (0,)
+    assert summary.ensure_atoms(workspace, FlightParams())
+    cols = {r[0]: r[1] for r in workspace.con.execute("DESCRIBE aircraft_atoms").fetchall()}
+    assert "vrate_ms DOUBLE" in cols["first"] and "alt_b0" in cols
+    assert [r[3] for r in stored(workspace)] == [2]
+
+
 def _merged(ws: Workspace) -> list[tuple[Any, ...]]:
     engine = duckdb_engine(ws, stored_atoms=True)
     try:

@@ -155,6 +155,7 @@ def corridors(
     mode: Annotated[str | None, typer.Option("--mode", help="air or sea (default: both).")] = None,
     by: Annotated[str, typer.Option("--by", help="day (default) or total")] = "day",
     known: Annotated[bool, typer.Option("--known/--all", help="Only pairs with both ends known.")] = False,
+    unknown: Annotated[bool, typer.Option("--unknown", help="Also movements with neither end known.")] = False,
     limit: Limit = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv, geojson, kml or parquet")] = "table",
     out: Out = None,
@@ -175,7 +176,7 @@ def corridors(
         ws.ensure("maritime")
         win = query.Window.of(start, stop)
         geo = fmt in ("geojson", "kml")
-        table = query.corridors(ws, win, actor, typecode, geo or by == "day", known)
+        table = query.corridors(ws, win, actor, typecode, geo or by == "day", known, unknown)
         if mode is not None:
             table = table.filter(pc.equal(table["mode"], mode))
         if geo:

@@ -53,14 +53,15 @@ def parse_duration(text: str) -> float:
     return float(m.group(1)) * _UNIT_S[m.group(2)]
 
 
-def _rules(ws: Workspace, enter_km: float | None, exit_km: float | None, threshold: str | None) -> MaritimeRules | None:
+def _rules(ws: Workspace, enter_km: float | None, exit_km: float | None, threshold: str | None,
+           *, max_leg: str | None = None, site_km: float | None = None) -> MaritimeRules | None:
     """The rules asked for (the last build's for what is not given), or None when nothing is given."""
     import dataclasses
 
     from basewatch.maritime import MaritimeRules
     from basewatch.products import last_state
 
-    if enter_km is None and exit_km is None and threshold is None:
+    if all(v is None for v in (enter_km, exit_km, threshold, max_leg, site_km)):
         return None
     state = last_state(ws, "maritime")
     rules = MaritimeRules.from_json(dict(state.params)) if state else MaritimeRules()
@@ -70,9 +71,14 @@ def _rules(ws: Workspace, enter_km: float | None, exit_km: float | None, thresho
                                     exit_km=zones.exit_km if exit_km is None else exit_km)
         dark = rules.dark if threshold is None else dataclasses.replace(rules.dark,
                                                                         threshold_s=parse_duration(threshold))
+        if site_km is not None:
+            dark = dataclasses.replace(dark, site_radius_km=site_km)
+        voyages = rules.voyages if max_leg is None else dataclasses.replace(
+            rules.voyages, max_duration_s=parse_duration(max_leg))
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    return dataclasses.replace(rules, port_calls=dataclasses.replace(rules.port_calls, zones=zones), dark=dark)
+    return dataclasses.replace(rules, port_calls=dataclasses.replace(rules.port_calls, zones=zones), dark=dark,
+                               voyages=voyages)
 
 
 def _ensure(ws: Workspace, rules: MaritimeRules | None) -> None:
@@ -125,6 +131,8 @@ def voyages(
     enter_km: EnterOpt = None,
     exit_km: ExitOpt = None,
     threshold: ThresholdOpt = None,
+    max_leg: Annotated[str | None, typer.Option(
+        "--max-leg", help="Longest departure-to-arrival of a voyage (default 30d).")] = None,
     limit: Limit = None,
     fmt: FormatOpt = "table",
     out: Out = None,
@@ -136,7 +144,7 @@ def voyages(
     start, stop = window(since, until)
     with open_workspace(ctx) as ws:
         query.site_position(ws, site, port=True)
-        _ensure(ws, _rules(ws, enter_km, exit_km, threshold))
+        _ensure(ws, _rules(ws, enter_km, exit_km, threshold, max_leg=max_leg))
         table = query.voyages(ws, site, actor, start, stop, mmsi=mmsi)
     emit(table, fmt, out, columns=VOYAGE_TABLE, title="voyages", limit=limit)
 
@@ -152,6 +160,8 @@ def dark(
     threshold: ThresholdOpt = None,
     enter_km: EnterOpt = None,
     exit_km: ExitOpt = None,
+    site_km: Annotated[float | None, typer.Option(
+        "--site-km", min=0, help="Name a watched site only this close (km, default 100).")] = None,
     limit: Limit = None,
     fmt: FormatOpt = "table",
     out: Out = None,
@@ -163,6 +173,6 @@ def dark(
     start, stop = window(since, until)
     with open_workspace(ctx) as ws:
         query.site_position(ws, near)
-        _ensure(ws, _rules(ws, enter_km, exit_km, threshold))
+        _ensure(ws, _rules(ws, enter_km, exit_km, threshold, site_km=site_km))
         table = query.dark_periods(ws, near, actor, start, stop, within_km=within_km, mmsi=mmsi)
     emit(table, fmt, out, columns=DARK_TABLE, title="dark periods", limit=limit)

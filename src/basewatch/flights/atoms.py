@@ -16,7 +16,7 @@ Two steps, so the first can run once per source file at ingest (a workspace keep
    the phases do not interleave across sources; otherwise its atoms are replaced by its points.
 
 Each atom keeps its first and last point (`first`, `last`: structs of t_us, row_no, lat, lon, alt_m,
-track_deg; ties in time broken by row_no) and the lowest altitude in each `window_s` bucket of its
+track_deg, gs_ms, vrate_ms; ties in time broken by row_no) and the lowest altitude in each `window_s` bucket of its
 cell (`alt_b0`, `alt_b1`, ...), from which `segment.endpoints` reads the ends of flights.
 """
 
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 # row numbers below this fit in `order_key` next to a time within a cell (SplitParams caps cells at 1000 s)
 ROW_SPAN = 2**33
 # the point columns atoms are made of (what a points table must offer)
-POINT_COLUMNS = ("icao24", "t_us", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "track_deg", "on_ground",
-                 "new_leg", "callsign", "source_id", "row_no")
+POINT_COLUMNS = ("icao24", "t_us", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "track_deg", "vrate_ms",
+                 "on_ground", "new_leg", "callsign", "source_id", "row_no")
 
 
 def classify(points: ir.Table, p: SplitParams) -> ir.Table:
@@ -67,7 +67,7 @@ def n_buckets(p: SplitParams, window_s: float) -> int:
 def _point(t: Any) -> ir.StructValue:
     """A point's position as a struct (a group's first and last point are picked by `order_key`)."""
     return ibis.struct({"t_us": t.t_us, "row_no": t.row_no, "lat": t.lat, "lon": t.lon, "alt_m": t.alt_m,
-                        "track_deg": t.track_deg})
+                        "track_deg": t.track_deg, "gs_ms": t.gs_ms, "vrate_ms": t.vrate_ms})
 
 
 def _cells(points: ir.Table, p: SplitParams, window_s: float) -> ir.Table:

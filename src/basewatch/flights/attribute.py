@@ -3,13 +3,19 @@
 An end on the ground goes to the nearest airfield within `ground_radius_km`. An end seen airborne goes
 to an airfield only when it is low (under `low_agl_m` above the airfield), near (within
 `low_radius_km`) and, when its track is known, flying toward it (landing) or away from it (take-off).
-Anything else - cruise altitude, a coverage gap, an overflight - gets no airport: the method says so
-and the point where it was first or last seen is kept. A watched site wins when the end lies inside
-its radius or polygon, or when the chosen airfield is the site's own ICAO code.
+An end seen higher but still climbing (first seen) or descending (last seen) steeply, a few hundred
+metres up, is projected along its vertical rate, ground speed and track back (forward) to the ground:
+when the projected lift-off (touch-down) point lies on an airfield - within `project_radius_km` of its
+reference point - the end goes to that airfield by "projected" (receivers often pick an aircraft up
+only some way into its climb). Anything else - cruise altitude, a coverage gap, an overflight - gets
+no airport: the method says so and the point where it was first or last seen is kept. A watched site
+wins when the end lies inside its radius or polygon, or when the chosen airfield is the site's own
+ICAO code.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import ibis
@@ -34,6 +40,7 @@ if TYPE_CHECKING:
 END_KEY = ("icao24", "flight_seq", "which")
 METHOD_GROUND = "ground"                    # on the ground at the place
 METHOD_LOW = "low"                          # first/last seen low, near and heading for/away from it
+METHOD_PROJECTED = "projected"              # first/last seen climbing/descending: projected onto it
 METHOD_GROUND_UNKNOWN = "ground-no-airfield"  # on the ground, but no known airfield near
 METHOD_AIRBORNE = "airborne"                # first/last seen airborne: no take-off or landing seen
 # -- geodesy as Ibis expressions --------------------------------------------------------------------
@@ -59,6 +66,19 @@ def angle_diff_deg(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.FloatingValue
     return (((a - b) % 360.0 + 540.0) % 360.0 - 180.0).abs()
 
 
+def projection_vectors(ends: ir.Table, p: AttributeParams) -> ir.Table:
+    """Ends with, for one climbing (first seen) or descending (last seen) at `project_min_vrate_ms` or
+    more at its end point, with a known ground speed and track, the ground it covers per metre of height
+    toward its lift-off (touch-down) point, as north and east components in km/m (`proj_n`, `proj_e`;
+    NULL otherwise). The rates are the end point's own (carried by the atoms' first and last points)."""
+    first = ends.which == "o"
+    rate = ibis.ifelse(first, ends.vrate_ms, -ends.vrate_ms)  # positive: climbing out / descending in
+    steep = ~ends.end_ground & ends.gs_ms.notnull() & ends.track_deg.notnull() & (rate >= p.project_min_vrate_ms)
+    km_per_m = ibis.ifelse(steep, ends.gs_ms / rate / 1000.0, ibis.null("float64"))
+    toward = ibis.ifelse(first, (ends.track_deg + 180.0) % 360.0, ends.track_deg).radians()  # to the ground point
+    return ends.mutate(proj_n=km_per_m * toward.cos(), proj_e=km_per_m * toward.sin())
+
+
 # -- attribution ------------------------------------------------------------------------------------
 def _grid(lat: ir.FloatingValue, step: float) -> ir.IntegerValue:
     return (lat / step).floor().cast("int64")
@@ -69,15 +89,36 @@ def _wrap(gx: ir.IntegerValue, half: int) -> ir.IntegerValue:
     return ((gx + 3 * half) % (2 * half)) - half
 
 
-def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
-    """Per end: the airfield it took off from / landed at, or nothing (END_KEY, code, af_dist_km)."""
+def _projected_km(j: ir.Table, agl: ir.FloatingValue) -> ir.FloatingValue:
+    """How far from the airfield the end's climb (descent) meets the ground, projected back (forward)
+    along a straight line at its vertical rate, ground speed and track from `agl` metres above the field.
+
+    A local flat approximation: over the at most few tens of km a projection spans it errs by metres."""
+    km_per_deg = EARTH_RADIUS_KM * math.pi / 180.0
+    north = (j.af_lat - j.lat) * km_per_deg - agl * j.proj_n
+    east = (((j.af_lon - j.lon) + 540.0) % 360.0 - 180.0) * km_per_deg * j.lat.radians().cos() - agl * j.proj_e
+    return (north * north + east * east).sqrt()
+
+
+def _near_airfields(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
+    """Each end paired with the airfields in its grid cell and the eight around it (ends are few,
+    airfields many)."""
     half = round(180 / p.grid_deg)
     af = airfields.mutate(gy=_grid(_.af_lat, p.grid_deg), gx=_wrap(_grid(_.af_lon, p.grid_deg), half))
-    # each end looks into its own grid cell and the eight around it (ends are few, airfields many)
     base = ends.mutate(gy=_grid(_.lat, p.grid_deg), gx=_grid(_.lon, p.grid_deg))
     e = ibis.union(*[base.mutate(gy=base.gy + dy, gx=_wrap(base.gx + dx, half))
                      for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
-    j = e.join(af, ["gy", "gx"])
+    return e.join(af, ["gy", "gx"])
+
+
+def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir.Table:
+    """Per end: the airfield it took off from / landed at, or nothing (END_KEY, code, af_dist_km, and
+    proj_km: how far from the field the projected climb or descent meets the ground, when that decided).
+
+    An end on the ground or low near a field goes to the nearest such field; only an end with neither
+    is projected, and goes to the field its projected lift-off or touch-down point is nearest to."""
+    j = _near_airfields(ends.select(*END_KEY, "end_ground", "lat", "lon", "alt_m", "alt_low_m", "track_deg"),
+                        airfields, p)
     dist = haversine_km(j.lat, j.lon, j.af_lat, j.af_lon)
     to_field = bearing_deg(j.lat, j.lon, j.af_lat, j.af_lon)
     # landing: flying toward the field; take-off: flying away from it
@@ -92,9 +133,21 @@ def best_airfield(ends: ir.Table, airfields: ir.Table, p: AttributeParams) -> ir
     )
     on_ground = j.end_ground & (dist <= p.ground_radius_km)
     low = ~j.end_ground & alt.notnull() & (agl <= p.low_agl_m) & (dist <= p.low_radius_km) & heading_ok
-    cand = j.mutate(af_dist_km=dist).filter(on_ground | low)
-    w = ibis.window(group_by=list(END_KEY), order_by=["af_dist_km", "code"])
-    return cand.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(*END_KEY, "code", "af_dist_km")
+    direct = j.filter(on_ground | low).select(*END_KEY, "code", af_dist_km=dist, proj_km=ibis.null("float64"),
+                                             kind=ibis.literal(0, type="int64"))
+    # projection: only the few steep ends are paired with airfields again
+    k = _near_airfields(ends.filter(_.proj_n.notnull()).select(*END_KEY, "lat", "lon", "alt_m", "proj_n", "proj_e"),
+                        airfields, p)
+    k = k.mutate(af_dist_km=haversine_km(k.lat, k.lon, k.af_lat, k.af_lon), agl=k.alt_m - k.elev_m.fill_null(0.0))
+    k = k.filter((k.agl > 0) & (k.agl <= p.project_max_agl_m) & (k.af_dist_km <= p.low_radius_km))
+    projected = k.mutate(proj_km=_projected_km(k, k.agl)).filter(_.proj_km <= p.project_radius_km).select(
+        *END_KEY, "code", "af_dist_km", "proj_km", kind=ibis.literal(1, type="int64"))
+    cand = direct.union(projected)
+    w = ibis.window(group_by=list(END_KEY),
+                    order_by=["kind", ibis.coalesce(cand.proj_km, cand.af_dist_km), "code"])
+    return cand.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(
+        *END_KEY, "code", "af_dist_km", "proj_km"
+    )
 
 
 def site_hits(ends: ir.Table, sites: ir.Table, edges: ir.Table, p: AttributeParams) -> ir.Table:
@@ -146,6 +199,7 @@ def attribute(ends: ir.Table, airfields: ir.Table, sites: ir.Table, edges: ir.Ta
     found = site.notnull() | airport.notnull()
     method = ibis.cases(
         (found & r.end_ground, ibis.literal(METHOD_GROUND)),
+        (found & r.proj_km.notnull() & r.geo_site.isnull(), ibis.literal(METHOD_PROJECTED)),
         (found, ibis.literal(METHOD_LOW)),
         (r.end_ground, ibis.literal(METHOD_GROUND_UNKNOWN)),
         else_=ibis.literal(METHOD_AIRBORNE),
@@ -156,4 +210,5 @@ def attribute(ends: ir.Table, airfields: ir.Table, sites: ir.Table, edges: ir.Ta
         airport=airport,
         method=method,
         distance_km=ibis.ifelse(r.code.notnull(), r.af_dist_km, r.site_dist_km),
+        projected_km=ibis.ifelse(r.geo_site.isnull(), r.proj_km, ibis.null("float64")),
     )

@@ -82,14 +82,25 @@ def corridor_totals(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return sorted(out.values(), key=lambda a: (-a["movements"], str(a["origin"]), str(a["destination"])))
 
 
+def corridor_ends(total: Mapping[str, Any], places: Mapping[str, tuple[float, float]]) -> Track:
+    """The (lon, lat, None) of a corridor's known ends: both (a line), one (open: a point) or none."""
+    ends = (places.get(total["origin"] or ""), places.get(total["destination"] or ""))
+    return [(p[1], p[0], None) for p in ends if p is not None]
+
+
 def corridors_geojson(totals: Sequence[Mapping[str, Any]],
                       places: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
-    """Straight lines between known places; pairs with an unknown end keep a null geometry."""
+    """A straight line between the two places of each corridor (sites, airports, World Port Index ports);
+    a Point at the known end of an open corridor (the other end unknown); no geometry when no end is
+    known (such movements are listed only on request: `query.corridors(include_unknown=True)`)."""
     features = []
     for t in totals:
-        a, b = places.get(t["origin"] or ""), places.get(t["destination"] or "")
-        geometry = ({"type": "LineString", "coordinates": [[a[1], a[0]], [b[1], b[0]]]}
-                    if a is not None and b is not None else None)
+        ends = corridor_ends(t, places)
+        geometry: dict[str, Any] | None = None
+        if len(ends) == 2:
+            geometry = {"type": "LineString", "coordinates": [[lon, lat] for lon, lat, _ in ends]}
+        elif len(ends) == 1:
+            geometry = {"type": "Point", "coordinates": [ends[0][0], ends[0][1]]}
         features.append({"type": "Feature", "geometry": geometry, "properties": _props(t)})
     return {"type": "FeatureCollection", "features": features}
 
@@ -108,6 +119,10 @@ def _kml_placemark(doc: ET.Element, name: str, description: str, coords: Track, 
     pm = ET.SubElement(doc, f"{{{k}}}Placemark")
     ET.SubElement(pm, f"{{{k}}}name").text = name
     ET.SubElement(pm, f"{{{k}}}description").text = description
+    if len(coords) == 1:  # an open corridor: its known end
+        point = ET.SubElement(pm, f"{{{k}}}Point")
+        ET.SubElement(point, f"{{{k}}}coordinates").text = f"{coords[0][0]:.6f},{coords[0][1]:.6f},0"
+        return
     if len(coords) < 2:
         return
     line = ET.SubElement(pm, f"{{{k}}}LineString")
@@ -135,8 +150,7 @@ def flights_kml(rows: Sequence[Mapping[str, Any]], tracks: Mapping[str, Track]) 
 def corridors_kml(totals: Sequence[Mapping[str, Any]], places: Mapping[str, tuple[float, float]]) -> bytes:
     root, doc = _kml_document("basewatch corridors")
     for t in totals:
-        a, b = places.get(t["origin"] or ""), places.get(t["destination"] or "")
-        coords = [(a[1], a[0], None), (b[1], b[0], None)] if a is not None and b is not None else []
+        coords = corridor_ends(t, places)
         label = f"{t['origin'] or '?'} -> {t['destination'] or '?'} ({t['mode']}): {t['movements']}"
         _kml_placemark(doc, label, json.dumps(to_jsonable(t)), coords, absolute=False)
     return _xml_bytes(root)

@@ -63,6 +63,11 @@ class AttributeParams:
     end_window_s: an end is "low" by the lowest altitude in the flight's first/last this many seconds
         (at most the cell size), since receivers may freeze a landed aircraft's position with a
         nonsense altitude.
+    project_max_agl_m: an end seen airborne and higher than `low_agl_m` but at most this high above an
+        airfield within `low_radius_km`, climbing (first seen) or descending (last seen) at least
+        `project_min_vrate_ms`, is projected along its vertical rate, ground speed and track to the
+        ground; it goes to the airfield when the projected point lies within `project_radius_km` of the
+        field's reference point (about half the length of a long runway).
     grid_deg: cell size of the spatial join (must exceed low_radius_km everywhere but near the poles).
     """
 
@@ -74,6 +79,9 @@ class AttributeParams:
     heading_min_agl_m: Metres = 150.0
     grid_deg: float = 0.5
     end_window_s: float = 120.0
+    project_max_agl_m: Metres = 1000.0
+    project_min_vrate_ms: MetresPerSecond = 2.5   # about 500 ft/min
+    project_radius_km: float = 3.0
 
 
 @dataclass(frozen=True)

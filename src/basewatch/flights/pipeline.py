@@ -61,6 +61,8 @@ def _ends(att: ir.Table, ends: ir.Table, which: str, prefix: str) -> ir.Table:
             f"{prefix}_airport": e.airport,
             f"{prefix}_method": e.method,
             f"{prefix}_distance_km": e.distance_km,
+            f"{prefix}_projected_km": e.projected_km,   # (for the note only)
+            f"{prefix}_vrate_ms": e.vrate_ms,           # (for the note only)
             f"{prefix}_lat": e.lat,
             f"{prefix}_lon": e.lon,
             f"{prefix}_alt_m": e.alt_m,
@@ -131,7 +133,7 @@ def attributed_flights(runner: StageRunner, refs: References, params: FlightPara
     numbered = keep(segment.number_runs(merged, sp))
     fruns = keep(segment.flight_runs(segment.runs(numbered), sp))
     flight = keep(segment.flights(fruns, sp))
-    ends = keep(segment.endpoints(numbered, flight, sp, window_s))
+    ends = keep(attribute.projection_vectors(segment.endpoints(numbered, flight, sp, window_s), params.attribute))
     att = keep(attribute.attribute(ends, refs.airfields, refs.sites, refs.site_edges, params.attribute))
     wide = (
         flight.join(_ends(att, ends, "o", "origin"), segment.FLIGHT_KEY)

@@ -174,8 +174,13 @@ def _movements_sql(ws: Workspace) -> str:
 
 
 def corridors(ws: Workspace, window: Window = Window(), actor: str | None = None,
-              typecode: str | None = None, by_day: bool = True, known_only: bool = False) -> pa.Table:
-    """Ordered origin -> destination pairs: movements per UTC day (or totals with active days)."""
+              typecode: str | None = None, by_day: bool = True, known_only: bool = False,
+              include_unknown: bool = False) -> pa.Table:
+    """Ordered origin -> destination pairs: movements per UTC day (or totals with active days).
+
+    known_only: only pairs with both ends known. include_unknown: also the movements with neither end
+    known (seen only airborne, or between unknown places), which are no corridor and left out by default.
+    """
     check_actor(ws, actor)
     params: list[Any] = []
     where = ["TRUE"]
@@ -187,6 +192,8 @@ def corridors(ws: Workspace, window: Window = Window(), actor: str | None = None
         params.append(typecode)
     if known_only:
         where.append("origin IS NOT NULL AND destination IS NOT NULL")
+    elif not include_unknown:
+        where.append("(origin IS NOT NULL OR destination IS NOT NULL)")
     if window.since is not None:
         where.append("day >= ?")
         params.append(window.since.date())
@@ -208,7 +215,12 @@ def corridors(ws: Workspace, window: Window = Window(), actor: str | None = None
 
 
 def place_coordinates(ws: Workspace, names: list[str]) -> dict[str, tuple[float, float]]:
-    """(lat, lon) of sites (by id) and airports (by ICAO code) among `names`."""
+    """(lat, lon) of the corridor ends among `names`: sites (by id), World Port Index ports the vessels
+    called at (by name, as sea corridors name them) and airports (by ICAO code).
+
+    A port name that stands for two different places among the calls (the World Port Index has, e.g.,
+    a Sydney in Australia and one in Canada) is left without coordinates rather than drawn at either.
+    """
     from basewatch.identity.airports import airport
 
     out: dict[str, tuple[float, float]] = {}
@@ -220,9 +232,24 @@ def place_coordinates(ws: Workspace, names: list[str]) -> dict[str, tuple[float,
         elif polygon:
             ring = json.loads(polygon)
             out[site_id] = (sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring))
+    out.update({name: place for name, place in port_coordinates(ws, names).items() if name not in out})
     for name in names:
         if name not in out:
             a = airport(name)
             if a is not None:
                 out[name] = (float(a["lat"]), float(a["lon"]))  # type: ignore[arg-type]
     return out
+
+
+def port_coordinates(ws: Workspace, names: list[str]) -> dict[str, tuple[float, float]]:
+    """(lat, lon) of the ports named in `names` at which a vessel called (port_calls), unambiguous ones only."""
+    if not names or not table_exists(ws, "port_calls"):
+        return {}
+    rows = ws.con.execute(
+        "SELECT port, min(port_lat), min(port_lon) FROM port_calls "
+        "WHERE site_id IS NULL AND port IN (SELECT unnest(?)) AND port_lat IS NOT NULL AND port_lon IS NOT NULL "
+        "GROUP BY port HAVING count(DISTINCT (port_lat, port_lon)) = 1",
+        [names],
+    ).fetchall()
+    return {str(name): (float(lat), float(lon)) for name, lat, lon in rows}
+

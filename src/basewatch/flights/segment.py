@@ -174,7 +174,8 @@ def endpoints(atom: ir.Table, flight: ir.Table, p: SplitParams, window_s: float)
     )
     ends = j.mutate(rank=ibis.row_number().over(w)).filter(_.rank == 0).select(
         *end_key, "end_ground", "t_us", lat=_.pt["lat"], lon=_.pt["lon"], alt_m=_.pt["alt_m"],
-        track_deg=_.pt["track_deg"], source_id="source_id", row_no="pt_row",
+        track_deg=_.pt["track_deg"], gs_ms=_.pt["gs_ms"], vrate_ms=_.pt["vrate_ms"], source_id="source_id",
+        row_no="pt_row",
     )
 
     span = int(min(window_s, p.effective_cell_s) * US)
@@ -192,5 +193,6 @@ def endpoints(atom: ir.Table, flight: ir.Table, p: SplitParams, window_s: float)
         ))
     lowest = ibis.union(*parts).group_by(*end_key).aggregate(alt_low_m=_.alt.min())
     return ends.left_join(lowest, end_key).select(
-        *end_key, "end_ground", "t_us", "lat", "lon", "alt_m", "track_deg", "source_id", "row_no", "alt_low_m"
+        *end_key, "end_ground", "t_us", "lat", "lon", "alt_m", "track_deg", "gs_ms", "vrate_ms", "source_id",
+        "row_no", "alt_low_m"
     )

@@ -148,6 +148,9 @@ def _note(end: str, radius: str) -> str:
     # (receivers freeze a landed aircraft's position with a nonsense altitude)
     near = "in the first minutes" if first else "in the last minutes"
     which = "first" if first else "last"
+    moving = "climbing" if first else "descending"
+    proj_dir = "back" if first else "forward"
+    proj_point = "lift-off" if first else "touch-down"
     low = (f"CASE WHEN {end}_low_m IS NOT NULL AND {end}_low_m IS DISTINCT FROM {end}_alt_m "
            f"THEN 'lowest ' || printf('%.0f m', {end}_low_m) || ' {near}; ' || {alt} || ' at the {which} point' "
            f"ELSE {alt} END")
@@ -155,6 +158,10 @@ def _note(end: str, radius: str) -> str:
         WHEN 'ground' THEN '{ground} ' || printf('%.1f', {end}_distance_km) || ' km from ' || {place}
         WHEN 'low' THEN '{seen} low (' || {low} || ') ' || printf('%.1f', {end}_distance_km) || ' km from '
             || {place} || ', {low_tail}'
+        WHEN 'projected' THEN '{seen} {moving} ' || printf('%.1f', abs({end}_vrate_ms)) || ' m/s at ' || {alt}
+            || ', ' || printf('%.1f', {end}_distance_km) || ' km from ' || {place} || ': projected {proj_dir} '
+            || 'to the ground: {proj_point} ' || printf('%.1f', {end}_projected_km) || ' km from it, '
+            || '{gone} assumed'
         WHEN 'ground-no-airfield' THEN 'on the ground at ' || {where} || ': no known airfield within '
             || printf('%.0f', {radius}) || ' km'
         ELSE '{seen} airborne at ' || {alt} || ' at ' || {where}

@@ -26,7 +26,7 @@ from basewatch.flights.params import FlightParams, SplitParams
 if TYPE_CHECKING:
     from basewatch.workspace.core import Workspace
 
-ATOMS_FORMAT = 1  # bump when source_atoms' output changes
+ATOMS_FORMAT = 2  # bump when source_atoms' output changes (2: end points carry gs_ms and vrate_ms)
 TABLE = ATOMS_TABLE
 SOURCE_POINTS_VIEW = "bw_source_points"
 

@@ -20,13 +20,14 @@ from basewatch.maritime.labels import create_labels
 from basewatch.maritime.portcalls import PortCallRules, compute_port_calls
 from basewatch.maritime.ports import PortZones, create_places
 from basewatch.maritime.sequence import create_position_sequence
-from basewatch.maritime.voyages import compute_voyages
+from basewatch.maritime.voyages import VoyageRules, compute_voyages
 from basewatch.watchlist.store import read_sites
 
 if TYPE_CHECKING:
     from basewatch.workspace.core import Workspace
 
-__all__ = ["BuildReport", "DarkRules", "MaritimeRules", "PortCallRules", "PortZones", "build", "ensure_built"]
+__all__ = ["BuildReport", "DarkRules", "MaritimeRules", "PortCallRules", "PortZones", "VoyageRules", "build",
+           "ensure_built"]
 
 _T = TypeVar("_T")
 _TEMP_TABLES = ("_pos", "_places", "_place_cells", "_calls", "_voyages", "_dark", "_labels")
@@ -36,6 +37,7 @@ _TEMP_TABLES = ("_pos", "_places", "_place_cells", "_calls", "_voyages", "_dark"
 class MaritimeRules:
     port_calls: PortCallRules = field(default_factory=PortCallRules)
     dark: DarkRules = field(default_factory=DarkRules)
+    voyages: VoyageRules = field(default_factory=VoyageRules)
 
     def as_json(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -99,7 +101,7 @@ def build(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
         n_pos = create_position_sequence(con)
         create_places(con, sites, rules.port_calls.zones)
         n_calls = compute_port_calls(con, rules.port_calls)
-        n_voy = compute_voyages(con)
+        n_voy = compute_voyages(con, rules.voyages)
         n_dark = compute_dark_periods(con, rules.dark)
         for table, tmp in (("port_calls", "_calls"), ("voyages", "_voyages"), ("dark_periods", "_dark")):
             _replace(con, table, tmp)

@@ -13,13 +13,16 @@ Definitions (all configurable in DarkRules):
   covered span, or a last position at least `threshold_s` before the end of its covered span: then the
   period is *ongoing* and has no end.
 * regular reception before the gap: among the `window` intervals between the positions leading up to the
-  gap's start (10 by default), at least `min_intervals` (5) exist and their median is at most
+  gap's start (10 by default), at least `min_intervals` (5) exist within the gap's covered span (an
+  interval reaching back into an earlier recording says nothing of this one) and their median is at most
   `max_median_interval_s` (30 min). A vessel heard only now and then is not "going dark" when it is silent.
 * gaps inside a port call (both ends within one call, or the vessel still in port) are port gaps, not dark
   periods, unless `include_in_port`.
 
 Each period keeps both bounding positions (time, position, source_id, row_no), the great-circle jump, the
-implied speed (jump over duration, m/s) and the nearest watched site (any kind) to each end.
+implied speed (jump over duration, m/s) and the nearest watched site (any kind) to each end, provided it
+lies within `site_radius_km` (100 km): a ship going dark off Melbourne is near no site of a Syria
+watchlist, however close the nearest one is. Distances are rounded to 0.1 km.
 """
 
 from __future__ import annotations
@@ -39,10 +42,13 @@ class DarkRules:
     max_median_interval_s: float = 1800.0
     include_in_port: bool = False
     coverage_slack_s: float = 3600.0
+    site_radius_km: float = 100.0
 
     def __post_init__(self) -> None:
         if self.threshold_s <= 0:
             raise ValueError("the dark-period threshold must be positive")
+        if self.site_radius_km < 0:
+            raise ValueError("the site radius of dark periods must not be negative")
         if not 1 <= self.min_intervals <= self.window:
             raise ValueError("need 1 <= min_intervals <= window")
 
@@ -84,7 +90,8 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
                    s.row_no, e.time AS next_time, e.lat AS next_lat, e.lon AS next_lon,
                    e.source_id AS next_source_id, e.row_no AS next_row_no, {jump} AS jump_km,
                    e.time IS NULL AS ongoing,
-                   coalesce(epoch(e.time), epoch(cv.cover_end)) - epoch(s.time) AS duration_s
+                   coalesce(epoch(e.time), epoch(cv.cover_end)) - epoch(s.time) AS duration_s,
+                   epoch(cv.cover_start) AS cover_start_s
             FROM cand c
             JOIN _pos s ON s.mmsi = c.mmsi AND s.rn = c.start_rn
             LEFT JOIN _pos e ON e.mmsi = c.mmsi AND e.rn = c.end_rn
@@ -95,9 +102,10 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
             SELECT b.mmsi, b.rn, median(p.prev_dt) AS prior_median, count(p.prev_dt) AS prior_intervals
             FROM bounded b CROSS JOIN range({rules.window}) k(k)
             JOIN _pos p ON p.mmsi = b.mmsi AND p.rn = b.rn - k.k
+            WHERE epoch(p.time) - p.prev_dt >= b.cover_start_s
             GROUP BY b.mmsi, b.rn
         )
-        SELECT b.*, p.prior_median, p.prior_intervals
+        SELECT b.* EXCLUDE (cover_start_s), p.prior_median, p.prior_intervals
         FROM bounded b JOIN prior p USING (mmsi, rn)
         WHERE p.prior_intervals >= ? AND p.prior_median <= ?
           AND NOT EXISTS (
@@ -108,10 +116,8 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
         [rules.coverage_slack_s, rules.coverage_slack_s, rules.threshold_s, rules.threshold_s,
          rules.min_intervals, rules.max_median_interval_s, rules.threshold_s],
     )
-    site_dist_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
-    site_dist_end = (
-        f"CASE WHEN g.next_lat IS NULL THEN NULL ELSE {haversine_sql('g.next_lat', 'g.next_lon', 's.lat', 's.lon')} END"
-    )
+    d_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
+    d_end = haversine_sql("g.next_lat", "g.next_lon", "s.lat", "s.lon")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _dark AS
@@ -122,30 +128,35 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
                 WHERE c.mmsi = g.mmsi AND g.rn >= c.first_rn
                   AND (g.next_rn <= c.last_rn OR (g.next_rn IS NULL AND c.departure IS NULL))
             )
-        ), near AS (
-            SELECT g.mmsi, g.rn,
-                   arg_min(s.site_id, {site_dist_start}) AS start_site, min({site_dist_start}) AS start_site_km,
-                   arg_min(s.site_id, {site_dist_end}) AS end_site, min({site_dist_end}) AS end_site_km
-            FROM kept g, (SELECT site_id, lat, lon FROM sites WHERE lat IS NOT NULL AND lon IS NOT NULL) s
-            GROUP BY g.mmsi, g.rn
+        ), watched AS (SELECT site_id, lat, lon FROM sites WHERE lat IS NOT NULL AND lon IS NOT NULL),
+        near_start AS (
+            SELECT mmsi, rn, arg_min(site_id, d) AS start_site, min(d) AS start_site_km
+            FROM (SELECT g.mmsi, g.rn, s.site_id, {d_start} AS d FROM kept g, watched s)
+            WHERE d <= ? GROUP BY mmsi, rn
+        ), near_end AS (
+            SELECT mmsi, rn, arg_min(site_id, d) AS end_site, min(d) AS end_site_km
+            FROM (SELECT g.mmsi, g.rn, s.site_id, {d_end} AS d FROM kept g, watched s WHERE g.next_lat IS NOT NULL)
+            WHERE d <= ? GROUP BY mmsi, rn
         )
         SELECT row_number() OVER (ORDER BY k.mmsi, k.time) AS dark_id, k.mmsi,
                k.time AS start_time, k.next_time AS end_time, k.duration_s, k.ongoing,
                k.lat AS start_lat, k.lon AS start_lon, k.next_lat AS end_lat, k.next_lon AS end_lon,
-               k.jump_km,
+               round(k.jump_km, 1) AS jump_km,
                CASE WHEN k.ongoing OR k.duration_s <= 0 THEN NULL ELSE k.jump_km * 1000.0 / k.duration_s END
                    AS implied_speed_ms,
                k.sog_ms AS start_sog_ms, CAST(k.prior_intervals + 1 AS INTEGER) AS prior_messages,
                k.prior_median AS prior_median_interval_s,
-               CASE WHEN coalesce(n.end_site_km < n.start_site_km, false) THEN n.end_site ELSE n.start_site END
-                   AS near_site,
-               least(n.start_site_km, coalesce(n.end_site_km, n.start_site_km)) AS near_site_km,
-               n.start_site, n.start_site_km, n.end_site, n.end_site_km,
+               CASE WHEN coalesce(e.end_site_km < s.start_site_km, s.start_site_km IS NULL) THEN e.end_site
+                    ELSE s.start_site END AS near_site,
+               round(least(s.start_site_km, e.end_site_km), 1) AS near_site_km,
+               s.start_site, round(s.start_site_km, 1) AS start_site_km,
+               e.end_site, round(e.end_site_km, 1) AS end_site_km,
                k.source_id AS start_source_id, k.row_no AS start_row_no,
                k.next_source_id AS end_source_id, k.next_row_no AS end_row_no
-        FROM kept k LEFT JOIN near n ON n.mmsi = k.mmsi AND n.rn = k.rn
+        FROM kept k LEFT JOIN near_start s ON s.mmsi = k.mmsi AND s.rn = k.rn
+        LEFT JOIN near_end e ON e.mmsi = k.mmsi AND e.rn = k.rn
         """,
-        [rules.include_in_port],
+        [rules.include_in_port, rules.site_radius_km, rules.site_radius_km],
     )
     con.execute("DROP TABLE IF EXISTS _gaps")
     row = con.execute("SELECT count(*) FROM _dark").fetchone()

@@ -234,7 +234,16 @@ def _describe(rules_json: str | None) -> str:
         f"period is a silence of {dark['threshold_s'] / 3600:g} h or more after regular reception (median interval "
         f"of the previous {dark['window']} reports at most {dark['max_median_interval_s'] / 60:g} min), outside "
         "port calls, while the same receiver kept hearing other vessels."
+        + _describe_voyages(r.get("voyages"))
     )
+
+
+def _describe_voyages(rules: dict[str, float | None] | None) -> str:
+    """The voyage continuity rule in words (rules stored before it existed have none)."""
+    if not rules or rules.get("max_duration_s") is None:
+        return ""
+    return (f" A voyage joins a departure to the vessel's next arrival at most "
+            f"{float(rules['max_duration_s'] or 0) / 86400:g} days later.")
 
 
 def render_section(ws: Workspace) -> str:

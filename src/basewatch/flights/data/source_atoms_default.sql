@@ -1,4 +1,4 @@
--- fingerprint: 910b92170eee2ac5f6ebab6127850abceecc685ec72199af16bf70c68034e870
+-- fingerprint: 86c7ab58b73684a3e070020b4d587d9c1cfb3ec5eed53e67c23169641da2b512
 WITH "t10" AS (
   SELECT
     "t9"."icao24",
@@ -18,10 +18,10 @@ WITH "t10" AS (
     MIN("t9"."lon") AS "lon_min",
     MAX("t9"."lon") AS "lon_max",
     FIRST(
-      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg"} ORDER BY "t9"."order_key"
+      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg", 'gs_ms': "t9"."gs_ms", 'vrate_ms': "t9"."vrate_ms"} ORDER BY "t9"."order_key"
     ) AS "first",
     FIRST(
-      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg"} ORDER BY "t9"."order_key" DESC
+      {'t_us': "t9"."t_us", 'row_no': "t9"."row_no", 'lat': "t9"."lat", 'lon': "t9"."lon", 'alt_m': "t9"."alt_m", 'track_deg': "t9"."track_deg", 'gs_ms': "t9"."gs_ms", 'vrate_ms': "t9"."vrate_ms"} ORDER BY "t9"."order_key" DESC
     ) AS "last",
     MIN("t9"."alt_m") FILTER(WHERE
       "t9"."bucket" = 0) AS "alt_b0",
@@ -43,6 +43,7 @@ WITH "t10" AS (
       "t8"."alt_geom_m",
       "t8"."gs_ms",
       "t8"."track_deg",
+      "t8"."vrate_ms",
       "t8"."on_ground",
       "t8"."new_leg",
       "t8"."callsign",
@@ -67,6 +68,7 @@ WITH "t10" AS (
         "t7"."alt_geom_m",
         "t7"."gs_ms",
         "t7"."track_deg",
+        "t7"."vrate_ms",
         "t7"."on_ground",
         "t7"."new_leg",
         "t7"."callsign",
@@ -89,6 +91,7 @@ WITH "t10" AS (
           "t0"."alt_geom_m",
           "t0"."gs_ms",
           "t0"."track_deg",
+          "t0"."vrate_ms",
           "t0"."on_ground",
           COALESCE("t0"."new_leg", FALSE) AS "new_leg",
           "t0"."callsign",
@@ -305,8 +308,8 @@ FROM (
     "t21"."lat" AS "lat_max",
     "t21"."lon" AS "lon_min",
     "t21"."lon" AS "lon_max",
-    {'t_us': "t21"."t_us", 'row_no': "t21"."row_no", 'lat': "t21"."lat", 'lon': "t21"."lon", 'alt_m': "t21"."alt_m", 'track_deg': "t21"."track_deg"} AS "first",
-    {'t_us': "t21"."t_us", 'row_no': "t21"."row_no", 'lat': "t21"."lat", 'lon': "t21"."lon", 'alt_m': "t21"."alt_m", 'track_deg': "t21"."track_deg"} AS "last",
+    {'t_us': "t21"."t_us", 'row_no': "t21"."row_no", 'lat': "t21"."lat", 'lon': "t21"."lon", 'alt_m': "t21"."alt_m", 'track_deg': "t21"."track_deg", 'gs_ms': "t21"."gs_ms", 'vrate_ms': "t21"."vrate_ms"} AS "first",
+    {'t_us': "t21"."t_us", 'row_no': "t21"."row_no", 'lat': "t21"."lat", 'lon': "t21"."lon", 'alt_m': "t21"."alt_m", 'track_deg': "t21"."track_deg", 'gs_ms': "t21"."gs_ms", 'vrate_ms': "t21"."vrate_ms"} AS "last",
     CASE WHEN "t21"."bucket" = 0 THEN "t21"."alt_m" ELSE CAST(NULL AS DOUBLE) END AS "alt_b0",
     CASE WHEN "t21"."bucket" = 1 THEN "t21"."alt_m" ELSE CAST(NULL AS DOUBLE) END AS "alt_b1",
     CASE WHEN "t21"."bucket" = 2 THEN "t21"."alt_m" ELSE CAST(NULL AS DOUBLE) END AS "alt_b2",
@@ -322,6 +325,7 @@ FROM (
       "t20"."alt_geom_m",
       "t20"."gs_ms",
       "t20"."track_deg",
+      "t20"."vrate_ms",
       "t20"."on_ground",
       COALESCE("t20"."new_leg", FALSE) AS "new_leg",
       "t20"."callsign",
@@ -401,6 +405,7 @@ FROM (
         "t3"."alt_geom_m",
         "t3"."gs_ms",
         "t3"."track_deg",
+        "t3"."vrate_ms",
         "t3"."on_ground",
         "t3"."new_leg",
         "t3"."callsign",
@@ -416,6 +421,7 @@ FROM (
           "t0"."alt_geom_m",
           "t0"."gs_ms",
           "t0"."track_deg",
+          "t0"."vrate_ms",
           "t0"."on_ground",
           "t0"."new_leg",
           "t0"."callsign",
