@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from pathlib import Path
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.base import Reader
 
 SNIFF_BYTES = 65536
@@ -44,20 +43,8 @@ def reader_names() -> list[str]:
 
 
 def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
-    """The first n bytes of the file, decompressed when it is gzip."""
-    with path.open("rb") as fh:
-        head = fh.read(n)
-    if head[:2] == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as gz:
-                return gz.read(n)
-        except (OSError, EOFError):  # truncated: sniff what decompresses, the reader reports the damage
-            try:
-                with path.open("rb") as fh:
-                    return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(1 << 22), n)
-            except zlib.error:
-                return head
-    return head
+    """The first n bytes of the file, decompressed when it is gzip (see files.read_head)."""
+    return files.read_head(path, n)
 
 
 def choose_reader(path: Path, input_format: str = "auto") -> Reader:
@@ -69,8 +56,17 @@ def choose_reader(path: Path, input_format: str = "auto") -> Reader:
         raise InputFormatError(path, f"unknown input format {input_format!r}; known: {', '.join(reader_names())}")
     head = read_head(path)
     if not head.strip():
+        _damaged_gzip(path)
         raise InputFormatError(path, "file is empty")
     for r in readers:
         if r.sniff(head, path):
             return r
+    _damaged_gzip(path)
     raise InputFormatError(path, "not a recognised format (looked for: " + ", ".join(reader_names()) + ")")
+
+
+def _damaged_gzip(path: Path) -> None:
+    """Raise the gzip damage of a file no reader recognised, if it is a damaged gzip (the real cause)."""
+    with path.open("rb") as fh:
+        if files.is_gzip(fh.read(2)):
+            files.read_bytes(path)

@@ -12,7 +12,6 @@ row_no is the 1-based line number. Units in the file are feet, knots and ft/min.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -26,10 +25,13 @@ import pyarrow.json as pa_json
 from basewatch.errors import InputFormatError
 from basewatch.ingest.adsb import capture, modes
 from basewatch.ingest.base import ReadResult, Rejects
+from basewatch.ingest.files import parse_json
 
 FRAME_KEYS = ("frame", "rawmsg", "hex")
 NUMERIC_KEYS = ("latitude", "longitude", "altitude", "groundspeed", "track", "vertical_rate", "geo_minus_baro",
                 "lat_cpr", "lon_cpr")
+CPR_KEYS = ("lat_cpr", "lon_cpr")
+CPR_LIMIT = 1 << 17
 _ICAO = re.compile(r"^[0-9a-f]{6}$")
 
 R_JSON = "not a JSON object"
@@ -43,7 +45,7 @@ def _first_record(text: str) -> dict[str, Any] | None:
     for line in text.splitlines():
         if line.strip():
             try:
-                value = json.loads(line)
+                value = parse_json(line)
             except ValueError:
                 return None
             return value if isinstance(value, dict) else None
@@ -94,7 +96,7 @@ def _records(text: str, rejects: Rejects) -> tuple[list[dict[str, Any]], list[in
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = parse_json(line)
         except ValueError:
             value = None
         if not isinstance(value, dict):
@@ -161,6 +163,10 @@ def _bad_field(record: dict[str, Any]) -> bool:
     for k in NUMERIC_KEYS:
         v = record.get(k)
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+            return True
+    for k in CPR_KEYS:  # 17-bit CPR fields
+        v = record.get(k)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < CPR_LIMIT):
             return True
     return any(record.get(k) is not None and not isinstance(record.get(k), str) for k in ("callsign", "squawk"))
 

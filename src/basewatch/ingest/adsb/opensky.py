@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files, parquet
 from basewatch.ingest.adsb.common import (
     AnyArray,
     blank_rows,
@@ -105,12 +106,8 @@ def _wanted(names: list[str], path: Path) -> dict[str, str]:
 
 
 def _read_parquet(path: Path) -> pa.Table:
-    try:
-        pf = pq.ParquetFile(path)
-        wanted = _wanted(pf.schema_arrow.names, path)
-        table = pf.read(columns=list(wanted.values()))
-    except (pa.ArrowException, OSError) as exc:
-        raise InputFormatError(path, f"unreadable Parquet file ({exc})") from exc
+    wanted = _wanted(parquet.schema_names(path), path)
+    table = parquet.read_columns(path, list(wanted.values()))
     return table.rename_columns([column_key(n) for n in table.column_names])
 
 
@@ -129,6 +126,7 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
     wanted = _wanted(names, path)
     rows = read_csv_rows(data, path, names=names, delimiter=delimiter, include=list(wanted.values()))
     count_rejects(rejects, REASON_COLUMNS, pa.array([n for n, text in rows.bad if text.strip()], pa.int64()))
+    count_rejects(rejects, files.REASON_UTF8, pa.array(rows.not_utf8, pa.int64()))
     table = rows.table.rename_columns([column_key(n) for n in rows.table.column_names])
     keep = pc.invert(blank_rows(table))  # blank lines are not records, not rejects
     return table.filter(keep), pc.filter(rows.line_no, keep)
