@@ -39,6 +39,7 @@ R_NO_FRAME = "record without a frame"
 R_ICAO = "missing or malformed icao24"
 R_FIELD = "field of the wrong type"
 R_LATLON = "latitude or longitude out of range"
+R_CPR = "CPR field out of range (17 bits)"
 
 
 def _first_record(text: str) -> dict[str, Any] | None:
@@ -164,10 +165,6 @@ def _bad_field(record: dict[str, Any]) -> bool:
         v = record.get(k)
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
             return True
-    for k in CPR_KEYS:  # 17-bit CPR fields
-        v = record.get(k)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < CPR_LIMIT):
-            return True
     return any(record.get(k) is not None and not isinstance(record.get(k), str) for k in ("callsign", "squawk"))
 
 
@@ -185,6 +182,8 @@ def _read_decoded(text: str, rejects: Rejects) -> ReadResult:
             rejects.add(modes.R_TIME, no)
         elif _bad_field(record):
             rejects.add(R_FIELD, no)
+        elif not _cpr_ok(record):
+            rejects.add(R_CPR, no)
         elif not _latlon_ok(record):
             rejects.add(R_LATLON, no)
         else:
@@ -199,6 +198,15 @@ def _read_decoded(text: str, rejects: Rejects) -> ReadResult:
         tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",),
         notes=(f"{len(records)} decoded records taken as given (no frame to check); " + modes.describe(stats),),
     )
+
+
+def _cpr_ok(record: dict[str, Any]) -> bool:
+    """CPR fields are 17-bit integers (0 to 131071) when present."""
+    for k in CPR_KEYS:
+        v = record.get(k)
+        if v is not None and not (isinstance(v, int) and not isinstance(v, bool) and 0 <= v < CPR_LIMIT):
+            return False
+    return True
 
 
 def _latlon_ok(record: dict[str, Any]) -> bool:

@@ -24,7 +24,7 @@ from basewatch.ingest import files
 from basewatch.ingest.adsb.common import blank_rows, count_rejects, read_csv_rows
 from basewatch.ingest.ais import records
 from basewatch.ingest.ais.nmea import OTHER_TYPE
-from basewatch.ingest.base import ReadResult, Rejects
+from basewatch.ingest.base import SKIPPED_NOT_VESSEL, ReadResult, Rejects
 from basewatch.units import KT_TO_MS
 
 # logical field -> known header spellings (compared case-insensitively)
@@ -155,12 +155,14 @@ def read_csv(path: Path, mapping: Mapping[str, str]) -> ReadResult:
     count_rejects(rejects, files.REASON_UTF8, pa.array(rows.not_utf8, pa.int64()))
     keep = pc.invert(blank_rows(rows.table))  # blank lines (and emptied non-UTF-8 ones) are no records
     table = rows.table.filter(keep).append_column("row_no", pc.filter(rows.line_no, keep))
-    pos, sta = _convert(table, cols, rejects)
+    skipped: dict[str, int] = {}
+    pos, sta = _convert(table, cols, rejects, skipped)
     return ReadResult(
         tables={"ais_positions": pos, "ais_static": sta},
         rejects=rejects,
         counted=("ais_positions", "ais_static"),
         notes=(f"columns used: {', '.join(f'{k}={v}' for k, v in cols.items())}",),
+        skipped=skipped,
     )
 
 
@@ -168,7 +170,9 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tuple[pa.Table, pa.Table]:
+def _convert(
+    table: pa.Table, cols: Mapping[str, str], rejects: Rejects, skipped: dict[str, int]
+) -> tuple[pa.Table, pa.Table]:
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -239,6 +243,9 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
             "SELECT reason, count(*), list(row_no ORDER BY row_no)[1:5] FROM judged WHERE reason IS NOT NULL "
             "GROUP BY reason"
         ).fetchall():
+            if reason == OTHER_TYPE:  # a valid message of no vessel (base station, binary): skipped, not rejected
+                skipped[SKIPPED_NOT_VESSEL] = int(count)
+                continue
             for ln in lines:
                 rejects.add(reason, int(ln), 0)
             rejects.counts[reason] = rejects.counts.get(reason, 0) + int(count)
