@@ -16,6 +16,7 @@ whatever the format:
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,5 +155,34 @@ def _json_int(text: str) -> int | float:
 
 
 def parse_json(data: bytes | str) -> Any:
-    """json.loads, with integers beyond 64 bits read as floats (and beyond 1e308 as infinity)."""
-    return json.loads(data, parse_int=_json_int)
+    """json.loads, with integers beyond 64 bits read as floats (and beyond 1e308 as infinity), and lone
+    UTF-16 surrogates (an escape such as \\ud800 without its pair: not Unicode text) replaced by U+FFFD."""
+    doc = json.loads(data, parse_int=_json_int)
+    probe = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    return _scrub(doc) if _SURROGATE.search(probe) else doc
+
+
+_SURROGATE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+
+
+def _clean_text(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _scrub(doc: Any) -> Any:
+    """The document with every string (keys too) made valid Unicode; iterative, any depth."""
+    root: list[Any] = [doc]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        holder, key = stack.pop()
+        value = holder[key]
+        if isinstance(value, str):
+            holder[key] = _clean_text(value)
+        elif isinstance(value, list):
+            stack.extend((value, i) for i in range(len(value)))
+        elif isinstance(value, dict):
+            cleaned = {(_clean_text(k) if isinstance(k, str) else k): v for k, v in value.items()}
+            value.clear()
+            value.update(cleaned)
+            stack.extend((value, k) for k in value)
+    return root[0]

@@ -33,6 +33,7 @@ REASON_TIME_RANGE = "time outside 1970-2100"
 REASON_LAT = "latitude outside [-90, 90]"
 REASON_LON = "longitude outside [-180, 180]"
 REASON_POSITION = "unreadable latitude/longitude"
+REASON_QUOTE = "unclosed quote"
 REASON_ALT = "altitude out of range"
 REASON_SPEED = "speed out of range"
 REASON_VRATE = "vertical rate out of range"
@@ -311,6 +312,13 @@ class CsvRows:
     line_no: pa.Array                 # 1-based line number of each row of table
     bad: tuple[tuple[int, str], ...]  # (line, text) of lines with the wrong number of fields
     not_utf8: tuple[int, ...] = ()    # lines that are not UTF-8 text (they come back as blank rows)
+    unbalanced: tuple[int, ...] = ()  # lines with an unclosed quote (they come back as blank rows)
+
+    def count_set_aside(self, rejects: Rejects, width_reason: str) -> None:
+        """Count the lines set aside as rejects: wrong width (non-blank), not UTF-8, unclosed quote."""
+        count_rejects(rejects, width_reason, pa.array([n for n, text in self.bad if text.strip()], pa.int64()))
+        count_rejects(rejects, files.REASON_UTF8, pa.array(self.not_utf8, pa.int64()))
+        count_rejects(rejects, REASON_QUOTE, pa.array(self.unbalanced, pa.int64()))
 
 
 def read_csv_rows(
@@ -329,6 +337,14 @@ def read_csv_rows(
     table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=True)
     if bad:
         table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=False)
+    unbalanced: tuple[int, ...] = ()
+    physical = _physical_lines(data) - (1 if header else 0)
+    if table.num_rows + len(bad) != physical and quoting:
+        # a quote left open joined lines into one row: such lines are set aside, so every row is one line
+        data, unbalanced = _blank_unbalanced_quotes(data)
+        table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=False)
+    if table.num_rows + len(bad) != physical:
+        raise InputFormatError(path, "a quoted field runs over several lines: rows cannot be told from lines")
     known = [(n, text) for n, text in bad if n is not None]
     first = 2 if header else 1
     lines = np.arange(first, first + table.num_rows + len(bad), dtype=np.int64)
@@ -336,7 +352,24 @@ def read_csv_rows(
         keep = np.ones(len(lines), dtype=np.bool_)
         keep[np.array([n for n, _ in known], dtype=np.int64) - first] = False
         lines = lines[keep]
-    return CsvRows(table, pa.array(lines[: table.num_rows]), tuple(sorted(known)), not_utf8)
+    return CsvRows(table, pa.array(lines[: table.num_rows]), tuple(sorted(known)), not_utf8, unbalanced)
+
+
+def _physical_lines(data: bytes) -> int:
+    """Lines as the CSV parser counts them (\n, \r\n and a lone \r end a line)."""
+    if not data:
+        return 0
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return ends + (0 if data.endswith((b"\n", b"\r")) else 1)
+
+
+def _blank_unbalanced_quotes(data: bytes) -> tuple[bytes, tuple[int, ...]]:
+    """The data with every line holding an odd number of quote characters emptied, and their numbers."""
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    odd = tuple(i for i, line in enumerate(lines, 1) if line.count(b'"') % 2)
+    for i in odd:
+        lines[i - 1] = b""
+    return b"\n".join(lines), odd
 
 
 def _parse_csv(

@@ -20,13 +20,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest import files, parquet
+from basewatch.ingest import parquet
 from basewatch.ingest.adsb.common import (
     AnyArray,
     blank_rows,
     build_points,
     clean_text,
-    count_rejects,
     epoch_seconds,
     read_bytes,
     read_csv_rows,
@@ -125,8 +124,7 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
     names, delimiter = header
     wanted = _wanted(names, path)
     rows = read_csv_rows(data, path, names=names, delimiter=delimiter, include=list(wanted.values()))
-    count_rejects(rejects, REASON_COLUMNS, pa.array([n for n, text in rows.bad if text.strip()], pa.int64()))
-    count_rejects(rejects, files.REASON_UTF8, pa.array(rows.not_utf8, pa.int64()))
+    rows.count_set_aside(rejects, REASON_COLUMNS)
     table = rows.table.rename_columns([column_key(n) for n in rows.table.column_names])
     keep = pc.invert(blank_rows(table))  # blank lines are not records, not rejects
     return table.filter(keep), pc.filter(rows.line_no, keep)

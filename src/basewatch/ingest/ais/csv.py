@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from basewatch.errors import BasewatchError, InputFormatError
 from basewatch.ingest import files
-from basewatch.ingest.adsb.common import blank_rows, count_rejects, read_csv_rows
+from basewatch.ingest.adsb.common import blank_rows, read_csv_rows
 from basewatch.ingest.ais import records
 from basewatch.ingest.ais.nmea import OTHER_TYPE
 from basewatch.ingest.base import SKIPPED_NOT_VESSEL, ReadResult, Rejects
@@ -151,8 +151,7 @@ def read_csv(path: Path, mapping: Mapping[str, str]) -> ReadResult:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     rows = read_csv_rows(data, path, names=header, include=sorted(set(cols.values())), null_values=list(NULLS))
-    count_rejects(rejects, MALFORMED_ROW, pa.array([n for n, text in rows.bad if text.strip()], pa.int64()))
-    count_rejects(rejects, files.REASON_UTF8, pa.array(rows.not_utf8, pa.int64()))
+    rows.count_set_aside(rejects, MALFORMED_ROW)
     keep = pc.invert(blank_rows(rows.table))  # blank lines (and emptied non-UTF-8 ones) are no records
     table = rows.table.filter(keep).append_column("row_no", pc.filter(rows.line_no, keep))
     skipped: dict[str, int] = {}
