@@ -148,7 +148,7 @@ class Driver:
     def _check_counts(self, seed: Seed, fmt: str, plain: bytes, result: ReadResult, data: bytes) -> None:
         offered = sum(result.tables[t].num_rows for t in result.counted if t in result.tables)
         rejected = result.rejects.total
-        skipped = sum(result.skipped.values())
+        skipped = sum(result.skipped.values()) + result.duplicates
         seen = self._records_seen(fmt, plain)
         bound = max(self._row_bound(plain), seen[1] if seen else 0)
         for name, table in result.tables.items():
@@ -192,7 +192,7 @@ class Driver:
             return n, 2 * n
         if fmt in ("readsb", "traffic-json"):
             try:
-                doc = json.loads(plain)
+                doc = json.loads(plain, parse_int=lambda s: int(s) if len(s) < 4000 else float(s))
             except (ValueError, RecursionError):
                 return None
             if fmt == "readsb" and isinstance(doc, dict) and isinstance(doc.get("trace"), list):
@@ -239,7 +239,7 @@ class Driver:
         stored = ws.con.execute("SELECT accepted, rejected, duplicates FROM sources WHERE sha256 = ?",
                                 [digest]).fetchone()
         added = sum(after[t] - before[t] for t in result.counted if t in after)
-        if report.accepted + report.duplicates != offered or report.rejected != result.rejects.total:
+        if report.accepted + report.duplicates != offered + result.duplicates or report.rejected != result.rejects.total:
             self._fail(seed, data, "pipeline counts do not add up",
                        f"accepted {report.accepted} + duplicates {report.duplicates} != offered {offered}")
         if stored != (report.accepted, report.rejected, report.duplicates) or added != report.accepted:

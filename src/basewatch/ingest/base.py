@@ -87,6 +87,7 @@ class ReadResult:
     counted: tuple[str, ...]
     notes: tuple[str, ...] = ()
     skipped: Mapping[str, int] = field(default_factory=dict)
+    duplicates: int = 0  # records the reader itself kept once (e.g. identical AIS static reports)
 
     @property
     def skipped_total(self) -> int:

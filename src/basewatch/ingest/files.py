@@ -105,9 +105,27 @@ def read_head(path: Path, n: int) -> bytes:
     return bytes(out[:n]) if out else head
 
 
+def first_line(data: bytes) -> bytes:
+    """The first line, whichever line end the file uses (\\n, \\r\\n or a lone \\r, as the CSV parser reads them)."""
+    return _LINE_END.split(data, maxsplit=1)[0]
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split at \\n, \\r\\n and a lone \\r only (str.splitlines also splits at \\x85, \\u2028 and
+    others, which would shift line numbers against the CSV parser's and cut records apart)."""
+    lines = _LINE_END_TEXT.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+_LINE_END_TEXT = re.compile(r"\r\n|\r|\n")
+
+
 def utf8_lines(data: bytes) -> tuple[bytes, tuple[int, ...]]:
-    """The data with every line that is not valid UTF-8 emptied (its newline kept, so line numbers hold),
-    and the 1-based numbers of those lines. Linear in the size of the data."""
+    """The data with every line that is not valid UTF-8 emptied (its line end kept, so line numbers hold),
+    and the 1-based numbers of those lines. Lines end at \\n, \\r\\n or a lone \\r. Linear in the size."""
     try:
         data.decode("utf-8")
         return data, ()
@@ -116,7 +134,7 @@ def utf8_lines(data: bytes) -> tuple[bytes, tuple[int, ...]]:
     view = memoryview(data)
     parts: list[bytes | memoryview] = []
     bad: list[int] = []
-    pos = 0        # start of the part not yet checked
+    pos = 0        # start of the part not yet checked (always the start of a line)
     line_no = 1    # line number at pos
     while pos < len(data):
         try:
@@ -125,22 +143,26 @@ def utf8_lines(data: bytes) -> tuple[bytes, tuple[int, ...]]:
             break
         except UnicodeDecodeError as exc:
             at = pos + exc.start
-        begin = data.rfind(b"\n", pos, at) + 1 or pos
-        if begin < pos:
+        begin = max(data.rfind(b"\n", pos, at), data.rfind(b"\r", pos, at)) + 1
+        if begin == 0 or begin < pos:
             begin = pos
-        end = data.find(b"\n", at)
-        end = len(data) if end < 0 else end
-        line_no += data.count(b"\n", pos, begin)
+        line_no += _line_ends(data, pos, begin)
+        ends = [i for i in (data.find(b"\n", at), data.find(b"\r", at)) if i >= 0]
+        end = min(ends) if ends else len(data)
         parts.append(view[pos:begin])
         bad.append(line_no)
-        if data[end - 1:end] == b"\r" and end > begin:
-            parts.append(b"\r")
-        pos = end  # the newline itself stays
-        if pos < len(data):
-            parts.append(b"\n")
-            pos += 1
-            line_no += 1
+        if end >= len(data):
+            break
+        step = 2 if data[end:end + 2] == b"\r\n" else 1
+        parts.append(view[end:end + step])  # the line end stays: numbering holds
+        pos = end + step
+        line_no += 1
     return b"".join(parts), tuple(bad)
+
+
+def _line_ends(data: bytes, start: int, stop: int) -> int:
+    """Line ends in data[start:stop] (a \\r\\n counts once)."""
+    return data.count(b"\n", start, stop) + data.count(b"\r", start, stop) - data.count(b"\r\n", start, stop)
 
 
 def _json_int(text: str) -> int | float:

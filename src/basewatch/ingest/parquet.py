@@ -23,7 +23,7 @@ def schema_names(path: Path) -> list[str]:
 
     try:
         return list(pq.read_schema(path).names)
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise InputFormatError(path, f"unreadable Parquet file ({exc})") from exc
 
 
@@ -34,7 +34,7 @@ def read_columns(path: Path, columns: Sequence[str]) -> pa.Table:
     try:
         pf = pq.ParquetFile(path)
         schema = pf.schema_arrow
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise InputFormatError(path, f"unreadable Parquet file ({exc})") from exc
     counts = Counter(schema.names)
     for name in columns:
@@ -45,7 +45,7 @@ def read_columns(path: Path, columns: Sequence[str]) -> pa.Table:
             raise InputFormatError(path, f"column {name!r} holds {kind}, not single values")
     try:
         table = pf.read(columns=list(columns))
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise InputFormatError(path, f"unreadable Parquet file ({exc})") from exc
     for name in columns:
         _check_text(path, name, table.column(name))

@@ -97,7 +97,7 @@ def write_result(
     ws: Workspace, path: Path, digest: str, input_format: str, result: ReadResult
 ) -> IngestReport:
     accepted = 0
-    duplicates = 0
+    duplicates = result.duplicates
     reasons = result.rejects.as_json()
     with ws.transaction() as con:
         got = con.execute(

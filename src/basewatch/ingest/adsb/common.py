@@ -334,6 +334,8 @@ def read_csv_rows(
     numbers hold as long as no quoted field spans lines.
     """
     data, not_utf8 = files.utf8_lines(data)
+    if header:  # the header is no record (the caller read its names already)
+        not_utf8 = tuple(n for n in not_utf8 if n != 1)
     table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=True)
     if bad:
         table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=False)

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.json as pa_json
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.adsb import capture, modes
 from basewatch.ingest.base import ReadResult, Rejects
 from basewatch.ingest.files import parse_json
@@ -43,7 +44,7 @@ R_CPR = "CPR field out of range (17 bits)"
 
 
 def _first_record(text: str) -> dict[str, Any] | None:
-    for line in text.splitlines():
+    for line in files.split_lines(text):
         if line.strip():
             try:
                 value = parse_json(line)
@@ -70,12 +71,14 @@ class Jet1090Reader:
         return first is not None and "timestamp" in first and (_frame_key(first) is not None or "icao24" in first)
 
     def read(self, path: Path) -> ReadResult:
-        data = capture.read_bytes(path)
-        text = data.decode("utf-8", errors="replace")
+        data, not_utf8 = files.utf8_lines(capture.read_bytes(path))  # a line that is not UTF-8: one reject
+        text = data.decode("utf-8")
         first = _first_record(text)
         if first is None or "timestamp" not in first:
             raise InputFormatError(path, "not jet1090 JSON lines (first record is not an object with a timestamp)", 1)
         rejects = Rejects()
+        for line in not_utf8:
+            rejects.add(files.REASON_UTF8, line)
         key = _frame_key(first)
         if key is None:
             return _read_decoded(text, rejects)
@@ -93,7 +96,7 @@ class Jet1090Reader:
 def _records(text: str, rejects: Rejects) -> tuple[list[dict[str, Any]], list[int]]:
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
-    for no, line in enumerate(text.splitlines(), start=1):
+    for no, line in enumerate(files.split_lines(text), start=1):
         if not line.strip():
             continue
         try:

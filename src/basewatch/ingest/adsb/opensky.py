@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest import parquet
+from basewatch.ingest import files, parquet
 from basewatch.ingest.adsb.common import (
     AnyArray,
     blank_rows,
@@ -51,7 +50,7 @@ def is_state_vector_header(names: list[str]) -> bool:
 
 
 def _csv_header(head: bytes) -> tuple[list[str], str] | None:
-    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r\ufeff ")
+    first = files.first_line(head).decode("utf-8", errors="replace").strip("\r\ufeff ")
     for delimiter in (",", "\t", ";", "|"):
         names = [n.strip().strip('"') for n in first.split(delimiter)]
         if len(names) >= len(REQUIRED) and is_state_vector_header(names):
@@ -67,8 +66,8 @@ class OpenSkyReader:
     def sniff(self, head: bytes, path: Path) -> bool:
         if head[:4] == b"PAR1":
             try:
-                return is_state_vector_header(pq.read_schema(path).names)
-            except (pa.ArrowException, OSError):
+                return is_state_vector_header(parquet.schema_names(path))
+            except InputFormatError:
                 return False
         return _csv_header(head) is not None
 
@@ -116,7 +115,7 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
         raise InputFormatError(path, "file is empty")
     header = _csv_header(data[:65536])
     if header is None:
-        first = data.split(b"\n", 1)[0][:200].decode("utf-8", errors="replace")
+        first = files.first_line(data[:65536])[:200].decode("utf-8", errors="replace")
         raise InputFormatError(
             path, f"not an OpenSky state-vector CSV: header needs {', '.join(REQUIRED)} and velocity/"
             f"baroaltitude/... (line 1 is {first!r})", 1

@@ -96,7 +96,7 @@ def parse_columns(text: str) -> dict[str, str]:
 
 
 def _header(head: bytes) -> list[str]:
-    first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip("\r")
+    first = files.first_line(head).decode("utf-8-sig", "replace").strip("\r")
     return [c.strip().strip('"').strip() for c in first.split(",")]
 
 
@@ -154,14 +154,16 @@ def read_csv(path: Path, mapping: Mapping[str, str]) -> ReadResult:
     rows.count_set_aside(rejects, MALFORMED_ROW)
     keep = pc.invert(blank_rows(rows.table))  # blank lines (and emptied non-UTF-8 ones) are no records
     table = rows.table.filter(keep).append_column("row_no", pc.filter(rows.line_no, keep))
-    skipped: dict[str, int] = {}
-    pos, sta = _convert(table, cols, rejects, skipped)
+    counts: dict[str, int] = {}
+    pos, sta = _convert(table, cols, rejects, counts)
+    repeated = counts.pop("repeated static", 0)
     return ReadResult(
         tables={"ais_positions": pos, "ais_static": sta},
         rejects=rejects,
         counted=("ais_positions", "ais_static"),
         notes=(f"columns used: {', '.join(f'{k}={v}' for k, v in cols.items())}",),
-        skipped=skipped,
+        skipped=counts,
+        duplicates=repeated,
     )
 
 
@@ -170,7 +172,7 @@ def _q(name: str) -> str:
 
 
 def _convert(
-    table: pa.Table, cols: Mapping[str, str], rejects: Rejects, skipped: dict[str, int]
+    table: pa.Table, cols: Mapping[str, str], rejects: Rejects, counts: dict[str, int]
 ) -> tuple[pa.Table, pa.Table]:
     con = duckdb.connect()
     try:
@@ -243,7 +245,7 @@ def _convert(
             "GROUP BY reason"
         ).fetchall():
             if reason == OTHER_TYPE:  # a valid message of no vessel (base station, binary): skipped, not rejected
-                skipped[SKIPPED_NOT_VESSEL] = int(count)
+                counts[SKIPPED_NOT_VESSEL] = int(count)
                 continue
             for ln in lines:
                 rejects.add(reason, int(ln), 0)
@@ -265,6 +267,8 @@ def _convert(
             FROM judged WHERE reason IS NULL AND has_static
             GROUP BY ALL ORDER BY row_no
         """).fetch_arrow_table()
+        row = con.execute("SELECT count(*) FROM judged WHERE reason IS NULL AND has_static").fetchone()
+        counts["repeated static"] = (int(row[0]) if row else 0) - sta.num_rows  # kept once: duplicates
     finally:
         con.close()
     return pos.cast(records.POSITIONS_SCHEMA), sta.cast(records.STATIC_SCHEMA)
