@@ -239,7 +239,8 @@ class Driver:
         stored = ws.con.execute("SELECT accepted, rejected, duplicates FROM sources WHERE sha256 = ?",
                                 [digest]).fetchone()
         added = sum(after[t] - before[t] for t in result.counted if t in after)
-        if report.accepted + report.duplicates != offered + result.duplicates or report.rejected != result.rejects.total:
+        if report.accepted + report.duplicates != offered + result.duplicates or \
+                report.rejected != result.rejects.total:
             self._fail(seed, data, "pipeline counts do not add up",
                        f"accepted {report.accepted} + duplicates {report.duplicates} != offered {offered}")
         if stored != (report.accepted, report.rejected, report.duplicates) or added != report.accepted:

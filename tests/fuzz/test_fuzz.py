@@ -16,9 +16,9 @@ from tests.fuzz.driver import Driver, run_campaign
 from tests.fuzz.seeds import Seed, seeds
 from tests.fuzz.strategies import structured
 
-MUTATIONS = 1200   # byte, line and column mutations over every seed but the report
+MUTATIONS = 800   # byte, line and column mutations over every seed but the report
 REPORTS = 30       # mutated reports through claim extraction
-EXAMPLES = 40      # Hypothesis examples per structured seed
+EXAMPLES = 30      # Hypothesis examples per structured seed
 
 
 def _seeds() -> tuple[Seed, ...]:
@@ -35,7 +35,7 @@ def _failures(driver: Driver) -> list[str]:
 
 def test_mutation_driver_bounded(tmp_path: Path) -> None:
     pool = tuple(s for s in _seeds() if s.fmt != "report")
-    driver = Driver(tmp_path, pipeline_every=15)
+    driver = Driver(tmp_path, pipeline_every=20)
     try:
         campaign = run_campaign(driver, pool, MUTATIONS, seed=2026)
     finally:
