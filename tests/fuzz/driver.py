@@ -176,7 +176,8 @@ class Driver:
                 return max(pq.read_metadata(pa.BufferReader(plain)).num_rows, 1)
             except (pa.ArrowException, OSError):
                 return len(plain) + 1
-        return max(plain.count(b"\n") + 1, plain.count(b"\r") + 1, len(plain) if b"\x1a" in plain[:64] else 0)
+        ends = plain.count(b"\n") + plain.count(b"\r") - plain.count(b"\r\n")  # as the parsers end lines
+        return max(ends + 1, len(plain) if b"\x1a" in plain[:64] else 0)
 
     @staticmethod
     def _records_seen(fmt: str, plain: bytes) -> tuple[int, int] | None:

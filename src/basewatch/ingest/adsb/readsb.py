@@ -74,7 +74,7 @@ def _field(trace: Sequence[Any], i: int) -> list[Any]:
 
 def _numbers(values: list[Any]) -> AnyArray:
     """JSON values to float64: numbers kept, anything else (text, objects, bools) null."""
-    clean = [v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values]
+    clean = [float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values]
     return to_float(pa.array(clean, pa.float64()))
 
 
