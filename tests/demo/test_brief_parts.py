@@ -117,7 +117,8 @@ def test_brief_of_an_empty_workspace_still_renders(workspace: Workspace) -> None
 
 def test_track_lines_break_at_gaps_and_thin_out(workspace: Workspace) -> None:
     con = workspace.con
-    con.execute("INSERT INTO sources VALUES (1, 'x', 'abc', 'test', now(), 15, 0, 0, NULL)")
+    con.execute("INSERT INTO sources (source_id, path, sha256, input_format, ingested_at, accepted, rejected, "
+                "duplicates, reasons) VALUES (1, 'x', 'abc', 'test', now(), 15, 0, 0, NULL)")
     t0 = dt.datetime(2024, 12, 16, 8, tzinfo=dt.UTC)
     times = [t0 + dt.timedelta(seconds=10 * i) for i in range(10)]
     times += [times[-1] + dt.timedelta(minutes=20, seconds=10 * i) for i in range(5)]   # after a 20 min gap

@@ -198,7 +198,7 @@ def test_cli_json_and_clear_error(sample: Path, tmp_path: Path) -> None:
     )
     (entry,) = json.loads(out.stdout)
     assert entry == {"path": str(sample), "input_format": "beast", "accepted": 4, "rejected": 0,
-                     "duplicates": 0, "reasons": {}}
+                     "duplicates": 0, "skipped": 0, "reasons": {}, "skipped_reasons": {}}
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x1a\x33" + bytes(range(200)))
     bad = subprocess.run(

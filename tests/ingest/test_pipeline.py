@@ -39,7 +39,8 @@ def test_json_output_contract(tmp_path: Path) -> None:
     assert proc.stdout.startswith('[{"path": ') and proc.stdout.endswith("}]\n")  # one JSON array, nothing else
     trace, log = json.loads(proc.stdout)
     for f in (trace, log):
-        assert list(f) == ["path", "input_format", "accepted", "rejected", "duplicates", "reasons"]
+        assert list(f) == ["path", "input_format", "accepted", "rejected", "duplicates", "skipped", "reasons",
+                           "skipped_reasons"]
     assert (trace["input_format"], trace["accepted"], trace["rejected"], trace["duplicates"]) == ("readsb", 2500, 0, 0)
     assert (log["input_format"], log["accepted"], log["rejected"]) == ("sbs", 1, 1)
     assert log["reasons"] == {"latitude outside [-90, 90]": {"count": 1, "lines": [2]}}
@@ -54,7 +55,8 @@ def test_cli_runner_reingest_says_so(tmp_path: Path) -> None:
     assert json.loads(first.stdout)[0]["accepted"] == 1200
     again = runner.invoke(app, ["-w", ws, "ingest", "--format", "json", path])
     assert json.loads(again.stdout)[0] == {
-        "path": path, "input_format": "opensky", "accepted": 0, "rejected": 0, "duplicates": 0, "reasons": {},
+        "path": path, "input_format": "opensky", "accepted": 0, "rejected": 0, "duplicates": 0, "skipped": 0,
+        "reasons": {}, "skipped_reasons": {},
     }
     table = runner.invoke(app, ["-w", ws, "ingest", path])
     assert f"note: {path}: already ingested (same sha256); nothing added" in table.output

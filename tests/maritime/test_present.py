@@ -23,8 +23,8 @@ def test_section_escapes_names_and_shows_calls_and_dark_periods(port_ws: Workspa
     port_ws.con.execute(
         "INSERT INTO ais_static (mmsi, name, source_id, row_no) VALUES ('273000001', 'EVIL <b>&\"SHIP\"', 1, 99)"
     )
-    port_ws.con.execute("INSERT INTO sources VALUES (1, '/data/x/ais_log.nmea', 'abc', 'nmea', now(), 18, 0, 0, "
-                        "NULL)")
+    port_ws.con.execute("INSERT INTO sources (source_id, path, sha256, input_format, ingested_at, accepted, rejected, "
+                        "duplicates, reasons) VALUES (1, '/data/x/ais_log.nmea', 'abc', 'nmea', now(), 18, 0, 0, NULL)")
     build(port_ws)
     html = render_section(port_ws)
     assert "EVIL &lt;b&gt;&amp;&quot;SHIP&quot;" in html and "<b>&" not in html

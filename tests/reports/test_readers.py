@@ -106,3 +106,10 @@ def test_bad_inputs_are_named(tmp_path: Path) -> None:
         read_reports(latin)
     with pytest.raises(InputFormatError, match="cannot read"):
         read_reports(tmp_path / "missing.txt")
+
+
+def test_html_report_reads_from_the_installed_dependencies() -> None:
+    """bad-inputs/19: trafilatura needs lxml.html.clean, which lxml no longer ships (lxml_html_clean is pinned)."""
+    (report,) = read_reports(shared_file("bad-inputs/19_report_html.html"))
+    assert report.format == "html"
+    assert "Kremlin spokesman Dmitry Peskov confirmed Russia's engagement with rebels in Damascus" in report.text

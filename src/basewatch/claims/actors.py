@@ -43,15 +43,13 @@ class ActorFinder:
 
     def find(self, text: str) -> tuple[str, ...]:
         hits: list[tuple[int, int, str]] = []
+        taken = bytearray(len(text) + 1)  # 1 where an earlier hit lies
         patterns = [p for p in (self._extra, _PHRASE, _ORGS) if p is not None]
         for pattern in patterns:
             for m in pattern.finditer(text):
-                if any(a <= m.start() < b or a < m.end() <= b for a, b, _ in hits):
+                if m.end() == m.start() or taken[m.start()] or taken[m.end() - 1]:
                     continue
                 hits.append((m.start(), m.end(), m.group()))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         hits.sort()
-        seen: list[str] = []
-        for _, _, name in hits:
-            if name not in seen:
-                seen.append(name)
-        return tuple(seen)
+        return tuple(dict.fromkeys(name for _, _, name in hits))

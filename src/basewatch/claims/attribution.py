@@ -21,7 +21,7 @@ _EVIDENCE = (r"recorded|logged|registered|tracked|counted|spotted|detected|show|
 _AUX = (r"(?:(?:has|have|had|was|were|is|are|will|would|also|later|earlier|previously|then|further|again|publicly|"
         r"not|never|did|does|do)\s+)*")
 _ACCORDING = re.compile(r"\b(?:according to|cited by|as reported by|reported by|quoted by|in the words of)\s+"
-                        r"(?P<src>[^,;:.\"“”]+(?:\.\s?[A-Z]\.?)?[^,;:.\"“”]*)", re.IGNORECASE)
+                        r"(?P<src>[^,;:.\"“”]{1,300}(?:\.\s?[A-Z]\.?)?[^,;:.\"“”]{0,300})", re.IGNORECASE)
 # '..., said a senior US defence official.'  /  '..." said Peskov.'
 _INVERTED = re.compile(r"[,\"”]\s*(?P<verb>" + _SAY + r")\s+(?P<src>(?:a|an|the|one|two|three|several|some|many)?\s*"
                        r"[^,;:.\"“”]{2,80}?)(?:,|\.|;|$| on \w+day| in a statement| who| in an)")
@@ -88,6 +88,7 @@ _PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being)\b", re.IGNORECASE)
 _INDEFINITE = re.compile(r"^(?:a|an|one|two|three|four|several|some|many|few)\s+\w", re.IGNORECASE)
 _PRESS_OFFICE = re.compile(r"\b(?:press|media|information) (?:office|service|centre|center|department|secretary)\b",
                            re.IGNORECASE)
+_SUBJECT_WINDOW = 400  # characters before a reporting verb searched for its subject
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
 
@@ -198,7 +199,8 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
             continue  # "according to unconfirmed reports": a noun, not a reporting verb
         if _PASSIVE_AUX.search(m.group()) and m.group("verb").endswith("ed"):
             continue  # "a carrier group was detected": passive, the subject is not a source
-        begin = max(sentence.rfind(c, 0, m.start()) for c in "\"“”:;") + 1
+        window = max(0, m.start() - _SUBJECT_WINDOW)  # a subject is a few words, not the whole text before
+        begin = max(max(sentence.rfind(c, window, m.start()) for c in "\"“”:;") + 1, window)
         pre = sentence[begin:m.start()]
         if not pre.strip():
             continue

@@ -143,13 +143,15 @@ def _resolve(name: str, m: re.Match[str], ref: dt.date | None) -> tuple[dt.date,
 def find_dates(text: str, ref: dt.date | None) -> list[DateRange]:
     """Every resolvable time expression in text, in order of appearance (overlaps: the longest)."""
     hits: list[tuple[int, int, DateRange]] = []
+    taken = bytearray(len(text) + 1)  # 1 where an earlier expression lies
     for name, pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            if any(a <= m.start() < b or a < m.end() <= b for a, b, _ in hits):
+            if m.end() == m.start() or taken[m.start()] or taken[m.end() - 1]:
                 continue
             resolved = _resolve(name, m, ref)
             if resolved is not None:
                 hits.append((m.start(), m.end(), DateRange(resolved[0], resolved[1], m.group().strip())))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     hits.sort(key=lambda h: h[0])
     return [h[2] for h in hits]
 

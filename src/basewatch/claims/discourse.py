@@ -19,7 +19,7 @@ CONNECTIVE = re.compile(r"^(?:in the meantime|meanwhile|also|in addition|additio
                         re.IGNORECASE)
 CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so)\b", re.IGNORECASE)
 AGENTLESS = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:deemed|considered|said|believed|seen|described|"
-                       r"thought|understood|regarded|viewed)\b(?![^.]*\bby\b)", re.IGNORECASE)
+                       r"thought|understood|regarded|viewed)\b(?![^.]{0,300}?\bby\b)", re.IGNORECASE)
 SECONDARY = re.compile(
     r",\s+(?:indicating|suggesting|signall?ing|pointing to|intending to|aiming to|in a bid to|in an effort to|"
     r"with (?:the )?(?:aim|efforts?|plans?|intention|goal) (?:of|to))\b",

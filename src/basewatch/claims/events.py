@@ -156,13 +156,13 @@ class EventScore:
 def score_events(text: str) -> EventScore:
     scores: dict[str, int] = dict.fromkeys(_PRIORITY, 0)
     first: dict[str, int] = {}
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a trigger already lies
     strongest = 0
     for cls, weight, pattern in _COMPILED:
         for m in pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in taken) or _in_name(text, m.start(), m.group()):
+            if taken[m.start()] or _in_name(text, m.start(), m.group()):
                 continue
-            taken.append((m.start(), m.end()))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
             scores[cls] += weight
             if weight >= 2:  # where the class is first named by a real trigger, not a context noun
                 first[cls] = min(first.get(cls, m.start()), m.start())
@@ -174,15 +174,19 @@ def score_events(text: str) -> EventScore:
     return EventScore(best, scores[best], scores, first.get(best, -1), strongest)
 
 
+_LOOK_BACK = 200
+
+
 def _in_name(text: str, start: int, matched: str) -> bool:
     """A trigger inside a proper name mid-sentence: "the 121st Brigade of Landing Ships", "Strike Group"."""
     words = matched.split()
     if start == 0 or not all(w[:1].isupper() for w in words):
         return False
-    previous = text[:start].split()[-1:] or [""]
+    before = text[max(0, start - _LOOK_BACK):start]  # the previous word (not the whole text before)
+    previous = before.split()[-1:] or [""]
     if len(words) < 2 and not previous[0][:1].isupper():
         return False  # a single capitalised token such as a type designator ("Il-76") still counts
-    before = text[:start].rstrip()
+    before = before.rstrip()
     return not before.endswith((".", "!", "?", ":", "\"", "“", "(")) and matched[:1].isupper()
 
 

@@ -48,6 +48,7 @@ _NOT_CITIES = frozenset(_NOT_CITY_WORDS.split())
 _LOCATIVE = frozenset(("in", "at", "to", "from", "near", "outside", "toward", "towards", "into", "via", "of",
                        "around", "inside", "between", "and", "across", "over", "off", "reach", "reached", "visited"))
 _BIG_CITY_RANK = 1000 + 500  # the 500 most populous cities are known without a preposition
+_WORD = re.compile(r"[\w'’.-]+")
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|an|at|az|ash)[- ]")
 
 
@@ -104,6 +105,13 @@ class Gazetteer:
             for name in site.all_names:
                 self._entries[_fold(name)] = _Entry("site", site.id, site.country, 0)
         names = sorted(self._entries, key=len, reverse=True)
+        # first word of a name -> the most words of a name starting with it: a phrase is looked up only from
+        # words that begin some name, and never for longer runs (linear in the phrase, not quadratic)
+        self._span: dict[str, int] = {}
+        for n in names:
+            tokens = _WORD.findall(n)
+            if tokens:
+                self._span[tokens[0]] = max(self._span.get(tokens[0], 0), len(tokens))
         # Site aliases match in any case ("al-Khadim"); other names must start with a capital.
         self._site_re = re.compile(
             r"(?<![\w-])(" + "|".join(re.escape(n) for n in names if self._entries[n].kind == "site") + r")(?![\w-])",
@@ -115,17 +123,17 @@ class Gazetteer:
 
     def find(self, text: str, offset: int = 0) -> tuple[PlaceRef, ...]:
         found: list[PlaceRef] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # 1 where a site name lies (one pass, no pairwise overlap tests)
         for m in self._site_re.finditer(text):
             e = self._entries[_fold(m.group(1))]
             found.append(PlaceRef(m.group(1), offset + m.start(), offset + m.end(), "site", e.site_id, e.country))
-            taken.append((m.start(), m.end()))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in self._cap_re.finditer(text):
             before = text[max(0, m.start() - 20):m.start()].split()
             located = bool(before) and before[-1].lower() in _LOCATIVE
             found.extend(
                 p for p in self._resolve_phrase(m.group(), offset + m.start(), located)
-                if not any(a < p.end - offset and p.start - offset < b for a, b in taken)
+                if taken.find(1, p.start - offset, p.end - offset) < 0
             )
         found.sort(key=lambda p: p.start)
         return tuple(found)
@@ -135,11 +143,13 @@ class Gazetteer:
 
         A smaller city counts only after a preposition of place ("in Sirte", "to Conakry"): many town names are
         also people's names ("Yuri", "Skobelev")."""
-        words = [(m.start(), m.end()) for m in re.finditer(r"[\w'’.-]+", phrase)]
+        words = [(m.start(), m.end()) for m in _WORD.finditer(phrase)]
         out: list[PlaceRef] = []
         i = 0
         while i < len(words):
-            for j in range(len(words), i, -1):
+            first = _fold(phrase[words[i][0]:words[i][1]])
+            span = max(self._span.get(first, 0), self._span.get(_bare(first), 0))
+            for j in range(min(len(words), i + span), i, -1):
                 a, b = words[i][0], words[j - 1][1]
                 name = phrase[a:b].rstrip(".'’")
                 if name.endswith(("'s", "’s")):
@@ -158,6 +168,12 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+
+def _bare(word: str) -> str:
+    """A word without trailing dots/apostrophes and possessive ("russia's" -> "russia")."""
+    word = word.rstrip(".'’")
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 def unique_places(places: Iterable[PlaceRef]) -> tuple[PlaceRef, ...]:

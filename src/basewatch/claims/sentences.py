@@ -14,6 +14,8 @@ _ABBREV_WORDS = (
 )
 _ABBREV = frozenset(_ABBREV_WORDS.split())
 _QUOTES = "\"“”"
+_ABBREV_MAX = 24
+_ABBREV_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 
 
 @dataclass(frozen=True)
@@ -28,13 +30,18 @@ class Sentence:
 
 
 def _is_abbreviation(line: str, dot: int) -> bool:
-    """True when the period at line[dot] ends an abbreviation ("Jan.", "U.S.", "Gen.") not a sentence."""
+    """True when the period at line[dot] ends an abbreviation ("Jan.", "U.S.", "Gen.") not a sentence.
+
+    Looks back at most _ABBREV_MAX characters: a run of letters and dots longer than that is no
+    abbreviation (and scanning it for every period would make a line of dots quadratic)."""
     if line[dot] != ".":
         return False
-    m = re.search(r"([A-Za-z.]+)$", line[:dot])
-    if not m:
+    start = dot
+    while start > 0 and dot - start <= _ABBREV_MAX and line[start - 1] in _ABBREV_CHARS:
+        start -= 1
+    if start == dot or dot - start > _ABBREV_MAX:
         return False
-    word = m.group(1)
+    word = line[start:dot]
     if word.lower().strip(".") in _ABBREV:
         return True
     # initials and dotted abbreviations: "U.S.", "J. Smith"

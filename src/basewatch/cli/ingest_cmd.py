@@ -62,13 +62,15 @@ def ingest(
                 "accepted": r.accepted,
                 "rejected": r.rejected,
                 "duplicates": r.duplicates,
+                "skipped": r.skipped_total,
                 "reasons": "already ingested (same sha256)" if r.already_ingested else
-                "; ".join(f"{k}: {v['count']} (lines {v['lines']})" for k, v in r.reasons.items()),
+                "; ".join([*(f"{k}: {v['count']} (lines {v['lines']})" for k, v in r.reasons.items()),
+                           *(f"skipped ({k}): {n}" for k, n in r.skipped.items())]),
             }
             for r in reports
         ]
         if rows:
-            print_table(rows, ["path", "format", "accepted", "rejected", "duplicates", "reasons"])
+            print_table(rows, ["path", "format", "accepted", "rejected", "duplicates", "skipped", "reasons"])
         for r in reports:
             if r.already_ingested:
                 note_line(f"{r.path}: already ingested (same sha256); nothing added")

@@ -13,6 +13,7 @@ from typing import Protocol
 import pyarrow as pa
 
 MAX_EXAMPLES = 5
+SKIPPED_NOT_VESSEL = "not vessel data"
 
 # Arrow schema of flight-record points as readers return them (the pipeline adds source_id).
 AIRCRAFT_POINTS_SCHEMA = pa.schema(
@@ -77,12 +78,20 @@ class ReadResult:
     row in the file). counted: the tables whose rows are the file's records (accepted = their rows
     after duplicates are removed); the others are side facts (e.g. aircraft identity).
     notes: remarks for the user (e.g. 'no reception time in file; used ...').
+    skipped: records that are valid but not data of this kind, by reason (AIS base stations and binary
+    messages: SKIPPED_NOT_VESSEL), neither accepted nor rejected.
     """
 
     tables: Mapping[str, pa.Table]
     rejects: Rejects
     counted: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    skipped: Mapping[str, int] = field(default_factory=dict)
+    duplicates: int = 0  # records the reader itself kept once (e.g. identical AIS static reports)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
 
 
 class Reader(Protocol):

@@ -43,6 +43,11 @@ class IngestReport:
     already_ingested: bool = False
     notes: tuple[str, ...] = ()
     source_id: int | None = None
+    skipped: dict[str, int] = field(default_factory=dict)  # valid records of no interest, by reason
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -51,7 +56,9 @@ class IngestReport:
             "accepted": self.accepted,
             "rejected": self.rejected,
             "duplicates": self.duplicates,
+            "skipped": self.skipped_total,
             "reasons": self.reasons,
+            "skipped_reasons": self.skipped,
         }
 
 
@@ -90,13 +97,14 @@ def write_result(
     ws: Workspace, path: Path, digest: str, input_format: str, result: ReadResult
 ) -> IngestReport:
     accepted = 0
-    duplicates = 0
+    duplicates = result.duplicates
     reasons = result.rejects.as_json()
     with ws.transaction() as con:
         got = con.execute(
             "INSERT INTO sources (path, sha256, input_format, ingested_at, accepted, rejected, duplicates, "
-            "reasons) VALUES (?, ?, ?, now(), 0, ?, 0, ?) RETURNING source_id",
-            [str(path.resolve()), digest, input_format, result.rejects.total, json.dumps(reasons)],
+            "reasons, skipped) VALUES (?, ?, ?, now(), 0, ?, 0, ?, ?) RETURNING source_id",
+            [str(path.resolve()), digest, input_format, result.rejects.total, json.dumps(reasons),
+             result.skipped_total],
         ).fetchone()
         assert got is not None
         source_id = int(got[0])
@@ -122,7 +130,7 @@ def write_result(
         ensure_references(ws, load_plan())
     return IngestReport(
         str(path), input_format, accepted, result.rejects.total, duplicates, reasons,
-        notes=result.notes, source_id=source_id,
+        notes=result.notes, source_id=source_id, skipped=dict(result.skipped),
     )
 
 

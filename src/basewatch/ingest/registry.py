@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.base import Reader
 from basewatch.ingest.sniff import SNIFF_BYTES, read_head
 
@@ -60,8 +61,17 @@ def choose_reader(path: Path, input_format: str = "auto", kinds: tuple[str, ...]
         raise InputFormatError(path, "no such file")
     head = read_head(path)
     if not head.strip():
+        _damaged_gzip(path)
         raise InputFormatError(path, "file is empty")
     for r in readers:
         if r.sniff(head, path):
             return r
+    _damaged_gzip(path)
     raise InputFormatError(path, f"not a recognised {what} (looked for: {names})")
+
+
+def _damaged_gzip(path: Path) -> None:
+    """Raise the gzip damage of a file no reader recognised, if it is a damaged gzip (the real cause)."""
+    with path.open("rb") as fh:
+        if files.is_gzip(fh.read(2)):
+            files.read_bytes(path)

@@ -27,7 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import parquet
 from basewatch.ingest.adsb import capture, modes
+from basewatch.ingest.adsb.common import clean_text, epoch_seconds
 from basewatch.ingest.base import ReadResult, Rejects
 
 SAMPLE_LINES = 50
@@ -270,37 +272,30 @@ class OpenSkyRawReader:
     def sniff(self, head: bytes, path: Path) -> bool:
         if head[:4] != b"PAR1":
             return False
-        import pyarrow.parquet as pq
-
         try:
-            names = set(pq.read_schema(path).names)
-        except (OSError, pa.ArrowException):
+            names = set(parquet.schema_names(path))
+        except InputFormatError:
             return False
         return {"mintime", "rawmsg"} <= names
 
     def read(self, path: Path) -> ReadResult:
-        import pyarrow.parquet as pq
-
-        try:
-            schema = pq.read_schema(path)
-            wanted = [c for c in ("mintime", "rawmsg", "icao24") if c in schema.names]
-            table = pq.read_table(path, columns=wanted)
-        except (OSError, pa.ArrowException) as exc:
-            raise InputFormatError(path, f"not a readable Parquet file: {exc}") from exc
-        if not {"mintime", "rawmsg"} <= set(wanted):
+        names = parquet.schema_names(path)
+        if not {"mintime", "rawmsg"} <= set(names):
             raise InputFormatError(path, "Parquet without the OpenSky raw data columns mintime and rawmsg")
-        mintime = table["mintime"]
-        if pa.types.is_timestamp(mintime.type):
-            mintime = pc.divide(mintime.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), 1e6)
-        elif not (pa.types.is_floating(mintime.type) or pa.types.is_integer(mintime.type)):
-            raise InputFormatError(path, f"column mintime is {mintime.type}, not a Unix time")
+        table = parquet.read_columns(path, [c for c in ("mintime", "rawmsg", "icao24") if c in names])
+        kind = table["mintime"].type
+        if not (pa.types.is_timestamp(kind) or pa.types.is_floating(kind) or pa.types.is_integer(kind)):
+            raise InputFormatError(path, f"column 'mintime' is {kind}, not a Unix time")
+        if not (pa.types.is_string(table["rawmsg"].type) or pa.types.is_large_string(table["rawmsg"].type)):
+            raise InputFormatError(path, f"column 'rawmsg' is {table['rawmsg'].type}, not hex text")
+        mintime = epoch_seconds(table["mintime"], "s")
         n = table.num_rows
         frames = pa.table(
             {
-                "time_s": mintime.cast(pa.float64()),
+                "time_s": mintime,
                 "hex": table["rawmsg"].cast(pa.string()),
                 "row_no": pa.array(np.arange(1, n + 1, dtype=np.int64)),
-                "icao24": table["icao24"].cast(pa.string()) if "icao24" in wanted else pa.nulls(n, pa.string()),
+                "icao24": clean_text(table["icao24"]) if "icao24" in table.column_names else pa.nulls(n, pa.string()),
             }
         )
         rejects = Rejects()

@@ -3,14 +3,13 @@ dump1090 --mlat AVR captures."""
 
 from __future__ import annotations
 
-import gzip
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.base import MAX_EXAMPLES, Rejects
 
 MLAT_HZ = 12e6
@@ -23,14 +22,8 @@ _DATETIME_IN_NAME = re.compile(
 
 
 def read_bytes(path: Path) -> bytes:
-    """The whole file, decompressed when it is gzip."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputFormatError(path, f"broken gzip stream: {exc}") from exc
-    return data
+    """The whole file, decompressed when it is gzip (a damaged gzip is an InputFormatError: files.py)."""
+    return files.read_bytes(path)
 
 
 def wall_times(path: Path, counter_s: np.ndarray) -> tuple[np.ndarray, str]:

@@ -7,9 +7,7 @@ columns to the schema's types, rejects bad rows with counted reasons and returns
 
 from __future__ import annotations
 
-import gzip
 import json
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, MAX_EXAMPLES, Rejects
 
 # Times outside [1970-01-01, 2100-01-01) UTC are rejected: they come from wrong units or broken clocks.
@@ -34,32 +33,44 @@ REASON_TIME_RANGE = "time outside 1970-2100"
 REASON_LAT = "latitude outside [-90, 90]"
 REASON_LON = "longitude outside [-180, 180]"
 REASON_POSITION = "unreadable latitude/longitude"
+REASON_QUOTE = "unclosed quote"
+REASON_ALT = "altitude out of range"
+REASON_SPEED = "speed out of range"
+REASON_VRATE = "vertical rate out of range"
+REASON_TRACK = "track out of range"
+# Values beyond these bounds are not measurements (ADS-B itself cannot encode them): the row is rejected.
+# Altitudes in metres (ADS-B encodes -1000 ft to 126,700 ft), speeds in m/s (4,092 kt at most),
+# vertical rates in m/s (32,608 ft/min at most), tracks in degrees.
+VALUE_BOUNDS: tuple[tuple[str, str, float, float], ...] = (
+    ("alt_baro_m", REASON_ALT, -2000.0, 100_000.0),
+    ("alt_geom_m", REASON_ALT, -2000.0, 100_000.0),
+    ("gs_ms", REASON_SPEED, -3000.0, 3000.0),
+    ("vrate_ms", REASON_VRATE, -1000.0, 1000.0),
+    ("track_deg", REASON_TRACK, -360.0, 720.0),
+)
 
 AnyArray: TypeAlias = pa.Array | pa.ChunkedArray  # pyarrow is untyped: this is Any to mypy
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it is gzip; a truncated or corrupt gzip is an InputFormatError."""
-    raw = path.read_bytes()
-    if raw[:2] != b"\x1f\x8b":
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputFormatError(path, f"truncated or corrupt gzip file ({exc})") from exc
+    """The file's bytes, gunzipped when it is gzip; a damaged gzip is an InputFormatError (see files.py)."""
+    return files.read_bytes(path)
 
 
 def load_json(path: Path) -> Any:
-    """Parse a (possibly gzipped) JSON document; errors name the line and column."""
+    """Parse a (possibly gzipped) JSON document; errors name the line and column. Integers beyond 64 bits
+    become floats (then rejected as out-of-range values of their record)."""
     data = read_bytes(path)
     if not data or data.isspace():  # isspace stops at the first visible byte; strip() would copy
         raise InputFormatError(path, "file is empty")
     try:
-        return json.loads(data)
+        return files.parse_json(data)
     except UnicodeDecodeError as exc:
         raise InputFormatError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise InputFormatError(path, f"invalid or truncated JSON: {exc.msg} (column {exc.colno})", exc.lineno) from exc
+    except RecursionError as exc:
+        raise InputFormatError(path, "JSON nested too deeply") from exc
 
 
 def _sql_map(values: AnyArray, expr: str) -> pa.ChunkedArray:
@@ -93,7 +104,7 @@ def to_float(values: AnyArray) -> AnyArray:
         values = _text_to_float(values)
     elif pa.types.is_boolean(values.type):
         values = pc.cast(values, pa.int8())
-    return nan_to_null(pc.cast(values, pa.float64()))
+    return nan_to_null(pc.cast(values, pa.float64(), safe=False))  # integers past 2^53 become nearest floats
 
 
 def _text_to_float(values: AnyArray) -> AnyArray:
@@ -139,8 +150,9 @@ def epoch_seconds(values: AnyArray, number_unit: str = "s") -> AnyArray:
     if pa.types.is_null(t):
         return pa.nulls(len(values), pa.float64())
     if pa.types.is_timestamp(t):
-        micros = pc.cast(pc.cast(values, pa.timestamp("us", tz=t.tz)), pa.int64())
-        return pc.divide(pc.cast(micros, pa.float64()), 1e6)
+        # in the column's own unit (s/ms/us/ns): no lossy cast, and any year (e.g. 9999) converts
+        ticks = pc.cast(pc.cast(values, pa.int64()), pa.float64(), safe=False)
+        return pc.divide(ticks, float(_TICKS_PER_S[t.unit]))
     if pa.types.is_date(t):
         return epoch_seconds(pc.cast(values, pa.timestamp("s")))
     if _is_text(t):
@@ -151,8 +163,13 @@ def epoch_seconds(values: AnyArray, number_unit: str = "s") -> AnyArray:
             return numbers
         stamps = _sql_map(values, "epoch_us(TRY_CAST(trim(v) AS TIMESTAMPTZ)) / 1e6")
         return pc.coalesce(numbers, stamps)
-    numbers = nan_to_null(pc.cast(values, pa.float64()))
+    if not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)):
+        raise pa.ArrowInvalid(f"a time column of type {t}")
+    numbers = nan_to_null(pc.cast(values, pa.float64(), safe=False))
     return pc.divide(numbers, _unit_divisor(numbers, number_unit))
+
+
+_TICKS_PER_S = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}
 
 
 def _unit_divisor(numbers: AnyArray, unit: str) -> float:
@@ -188,7 +205,8 @@ def build_points(
     columns: point columns by schema name (missing ones become null; icao24 is normalised here);
     time_s: float epoch seconds UTC; row_no: 1-based row or line numbers. Checks: icao24 present and
     6 hex digits, time present and in 1970-2100, latitude/longitude given as text are numbers, latitude in
-    [-90, 90], longitude in [-180, 180] (null positions are allowed).
+    [-90, 90], longitude in [-180, 180] (null positions are allowed), altitudes, speed, vertical rate and
+    track within VALUE_BOUNDS (null allowed).
     """
     n = len(row_no)
     time_f = to_float(time_s)
@@ -216,6 +234,7 @@ def build_points(
         (REASON_POSITION, readable),
         (REASON_LAT, pc.fill_null(pc.less_equal(pc.abs(lat), 90.0), True)),
         (REASON_LON, pc.fill_null(pc.less_equal(pc.abs(lon), 180.0), True)),
+        *((reason, _within(arrays[name], low, high)) for name, reason, low, high in VALUE_BOUNDS),
     ]
     keep: AnyArray = pa.array(np.ones(n, dtype=np.bool_))
     for reason, ok in checks:
@@ -228,6 +247,11 @@ def build_points(
         if name not in ("time", "row_no"):
             arrays[name] = pc.filter(arrays[name], keep)
     return pa.table({f.name: arrays[f.name] for f in AIRCRAFT_POINTS_SCHEMA}, schema=AIRCRAFT_POINTS_SCHEMA)
+
+
+def _within(values: AnyArray, low: float, high: float) -> AnyArray:
+    """True where the value is null or in [low, high]."""
+    return pc.fill_null(pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high)), True)
 
 
 def _readable(raw: AnyArray | None, converted: AnyArray) -> AnyArray:
@@ -287,21 +311,42 @@ class CsvRows:
     table: pa.Table
     line_no: pa.Array                 # 1-based line number of each row of table
     bad: tuple[tuple[int, str], ...]  # (line, text) of lines with the wrong number of fields
+    not_utf8: tuple[int, ...] = ()    # lines that are not UTF-8 text (they come back as blank rows)
+    unbalanced: tuple[int, ...] = ()  # lines with an unclosed quote (they come back as blank rows)
+
+    def count_set_aside(self, rejects: Rejects, width_reason: str) -> None:
+        """Count the lines set aside as rejects: wrong width (non-blank), not UTF-8, unclosed quote."""
+        count_rejects(rejects, width_reason, pa.array([n for n, text in self.bad if text.strip()], pa.int64()))
+        count_rejects(rejects, files.REASON_UTF8, pa.array(self.not_utf8, pa.int64()))
+        count_rejects(rejects, REASON_QUOTE, pa.array(self.unbalanced, pa.int64()))
 
 
 def read_csv_rows(
     data: bytes, path: Path, *, names: list[str], delimiter: str = ",", header: bool = True,
-    include: list[str] | None = None, quoting: bool = True,
+    include: list[str] | None = None, quoting: bool = True, null_values: list[str] | None = None,
 ) -> CsvRows:
     """Parse CSV text with pyarrow (in parallel); lines with the wrong number of fields are set aside.
 
-    Only when such lines exist is the text parsed again in one thread, which is what gives their line
-    numbers (and so the line of every row). Blank lines come back as rows of nulls. Line numbers hold
-    as long as no quoted field spans lines.
+    names: the column names (with header, those of the header line, which is skipped). Lines that are
+    not UTF-8 are emptied first (files.utf8_lines) and listed in not_utf8, so one bad byte costs its line
+    only. Only when lines of the wrong width exist is the text parsed again in one thread, which is what
+    gives their line numbers (and so the line of every row). Blank lines come back as rows of nulls. Line
+    numbers hold as long as no quoted field spans lines.
     """
-    table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, threads=True)
+    data, not_utf8 = files.utf8_lines(data)
+    if header:  # the header is no record (the caller read its names already)
+        not_utf8 = tuple(n for n in not_utf8 if n != 1)
+    table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=True)
     if bad:
-        table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, threads=False)
+        table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=False)
+    unbalanced: tuple[int, ...] = ()
+    physical = _physical_lines(data) - (1 if header else 0)
+    if table.num_rows + len(bad) != physical and quoting:
+        # a quote left open joined lines into one row: such lines are set aside, so every row is one line
+        data, unbalanced = _blank_unbalanced_quotes(data)
+        table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=False)
+    if table.num_rows + len(bad) != physical:
+        raise InputFormatError(path, "a quoted field runs over several lines: rows cannot be told from lines")
     known = [(n, text) for n, text in bad if n is not None]
     first = 2 if header else 1
     lines = np.arange(first, first + table.num_rows + len(bad), dtype=np.int64)
@@ -309,12 +354,29 @@ def read_csv_rows(
         keep = np.ones(len(lines), dtype=np.bool_)
         keep[np.array([n for n, _ in known], dtype=np.int64) - first] = False
         lines = lines[keep]
-    return CsvRows(table, pa.array(lines[: table.num_rows]), tuple(sorted(known)))
+    return CsvRows(table, pa.array(lines[: table.num_rows]), tuple(sorted(known)), not_utf8, unbalanced)
+
+
+def _physical_lines(data: bytes) -> int:
+    """Lines as the CSV parser counts them (\n, \r\n and a lone \r end a line)."""
+    if not data:
+        return 0
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return ends + (0 if data.endswith((b"\n", b"\r")) else 1)
+
+
+def _blank_unbalanced_quotes(data: bytes) -> tuple[bytes, tuple[int, ...]]:
+    """The data with every line holding an odd number of quote characters emptied, and their numbers."""
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    odd = tuple(i for i, line in enumerate(lines, 1) if line.count(b'"') % 2)
+    for i in odd:
+        lines[i - 1] = b""
+    return b"\n".join(lines), odd
 
 
 def _parse_csv(
     data: bytes, path: Path, names: list[str], delimiter: str, header: bool, include: list[str] | None,
-    quoting: bool, *, threads: bool,
+    quoting: bool, null_values: list[str] | None, *, threads: bool,
 ) -> tuple[pa.Table, list[tuple[int | None, str]]]:
     import io
 
@@ -326,20 +388,22 @@ def _parse_csv(
         bad.append((row.number, row.text))
         return "skip"
 
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), include_columns=include or [], strings_can_be_null=True,
+    )
+    if null_values is not None:
+        convert.null_values = null_values
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(
-                use_threads=threads, block_size=1 << 24, column_names=None if header else names
+                use_threads=threads, block_size=1 << 24, column_names=names, skip_rows=1 if header else 0,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char='"' if quoting else False, ignore_empty_lines=False,
-                invalid_row_handler=on_invalid,
+                invalid_row_handler=on_invalid, newlines_in_values=False,
             ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), include_columns=include or [],
-                strings_can_be_null=True,
-            ),
+            convert_options=convert,
         )
     except (pa.ArrowException, UnicodeDecodeError) as exc:
         raise InputFormatError(path, f"unreadable CSV ({exc})") from exc

@@ -12,7 +12,6 @@ row_no is the 1-based line number. Units in the file are feet, knots and ft/min.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -24,12 +23,16 @@ import pyarrow as pa
 import pyarrow.json as pa_json
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.adsb import capture, modes
 from basewatch.ingest.base import ReadResult, Rejects
+from basewatch.ingest.files import parse_json
 
 FRAME_KEYS = ("frame", "rawmsg", "hex")
 NUMERIC_KEYS = ("latitude", "longitude", "altitude", "groundspeed", "track", "vertical_rate", "geo_minus_baro",
                 "lat_cpr", "lon_cpr")
+CPR_KEYS = ("lat_cpr", "lon_cpr")
+CPR_LIMIT = 1 << 17
 _ICAO = re.compile(r"^[0-9a-f]{6}$")
 
 R_JSON = "not a JSON object"
@@ -37,13 +40,14 @@ R_NO_FRAME = "record without a frame"
 R_ICAO = "missing or malformed icao24"
 R_FIELD = "field of the wrong type"
 R_LATLON = "latitude or longitude out of range"
+R_CPR = "CPR field out of range (17 bits)"
 
 
 def _first_record(text: str) -> dict[str, Any] | None:
-    for line in text.splitlines():
+    for line in files.split_lines(text):
         if line.strip():
             try:
-                value = json.loads(line)
+                value = parse_json(line)
             except ValueError:
                 return None
             return value if isinstance(value, dict) else None
@@ -67,12 +71,14 @@ class Jet1090Reader:
         return first is not None and "timestamp" in first and (_frame_key(first) is not None or "icao24" in first)
 
     def read(self, path: Path) -> ReadResult:
-        data = capture.read_bytes(path)
-        text = data.decode("utf-8", errors="replace")
+        data, not_utf8 = files.utf8_lines(capture.read_bytes(path))  # a line that is not UTF-8: one reject
+        text = data.decode("utf-8")
         first = _first_record(text)
         if first is None or "timestamp" not in first:
             raise InputFormatError(path, "not jet1090 JSON lines (first record is not an object with a timestamp)", 1)
         rejects = Rejects()
+        for line in not_utf8:
+            rejects.add(files.REASON_UTF8, line)
         key = _frame_key(first)
         if key is None:
             return _read_decoded(text, rejects)
@@ -90,11 +96,11 @@ class Jet1090Reader:
 def _records(text: str, rejects: Rejects) -> tuple[list[dict[str, Any]], list[int]]:
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
-    for no, line in enumerate(text.splitlines(), start=1):
+    for no, line in enumerate(files.split_lines(text), start=1):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = parse_json(line)
         except ValueError:
             value = None
         if not isinstance(value, dict):
@@ -179,6 +185,8 @@ def _read_decoded(text: str, rejects: Rejects) -> ReadResult:
             rejects.add(modes.R_TIME, no)
         elif _bad_field(record):
             rejects.add(R_FIELD, no)
+        elif not _cpr_ok(record):
+            rejects.add(R_CPR, no)
         elif not _latlon_ok(record):
             rejects.add(R_LATLON, no)
         else:
@@ -193,6 +201,15 @@ def _read_decoded(text: str, rejects: Rejects) -> ReadResult:
         tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",),
         notes=(f"{len(records)} decoded records taken as given (no frame to check); " + modes.describe(stats),),
     )
+
+
+def _cpr_ok(record: dict[str, Any]) -> bool:
+    """CPR fields are 17-bit integers (0 to 131071) when present."""
+    for k in CPR_KEYS:
+        v = record.get(k)
+        if v is not None and not (isinstance(v, int) and not isinstance(v, bool) and 0 <= v < CPR_LIMIT):
+            return False
+    return True
 
 
 def _latlon_ok(record: dict[str, Any]) -> bool:

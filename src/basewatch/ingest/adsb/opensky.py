@@ -17,15 +17,14 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files, parquet
 from basewatch.ingest.adsb.common import (
     AnyArray,
     blank_rows,
     build_points,
     clean_text,
-    count_rejects,
     epoch_seconds,
     read_bytes,
     read_csv_rows,
@@ -51,7 +50,7 @@ def is_state_vector_header(names: list[str]) -> bool:
 
 
 def _csv_header(head: bytes) -> tuple[list[str], str] | None:
-    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r\ufeff ")
+    first = files.first_line(head).decode("utf-8", errors="replace").strip("\r\ufeff ")
     for delimiter in (",", "\t", ";", "|"):
         names = [n.strip().strip('"') for n in first.split(delimiter)]
         if len(names) >= len(REQUIRED) and is_state_vector_header(names):
@@ -67,8 +66,8 @@ class OpenSkyReader:
     def sniff(self, head: bytes, path: Path) -> bool:
         if head[:4] == b"PAR1":
             try:
-                return is_state_vector_header(pq.read_schema(path).names)
-            except (pa.ArrowException, OSError):
+                return is_state_vector_header(parquet.schema_names(path))
+            except InputFormatError:
                 return False
         return _csv_header(head) is not None
 
@@ -105,12 +104,8 @@ def _wanted(names: list[str], path: Path) -> dict[str, str]:
 
 
 def _read_parquet(path: Path) -> pa.Table:
-    try:
-        pf = pq.ParquetFile(path)
-        wanted = _wanted(pf.schema_arrow.names, path)
-        table = pf.read(columns=list(wanted.values()))
-    except (pa.ArrowException, OSError) as exc:
-        raise InputFormatError(path, f"unreadable Parquet file ({exc})") from exc
+    wanted = _wanted(parquet.schema_names(path), path)
+    table = parquet.read_columns(path, list(wanted.values()))
     return table.rename_columns([column_key(n) for n in table.column_names])
 
 
@@ -120,7 +115,7 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
         raise InputFormatError(path, "file is empty")
     header = _csv_header(data[:65536])
     if header is None:
-        first = data.split(b"\n", 1)[0][:200].decode("utf-8", errors="replace")
+        first = files.first_line(data[:65536])[:200].decode("utf-8", errors="replace")
         raise InputFormatError(
             path, f"not an OpenSky state-vector CSV: header needs {', '.join(REQUIRED)} and velocity/"
             f"baroaltitude/... (line 1 is {first!r})", 1
@@ -128,7 +123,7 @@ def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
     names, delimiter = header
     wanted = _wanted(names, path)
     rows = read_csv_rows(data, path, names=names, delimiter=delimiter, include=list(wanted.values()))
-    count_rejects(rejects, REASON_COLUMNS, pa.array([n for n, text in rows.bad if text.strip()], pa.int64()))
+    rows.count_set_aside(rejects, REASON_COLUMNS)
     table = rows.table.rename_columns([column_key(n) for n in rows.table.column_names])
     keep = pc.invert(blank_rows(table))  # blank lines are not records, not rejects
     return table.filter(keep), pc.filter(rows.line_no, keep)

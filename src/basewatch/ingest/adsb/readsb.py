@@ -35,6 +35,7 @@ FLAG_NEW_LEG = 2
 FLAG_ALT_GEOMETRIC = 8
 DB_MILITARY = 1
 MIN_FIELDS = 8
+MAX_FLAGS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,18 @@ class ReadsbTraceReader:
         )
 
 
+def _flags_ok(flags: Any) -> bool:
+    """Point flags are a small bit set (or absent); anything else (10^20, 1.5, text) makes a malformed point."""
+    return flags is None or (isinstance(flags, int) and not isinstance(flags, bool) and 0 <= flags < MAX_FLAGS)
+
+
 def _field(trace: Sequence[Any], i: int) -> list[Any]:
     return [p[i] if len(p) > i else None for p in trace]
 
 
 def _numbers(values: list[Any]) -> AnyArray:
     """JSON values to float64: numbers kept, anything else (text, objects, bools) null."""
-    clean = [v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values]
+    clean = [float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values]
     return to_float(pa.array(clean, pa.float64()))
 
 
@@ -90,7 +96,7 @@ def _on_ground(alt: Any) -> bool | None:
 def trace_points(icao: str, base: float, trace: list[Any], rejects: Rejects) -> pa.Table:
     """The trace's points as an AIRCRAFT_POINTS_SCHEMA table (bad points counted in rejects)."""
     row_all = np.arange(1, len(trace) + 1, dtype=np.int64)
-    ok = np.array([isinstance(p, list) and len(p) >= MIN_FIELDS for p in trace], dtype=np.bool_)
+    ok = np.array([isinstance(p, list) and len(p) >= MIN_FIELDS and _flags_ok(p[6]) for p in trace], dtype=np.bool_)
     count_rejects(rejects, REASON_POINT, pa.array(row_all[~ok]))
     pts = [p for p, good in zip(trace, ok, strict=True) if good]
     rows = row_all[ok]

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.adsb.common import (
     REASON_POSITION,
     AnyArray,
@@ -89,12 +90,9 @@ class SbsReader:
         data = read_bytes(path)
         if not data or data.isspace():
             raise InputFormatError(path, "file is empty")
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            data = data.decode("utf-8", errors="replace").encode("utf-8")
         rejects = Rejects()
         rows = read_csv_rows(data, path, names=FIELD_NAMES, header=False, quoting=False)
+        count_rejects(rejects, files.REASON_UTF8, pa.array(rows.not_utf8, pa.int64()))
         table = rows.table
         kind = pc.utf8_trim_whitespace(table.column("f1"))
         is_msg = pc.fill_null(pc.equal(kind, "MSG"), False)

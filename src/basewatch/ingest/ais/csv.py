@@ -14,16 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
+import pyarrow.compute as pc
 
 from basewatch.errors import BasewatchError, InputFormatError
+from basewatch.ingest import files
+from basewatch.ingest.adsb.common import blank_rows, read_csv_rows
 from basewatch.ingest.ais import records
 from basewatch.ingest.ais.nmea import OTHER_TYPE
-from basewatch.ingest.base import ReadResult, Rejects
+from basewatch.ingest.base import SKIPPED_NOT_VESSEL, ReadResult, Rejects
 from basewatch.units import KT_TO_MS
 
 # logical field -> known header spellings (compared case-insensitively)
@@ -74,6 +75,7 @@ def _words_sql(expr: str, words: Mapping[str, int]) -> str:
     whens = " ".join(f"WHEN '{w}' THEN {code}" for w, code in words.items())
     return f"(CASE lower({expr}) {whens} END)"
 BAD_TIME = "unreadable time"
+TIME_RANGE = "time outside 1970-2100"
 BAD_POSITION = "unreadable position"
 NOTHING = "no position or static data"
 MALFORMED_ROW = "malformed CSV row"
@@ -94,7 +96,7 @@ def parse_columns(text: str) -> dict[str, str]:
 
 
 def _header(head: bytes) -> list[str]:
-    first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip("\r")
+    first = files.first_line(head).decode("utf-8-sig", "replace").strip("\r")
     return [c.strip().strip('"').strip() for c in first.split(",")]
 
 
@@ -137,48 +139,31 @@ def header_is_csv(head: bytes) -> bool:
 
 def read_csv(path: Path, mapping: Mapping[str, str]) -> ReadResult:
     rejects = Rejects()
-    bad_rows: list[int] = []
-
-    def on_invalid(row: Any) -> str:
-        bad_rows.append(int(row.number) if row.number is not None else -1)
-        return "skip"
-
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(65536)
-        import gzip
-
-        if head[:2] == b"\x1f\x8b":
-            with gzip.open(path, "rb") as gz:
-                head = gz.read(65536)
-        header = _header(head)
-        cols = resolve(header, mapping)
-        missing = [c for c in mapping.values() if c not in header]
-        if missing:
-            raise InputFormatError(path, f"columns not in the header: {', '.join(missing)}", 1)
-        for need in ("mmsi", "time"):
-            if need not in cols:
-                raise InputFormatError(path, f"no {need} column (give one with --columns {need}=COLUMN)", 1)
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=True, null_values=list(NULLS),
-                include_columns=sorted(set(cols.values())),
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
-        raise InputFormatError(path, f"not a readable CSV: {exc}") from exc
-    for r in bad_rows:
-        rejects.add(MALFORMED_ROW, r)
-    table = table.append_column("row_no", pa.array(range(2, table.num_rows + 2), pa.int64()))
-    pos, sta = _convert(table, cols, rejects)
+    data = files.read_bytes(path)
+    header = _header(data[:65536])
+    cols = resolve(header, mapping)
+    missing = [c for c in mapping.values() if c not in header]
+    if missing:
+        raise InputFormatError(path, f"columns not in the header: {', '.join(missing)}", 1)
+    for need in ("mmsi", "time"):
+        if need not in cols:
+            raise InputFormatError(path, f"no {need} column (give one with --columns {need}=COLUMN)", 1)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    rows = read_csv_rows(data, path, names=header, include=sorted(set(cols.values())), null_values=list(NULLS))
+    rows.count_set_aside(rejects, MALFORMED_ROW)
+    keep = pc.invert(blank_rows(rows.table))  # blank lines (and emptied non-UTF-8 ones) are no records
+    table = rows.table.filter(keep).append_column("row_no", pc.filter(rows.line_no, keep))
+    counts: dict[str, int] = {}
+    pos, sta = _convert(table, cols, rejects, counts)
+    repeated = counts.pop("repeated static", 0)
     return ReadResult(
         tables={"ais_positions": pos, "ais_static": sta},
         rejects=rejects,
         counted=("ais_positions", "ais_static"),
         notes=(f"columns used: {', '.join(f'{k}={v}' for k, v in cols.items())}",),
+        skipped=counts,
+        duplicates=repeated,
     )
 
 
@@ -186,7 +171,9 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tuple[pa.Table, pa.Table]:
+def _convert(
+    table: pa.Table, cols: Mapping[str, str], rejects: Rejects, counts: dict[str, int]
+) -> tuple[pa.Table, pa.Table]:
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -213,7 +200,8 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
                     TRY_CAST(try_strptime({t}, ['%Y%m%d_%H%M%S', '%d/%m/%Y %H:%M:%S']) AS TIMESTAMPTZ),
                     CASE WHEN TRY_CAST({t} AS DOUBLE) BETWEEN 315532800 AND 4102444800
                          THEN to_timestamp(TRY_CAST({t} AS DOUBLE)) END
-                ) + to_microseconds(CAST({ms} * 1000 AS BIGINT)) AS time,
+                ) + to_microseconds(TRY_CAST(CASE WHEN {ms} BETWEEN 0 AND 86400000 THEN {ms} * 1000 END AS BIGINT))
+                  AS time,
                 {col('lat')} AS lat_text, {col('lon')} AS lon_text,
                 {num('lat')} AS lat, {num('lon')} AS lon,
                 {num('sog')} AS sog, {num('cog')} AS cog, {num('heading')} AS heading,
@@ -239,6 +227,8 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
                     WHEN mmsi_n IS NULL OR mmsi_n <= 0 OR mmsi_n > 999999999 THEN '{records.BAD_MMSI}'
                     WHEN time_text IS NULL THEN '{records.NO_TIME}'
                     WHEN time IS NULL THEN '{BAD_TIME}'
+                    WHEN time < TIMESTAMPTZ '1970-01-01 00:00:00+00' OR time >= TIMESTAMPTZ '2100-01-01 00:00:00+00'
+                         THEN '{TIME_RANGE}'
                     WHEN msg_type NOT IN (1, 2, 3, 5, 18, 19, 24, 27) THEN '{OTHER_TYPE}'
                     WHEN NOT (lat_text IS NOT NULL OR lon_text IS NOT NULL) THEN NULL
                     WHEN lat IS NULL OR lon IS NULL THEN '{BAD_POSITION}'
@@ -254,6 +244,9 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
             "SELECT reason, count(*), list(row_no ORDER BY row_no)[1:5] FROM judged WHERE reason IS NOT NULL "
             "GROUP BY reason"
         ).fetchall():
+            if reason == OTHER_TYPE:  # a valid message of no vessel (base station, binary): skipped, not rejected
+                counts[SKIPPED_NOT_VESSEL] = int(count)
+                continue
             for ln in lines:
                 rejects.add(reason, int(ln), 0)
             rejects.counts[reason] = rejects.counts.get(reason, 0) + int(count)
@@ -274,6 +267,8 @@ def _convert(table: pa.Table, cols: Mapping[str, str], rejects: Rejects) -> tupl
             FROM judged WHERE reason IS NULL AND has_static
             GROUP BY ALL ORDER BY row_no
         """).fetch_arrow_table()
+        row = con.execute("SELECT count(*) FROM judged WHERE reason IS NULL AND has_static").fetchone()
+        counts["repeated static"] = (int(row[0]) if row else 0) - sta.num_rows  # kept once: duplicates
     finally:
         con.close()
     return pos.cast(records.POSITIONS_SCHEMA), sta.cast(records.STATIC_SCHEMA)

@@ -3,8 +3,8 @@
 What becomes a record:
 - positions: message types 1, 2, 3 (class A), 18 (class B), 19 (class B extended), 27 (long range);
 - static and voyage data: types 5, 24 (parts A and B) and the static part of 19.
-Other message types (base stations, aids to navigation, binary, safety...) are counted as
-'not a vessel position or static report' with a per-type note.
+Other message types (base stations, aids to navigation, binary, safety...) are valid messages that carry
+no vessel data: counted as skipped ('not vessel data'), not rejected, with a per-type note.
 
 Reception time: see `sentences.py`. A position without any reception time is rejected ('no reception
 time'): it cannot be placed on a track. Static reports are kept without a time.
@@ -38,7 +38,7 @@ from basewatch.ingest.ais.sentences import (
     SentenceStream,
     Source,
 )
-from basewatch.ingest.base import ReadResult, Rejects
+from basewatch.ingest.base import SKIPPED_NOT_VESSEL, ReadResult, Rejects
 
 OTHER_TYPE = "not a vessel position or static report"
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
@@ -100,8 +100,7 @@ def decode_messages(msgs: Messages, strict: bool = False) -> Decoded:
         rejected[BAD_CHECKSUM] = [msgs.line_no[bad]]
         keep &= ~bad
     types = message_types(msgs.payload, msgs.fill)
-    other = keep & ~np.isin(types, POSITION_TYPES + STATIC_TYPES)
-    rejected[OTHER_TYPE] = [msgs.line_no[other]]
+    other = keep & ~np.isin(types, POSITION_TYPES + STATIC_TYPES)  # skipped: counted in other_types
     keep &= ~other
     sel = np.flatnonzero(keep)
     payload = msgs.payload.take(pa.array(sel, pa.int64()))
@@ -138,7 +137,7 @@ def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
                      "(lenient; --strict rejects them)")
     other: Counter[int] = sum((p.other_types for p in parts), Counter())
     if other:
-        notes.append("other message types counted, not stored: "
+        notes.append(f"{sum(other.values()):,} messages skipped (not vessel data): "
                      + ", ".join(f"type {t}: {c:,}" for t, c in sorted(other.items())))
     notes.extend(_time_notes(sum((p.time_sources for p in parts), Counter())))
     if st.other_nmea:
@@ -151,6 +150,7 @@ def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
         rejects=rejects,
         counted=("ais_positions", "ais_static"),
         notes=tuple(notes),
+        skipped={SKIPPED_NOT_VESSEL: sum(other.values())} if other else {},
     )
 
 

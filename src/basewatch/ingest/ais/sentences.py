@@ -91,11 +91,15 @@ class FileSource:
         with self.path.open("rb") as raw:
             gz = raw.read(2) == b"\x1f\x8b"
         opener = gzip.open if gz else open
+        done = 0
         try:
             with opener(self.path, "rb") as fh:
-                yield from complete_lines(iter(lambda: fh.read(self.block_size), b""))
-        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-            raise InputFormatError(self.path, f"not a readable gzip file: {exc}") from exc
+                for block in complete_lines(iter(lambda: fh.read(self.block_size), b"")):
+                    done += len(block)
+                    yield block
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # the same words as ingest.files
+            raise InputFormatError(self.path,
+                                   f"gzip stream damaged after {done:,} bytes ({exc}); nothing kept") from exc
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,77 @@
+"""Long fuzzing run: `python -m tests.fuzz --inputs 1000000 [--seed 0] [--minutes M] [--out DIR]`.
+
+Prints the inputs tried per format and every distinct failure (with its count and one example saved under
+--out, to be turned into a regression test). Runs in one process (one core)."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.fuzz.driver import Campaign, Driver
+from tests.fuzz.mutate import mutate
+from tests.fuzz.seeds import seeds
+
+
+def summary(c: Campaign, elapsed: float) -> str:
+    lines = [f"{sum(c.inputs.values()):,} inputs in {elapsed:,.0f} s; per format (inputs / refused / through the "
+             "pipeline / slowest s):"]
+    for name in sorted(c.inputs):
+        lines.append(f"  {name:18s} {c.inputs[name]:>9,} {c.refused[name]:>9,} {c.pipeline[name]:>7,} "
+                     f"{c.slowest.get(name, 0.0):6.2f}")
+    lines.append(f"distinct failures: {len(c.failures)}")
+    for key, n in c.failure_counts.most_common():
+        lines.append(f"  {n:>7,} x {key}: {c.failures[key].detail[:160]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tests.fuzz")
+    ap.add_argument("--inputs", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--minutes", type=float, default=None, help="stop after this long")
+    ap.add_argument("--out", type=Path, default=Path("fuzz-failures"))
+    ap.add_argument("--pipeline-every", type=int, default=20)
+    ap.add_argument("--slow", type=float, default=5.0, help="an input taking longer is a failure")
+    ap.add_argument("--only", default=None, help="comma-separated seed names")
+    args = ap.parse_args(argv)
+    pool = tuple(s for s in seeds() if args.only is None or s.name in args.only.split(","))
+    if not pool:
+        print("no seeds (../shared/data absent?)", file=sys.stderr)
+        return 2
+    rng = random.Random(args.seed)
+    start = time.perf_counter()
+    last = start
+    with tempfile.TemporaryDirectory() as tmp:
+        driver = Driver(Path(tmp), pipeline_every=args.pipeline_every, slow_s=args.slow)
+        try:
+            for i in range(args.inputs):
+                s = pool[i % len(pool)]
+                data = mutate(rng, s)
+                driver.run(s, data, pipeline=rng.randrange(args.pipeline_every) == 0, sniff=rng.random() < 0.25)
+                now = time.perf_counter()
+                if now - last > 60:
+                    last = now
+                    print(f"[{(now - start) / 60:5.1f} min] {i + 1:,} inputs, {len(driver.campaign.failures)} "
+                          "distinct failures", flush=True)
+                if args.minutes is not None and now - start > args.minutes * 60:
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            driver.close()
+    c = driver.campaign
+    args.out.mkdir(parents=True, exist_ok=True)
+    for n, (key, f) in enumerate(sorted(c.failures.items())):
+        safe = "".join(ch if ch.isalnum() else "_" for ch in key)[:80]
+        (args.out / f"{n:03d}_{safe}.bin").write_bytes(f.data)
+    print(summary(c, time.perf_counter() - start), flush=True)
+    return 1 if c.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

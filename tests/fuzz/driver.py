@@ -1,0 +1,271 @@
+"""The mutation driver: runs the readers (and sometimes the whole ingest pipeline) in-process on each input and
+checks the invariants of issue 17.
+
+On every input:
+- no unexpected exception: a refused file raises a BasewatchError subclass, nothing else escapes;
+- line and row numbers are real (1 <= n <= the file's lines or rows; never -1);
+- counts add up: records seen = accepted + rejected (+ skipped) where a record is one line or row (OpenSky
+  CSV and Parquet, readsb trace points, traffic records, AIS CSV rows, within [rows, 2 rows] as a row may
+  give a position and a static record), and within the file's size for the other formats;
+- on a sample of inputs (`pipeline_every`), the result is written to a real workspace: accepted + duplicates =
+  the records offered, rejected as read, the sources row equal to the report, and after a refused file every
+  table exactly as before;
+- bounded work: each input's wall time is kept; in long runs one above `slow_s` + 50 us per byte (a linear
+  bound) is a failure ("slow").
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import time
+import traceback
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from basewatch.errors import BasewatchError
+from basewatch.ingest.base import ReadResult
+from basewatch.workspace.core import Workspace
+from tests.fuzz.mutate import mutate
+from tests.fuzz.seeds import Seed
+
+# The linear bound of work, by the clock (long runs only; never in tests): a quadratic step on the largest
+# inputs (~200 KB) takes minutes, far beyond it.
+SLOW_PER_BYTE_S = 50e-6
+TABLES = ("sources", "aircraft_points", "aircraft", "ais_positions", "ais_static")
+
+
+@dataclass(frozen=True)
+class Failure:
+    key: str        # what went wrong and where (distinct failures have distinct keys)
+    detail: str
+    seed: str
+    data: bytes
+
+
+@dataclass
+class Campaign:
+    """Counts of a run: inputs per seed format, refused files, distinct failures with one example each."""
+
+    inputs: Counter[str] = field(default_factory=Counter)
+    refused: Counter[str] = field(default_factory=Counter)
+    pipeline: Counter[str] = field(default_factory=Counter)
+    failures: dict[str, Failure] = field(default_factory=dict)
+    failure_counts: Counter[str] = field(default_factory=Counter)
+    slowest: dict[str, float] = field(default_factory=dict)
+
+    def add(self, failure: Failure) -> None:
+        self.failure_counts[failure.key] += 1
+        self.failures.setdefault(failure.key, failure)
+
+
+def _plain(data: bytes) -> bytes | None:
+    """The decompressed bytes, or None when the gzip is damaged (the file must then be refused)."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return None
+
+
+def _nonblank_lines(data: bytes) -> list[bytes]:
+    return [line for line in data.splitlines() if line.strip()]
+
+
+def _where(exc: BaseException) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/basewatch/" in f.filename]
+    last = frames[-1] if frames else traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{Path(last.filename).name}:{last.lineno}"
+
+
+class Driver:
+    """Runs inputs against the readers in one scratch folder (and one scratch workspace)."""
+
+    def __init__(self, workdir: Path, *, pipeline_every: int = 10, slow_s: float | None = None) -> None:
+        self.workdir = workdir
+        self.pipeline_every = pipeline_every
+        self.slow_s = slow_s
+        self.campaign = Campaign()
+        self._ws: Workspace | None = None
+        self._ws_uses = 0
+        self._extractor: object | None = None
+
+    # -- one input ------------------------------------------------------------------------------------
+    def run(self, seed: Seed, data: bytes, *, pipeline: bool = False, sniff: bool = False) -> None:
+        c = self.campaign
+        c.inputs[seed.name] += 1
+        path = self.workdir / f"input{seed.suffix}"
+        path.write_bytes(data)
+        start = time.perf_counter()
+        try:
+            if seed.fmt == "report":
+                self._report(path)
+            else:
+                self._reader(seed, path, data, pipeline=pipeline, sniff=sniff)
+        except BasewatchError:
+            c.refused[seed.name] += 1
+        except Exception as exc:  # the very thing looked for: an exception a user would see as a traceback
+            c.add(Failure(f"{seed.name}: {type(exc).__name__} at {_where(exc)}", f"{exc}"[:300], seed.name, data))
+        elapsed = time.perf_counter() - start
+        c.slowest[seed.name] = max(c.slowest.get(seed.name, 0.0), elapsed)
+        if self.slow_s is not None and elapsed > self.slow_s + SLOW_PER_BYTE_S * len(data):
+            c.add(Failure(f"{seed.name}: slow (> {self.slow_s:g} s + {SLOW_PER_BYTE_S * 1e6:g} us/byte)",
+                          f"{elapsed:.1f} s for {len(data):,} bytes", seed.name, data))
+
+    def _report(self, path: Path) -> None:
+        from basewatch.claims.extractor import RuleExtractor
+        from basewatch.reports.ingest import document
+        from basewatch.reports.readers import read_reports
+        from basewatch.watchlist.load import default_watchlist
+
+        if self._extractor is None:
+            wl = default_watchlist()
+            self._extractor = RuleExtractor(wl.sites, wl.actors)
+        assert isinstance(self._extractor, RuleExtractor)
+        for report in read_reports(path):
+            self._extractor.extract(document(report))
+
+    def _reader(self, seed: Seed, path: Path, data: bytes, *, pipeline: bool, sniff: bool) -> None:
+        from basewatch.ingest.registry import choose_reader
+
+        reader = choose_reader(path, "auto" if sniff else seed.fmt)
+        result = reader.read(path)
+        plain = _plain(data)
+        if plain is None:
+            self._fail(seed, data, "damaged gzip ingested", "a damaged gzip was read instead of refused")
+            return
+        self._check_counts(seed, reader.name, plain, result, data)
+        if pipeline:
+            self._pipeline(seed, path, reader.name, result, data)
+
+    def _fail(self, seed: Seed, data: bytes, what: str, detail: str) -> None:
+        self.campaign.add(Failure(f"{seed.name}: {what}", detail[:300], seed.name, data))
+
+    # -- invariants ------------------------------------------------------------------------------------
+    def _check_counts(self, seed: Seed, fmt: str, plain: bytes, result: ReadResult, data: bytes) -> None:
+        offered = sum(result.tables[t].num_rows for t in result.counted if t in result.tables)
+        rejected = result.rejects.total
+        skipped = sum(result.skipped.values()) + result.duplicates
+        seen = self._records_seen(fmt, plain)
+        bound = max(self._row_bound(plain), seen[1] if seen else 0)
+        for name, table in result.tables.items():
+            if table.num_rows and "row_no" in table.column_names:
+                rows = table.column("row_no")
+                low, high = pa.compute.min(rows).as_py(), pa.compute.max(rows).as_py()
+                if low is None or low < 1 or high > bound:
+                    self._fail(seed, data, f"row_no outside 1..{'N'} in {name}", f"{low}..{high} of {bound}")
+        for reason, lines in result.rejects.examples.items():
+            if any(not 1 <= n <= bound for n in lines):
+                self._fail(seed, data, "reject line outside the file", f"{reason}: {lines} of {bound}")
+        if seen is not None:
+            low_seen, high_seen = seen
+            total = offered + rejected + skipped
+            if not low_seen <= total <= high_seen:
+                self._fail(seed, data, f"counts do not add up ({fmt})",
+                           f"offered {offered} + rejected {rejected} + skipped {skipped} = {total}, "
+                           f"records {low_seen}..{high_seen}; {result.rejects.counts}")
+        elif offered + rejected + skipped > max(bound, len(plain)):
+            self._fail(seed, data, f"more records than the file holds ({fmt})", f"{offered}+{rejected} > {bound}")
+
+    def _row_bound(self, plain: bytes) -> int:
+        if plain[:4] == b"PAR1":
+            try:
+                return max(pq.read_metadata(pa.BufferReader(plain)).num_rows, 1)
+            except (pa.ArrowException, OSError):
+                return len(plain) + 1
+        ends = plain.count(b"\n") + plain.count(b"\r") - plain.count(b"\r\n")  # as the parsers end lines
+        return max(ends + 1, len(plain) if b"\x1a" in plain[:64] else 0)
+
+    @staticmethod
+    def _records_seen(fmt: str, plain: bytes) -> tuple[int, int] | None:
+        """(least, most) records of the file counted without the reader; None: no exact unit for the format."""
+        if fmt == "opensky":
+            if plain[:4] == b"PAR1":
+                n = pq.read_metadata(pa.BufferReader(plain)).num_rows
+                return n, n
+            n = len(_nonblank_lines(plain)) - 1
+            return n, n
+        if fmt == "ais-csv":
+            n = len(_nonblank_lines(plain)) - 1
+            return n, 2 * n
+        if fmt in ("readsb", "traffic-json"):
+            try:
+                doc = json.loads(plain, parse_int=lambda s: int(s) if len(s) < 4000 else float(s))
+            except (ValueError, RecursionError):
+                return None
+            if fmt == "readsb" and isinstance(doc, dict) and isinstance(doc.get("trace"), list):
+                return len(doc["trace"]), len(doc["trace"])
+            if fmt == "traffic-json" and isinstance(doc, list):
+                return len(doc), len(doc)
+        return None
+
+    def _workspace(self) -> Workspace:
+        if self._ws is None or self._ws_uses >= 200:  # a fresh workspace now and then: tables stay small
+            if self._ws is not None:
+                self._ws.close()
+            for old in self.workdir.glob("ws.duckdb*"):
+                old.unlink()
+            self._ws = Workspace(self.workdir / "ws.duckdb")
+            self._ws_uses = 0
+        self._ws_uses += 1
+        return self._ws
+
+    def _counts(self, ws: Workspace) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for t in TABLES:
+            row = ws.con.execute(f"SELECT count(*) FROM {t}").fetchone()
+            out[t] = int(row[0]) if row else 0
+        return out
+
+    def _pipeline(self, seed: Seed, path: Path, fmt: str, result: ReadResult, data: bytes) -> None:
+        from basewatch.ingest.pipeline import file_sha256, write_result
+
+        ws = self._workspace()
+        digest = file_sha256(path)
+        if ws.con.execute("SELECT 1 FROM sources WHERE sha256 = ?", [digest]).fetchone():
+            return
+        self.campaign.pipeline[seed.name] += 1
+        before = self._counts(ws)
+        try:
+            report = write_result(ws, path, digest, fmt, result)
+        except BasewatchError:
+            if self._counts(ws) != before:
+                self._fail(seed, data, "workspace changed by a refused file", str(before))
+            raise
+        offered = sum(result.tables[t].num_rows for t in result.counted if t in result.tables)
+        after = self._counts(ws)
+        stored = ws.con.execute("SELECT accepted, rejected, duplicates FROM sources WHERE sha256 = ?",
+                                [digest]).fetchone()
+        added = sum(after[t] - before[t] for t in result.counted if t in after)
+        if report.accepted + report.duplicates != offered + result.duplicates or \
+                report.rejected != result.rejects.total:
+            self._fail(seed, data, "pipeline counts do not add up",
+                       f"accepted {report.accepted} + duplicates {report.duplicates} != offered {offered}")
+        if stored != (report.accepted, report.rejected, report.duplicates) or added != report.accepted:
+            self._fail(seed, data, "sources row differs from the report", f"{stored} vs {report}")
+
+    def close(self) -> None:
+        if self._ws is not None:
+            self._ws.close()
+            self._ws = None
+
+
+def run_campaign(driver: Driver, seeds: tuple[Seed, ...], inputs: int, seed: int = 0,
+                 progress: object | None = None) -> Campaign:
+    """`inputs` mutated inputs, round-robin over the seeds, deterministic for a given seed number."""
+    rng = random.Random(seed)
+    for i in range(inputs):
+        s = seeds[i % len(seeds)]
+        data = mutate(rng, s)
+        driver.run(s, data, pipeline=driver.pipeline_every > 0 and rng.randrange(driver.pipeline_every) == 0,
+                   sniff=rng.random() < 0.25)
+        if progress is not None:
+            progress(i + 1)  # type: ignore[operator]
+    return driver.campaign
