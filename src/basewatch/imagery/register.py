@@ -124,7 +124,7 @@ def _orb_similarity(
 def _ecc_refine(
     before: npt.NDArray[np.float32], after: npt.NDArray[np.float32], m: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
-    """Refine an after -> before similarity by ECC (Euclidean motion), at half resolution."""
+    """Refine an after -> before similarity by ECC (affine motion: keeps the scale), at half resolution."""
     import cv2
     import numpy as np
 
@@ -136,7 +136,7 @@ def _ecc_refine(
     inv[:, 2] *= f
     try:
         _, warp = cv2.findTransformECC(
-            b, a, inv, cv2.MOTION_EUCLIDEAN,
+            b, a, inv, cv2.MOTION_AFFINE,
             (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5), None, 5,
         )
     except cv2.error:
