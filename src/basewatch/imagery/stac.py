@@ -47,8 +47,13 @@ def footprint(info: RasterInfo) -> tuple[dict[str, object] | None, list[float] |
 
 
 def build_item(meta: ObservationMeta, info: RasterInfo, *, labels_href: str | None = None) -> pystac.Item:
+    import warnings
+
     import pystac
-    from pystac.extensions.label import LabelClasses, LabelCount, LabelExtension, LabelOverview, LabelType
+
+    with warnings.catch_warnings():  # pystac marks the extension "pilot" and deprecated; the issue asks for it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from pystac.extensions.label import LabelClasses, LabelCount, LabelExtension, LabelOverview, LabelType
 
     geometry, bbox = footprint(info)
     props: dict[str, object] = {
