@@ -19,7 +19,7 @@ def test_landsat_rgb_georeference() -> None:
     info = raster_info(shared_file("imagery/geotiff/rasterio_RGB.byte.tif"))
     assert (info.width, info.height, info.bands) == (791, 718, 3)
     assert info.georef is not None and info.georef.crs == "EPSG:32618"
-    a, b, c, d, e, f = info.georef.transform
+    a, _b, c, _d, e, f = info.georef.transform
     assert (a, c, e, f) == pytest.approx((300.04, 101985.0, -300.04, 2826915.0), abs=0.01)
     assert info.georef.resolution_m == pytest.approx(300.04, abs=0.01)
 
