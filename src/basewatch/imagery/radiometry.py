@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 _BINS = 4096
 
 
+def _bin(values: npt.NDArray[np.float32], lo: float, scale: float) -> npt.NDArray[np.int32]:
+    import numpy as np
+
+    x = (values - np.float32(lo)) * np.float32(scale)
+    np.clip(x, 0, _BINS - 1, out=x)
+    return x.astype(np.int32)
+
+
 def match_histogram(
     after: npt.NDArray[np.float32], before: npt.NDArray[np.float32], valid: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.float32]:
@@ -30,14 +38,12 @@ def match_histogram(
     if hi <= lo:
         return after.copy()
     scale = (_BINS - 1) / (hi - lo)
-    ia = np.clip(((a - lo) * scale).astype(np.int64), 0, _BINS - 1)
-    ib = np.clip(((b - lo) * scale).astype(np.int64), 0, _BINS - 1)
+    ia, ib = _bin(a, lo, scale), _bin(b, lo, scale)
     cdf_a = np.cumsum(np.bincount(ia, minlength=_BINS)) / ia.size
     cdf_b = np.cumsum(np.bincount(ib, minlength=_BINS)) / ib.size
     centres = lo + (np.arange(_BINS) + 0.5) / scale
     # each after level goes to the before level of the same cumulative share (mid-bin of its share)
     share = cdf_a - np.bincount(ia, minlength=_BINS) / (2 * ia.size)
     lut = np.interp(share, cdf_b, centres).astype(np.float32)
-    idx = np.clip(((after - lo) * scale).astype(np.int64), 0, _BINS - 1)
-    out = lut[idx]
+    out = lut[_bin(after, lo, scale)]
     return np.where(valid, out, after).astype(np.float32)

@@ -4,8 +4,9 @@ Phase correlation (OpenCV, sub-pixel) when the two differ by a shift; ORB featur
 similarity fit, refined by ECC, when they also differ by rotation or scale. `method="auto"` fits the
 similarity first and keeps phase correlation unless the rotation or scale found is beyond what a pure
 shift can absorb (0.1 degree, 0.1 % scale: under half a pixel at the edge of a 1,000 px picture).
-The residual is measured after warping, by phase correlation of the before picture with the warped
-after picture: the shift that would still be needed.
+ECC runs on a copy of at most 640 px (speed); one phase-correlation translation at full resolution
+then polishes it. The residual is measured after warping, by phase correlation of the before picture
+with the warped after picture on a central crop of at most 1,024 px: the shift still needed.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def _ecc_refine(
     import cv2
     import numpy as np
 
-    f = 0.5 if max(before.shape[:2]) > 1024 else 1.0
+    f = min(1.0, 640 / max(before.shape[:2]))  # ECC on a copy of at most 640 px; polished at full size after
     b = cv2.resize(before, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else before
     a = cv2.resize(after, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else after
     # ECC's warp maps template (before) coordinates to input (after) ones: the inverse of m.
@@ -191,7 +192,7 @@ def register(
                 else:
                     chosen = "orb"
                 reg = Registration(chosen, _as_matrix(m), 0.0, frac, inliers)
-                return _with_residual(before, after, reg)
+                return _with_residual(before, after, reg, polish=True)
         elif method != "auto":
             raise ValueError("feature registration failed: too few matching features between the pictures")
     dx, dy, response = phase_shift(before, a)
@@ -199,12 +200,35 @@ def register(
     return _with_residual(before, after, Registration(chosen, _as_matrix(m), 0.0, response, inliers))
 
 
-def _with_residual(before: npt.NDArray[np.float32], after: npt.NDArray[np.float32], reg: Registration) -> Registration:
+_RESIDUAL_SIDE = 1024  # residual measured on the central crop of at most this size (speed)
+
+
+def _residual(
+    before: npt.NDArray[np.float32], after: npt.NDArray[np.float32], reg: Registration
+) -> tuple[float, float]:
+    """The shift still left between before and the warped after picture, on a central crop."""
     import numpy as np
 
     warped, valid = warp_to_before(after, reg, before.shape[:2])
-    fill = float(before[valid].mean()) if valid.any() else 0.0
-    b = np.where(valid, before, fill).astype(np.float32)
-    w = np.where(valid, warped, fill).astype(np.float32)
-    rx, ry, _ = phase_shift(b, w)
+    h, w = before.shape[:2]
+    ch, cw = min(h, _RESIDUAL_SIDE), min(w, _RESIDUAL_SIDE)
+    r0, c0 = (h - ch) // 2, (w - cw) // 2
+    crop = (slice(r0, r0 + ch), slice(c0, c0 + cw))
+    v = valid[crop]
+    fill = float(before[crop][v].mean()) if v.any() else 0.0
+    b = np.where(v, before[crop], fill).astype(np.float32)
+    a = np.where(v, warped[crop], fill).astype(np.float32)
+    rx, ry, _ = phase_shift(b, a)
+    return rx, ry
+
+
+def _with_residual(
+    before: npt.NDArray[np.float32], after: npt.NDArray[np.float32], reg: Registration, *, polish: bool = False
+) -> Registration:
+    """Measure the residual; with `polish`, first fold one residual translation into the matrix."""
+    rx, ry = _residual(before, after, reg)
+    if polish:
+        (a, b, c), (d, e, f) = reg.matrix
+        reg = Registration(reg.method, ((a, b, c - rx), (d, e, f - ry)), 0.0, reg.response, reg.inliers)
+        rx, ry = _residual(before, after, reg)
     return Registration(reg.method, reg.matrix, math.hypot(rx, ry), reg.response, reg.inliers)
