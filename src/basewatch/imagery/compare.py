@@ -56,6 +56,8 @@ class CompareResult:
     calls: tuple[BoxCall, ...]
     new_objects: tuple[NewObject, ...]
     count: CountEstimate | None
+    region_rings: tuple[tuple[tuple[tuple[float, float], ...], ...], ...] = ()
+    largest_components: tuple[tuple[int, int, int, int, int], ...] = ()  # x0, y0, x1, y1, changed px
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -64,9 +66,13 @@ class CompareResult:
             "changed_fraction": round(self.changed_fraction, 6),
             "components": self.components,
             "regions": [r.__dict__ for r in self.regions],
+            "region_rings_px": [[[[round(x, 1), round(y, 1)] for x, y in ring] for ring in rings]
+                                for rings in self.region_rings],
+            "largest_components_px": [list(c) for c in self.largest_components],
             "boxes": [
                 {"box_id": c.box_id, "label": c.label, "status": c.status, "zncc": _r(c.zncc),
-                 "structure_ratio": _r(c.structure_ratio), "offset_px": list(c.offset_px)}
+                 "structure_ratio": _r(c.structure_ratio), "offset_px": list(c.offset_px),
+                 "bbox_px": [round(v, 1) for v in c.bbox_px]}
                 for c in self.calls
             ],
             "new_objects": [
@@ -114,6 +120,19 @@ def region_stats(
                     for o in new)
         out.append(RegionStats(region.name, area, changed, changed / area if area else 0.0, n_comp, n_new))
     return out
+
+
+_KEEP_COMPONENTS = 100
+
+
+def _largest(change: ChangeMaps, min_px: int) -> tuple[tuple[int, int, int, int, int], ...]:
+    """Bounding boxes of the largest changed components (for figures), at most _KEEP_COMPONENTS."""
+    import numpy as np
+
+    stats = change.stats[1:]
+    order = np.argsort(-stats[:, 4], kind="stable")[:_KEEP_COMPONENTS]
+    return tuple((int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 0] + stats[i, 2]), int(stats[i, 1] + stats[i, 3]),
+                  int(stats[i, 4])) for i in order if stats[i, 4] >= min_px)
 
 
 @dataclass(frozen=True)
@@ -182,5 +201,7 @@ def compare_arrays(
         calls=tuple(calls),
         new_objects=tuple(new),
         count=estimate_count(calls, new, large) if boxes else None,
+        region_rings=tuple(r.rings for r in regions or []),
+        largest_components=_largest(change, params.min_component_px),
     )
     return result, prep, change

@@ -85,6 +85,7 @@ class BoxCall:
     zncc: float
     structure_ratio: float
     offset_px: tuple[int, int]
+    bbox_px: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,10 @@ def _clip(box: PixelBox, shape: tuple[int, int]) -> tuple[int, int, int, int]:
             min(w, round(box.x1)), min(h, round(box.y1)))
 
 
+def _bb(box: PixelBox) -> tuple[float, float, float, float]:
+    return (box.x0, box.y0, box.x1, box.y1)
+
+
 def call_box(
     box: PixelBox,
     before: npt.NDArray[np.float32],
@@ -171,7 +176,7 @@ def call_box(
     h, w = before.shape[:2]
     x0, y0, x1, y1 = _clip(box, (h, w))
     if x1 - x0 < 4 or y1 - y0 < 4:
-        return BoxCall(box.box_id, box.label, "uncertain", float("nan"), float("nan"), (0, 0))
+        return BoxCall(box.box_id, box.label, "uncertain", float("nan"), float("nan"), (0, 0), _bb(box))
     # high-pass a window around the box only (a full-picture blur this wide costs seconds)
     pad = search + int(np.ceil(3 * max(1.0, side / 4)))
     wx0, wy0, wx1, wy1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
@@ -182,7 +187,7 @@ def call_box(
     templ = np.ascontiguousarray(hb[y0 - wy0 : y1 - wy0, x0 - wx0 : x1 - wx0])
     area = np.ascontiguousarray(ha[sy0:sy1, sx0:sx1])
     if float(templ.std()) < 1e-3:
-        return BoxCall(box.box_id, box.label, "uncertain", float("nan"), float("nan"), (0, 0))
+        return BoxCall(box.box_id, box.label, "uncertain", float("nan"), float("nan"), (0, 0), _bb(box))
     scores = cv2.matchTemplate(area, templ, cv2.TM_CCOEFF_NORMED)
     _, best, _, loc = cv2.minMaxLoc(scores)
     ox, oy = loc[0] + sx0 + wx0 - x0, loc[1] + sy0 + wy0 - y0
@@ -196,7 +201,7 @@ def call_box(
         status = "still_there"
     elif not correlates and not keeps:
         status = "gone"
-    return BoxCall(box.box_id, box.label, status, float(best), float(ratio), (int(ox), int(oy)))
+    return BoxCall(box.box_id, box.label, status, float(best), float(ratio), (int(ox), int(oy)), _bb(box))
 
 
 def typical_side(boxes: list[PixelBox], params: ObjectParams) -> float:
