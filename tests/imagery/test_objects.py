@@ -32,3 +32,15 @@ def test_one_added_one_removed() -> None:
     assert result.count is not None
     assert (result.count.still_there, result.count.gone, result.count.new) == (4, 1, 1)
     assert result.count.estimate == 5 and result.count.direction == "same"
+
+
+def test_regions_confine_the_count() -> None:
+    from basewatch.imagery.compare import Region
+
+    scene = make_scene(SceneSpec(size=768, objects=4, removed=0, added=2, seed=23))
+    half = [b for b in scene.added_boxes if (b.x0 + b.x1) / 2 < 384]
+    left = Region("left half", (((0.0, 0.0), (384.0, 0.0), (384.0, 768.0), (0.0, 768.0)),))
+    result, _, _ = compare_arrays(scene.before, scene.after, boxes=list(scene.before_boxes), regions=[left])
+    assert result.count is not None
+    assert result.count.new == len(half) and result.count.new_outside_regions == 2 - len(half)
+    assert result.regions[0].new_objects == len(half)

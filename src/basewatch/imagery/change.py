@@ -48,6 +48,7 @@ class ChangeMaps:
     changed: npt.NDArray[np.bool_]
     valid: npt.NDArray[np.bool_]
     diff_threshold: float
+    pieces: npt.NDArray[np.bool_]          # the mask after the opening, before the closing joined pieces
     labels: npt.NDArray[np.int32]          # connected components of `changed` (0 = none)
     stats: npt.NDArray[np.int32]           # OpenCV stats per label: x, y, w, h, area
 
@@ -117,7 +118,8 @@ def detect_change(
     raw = (diff > threshold) & (ssim < params.ssim_max) & valid
     mask = raw.astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((params.open_px, params.open_px), np.uint8))
+    pieces = mask.astype(bool)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((params.close_px, params.close_px), np.uint8))
     changed = mask.astype(bool) & valid
     _, labels, stats, _ = cv2.connectedComponentsWithStats(changed.astype(np.uint8), connectivity=8)
-    return ChangeMaps(diff, ssim, changed, valid, threshold, labels.astype(np.int32), stats.astype(np.int32))
+    return ChangeMaps(diff, ssim, changed, valid, threshold, pieces, labels.astype(np.int32), stats.astype(np.int32))

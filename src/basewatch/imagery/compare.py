@@ -190,6 +190,15 @@ def compare_arrays(
     side = typical_side(boxes, params.objects)
     calls = [call_box(b, prep.before, prep.after, eb, ea, search, side, params.objects) for b in boxes]
     new, large = find_new_objects(change, boxes, eb, ea, params.objects)
+    outside: list[NewObject] = []
+    if regions:  # the analyst's regions (aprons, rows) say where objects are counted
+        inside = np.zeros(change.changed.shape, dtype=bool)
+        for region in regions:
+            inside |= region_mask(region, change.changed.shape)
+        h, w = int(inside.shape[0]), int(inside.shape[1])
+        keep = [bool(inside[min((o.y0 + o.y1) // 2, h - 1), min((o.x0 + o.x1) // 2, w - 1)]) for o in new]
+        outside = [o for o, k in zip(new, keep, strict=True) if not k]
+        new = [o for o, k in zip(new, keep, strict=True) if k]
     stats = region_stats(regions or [], change, new, params.min_component_px)
     n_comp = int((change.stats[1:, 4] >= params.min_component_px).sum())
     result = CompareResult(
@@ -200,7 +209,7 @@ def compare_arrays(
         regions=tuple(stats),
         calls=tuple(calls),
         new_objects=tuple(new),
-        count=estimate_count(calls, new, large) if boxes else None,
+        count=estimate_count(calls, new, large, len(outside)) if boxes else None,
         region_rings=tuple(r.rings for r in regions or []),
         largest_components=_largest(change, params.min_component_px),
     )

@@ -13,10 +13,13 @@ markings under each object, re-lit, shifted, re-noised) kept objects give ZNCC >
 enough there: markings left on the ground keep removed boxes' ZNCC near 0.3.
 
 New objects: connected changed components outside the (dilated) labelled boxes whose bounding box is
-object-sized (0.5-2 x the median labelled side), whose after patch has more structure than its before
-patch (something appeared rather than left) and at least half the structure of a typical labelled
-object. Components many objects large are not counted (whole-scene blob counts are not an answer);
-they are reported as large changes.
+object-sized (0.5-2 x the median labelled side, short side at least 0.4 x the long), made of one
+piece before the morphological closing joined neighbours (its largest piece at least 0.05 side^2: an
+aircraft's fuselage alone is about 0.12; a row of cars is many pieces of under 0.01), whose after
+patch has more structure than its before patch (something appeared rather than left) and at least
+half the structure of a typical labelled object. Components many objects large are not counted
+(whole-scene blob counts are not an answer); they are reported as large changes. When the analyst
+gives regions, only new objects inside them are counted (the others are reported as outside).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class ObjectParams:
     max_side: float = 2.0
     min_aspect: float = 0.4         # short / long side of a new object's bounding box (objects are compact)
     min_fill: float = 0.1           # changed pixels / median labelled side squared
+    min_piece: float = 0.05         # its largest unjoined piece / side squared (one object, not many small)
     appear_ratio: float = 1.3       # after/before gradient energy for "appeared"
     min_structure: float = 0.5      # after gradient energy relative to the median labelled object
     default_side_px: float = 64.0   # object side when nothing is labelled
@@ -111,6 +115,7 @@ class CountEstimate:
     low: int
     high: int
     large_changes: int
+    new_outside_regions: int = 0    # found, not counted: outside every analyst region
 
     @property
     def direction(self) -> str:
@@ -212,6 +217,13 @@ def typical_side(boxes: list[PixelBox], params: ObjectParams) -> float:
     return float(np.median([max(b.width, b.height) for b in boxes]))
 
 
+def _largest_piece(mask: npt.NDArray[np.bool_]) -> int:
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype("uint8"), connectivity=8)
+    return int(stats[1:, 4].max()) if n > 1 else 0
+
+
 def find_new_objects(
     change: ChangeMaps,
     boxes: list[PixelBox],
@@ -245,6 +257,8 @@ def find_new_objects(
             continue
         if max(bw, bh) < params.min_side * side or min(bw, bh) < params.min_aspect * max(bw, bh):
             continue
+        if _largest_piece(change.pieces[y : y + bh, x : x + bw] & keep) < params.min_piece * side * side:
+            continue
         e_b = _mean(energy_b, x, y, x + bw, y + bh)
         e_a = _mean(energy_a, x, y, x + bw, y + bh)
         ratio = e_a / e_b if e_b > 0 else float("inf")
@@ -254,7 +268,7 @@ def find_new_objects(
     return found, large
 
 
-def estimate_count(calls: list[BoxCall], new: list[NewObject], large: int) -> CountEstimate:
+def estimate_count(calls: list[BoxCall], new: list[NewObject], large: int, outside: int = 0) -> CountEstimate:
     """Still there + new; each uncertain box counts half, and the range runs from none to all of them."""
     still = sum(c.status == "still_there" for c in calls)
     gone = sum(c.status == "gone" for c in calls)
@@ -262,5 +276,5 @@ def estimate_count(calls: list[BoxCall], new: list[NewObject], large: int) -> Co
     base = still + len(new)
     return CountEstimate(
         before=len(calls), still_there=still, gone=gone, uncertain=unsure, new=len(new),
-        estimate=base + unsure / 2, low=base, high=base + unsure, large_changes=large,
+        estimate=base + unsure / 2, low=base, high=base + unsure, large_changes=large, new_outside_regions=outside,
     )

@@ -34,6 +34,7 @@ class SceneSpec:
     sun_deg_before: float = 135.0
     sun_deg_after: float = 135.0
     vehicles: int = 20
+    car_parks: int = 0                        # dense car parks, each re-filled at random on the other date
     object_side: float = 70.0
     seed: int = 0
 
@@ -148,6 +149,17 @@ def _vehicles(img: npt.NDArray[np.float32], rng: np.random.Generator, n: int) ->
                       float(rng.uniform(40, 250)), -1)
 
 
+def _car_park(img: npt.NDArray[np.float32], rng: np.random.Generator, area: tuple[int, int, int, int]) -> None:
+    """Rows of parking bays (5 x 10 px, 0.5 m pixels), each taken with probability 0.6."""
+    import cv2
+
+    x0, y0, x1, y1 = area
+    for y in range(y0, y1 - 10, 13):
+        for x in range(x0, x1 - 5, 7):
+            if rng.uniform() < 0.6:
+                cv2.rectangle(img, (x, y), (x + 4, y + 9), float(rng.uniform(30, 250)), -1)
+
+
 def make_scene(spec: SceneSpec) -> Scene:
     import cv2
     import numpy as np
@@ -159,10 +171,16 @@ def make_scene(spec: SceneSpec) -> Scene:
     new = _place(rng, spec.added, spec.size, spec.object_side, objs)
     for o in objs + new:  # every stand has its painted lead-in line and stop bar, which stay
         _stand_marks(ground, o)
+    parks = []
+    for _ in range(spec.car_parks):
+        x, y = (int(v) for v in rng.integers(0, spec.size - 220, 2))
+        parks.append((x, y, x + int(rng.integers(120, 220)), y + int(rng.integers(80, 200))))
     before = ground.copy()
     for o in objs:
         _draw(before, o, spec.sun_deg_before)
     _vehicles(before, rng, spec.vehicles)
+    for park in parks:
+        _car_park(before, rng, park)
     after = ground.copy()
     for i, o in enumerate(objs):
         if i not in removed:
@@ -170,6 +188,8 @@ def make_scene(spec: SceneSpec) -> Scene:
     for o in new:
         _draw(after, o, spec.sun_deg_after)
     _vehicles(after, rng, spec.vehicles)
+    for park in parks:
+        _car_park(after, rng, park)
     m = np.array([[1, 0, spec.shift[0]], [0, 1, spec.shift[1]]], dtype=np.float64)
     after = cv2.warpAffine(after, m, (spec.size, spec.size), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
     before = before + rng.normal(0, spec.noise, before.shape).astype(np.float32)
