@@ -192,10 +192,10 @@ def compare_arrays(
     new, large = find_new_objects(change, boxes, eb, ea, params.objects)
     outside: list[NewObject] = []
     if regions:  # the analyst's regions (aprons, rows) say where objects are counted
-        inside = np.zeros(change.changed.shape, dtype=bool)
+        h, w = int(change.changed.shape[0]), int(change.changed.shape[1])
+        inside = np.zeros((h, w), dtype=bool)
         for region in regions:
-            inside |= region_mask(region, change.changed.shape)
-        h, w = int(inside.shape[0]), int(inside.shape[1])
+            inside |= region_mask(region, (h, w))
         keep = [bool(inside[min((o.y0 + o.y1) // 2, h - 1), min((o.x0 + o.x1) // 2, w - 1)]) for o in new]
         outside = [o for o, k in zip(new, keep, strict=True) if not k]
         new = [o for o, k in zip(new, keep, strict=True) if k]
