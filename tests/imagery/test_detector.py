@@ -58,3 +58,27 @@ def test_not_a_model(tmp_path: Path) -> None:
     bad.write_bytes(b"not onnx")
     with pytest.raises(BasewatchError, match="not a loadable ONNX model"):
         detect(bad, np.zeros((4, 4, 3), np.uint8))
+
+
+def test_observation_counted_by_the_detector(tmp_path: Path) -> None:
+    import datetime as dt
+    import json
+
+    from PIL import Image
+
+    from basewatch.workspace.core import Workspace
+
+    model = tmp_path / "tiny.onnx"
+    _model(model)
+    pixels = np.zeros((32, 48, 3), dtype=np.uint8)
+    pixels[4, 4] = (204, 0, 0)
+    Image.fromarray(pixels).save(tmp_path / "p.png")
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        added = ws.add_observation(tmp_path / "p.png", site="khmeimim", acquired_at=dt.date(2024, 12, 10),
+                                   detector=model, detector_classes=("car", "aircraft"), min_score=0.12)
+        assert added.counts == {"aircraft": 1} and added.labels == 1
+        row = ws.imagery().to_pylist()[0]
+    item = json.loads(row["item"])
+    assert item["properties"]["label:methods"] == ["automated"]
+    ring = json.loads(row["labels"])["features"][0]["geometry"]["coordinates"][0]
+    assert ring[0] == [6.0, 6.0] and ring[2] == [30.0, 24.0]

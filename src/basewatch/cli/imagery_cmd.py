@@ -63,6 +63,9 @@ def add(
     labels: Annotated[Path | None, typer.Option("--labels", help="CSV, GeoJSON or STAC item.")] = None,
     count: Annotated[list[str] | None, typer.Option("--count", help="CLASS=N, repeatable.")] = None,
     copy_to: Annotated[Path | None, typer.Option("--copy-to", help="Copy the picture into this folder.")] = None,
+    detector: Annotated[Path | None, typer.Option("--detector", help="ONNX model (see README).")] = None,
+    classes: Annotated[str, typer.Option("--classes", help="Detector class names, comma-separated.")] = "object",
+    min_score: Annotated[float, typer.Option("--min-score", help="Detector score threshold.")] = 0.5,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Record an observation (a STAC Item with the label extension); the picture is kept by path and hash."""
@@ -73,7 +76,8 @@ def add(
         added = ws.add_observation(
             image, site=site, acquired_at=_time(time), provider=provider, resolution_m=resolution_m,
             licence=licence, analyst=analyst, confidence=confidence, source_url=source_url, labels=labels,
-            counts=_counts(count or []), copy_to=copy_to,
+            counts=_counts(count or []), copy_to=copy_to, detector=detector,
+            detector_classes=tuple(c.strip() for c in classes.split(",") if c.strip()), min_score=min_score,
         )
     row = {"observation_id": added.observation_id, "site_id": added.site_id, "acquired_at": added.acquired_at,
            "counts": added.counts, "labels": added.labels, "georeferenced": added.georeferenced}

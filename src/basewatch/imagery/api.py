@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from basewatch.imagery.compare import Region
+    from basewatch.imagery.labels import Label
     from basewatch.imagery.raster import Georef
     from basewatch.workspace.core import Workspace
 
@@ -68,6 +69,9 @@ def add_observation(
     labels: Path | None = None,
     counts: dict[str, int] | None = None,
     copy_to: Path | None = None,
+    detector: Path | None = None,
+    detector_classes: tuple[str, ...] = ("object",),
+    min_score: float = 0.5,
 ) -> AddedObservation:
     """Store one observation (STAC Item, label counts and geometries); the picture is kept by path and hash."""
     from basewatch.imagery.geometry import label_to_pixel
@@ -93,6 +97,10 @@ def add_observation(
         image = target
     found = read_labels(labels, image_name=image.name if copy_to is None else None,
                         georeferenced=info.georef is not None) if labels else []
+    method = "manual"
+    if detector is not None:
+        found = [*found, *_detected(detector, image, detector_classes, min_score)]
+        method = "automated" if labels is None else "manual"
     pixel_labels = [label_to_pixel(lab, info.georef) for lab in found]
     all_counts = dict(label_counts(found))
     for k, v in (counts or {}).items():
@@ -103,7 +111,7 @@ def add_observation(
         resolution_m = info.georef.resolution_m
     oid = observation_id(info.sha256, site, when)
     meta = ObservationMeta(oid, site, when, provider, resolution_m, licence, analyst, confidence, source_url,
-                           all_counts)
+                           all_counts, method)
     item = build_item(meta, info)
     g: Georef | None = info.georef
     row: dict[str, object] = {
@@ -118,6 +126,17 @@ def add_observation(
     with ws.transaction():
         insert_row(ws, "imagery_observations", OBSERVATION_COLUMNS, row)
     return AddedObservation(oid, site, when, all_counts, g is not None, len(found))
+
+
+def _detected(model: Path, image: Path, classes: tuple[str, ...], min_score: float) -> list[Label]:
+    """The detector's boxes as pixel labels (source_row: the detection's number)."""
+    from basewatch.imagery.detector import detect
+    from basewatch.imagery.labels import Label
+    from basewatch.imagery.raster import read_raster
+
+    found = detect(model, read_raster(image).pixels, class_names=classes, min_score=min_score)
+    return [Label(d.label, (((d.x0, d.y0), (d.x1, d.y0), (d.x1, d.y1), (d.x0, d.y1)),), "pixel", i)
+            for i, d in enumerate(found, start=1)]
 
 
 def imagery(ws: Workspace, *, site: str | None = None) -> pa.Table:

@@ -38,8 +38,11 @@ def detect(
     """Run the model on a picture (rows, cols, bands) and return its detections in picture pixels."""
     import cv2
     import numpy as np
-    import onnxruntime as ort
 
+    try:
+        import onnxruntime as ort
+    except ModuleNotFoundError:
+        raise BasewatchError("the ONNX detector needs onnxruntime: pip install 'basewatch[detector]'") from None
     if not model.is_file():
         raise BasewatchError(f"{model}: no such ONNX model")
     try:

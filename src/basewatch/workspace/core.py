@@ -200,7 +200,8 @@ class Workspace:
         self, image: Path | str, *, site: str, acquired_at: dt.datetime | dt.date, provider: str | None = None,
         resolution_m: float | None = None, licence: str | None = None, analyst: str | None = None,
         confidence: float | None = None, source_url: str | None = None, labels: Path | None = None,
-        counts: dict[str, int] | None = None, copy_to: Path | None = None,
+        counts: dict[str, int] | None = None, copy_to: Path | None = None, detector: Path | None = None,
+        detector_classes: tuple[str, ...] = ("object",), min_score: float = 0.5,
     ) -> AddedObservation:
         """Record an imagery observation: a STAC Item (label extension) with counts and labelled geometries."""
         from basewatch.imagery.api import add_observation
@@ -208,7 +209,8 @@ class Workspace:
         return add_observation(
             self, Path(image), site=site, acquired_at=acquired_at, provider=provider, resolution_m=resolution_m,
             licence=licence, analyst=analyst, confidence=confidence, source_url=source_url, labels=labels,
-            counts=counts, copy_to=copy_to,
+            counts=counts, copy_to=copy_to, detector=detector, detector_classes=detector_classes,
+            min_score=min_score,
         )
 
     def compare_imagery(self, before: str, after: str, *, regions: Path | None = None,
