@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from basewatch.cli.app import workspace_path
-from basewatch.cli.output import print_json, print_table
+from basewatch.cli.output import err_console, print_json, print_table
 from basewatch.errors import BasewatchError
 
 imagery_app = typer.Typer(help="Satellite-imagery observations and before/after comparisons.", no_args_is_help=True)
@@ -140,7 +140,7 @@ def compare(
     if method not in METHODS:
         raise BasewatchError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     params = CompareParams(method=method)  # type: ignore[arg-type]
-    with Workspace(workspace_path(ctx)) as ws:
+    with Workspace(workspace_path(ctx)) as ws, err_console().status("registering and comparing the pictures"):
         cmp = ws.compare_imagery(before, after, regions=regions, params=params)
     res = cmp.result.as_json()
     if fmt == "json":
