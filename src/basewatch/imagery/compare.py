@@ -175,6 +175,7 @@ def compare_arrays(
         estimate_count,
         find_new_objects,
         gradient_energy,
+        split_candidates,
         typical_side,
     )
 
@@ -189,16 +190,18 @@ def compare_arrays(
     search = params.objects.search_px + int(np.ceil(2 * prep.registration.residual_px))
     side = typical_side(boxes, params.objects)
     calls = [call_box(b, prep.before, prep.after, eb, ea, search, side, params.objects) for b in boxes]
-    new, large = find_new_objects(change, boxes, eb, ea, params.objects)
+    candidates, large = find_new_objects(change, boxes, eb, ea, params.objects)
     outside: list[NewObject] = []
     if regions:  # the analyst's regions (aprons, rows) say where objects are counted
         h, w = int(change.changed.shape[0]), int(change.changed.shape[1])
         inside = np.zeros((h, w), dtype=bool)
         for region in regions:
             inside |= region_mask(region, (h, w))
-        keep = [bool(inside[min((o.y0 + o.y1) // 2, h - 1), min((o.x0 + o.x1) // 2, w - 1)]) for o in new]
-        outside = [o for o, k in zip(new, keep, strict=True) if not k]
-        new = [o for o, k in zip(new, keep, strict=True) if k]
+        keep = [bool(inside[min((o.y0 + o.y1) // 2, h - 1), min((o.x0 + o.x1) // 2, w - 1)]) for o in candidates]
+        outside = [o for o, k in zip(candidates, keep, strict=True) if not k]
+        candidates = [o for o, k in zip(candidates, keep, strict=True) if k]
+    new, n_sure, n_possible = split_candidates(candidates, params.objects)
+    outside = [o for o in outside if o.structure_ratio >= params.objects.appear_ratio]
     stats = region_stats(regions or [], change, new, params.min_component_px)
     n_comp = int((change.stats[1:, 4] >= params.min_component_px).sum())
     result = CompareResult(
@@ -209,7 +212,7 @@ def compare_arrays(
         regions=tuple(stats),
         calls=tuple(calls),
         new_objects=tuple(new),
-        count=estimate_count(calls, new, large, len(outside)) if boxes else None,
+        count=estimate_count(calls, new, large, len(outside), n_sure, n_possible) if boxes else None,
         region_rings=tuple(r.rings for r in regions or []),
         largest_components=_largest(change, params.min_component_px),
     )
