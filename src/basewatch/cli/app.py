@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "basewatch.cli.maritime_cmd",
     "basewatch.cli.claims_cmd",
     "basewatch.cli.info_cmd",
+    "basewatch.cli.imagery_cmd",
 )
 
 def _version(value: bool) -> None:
