@@ -102,3 +102,22 @@ def test_limit_is_honoured(tmp_path: Path) -> None:
     assert json.loads(_run(ws, "sites", "--format", "json", "--limit", "3").stdout) == sites[:3]
     table = _run(ws, "sites", "--limit", "2").stdout.splitlines()
     assert len(table) == 2 + 3  # title, header, rule, two rows
+
+
+SINCE_COMMANDS = [("flights",), ("activity", "--site", "tartus"), ("corridors",), ("portcalls",), ("voyages",),
+                  ("dark",), ("brief", "--out", "{dir}/b.html")]
+
+
+@pytest.mark.parametrize("since", ["2024-12-14", "2024-12-14T06:00Z", "2024-12-14T08:00+02:00", "2024-12-14 06:00"])
+def test_every_since_until_takes_the_same_forms(tmp_path: Path, since: str) -> None:
+    (tmp_path / "ships.csv").write_text(ais_csv())
+    ws = tmp_path / "ws.duckdb"
+    assert _run(ws, "ingest", str(tmp_path / "ships.csv")).returncode == 0
+    for command in SINCE_COMMANDS:
+        args = [a.format(dir=tmp_path) for a in command]
+        proc = _run(ws, *args, "--since", since, "--until", "2024-12-14")
+        assert proc.returncode == 0, (command, proc.stderr)
+    calls = json.loads(_run(ws, "portcalls", "--since", since, "--until", "2024-12-14", "--format", "json").stdout)
+    assert len(calls) == 1  # arrived 08:00 on the 14th: inside every window above
+    late = json.loads(_run(ws, "portcalls", "--since", "2024-12-14T08:00:01Z", "--format", "json").stdout)
+    assert late == []
