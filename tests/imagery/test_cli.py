@@ -26,16 +26,16 @@ def test_add_list_compare_and_stac_export(tmp_path: Path) -> None:
              "--labels", str(folder / "annotations.csv"), "--provider", "Airbus", "--resolution-m", "0.5",
              "--format", "json")
     assert a.returncode == 0, a.stderr
-    added = json.loads(a.stdout)
+    (added,) = json.loads(a.stdout)  # the one JSON shape: an array of objects
     assert added["counts"] == {"Airplane": 30} and added["labels"] == 30
     b = _run(ws, "add", str(folder / "date_b.jpg"), "--site", "khmeimim", "--time", "2024-12-20",
              "--count", "Airplane=23", "--format", "json")
     assert b.returncode == 0, b.stderr
     listed = json.loads(_run(ws, "list", "--format", "json").stdout)
     assert [r["counts"] for r in listed] == [{"Airplane": 30}, {"Airplane": 23}]
-    c = _run(ws, "compare", added["observation_id"], json.loads(b.stdout)["observation_id"], "--format", "json")
+    c = _run(ws, "compare", added["observation_id"], json.loads(b.stdout)[0]["observation_id"], "--format", "json")
     assert c.returncode == 0, c.stderr
-    res = json.loads(c.stdout)
+    (res,) = json.loads(c.stdout)
     assert len(res["boxes"]) == 30 and res["count"]["before"] == 30
     out = tmp_path / "stac"
     assert _run(ws, "list", "--format", "stac", str(out)).returncode == 0

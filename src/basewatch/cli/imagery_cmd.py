@@ -112,7 +112,9 @@ def list_(
     elif fmt == "geojson":
         feats = [{"type": "Feature", "id": r["observation_id"], "geometry": r["item"].get("geometry"),
                   "properties": {k: r[k] for k in _LIST_COLUMNS}} for r in rows]
-        print_json({"type": "FeatureCollection", "features": feats})
+        from basewatch.jsonable import to_jsonable
+
+        sys.stdout.write(json.dumps(to_jsonable({"type": "FeatureCollection", "features": feats})) + "\n")
     elif fmt == "stac":
         assert folder is not None
         path = export_catalog([r["item"] for r in rows], folder,
