@@ -15,10 +15,10 @@ N(0, 1) (longer runs). Simulated null series through the whole detector (Poisson
 binomial, weekday pattern, means 3 to 30) give 0.6 to 1.2 false alarms per series-year at this h
 (`tests/alerts/test_cusum.py` measures it); below a mean of about 1 a day it is far quieter.
 
-An alarm needs the episode (change point to alarm day) to span at least two days, so a one-day spike,
-which is a surge, is not also reported as a shift. After an alarm the side stays quiet until its sum
-returns to zero. The change point is the first day after the sum last stood at zero; the size is the
-ratio of observed to expected counts from the change point to the alarm.
+An alarm is raised on a day that adds to the sum, in an episode with at least two such days, so a
+one-day spike (a surge) is not also reported as a shift while its effect decays. After an alarm the
+side stays quiet until its sum returns to zero. The change point is the first day after the sum last
+stood at zero; the size is the ratio of observed to expected counts from the change point to the alarm.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def cusum(z: F64, tested: Bool, x: F64, mean: F64, k: float, h: float) -> Shifts
         stat = np.zeros(s_count)
         zero_day = np.full(s_count, -1, dtype=np.int64)  # last day the sum stood at zero
         quiet = np.zeros(s_count, dtype=bool)
+        rising = np.zeros(s_count, dtype=np.int64)  # days with a positive step since the sum was zero
         for t in range(days):
             ok = tested[:, t]
             step = np.where(ok, sign * np.nan_to_num(z[:, t]) - k, 0.0)
@@ -85,7 +86,8 @@ def cusum(z: F64, tested: Bool, x: F64, mean: F64, k: float, h: float) -> Shifts
             at_zero = ok & (stat == 0)
             zero_day[at_zero] = t
             quiet &= ~at_zero
-            alarm = (stat > h) & ~quiet & (t - zero_day >= 2)
+            rising = np.where(at_zero, 0, rising + (step > 0))
+            alarm = (stat > h) & ~quiet & (step > 0) & (rising >= 2)
             for s in np.flatnonzero(alarm):
                 found.append((int(s), t, int(zero_day[s]) + 1, sign, float(stat[s])))
             quiet |= alarm

@@ -103,7 +103,7 @@ def detect(frame: Frame, params: AlertParams) -> Found:
         r, t = np.nonzero((b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level)))
         if r.size:
             cand.append({"row": (r + c.start).astype(np.float64), "day": t.astype(np.float64), "x": x[r, t],
-                         "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t],
+                         "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t], "shift": b.shift[r, t],
                          "history": b.history[r, t], "weekday": b.weekday[r, t].astype(np.float64),
                          "pooled": b.pooled[r, t].astype(np.float64)})
         z = np.where(b.tested, model.ndtri_clipped(b.u), 0.0)
@@ -127,12 +127,13 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
     col = {name: np.concatenate([c[name] for c in cand]) for name in cand[0]}
     rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
     phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
-    p_up, p_down = model.tail_values(x, mean, phi, relvar)
+    shift = col["shift"]
+    p_up, p_down = model.tail_values(x, mean, phi, relvar, shift)
     up = x > mean
     p = np.where(up, p_up, p_down)
     q = bh_partial(p, day, tests)
     keep = q <= params.level
-    lower, upper = model.interval(mean[keep], phi[keep], relvar[keep])
+    lower, upper = model.interval(mean[keep], phi[keep], relvar[keep], shift[keep])
     kinds = np.where(up[keep], "surge", "drawdown")
     for kind in ("surge", "drawdown"):
         m = kinds == kind

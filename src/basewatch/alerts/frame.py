@@ -101,3 +101,24 @@ def build_frame(counts: pa.Table, spans: pa.Table, extents: dict[str, Extent]) -
         testable[m] = (t >= e.first_day) & (t <= e.last_testable)
     x = np.where(valid, x, 0.0)
     return Frame(keys, x, valid, testable, np.asarray(kind, dtype=np.int64), tuple(str(k) for k in kinds), day0)
+
+
+def frame_from_counts(counts: F64, names: list[str], first_day: int, *, mode: str = "air",
+                      direction: str = "arrivals", testable: Bool | None = None) -> Frame:
+    """A frame from plain daily counts (series x days, from `first_day`, days since 1970-01-01).
+
+    For series from elsewhere (a CSV of daily counts, a simulation): every day covered; one kind.
+    """
+    import pyarrow as pa
+
+    x = np.asarray(counts, dtype=np.float64)
+    s = x.shape[0]
+    keys = pa.table({
+        "series": pa.array(names, pa.string()), "mode": pa.array([mode] * s, pa.string()),
+        "direction": pa.array([direction] * s, pa.string()), "site": pa.array(names, pa.string()),
+        "origin": pa.nulls(s, pa.string()), "destination": pa.nulls(s, pa.string()),
+        "actor": pa.nulls(s, pa.string()),
+    })
+    valid = np.ones(x.shape, dtype=bool)
+    return Frame(keys, x, valid, valid.copy() if testable is None else testable, np.zeros(s, dtype=np.int64),
+                 (f"{mode} {direction}",), first_day)

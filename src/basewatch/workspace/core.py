@@ -9,10 +9,16 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from basewatch.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pyarrow as pa
 
 DEFAULT_WORKSPACE = "basewatch.duckdb"
 ENV_WORKSPACE = "BASEWATCH_WORKSPACE"
@@ -173,3 +179,19 @@ class Workspace:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- alerts (issue 10) --
+    def alerts(
+        self,
+        *,
+        site: str | None = None,
+        actor: str | None = None,
+        kind: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        until: dt.date | dt.datetime | None = None,
+        level: float = 0.01,
+    ) -> pa.Table:
+        """Surges, drawdowns, shifts, new corridors and dark periods (see basewatch.alerts), brought up to date."""
+        from basewatch.alerts.api import alerts
+
+        return alerts(self, site=site, actor=actor, kind=kind, since=since, until=until, level=level)
