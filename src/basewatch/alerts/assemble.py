@@ -48,12 +48,21 @@ def schema() -> pa.Schema:
 
 
 def evidence_keys(frame: Frame, found: Found) -> pa.Table:
-    """(series, first_day, last_day) of every count alert: what the evidence query looks up."""
+    """The series (and its key parts) and day span of every count alert: what the evidence query looks up."""
     import pyarrow as pa
 
-    series = frame.keys.column("series").to_pylist()
+    keys = frame.keys.to_pylist()
+    rows = [keys[int(r)] for r in found.row]
+
+    def part(name: str) -> pa.Array:
+        return pa.array(["" if k[name] is None else k[name] for k in rows], pa.string())
+
     return pa.table({
-        "series": pa.array([series[r] for r in found.row], pa.string()),
+        "series": pa.array([k["series"] for k in rows], pa.string()),
+        "mode": pa.array([k["mode"] for k in rows], pa.string()),
+        "direction": pa.array([k["direction"] for k in rows], pa.string()),
+        "site_k": part("site"), "origin_k": part("origin"), "destination_k": part("destination"),
+        "actor": pa.array([k["actor"] for k in rows], pa.string()),
         "first_day": pa.array(found.first + frame.day0, pa.int64()),
         "last_day": pa.array(found.day + frame.day0, pa.int64()),
     })

@@ -178,7 +178,7 @@ def baseline(x: F64, valid: F64, testable: Bool, kind: I64, phi_pool: F64, p: Al
     zero = np.ones(x.shape)
     if tested.any():
         args = (mean[tested], phi[tested], relvar[tested], shift[tested])
-        u[tested] = mid_pit(x[tested], *args)
+        u[tested] = fast_mid_pit(x[tested], *args)
         zero[tested] = p_zero(*args)
     return Baseline(mean, phi, relvar, shift, n, weekday, short, tested, u, zero)
 
@@ -193,11 +193,13 @@ def _cdf(k: F64, lam: F64, phi: F64) -> F64:
     """P(X <= k) for X ~ NB(mean lam, Var = lam + phi lam^2) (Poisson where phi is ~0); 0 for k < 0."""
     from scipy.special import betainc, gammaincc
 
-    kk = np.maximum(k, 0.0)
+    kk, lam, phi = np.broadcast_arrays(np.maximum(k, 0.0), lam, phi)
     pois = phi < POISSON_PHI
-    size = 1.0 / np.where(pois, 1.0, phi)
-    nb = betainc(size, kk + 1.0, size / (size + lam))
-    out = np.where(pois, gammaincc(kk + 1.0, lam), nb)
+    out = np.empty(lam.shape)
+    out[pois] = gammaincc(kk[pois] + 1.0, lam[pois])
+    nb = ~pois
+    size = 1.0 / phi[nb]
+    out[nb] = betainc(size, kk[nb] + 1.0, size / (size + lam[nb]))
     return np.asarray(np.where(k < 0, 0.0, out))
 
 
@@ -232,6 +234,49 @@ def p_zero(mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
     pois = ph < POISSON_PHI
     nb = np.power(1.0 + np.where(pois, 1.0, ph) * lam, -1.0 / np.where(pois, 1.0, ph))
     return np.asarray((np.where(pois, np.exp(-lam), nb) * wts).sum(axis=1))
+
+
+REFINE_TAIL = 0.05  # fast_mid_pit computes the full mixture where either tail is below this
+
+
+def _nb_pmf(k: F64, mean: F64, size: F64) -> F64:
+    from scipy.special import gammaln
+
+    prob = size / (size + mean)
+    return np.asarray(np.exp(gammaln(k + size) - gammaln(size) - gammaln(k + 1.0) + size * np.log(prob)
+                             + k * np.log1p(-prob)))
+
+
+def fast_mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
+    """`mid_pit` at a fraction of the cost, equal to it where it decides anything.
+
+    A count of 0: u = P(X = 0)/2 in closed form. Elsewhere first a single negative binomial with the
+    mixture's mean and variance (one incomplete beta function instead of fourteen); where either of its
+    tails is below `REFINE_TAIL` (the only places a p-value can matter and where the two differ most)
+    the full mixture replaces it. The bulk feeds only the CUSUM scores, where the two agree to about 0.01
+    in z.
+    """
+    from scipy.special import betainc
+
+    u = np.empty(x.shape)
+    zero = x == 0
+    if zero.any():
+        u[zero] = 0.5 * p_zero(mean[zero], phi[zero], relvar[zero], shift[zero])
+    rest = ~zero
+    if rest.any():
+        xr = x[rest]
+        e = mean[rest] * np.exp(shift[rest])
+        v = relvar[rest]
+        var = e + phi[rest] * e * e * (1 + v) + v * e * e
+        size = e * e / np.maximum(var - e, 1e-12)
+        below = betainc(size, xr, size / (size + e))
+        ur = below + 0.5 * _nb_pmf(xr, e, size)
+        refine = np.minimum(ur, 1 - ur) < REFINE_TAIL
+        if refine.any():
+            idx = np.flatnonzero(rest)[refine]
+            ur[refine] = mid_pit(x[idx], mean[idx], phi[idx], relvar[idx], shift[idx])
+        u[rest] = ur
+    return u
 
 
 def mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:

@@ -35,10 +35,10 @@ def count_alerts(engine: AlertEngine, extents: dict[str, Extent], params: AlertP
     keys = evidence_keys(frame, found)
     evidence: dict[tuple[str, int, int], list[tuple[str, str]]] = defaultdict(list)
     if keys.num_rows:
-        keys = keys.group_by(["series", "first_day", "last_day"]).aggregate([])
-        in_port = pc.match_substring(keys.column("series"), " in_port ")
+        keys = keys.group_by(list(keys.column_names)).aggregate([])
+        in_port = pc.equal(keys.column("direction"), "in_port")
         parts = []
-        span_keys = keys.filter(in_port)
+        span_keys = keys.filter(in_port).select(["series", "first_day", "last_day"])
         if span_keys.num_rows:
             parts.append(engine.to_arrow(series.span_evidence(series.port_spans(engine.inputs),
                                                               engine.table(span_keys))))

@@ -39,7 +39,7 @@ def _str(value: str | None) -> ir.StringValue:
 
 
 def events(inputs: dict[str, ir.Table]) -> ir.Table:
-    """Every counted record, one row per (series of its own actor group, day)."""
+    """Every counted record once, with its actor group `grp` (its actor, or 'other')."""
     import ibis
 
     f, c, v = inputs["flights"], inputs["port_calls"], inputs["voyages"]
@@ -67,7 +67,8 @@ def events(inputs: dict[str, ir.Table]) -> ir.Table:
             destination=v.destination, actor=v.actor, day=_day(v.departure_us), ev_kind=_str("voyage"),
             ev_id=v.id),
     ]
-    return _by_group(ibis.union(*[_conform(t) for t in parts], distinct=False))
+    ev = ibis.union(*[_conform(t) for t in parts], distinct=False)
+    return ev.mutate(grp=ev.actor.fill_null("other"))
 
 
 def port_spans(inputs: dict[str, ir.Table]) -> ir.Table:
@@ -94,33 +95,63 @@ def _by_group(t: ir.Table) -> ir.Table:
 
     everyone = t.mutate(actor=_str(None))
     grouped = t.mutate(actor=t.actor.fill_null("other"))
-    both = ibis.union(everyone, grouped, distinct=False)
-    place = ibis.coalesce(both.site, both.origin.concat(_str(" -> "), both.destination))
-    label = both.mode.concat(_str(" "), both.direction, _str(" "), place, _str(" | "),
-                             both.actor.fill_null(ALL_TRAFFIC))
-    return both.mutate(series=label)
+    return _labelled(ibis.union(everyone, grouped, distinct=False))
+
+
+def _labelled(t: ir.Table) -> ir.Table:
+    import ibis
+
+    place = ibis.coalesce(t.site, t.origin.concat(_str(" -> "), t.destination))
+    label = t.mode.concat(_str(" "), t.direction, _str(" "), place, _str(" | "), t.actor.fill_null(ALL_TRAFFIC))
+    return t.mutate(series=label)
 
 
 def counts(ev: ir.Table) -> ir.Table:
-    """Events per series and day (only days with at least one; the frame fills the zeros)."""
-    return ev.group_by([*SERIES_COLUMNS, "day"]).aggregate(n=ev.count())
+    """Events per series and day (only days with at least one; the frame fills the zeros).
 
+    Counted per actor group first, then summed into all traffic: the series key is only built on the
+    aggregated rows (string building per event row was most of the cost at scale).
+    """
+    import ibis
 
-def _renamed(keys: ir.Table) -> ir.Table:
-    return keys.rename(key_series="series", key_first="first_day", key_last="last_day")
+    place = ["mode", "direction", "site", "origin", "destination"]
+    grouped = ev.group_by([*place, "grp", "day"]).aggregate(n=ev.count())
+    everyone = grouped.group_by([*place, "day"]).aggregate(n=grouped.n.sum()).mutate(actor=_str(None))
+    per_group = grouped.rename(actor="grp")
+    cols = [*place, "actor", "day", "n"]
+    both = ibis.union(everyone.select(*cols), per_group.select(*cols), distinct=False)
+    return _labelled(both).select(*SERIES_COLUMNS, "day", "n")
 
 
 def evidence(ev: ir.Table, keys: ir.Table) -> ir.Table:
-    """The records behind alerted counts. keys: (series, first_day, last_day), days inclusive."""
-    k = _renamed(keys)
-    joined = ev.join(k, (ev.series == k.key_series) & (ev.day >= k.key_first) & (ev.day <= k.key_last))
-    return joined.select(series=joined.series, first_day=joined.key_first, last_day=joined.key_last,
-                         ev_kind=joined.ev_kind, ev_id=joined.ev_id).distinct()
+    """The records behind alerted counts.
+
+    keys: series, mode, direction, site_k, origin_k, destination_k (the key's parts, '' for none), actor
+    (NULL: all traffic), first_day, last_day (inclusive). Equality joins only (no OR), so both engines
+    hash-join; all-traffic keys ignore the actor group.
+    """
+    import ibis
+
+    e = ev.mutate(site_k=ev.site.fill_null(""), origin_k=ev.origin.fill_null(""),
+                  destination_k=ev.destination.fill_null(""))
+    k = keys.rename(key_mode="mode", key_direction="direction", key_site="site_k", key_origin="origin_k",
+                    key_destination="destination_k", key_actor="actor")
+    parts = []
+    for kk, extra in ((k.filter(k.key_actor.isnull()), []), (k.filter(k.key_actor.notnull()), ["grp"])):
+        preds = [e.mode == kk.key_mode, e.direction == kk.key_direction, e.site_k == kk.key_site,
+                 e.origin_k == kk.key_origin, e.destination_k == kk.key_destination]
+        if extra:
+            preds.append(e.grp == kk.key_actor)
+        j = e.join(kk, preds)
+        j = j.filter((j.day >= j.first_day) & (j.day <= j.last_day))
+        parts.append(j.select(series=j.series, first_day=j.first_day, last_day=j.last_day, ev_kind=j.ev_kind,
+                              ev_id=j.ev_id))
+    return ibis.union(*parts, distinct=True)
 
 
 def span_evidence(spans: ir.Table, keys: ir.Table) -> ir.Table:
     """The port calls in progress during alerted days of in-port series."""
-    k = _renamed(keys)
+    k = keys.rename(key_series="series", key_first="first_day", key_last="last_day")
     joined = spans.join(k, (spans.series == k.key_series) & (spans.day <= k.key_last)
                         & (spans.last_day >= k.key_first))
     return joined.select(series=joined.series, first_day=joined.key_first, last_day=joined.key_last,
