@@ -81,11 +81,8 @@ def detect(frame: Frame, params: AlertParams) -> Found:
     s_count, days = frame.x.shape
     valid = frame.valid.astype(np.float64)
     chunks = _chunks(s_count)
-    prepared = [model.dispersion(frame.x[c], valid[c], params) for c in chunks] if len(chunks) == 1 else None
-    parts = []
-    for i, c in enumerate(chunks):
-        w, d = prepared[i] if prepared else model.dispersion(frame.x[c], valid[c], params)
-        parts.append((frame.kind[c], d, w.n))
+    prepared = [model.slim(*model.dispersion(frame.x[c], valid[c], params)) for c in chunks]
+    parts = [(frame.kind[c], d, w.n) for c, (w, d) in zip(chunks, prepared, strict=True)]
     phi_pool = model.pooled_phi(parts, max(len(frame.kinds), 1), days, params.min_history_days)
     del parts
     h = cs.threshold(params.cusum_arl_days, params.cusum_k)
@@ -94,8 +91,8 @@ def detect(frame: Frame, params: AlertParams) -> Found:
     acc = _Acc([], {})
     for i, c in enumerate(chunks):
         x = frame.x[c]
-        b = model.baseline(x, valid[c], frame.testable[c], frame.kind[c], phi_pool, params,
-                           prepared[i] if prepared else None)
+        b = model.baseline(x, valid[c], frame.testable[c], frame.kind[c], phi_pool, params, prepared[i])
+        prepared[i] = None  # type: ignore[call-overload]
         # Tarone: a drawdown test that cannot reach the level even at a count of 0 is left out of the
         # family (it could never raise an alert, and counting it would only cost the others power)
         can_drop = b.tested & (0.5 * b.zero <= params.level)

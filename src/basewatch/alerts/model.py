@@ -87,9 +87,13 @@ def _stride_cum(x: F64) -> F64:
 
 
 def _at(q: F64, idx: I64) -> F64:
+    """q[:, idx] with zeros where idx < 0; idx is t - offset for consecutive t (a shift, by slicing)."""
     out = np.zeros((q.shape[0], idx.size))
-    ok = idx >= 0
-    out[:, ok] = q[:, idx[ok]]
+    off = int(idx[0]) if idx.size else 0
+    if off >= 0:
+        return np.asarray(q[:, off:off + idx.size].copy())
+    start = min(-off, idx.size)
+    out[:, start:] = q[:, : idx.size - start]
     return out
 
 
@@ -179,7 +183,7 @@ def baseline(x: F64, valid: F64, testable: Bool, kind: I64, phi_pool: F64, p: Al
     if tested.any():
         args = (mean[tested], phi[tested], relvar[tested], shift[tested])
         u[tested] = fast_mid_pit(x[tested], *args)
-        zero[tested] = p_zero(*args)
+        zero[tested] = fast_p_zero(*args, refine_below=4 * p.level)
     return Baseline(mean, phi, relvar, shift, n, weekday, short, tested, u, zero)
 
 
@@ -236,6 +240,23 @@ def p_zero(mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
     return np.asarray((np.where(pois, np.exp(-lam), nb) * wts).sum(axis=1))
 
 
+def _moments(mean: F64, phi: F64, relvar: F64, shift: F64) -> tuple[F64, F64]:
+    """Mean and NB size of a single negative binomial with the mixture's mean and variance."""
+    e = mean * np.exp(shift)
+    var = e + phi * e * e * (1 + relvar) + relvar * e * e
+    return e, e * e / np.maximum(var - e, 1e-12)
+
+
+def fast_p_zero(mean: F64, phi: F64, relvar: F64, shift: F64, refine_below: float) -> F64:
+    """P(X = 0): the moment-matched NB's, and the full mixture's where the former is below refine_below."""
+    e, size = _moments(mean, phi, relvar, shift)
+    out = np.power(size / (size + e), size)
+    small = out < refine_below
+    if small.any():
+        out[small] = p_zero(mean[small], phi[small], relvar[small], shift[small])
+    return np.asarray(out)
+
+
 REFINE_TAIL = 0.05  # fast_mid_pit computes the full mixture where either tail is below this
 
 
@@ -250,25 +271,22 @@ def _nb_pmf(k: F64, mean: F64, size: F64) -> F64:
 def fast_mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
     """`mid_pit` at a fraction of the cost, equal to it where it decides anything.
 
-    A count of 0: u = P(X = 0)/2 in closed form. Elsewhere first a single negative binomial with the
-    mixture's mean and variance (one incomplete beta function instead of fourteen); where either of its
-    tails is below `REFINE_TAIL` (the only places a p-value can matter and where the two differ most)
-    the full mixture replaces it. The bulk feeds only the CUSUM scores, where the two agree to about 0.01
-    in z.
+    A count of 0: u = P(X = 0)/2 (closed form; the mixture's where it is small). Elsewhere first a
+    single negative binomial with the mixture's mean and variance (one incomplete beta function instead
+    of fourteen); where either of its tails is below `REFINE_TAIL` (the only places a p-value can
+    matter, and where the two differ most) the full mixture replaces it. The bulk feeds only the CUSUM
+    scores, where the two agree closely (the CUSUM run-length test measures the result).
     """
     from scipy.special import betainc
 
     u = np.empty(x.shape)
     zero = x == 0
     if zero.any():
-        u[zero] = 0.5 * p_zero(mean[zero], phi[zero], relvar[zero], shift[zero])
+        u[zero] = 0.5 * fast_p_zero(mean[zero], phi[zero], relvar[zero], shift[zero], 2 * REFINE_TAIL)
     rest = ~zero
     if rest.any():
         xr = x[rest]
-        e = mean[rest] * np.exp(shift[rest])
-        v = relvar[rest]
-        var = e + phi[rest] * e * e * (1 + v) + v * e * e
-        size = e * e / np.maximum(var - e, 1e-12)
+        e, size = _moments(mean[rest], phi[rest], relvar[rest], shift[rest])
         below = betainc(size, xr, size / (size + e))
         ur = below + 0.5 * _nb_pmf(xr, e, size)
         refine = np.minimum(ur, 1 - ur) < REFINE_TAIL
@@ -333,3 +351,8 @@ def ndtri_clipped(u: F64) -> F64:
     from scipy.special import ndtri
 
     return np.asarray(ndtri(np.clip(u, 1e-16, 1 - 1e-16)))
+
+
+def slim(w: _Window, d: Dispersion) -> tuple[_Window, Dispersion]:
+    """What `baseline` still needs of a window (the same-weekday class, not the other six)."""
+    return _Window(w.n, w.s1, w.s2, [w.cls_s[0]], [w.cls_n[0]]), d
