@@ -68,9 +68,9 @@ def test_civil_background_alerts_against_nominal(alerts_demo: DemoResult) -> Non
     alerts = [a for a in _alerts(alerts_demo) if a["actor"] == "other" and a["kind"] != "dark"]
     with Workspace(alerts_demo.workspace, read_only=True) as ws:
         from basewatch.alerts.engine import duckdb_alert_engine
+        from basewatch.alerts.params import AlertParams
         from basewatch.alerts.pipeline import count_frame
         from basewatch.alerts.store import data_extents
-        from basewatch.alerts.params import AlertParams
 
         frame = count_frame(duckdb_alert_engine(ws), data_extents(ws, AlertParams()))
     other = [i for i, a in enumerate(frame.keys.column("actor").to_pylist()) if a == "other"]

@@ -81,8 +81,10 @@ def detect(frame: Frame, params: AlertParams) -> Found:
     s_count, days = frame.x.shape
     valid = frame.valid.astype(np.float64)
     chunks = _chunks(s_count)
+    same = redundant(frame)
+    testable = frame.testable & ~same[:, None]
     prepared = [model.slim(*model.dispersion(frame.x[c], valid[c], params)) for c in chunks]
-    parts = [(frame.kind[c], d, w.n) for c, (w, d) in zip(chunks, prepared, strict=True)]
+    parts = [(frame.kind[c], d, np.where(same[c, None], 0.0, w.n)) for c, (w, d) in zip(chunks, prepared, strict=True)]
     phi_pool = model.pooled_phi(parts, max(len(frame.kinds), 1), days, params.min_history_days)
     del parts
     h = cs.threshold(params.cusum_arl_days, params.cusum_k)
@@ -91,7 +93,7 @@ def detect(frame: Frame, params: AlertParams) -> Found:
     acc = _Acc([], {})
     for i, c in enumerate(chunks):
         x = frame.x[c]
-        b = model.baseline(x, valid[c], frame.testable[c], frame.kind[c], phi_pool, params, prepared[i])
+        b = model.baseline(x, valid[c], testable[c], frame.kind[c], phi_pool, params, prepared[i])
         prepared[i] = None  # type: ignore[call-overload]
         # Tarone: a drawdown test that cannot reach the level even at a count of 0 is left out of the
         # family (it could never raise an alert, and counting it would only cost the others power)
@@ -116,6 +118,26 @@ def detect(frame: Frame, params: AlertParams) -> Found:
         _new_corridors(frame, c, params, acc)
     _surges(cand, tests, params, acc)
     return acc.found()
+
+
+def redundant(frame: Frame) -> npt.NDArray[np.bool_]:
+    """All-traffic series identical, day by day, to one actor group's series of the same place.
+
+    Where all the traffic at a site is one actor's (a military base with no civil flights), the two
+    series are one test: the all-traffic copy is left out (of the tests, the BH family and the pooled
+    dispersion), so each change is reported once, in the actor's series.
+    """
+    keys = frame.keys.select(["mode", "direction", "site", "origin", "destination", "actor"]).to_pylist()
+    by_place: dict[tuple[object, ...], list[int]] = {}
+    for i, k in enumerate(keys):
+        if k["actor"] is not None:
+            by_place.setdefault((k["mode"], k["direction"], k["site"], k["origin"], k["destination"]), []).append(i)
+    out = np.zeros(len(keys), dtype=bool)
+    for i, k in enumerate(keys):
+        if k["actor"] is None:
+            place = (k["mode"], k["direction"], k["site"], k["origin"], k["destination"])
+            out[i] = any(np.array_equal(frame.x[i], frame.x[j]) for j in by_place.get(place, ()))
+    return out
 
 
 def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _Acc) -> None:
