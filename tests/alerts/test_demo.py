@@ -41,6 +41,10 @@ def test_air_bridge_flagged_within_a_day_of_its_start(alerts_demo: DemoResult) -
             and a["kind"] in ("surge", "shift", "new-corridor")]
     first = min(hits, key=lambda a: a["day"])  # type: ignore[arg-type,return-value]
     assert first["day"] <= start + dt.timedelta(days=1), (start, first)
+    # the daily counts themselves pass Benjamini-Hochberg within days (3 flights against an empty history)
+    surges = [a for a in hits if a["kind"] == "surge"]
+    assert surges and min(a["day"] for a in surges) <= start + dt.timedelta(days=3)  # type: ignore[type-var,operator]
+    assert all(a["p_value"] < 0.001 and a["q_value"] <= 0.01 for a in surges)  # type: ignore[operator]
     # and the build-up is confirmed as a sustained upward shift within days
     shifts = [a for a in hits if a["kind"] == "shift"]
     assert shifts and all(a["expected"] < a["observed"] for a in shifts)  # type: ignore[operator]
