@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "basewatch.cli.claims_cmd",
     "basewatch.cli.info_cmd",
     "basewatch.cli.imagery_cmd",
+    "basewatch.cli.alerts_cmd",
 )
 
 def _version(value: bool) -> None:

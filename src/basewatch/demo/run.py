@@ -20,6 +20,7 @@ from types import ModuleType
 
 import pyarrow as pa
 
+from basewatch.alerts.demo import demo_alerts
 from basewatch.demo.scenario import ScenarioConfig, build_scenario
 from basewatch.demo.truth import write_truth
 from basewatch.demo.writers import write_aircraft_db, write_scenario
@@ -173,6 +174,7 @@ def run_demo(
         if with_maritime:
             progress("analysing ship movements", 3, total)
             ws.ensure("maritime")
+        demo_alerts(ws)
         seconds["analyse"] = time.perf_counter() - t
 
         t = time.perf_counter()

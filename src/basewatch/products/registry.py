@@ -20,6 +20,7 @@ _BUILTINS_LOADED = False
 BUILTIN_MODULES: tuple[str, ...] = (
     "basewatch.flights.products",
     "basewatch.maritime.products",
+    "basewatch.alerts.products",
 )
 
 

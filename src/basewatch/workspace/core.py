@@ -379,3 +379,19 @@ class Workspace:
         from basewatch.imagery.api import compare_imagery
 
         return compare_imagery(self, before, after, regions=regions, params=params, store=store)
+
+    # -- alerts (issue 10) --
+    def alerts(
+        self,
+        *,
+        site: str | None = None,
+        actor: str | None = None,
+        kind: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        until: dt.date | dt.datetime | None = None,
+        level: float = 0.01,
+    ) -> pa.Table:
+        """Surges, drawdowns, shifts, new corridors and dark periods (see basewatch.alerts), brought up to date."""
+        from basewatch.alerts.api import alerts
+
+        return alerts(self, site=site, actor=actor, kind=kind, since=since, until=until, level=level)
