@@ -93,4 +93,4 @@ def test_cli_json_geojson_and_errors(copy: Path) -> None:
     bad = _cli("-w", str(copy), "alerts", "--kind", "spike")
     assert bad.returncode == 2 and "unknown alert kind" in bad.stderr and "Traceback" not in bad.stderr
     bad = _cli("-w", str(copy), "alerts", "--since", "yesterday")
-    assert bad.returncode == 2 and "invalid date" in bad.stderr
+    assert bad.returncode == 2 and "--since 'yesterday'" in bad.stderr and "ISO 8601" in bad.stderr

@@ -120,6 +120,6 @@ def open_alert_engine(ws: Workspace, name: str = "duckdb", master: str | None = 
         return duckdb_alert_engine(ws)
     if name == "spark":
         return spark_alert_engine(ws, master=master)
-    from basewatch.flights.engine import EngineError
+    from basewatch.errors import EngineError
 
     raise EngineError(f"unknown engine {name!r} (choose from duckdb, spark)")

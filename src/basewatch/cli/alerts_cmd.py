@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from basewatch.cli.app import workspace_path
-from basewatch.cli.output import err_console, print_csv, print_json, print_table, to_jsonable
-from basewatch.errors import BasewatchError, WorkspaceError
+from basewatch.cli.app import open_workspace
+from basewatch.cli.options import Limit, Out, Since, Until, check_format, window, write_text
+from basewatch.cli.output import csv_text, err_console, json_text, table_text, terminal_width
+from basewatch.jsonable import to_jsonable
 
 FORMATS = ("table", "json", "csv", "geojson")
 TABLE_COLUMNS = ("day", "kind", "series", "observed", "expected", "interval", "p_value", "sigma", "status")
@@ -43,38 +43,36 @@ def alerts(
         "--actor", help="Alerts of this actor's series ('other': traffic of no watched actor).")] = None,
     kind: Annotated[str | None, typer.Option(
         "--kind", help="surge, drawdown, shift, new-corridor or dark.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this UTC date (ISO 8601).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this UTC date (inclusive).")] = None,
+    since: Since = None,
+    until: Until = None,
     level: Annotated[float, typer.Option("--level", help="Benjamini-Hochberg level for surges/drawdowns.")] = 0.01,
+    limit: Limit = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or geojson")] = "table",
+    out: Out = None,
 ) -> None:
     """Alerts, each with observed and expected counts, a 95 % interval, p-value, sigma, method and evidence."""
-    from basewatch.cli.maritime_cmd import parse_time
-    from basewatch.workspace.core import Workspace
-
-    if fmt not in FORMATS:
-        raise BasewatchError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    path = Path(workspace_path(ctx))
-    if not path.exists():
-        raise WorkspaceError(f"{path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
-    start, stop = parse_time(since), parse_time(until)
-    with Workspace(path) as ws:
+    check_format(fmt, FORMATS)
+    start, stop = window(since, until)
+    with open_workspace(ctx) as ws:
         with err_console().status("bringing alerts up to date..."):
             table = ws.alerts(site=site, actor=actor, kind=kind, since=start, until=stop, level=level)
-        rows = table.to_pylist()
+        total = table.num_rows
+        rows = table.slice(0, limit).to_pylist() if limit is not None else table.to_pylist()
         if fmt == "geojson":
             from basewatch.alerts.geojson import feature_collection
 
-            places = {str(s): (float(lon), float(lat)) for s, lat, lon in ws.con.execute(
-                "SELECT site_id, lat, lon FROM sites WHERE lat IS NOT NULL AND lon IS NOT NULL").fetchall()}
-            print_json(feature_collection([to_jsonable(r) for r in rows], places))
+            places = {str(r["site_id"]): (float(r["lon"]), float(r["lat"])) for r in ws.sites().to_pylist()
+                      if r.get("lat") is not None and r.get("lon") is not None}
+            collection = feature_collection([to_jsonable(r) for r in rows], places)
+            write_text(json.dumps(collection, ensure_ascii=False) + "\n", out)
             return
     if fmt == "json":
-        print_json([_json_row(r) for r in rows])
+        write_text(json_text([_json_row(r) for r in rows]), out)
     elif fmt == "csv":
-        print_csv(rows, CSV_COLUMNS)
+        write_text(csv_text(rows, CSV_COLUMNS), out)
     else:
         shown = [{**r, "observed": _fmt(r["observed"], 1), "expected": _fmt(r["expected"]),
                   "interval": "" if r["lower"] is None else f"{r['lower']:.0f}-{r['upper']:.0f}",
                   "p_value": _fmt(r["p_value"]), "sigma": _fmt(r["sigma"], 1)} for r in rows]
-        print_table(shown, TABLE_COLUMNS, title=f"{len(rows)} alerts")
+        count = f"{len(rows)} of {total}, --limit" if len(rows) < total else f"{len(rows)}"
+        write_text(table_text(shown, TABLE_COLUMNS, f"alerts ({count})", None if out else terminal_width()), out)
