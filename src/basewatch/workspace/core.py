@@ -53,7 +53,13 @@ class Workspace:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
+            # -- live feeds (issue 14): held by `basewatch watch`? read its snapshot instead --
+            from basewatch.live.snapshot import open_fallback
+
+            fallback = open_fallback(self.path, exc)
+            if fallback is None:
+                raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
+            self.con, self.read_only, read_only = fallback, True, True
         self._memory_caps: list[str] = []
         self.con.execute("SET TimeZone = 'UTC'")
         # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
