@@ -68,12 +68,17 @@ class Server:
         self.handler = handler
         self.connections = 0
         self.port = 0
-        self.done = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
 
     async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self.tasks.append(task)
         try:
             await self.handler(self.connections, writer)  # type: ignore[misc]
+        except (asyncio.CancelledError, ConnectionError):
+            pass
         finally:
             writer.close()
 
@@ -87,6 +92,9 @@ async def serve(handler: Callable[[int, asyncio.StreamWriter], object]) -> Async
         yield server
     finally:
         srv.close()
+        for task in server.tasks:
+            task.cancel()
+        await asyncio.gather(*server.tasks, return_exceptions=True)
         await srv.wait_closed()
 
 

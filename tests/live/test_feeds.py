@@ -60,3 +60,46 @@ def test_sbs_over_tcp_equals_file_ingest(tmp_path: Path, sbs_recording: Path) ->
     got = live_records(tmp_path / "live.duckdb", "aircraft_points", POINT_COLS)
     assert len(expected) > 5000
     assert got == expected
+
+
+def _relative_times(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Rows with time (column 1) made relative to the first time, in microseconds."""
+    t0 = min(r[1] for r in rows)  # type: ignore[type-var]
+    out = [(r[0], round((r[1] - t0).total_seconds() * 1e6), *r[2:]) for r in rows]  # type: ignore[operator]
+    return sorted(out, key=repr)
+
+
+def test_beast_over_tcp_equals_file_ingest(tmp_path: Path) -> None:
+    sample = shared_file("adsb/traffic_sample_dump1090.bin")
+    named = tmp_path / "beast-1700000000.bin"  # the file reader takes its time base from the name
+    named.write_bytes(sample.read_bytes())
+    data = sample.read_bytes()
+    from basewatch.ingest.adsb.beast import split_frames
+    from basewatch.ingest.base import Rejects
+
+    parsed = split_frames(data, Rejects())  # the file reader's own count of frames
+    frames = len(parsed.hexes) + parsed.mode_ac + parsed.status
+    params = WatchParams(batch_seconds=0.2, batch_units=10, backoff_initial_s=0.05, publish_every_s=0.0,
+                         products=False)
+
+    async def scenario() -> Watcher:
+        async def handler(n: int, writer: asyncio.StreamWriter) -> None:
+            await send_in_pieces(writer, data, piece=37)
+            await asyncio.Event().wait()
+
+        async with serve(handler) as server:
+            watcher = Watcher(tmp_path / "live.duckdb", [FeedSpec("b", "beast", "tcp", "127.0.0.1", server.port)],
+                              params)
+            stop = asyncio.Event()
+            run = asyncio.ensure_future(watcher.run(stop))
+            await watcher.wait_until(lambda: watcher.stats["b"].units >= frames, timeout=60)
+            stop.set()
+            await run
+        return watcher
+
+    watcher = asyncio.run(scenario())
+    assert watcher.stats["b"].batches >= 5
+    expected = file_records(tmp_path, named, "aircraft_points", POINT_COLS)
+    got = live_records(tmp_path / "live.duckdb", "aircraft_points", POINT_COLS)
+    assert len(expected) >= 3
+    assert _relative_times(got) == _relative_times(expected)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,9 @@ from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, ReadResult, Rejects
 MLAT_HZ = 12e6
 SBS_STATE_MAX_S = 1800.0
 MODES_CONTEXT_MAX_S = 1800.0
+PENDING_MAX_S = 180.0   # modes.LOCAL_REF_MAX_S: an unresolved position may still resolve this long after
+STATE_WINDOW_S = 30.0   # modes.STATE_MAX_AGE_S: state merged into a point comes from this far back
+RECENT_FRAMES = 256     # per aircraft, kept for late resolution
 # SBS fields (0-based) that carry aircraft state: callsign, altitude, speed, track, vertical rate,
 # squawk, on ground
 _SBS_STATE = (10, 11, 12, 13, 16, 17, 21)
@@ -192,33 +196,68 @@ class _Entry:
 
 @dataclass
 class ModesContext:
-    """Per aircraft, the latest frame of each kind that later frames may need (see module docstring)."""
+    """Per aircraft, the latest frame of each kind that later frames may need, and, while one of its
+    positions is still unresolved (it may resolve against a later fix, as in a file), its recent frames."""
 
     entries: dict[tuple[str, str], _Entry] = field(default_factory=dict)
+    recent: dict[str, deque[_Entry]] = field(default_factory=dict)
 
     def rows(self, now: float) -> list[_Entry]:
         for key in [k for k, e in self.entries.items() if now - e.time > MODES_CONTEXT_MAX_S]:
             del self.entries[key]
-        return sorted(self.entries.values(), key=lambda e: (e.time, e.seq))
+        unique = {e.seq: e for e in self.entries.values()}
+        for addr in list(self.recent):
+            frames = self.recent[addr]
+            while frames and now - frames[0].time > PENDING_MAX_S:
+                frames.popleft()
+            pending = [e.time for e in frames if e.position and not e.emitted]
+            if not frames:
+                del self.recent[addr]
+            elif pending:
+                since = min(pending) - STATE_WINDOW_S
+                unique.update((e.seq, e) for e in frames if e.time >= since)
+        return sorted(unique.values(), key=lambda e: (e.time, e.seq))
 
-    def observe(self, seq: int, time_s: float, hex_frame: str, payload: bytes, emitted: bool) -> None:
-        kind = frame_kind(hex_frame)
-        if kind is not None:
-            self.entries[(hex_frame[2:8].lower(), kind)] = _Entry(seq, time_s, payload, kind.startswith("pos"),
-                                                                  emitted)
+    def observe(self, seq: int, time_s: float, key: tuple[str, str] | None, payload: bytes, emitted: bool) -> None:
+        if key is None:
+            return
+        entry = _Entry(seq, time_s, payload, key[1].startswith("pos"), emitted)
+        self.entries[key] = entry
+        if key[1] not in ("checked", "squawk", "ident-commb"):  # an extended squitter confirms its address
+            self.entries[(key[0], "checked")] = entry
+        self.recent.setdefault(key[0], deque(maxlen=RECENT_FRAMES)).append(entry)
 
 
-def frame_kind(hex_frame: str) -> str | None:
-    """What a DF17/18 frame carries: 'ident', 'velocity', 'pos-air-0/1', 'pos-surface-0/1' (parity)."""
-    if len(hex_frame) != 28:
-        return None
-    try:
-        df = int(hex_frame[0:2], 16) >> 3
-        me = int(hex_frame[8:22], 16)
-    except ValueError:
-        return None
-    if df not in (17, 18):
-        return None
+def frame_keys(hexes: Sequence[str]) -> list[tuple[str, str] | None]:
+    """Per frame, (address, kind) of what later frames may need from it, or None.
+
+    Kinds: 'checked' (a DF11/17/18 frame with a good CRC: it confirms the address of replies), from
+    DF17/18 also 'ident', 'velocity', 'pos-air-0/1', 'pos-surface-0/1' (by CPR parity); 'squawk' (DF5/21
+    replies) and 'ident-commb' (DF20 with BDS2,0), keyed by the address overlaid on their parity.
+    """
+    from basewatch.ingest.adsb.modes import _frame_fields  # the reader's own CRC and address arithmetic
+
+    if not hexes:
+        return []
+    df, syndrome, address, mb0 = _frame_fields(list(hexes))
+    out: list[tuple[str, str] | None] = []
+    for i, h in enumerate(hexes):
+        d = int(df[i])
+        addr = f"{int(address[i]):06x}"
+        kind: str | None = None
+        if d in (17, 18) and syndrome[i] == 0 and len(h) == 28:
+            kind = _extended_kind(int(h[8:22], 16)) or "checked"
+        elif d == 11 and syndrome[i] < 0x80:
+            kind = "checked"
+        elif d in (5, 21):
+            kind = "squawk"
+        elif d == 20 and mb0[i] == 0x20:
+            kind = "ident-commb"
+        out.append((addr, kind) if kind else None)
+    return out
+
+
+def _extended_kind(me: int) -> str | None:
     tc = me >> 51
     odd = (me >> 34) & 1
     if 1 <= tc <= 4:
@@ -310,8 +349,8 @@ class ModesDecoder:
         emitted = set(points.column("row_no").to_pylist())
         for e in ctx:
             e.emitted = e.emitted or e.seq in emitted
-        for t, h, s in zip(times, hexes, seqs, strict=True):
-            self.context.observe(s, t, h, h.encode(), s in emitted)
+        for t, h, s, key in zip(times, hexes, seqs, frame_keys(hexes), strict=True):
+            self.context.observe(s, t, key, h.encode(), s in emitted)
         notes = [*result.notes]
         if self.reference is None and not len(points) and hexes:
             notes.append("no position resolved yet: positions need even/odd frame pairs or a receiver position "
@@ -347,13 +386,11 @@ class Jet1090Decoder:
         emitted = set(points.column("row_no").to_pylist())
         for e in ctx:
             e.emitted = e.emitted or e.seq in emitted
-        for i in given:
-            unit = batch.units[i]
-            fm, tm = _JSON_FRAME.search(unit), _JSON_TIME.search(unit)
-            if fm and tm:
-                seq = batch.first_seq + i
-                self.context.observe(seq, float(tm.group("t")), fm.group("hex").decode().lower(), unit,
-                                     seq in emitted)
+        framed = [(i, m.group("hex").decode().lower(), float(t.group("t"))) for i in given
+                  if (m := _JSON_FRAME.search(batch.units[i])) and (t := _JSON_TIME.search(batch.units[i]))]
+        for (i, _, t), key in zip(framed, frame_keys([h for _, h, _ in framed]), strict=True):
+            seq = batch.first_seq + i
+            self.context.observe(seq, t, key, batch.units[i], seq in emitted)
         return ReadResult({"aircraft_points": points}, _remap_rejects(result.rejects, remap.seq), result.counted,
                           result.notes)
 
