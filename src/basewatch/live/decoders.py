@@ -386,11 +386,11 @@ class Jet1090Decoder:
         emitted = set(points.column("row_no").to_pylist())
         for e in ctx:
             e.emitted = e.emitted or e.seq in emitted
-        framed = [(i, m.group("hex").decode().lower(), float(t.group("t"))) for i in given
-                  if (m := _JSON_FRAME.search(batch.units[i])) and (t := _JSON_TIME.search(batch.units[i]))]
-        for (i, _, t), key in zip(framed, frame_keys([h for _, h, _ in framed]), strict=True):
+        framed = [(i, fm.group("hex").decode().lower(), float(tm.group("t"))) for i in given
+                  if (fm := _JSON_FRAME.search(batch.units[i])) and (tm := _JSON_TIME.search(batch.units[i]))]
+        for (i, _, when), key in zip(framed, frame_keys([h for _, h, _ in framed]), strict=True):
             seq = batch.first_seq + i
-            self.context.observe(seq, t, key, batch.units[i], seq in emitted)
+            self.context.observe(seq, when, key, batch.units[i], seq in emitted)
         return ReadResult({"aircraft_points": points}, _remap_rejects(result.rejects, remap.seq), result.counted,
                           result.notes)
 
