@@ -124,7 +124,7 @@ class BeastFramer:
         body = last.group(0)[2:].replace(b"\x1a\x1a", b"\x1a")
         want = _FRAME_LENGTH.get(last.group(0)[1])
         trailing = buf[last.end():]
-        if want is not None and len(body) == want and not trailing:
+        if want is not None and len(body) >= want and not trailing:
             self._emit(last, out)  # complete: no need to wait for the next frame
             self._tail = b""
         else:
@@ -136,9 +136,12 @@ class BeastFramer:
         kind = raw[1]
         body = raw[2:].replace(b"\x1a\x1a", b"\x1a")
         want = _FRAME_LENGTH.get(kind)
-        if want is not None and len(body) != want:
+        if want is not None and len(body) < want:
             self.malformed.add(R_BEAST_LENGTH)
             return
+        if want is not None and len(body) > want:  # the frame, then bytes that belong to no frame
+            self.malformed.add(R_GARBAGE)
+            body = body[:want]
         out.append(raw[1:2] + body)
 
     def close(self) -> list[bytes]:
@@ -147,7 +150,7 @@ class BeastFramer:
             return []
         m = _BEAST.fullmatch(tail)
         want = _FRAME_LENGTH.get(tail[1]) if len(tail) > 1 else None
-        if m is not None and want is not None and len(tail[2:].replace(b"\x1a\x1a", b"\x1a")) == want:
+        if m is not None and want is not None and len(tail[2:].replace(b"\x1a\x1a", b"\x1a")) >= want:
             out: list[bytes] = []
             self._emit(m, out)
             return out

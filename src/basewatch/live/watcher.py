@@ -93,6 +93,7 @@ class Committed:
     """One batch written (what the writer thread hands back)."""
 
     feed_id: str
+    connection_id: int
     units: int
     records: int
     duplicates: int
@@ -129,6 +130,7 @@ class Watcher:
         self.latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self.snapshot_latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self.files_ingested: list[Path] = []
+        self.units_by_connection: dict[int, int] = {}
         self.alerts_seen: set[str] = set()
         self._conns: dict[int, _Conn] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="basewatch-writer")
@@ -161,8 +163,8 @@ class Watcher:
         rep = write_batch(self._ws, batch, result, stats, endpoint)
         now = time.time()
         latency = float(now - np.median(batch.arrivals)) if len(batch.arrivals) else 0.0
-        return Committed(batch.feed_id, len(batch.units), rep.accepted, rep.duplicates, rep.rejected,
-                         dict(result.rejects.counts), latency, result.notes)
+        return Committed(batch.feed_id, batch.connection_id, len(batch.units), rep.accepted, rep.duplicates,
+                         rep.rejected, dict(result.rejects.counts), latency, result.notes)
 
     def _publish(self) -> list[str]:
         """Ensure the registered products, then replace the snapshot. Returns lines to report."""
@@ -347,6 +349,7 @@ class Watcher:
         st.duplicates += done.duplicates
         st.rejected += done.rejected
         st.batches += 1
+        self.units_by_connection[done.connection_id] = self.units_by_connection.get(done.connection_id, 0) + done.units
         for reason, n in done.reasons.items():
             st.reasons[reason] = st.reasons.get(reason, 0) + n
         self.latencies.append(done.latency_s)
