@@ -7,6 +7,7 @@ counted as malformed. Decoding the units is the ingest readers' work (see decode
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -57,11 +58,13 @@ class Framer(Protocol):
 
 class LineFramer:
     """Text lines, without the line end ('\\n' or '\\r\\n'). Blank lines are units too (they keep
-    sequence numbers equal to line numbers)."""
+    sequence numbers equal to line numbers). last_ends: after each feed, where each unit it returned ends
+    (just past its newline), counted from the start of the bytes kept from before plus the data fed."""
 
     def __init__(self) -> None:
         self.malformed = Malformed()
         self._tail = b""
+        self.last_ends: list[int] = []
 
     @property
     def pending(self) -> int:
@@ -74,14 +77,17 @@ class LineFramer:
         if len(self._tail) > MAX_LINE:
             self.malformed.add(R_LONG_LINE)
             self._tail = b""
+        self.last_ends = []
         if not cut:
             return []
         lines = buf[: cut - 1].split(b"\n")
         out = [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
+        ends = list(itertools.accumulate(len(ln) + 1 for ln in lines))
         if any(len(ln) > MAX_LINE for ln in out):
-            keep = [ln for ln in out if len(ln) <= MAX_LINE]
+            keep = [i for i, ln in enumerate(out) if len(ln) <= MAX_LINE]
             self.malformed.add(R_LONG_LINE, len(out) - len(keep))
-            out = keep
+            out, ends = [out[i] for i in keep], [ends[i] for i in keep]
+        self.last_ends = ends
         return out
 
     def close(self) -> list[bytes]:

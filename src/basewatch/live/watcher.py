@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from basewatch.live.decoders import Batch, Decoder, decoder_for
-from basewatch.live.framing import Framer, framer_for
+from basewatch.live.framing import Framer, LineFramer, framer_for
 from basewatch.live.sources import pause
 from basewatch.live.spec import FeedSpec, LiveError, WatchParams
 
@@ -40,6 +40,7 @@ T = TypeVar("T")
 PRODUCTS = ("flights", "maritime", "alerts")  # ensured after batches, when registered
 _SKIP_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", "~")
 LATENCY_WINDOW = 2000
+OPEN_RETRY_S = 10.0
 
 
 @dataclass
@@ -84,7 +85,7 @@ class _Conn:
     units: list[bytes] = field(default_factory=list)
     arrivals: list[float] = field(default_factory=list)
     started: float | None = None
-    end_offset: int | None = None
+    unit_ends: list[int] = field(default_factory=list)  # followed files: offset after each pending unit
     malformed_seen: dict[str, int] = field(default_factory=dict)
 
 
@@ -146,8 +147,21 @@ class Watcher:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     def _open(self) -> Workspace:
+        import duckdb
+
+        from basewatch.live.snapshot import is_lock_error
         from basewatch.workspace.core import Workspace
 
+        deadline = time.monotonic() + OPEN_RETRY_S  # a reader may hold the file for a moment
+        while self.path.exists():
+            try:
+                duckdb.connect(str(self.path)).close()
+                break
+            except duckdb.Error as exc:
+                if not is_lock_error(exc) or time.monotonic() > deadline:
+                    raise LiveError(f"{self.path}: cannot be opened for writing (another `basewatch watch`?): "
+                                    f"{exc}") from exc
+                time.sleep(0.2)
         ws = Workspace(self.path)
         if ws.read_only:
             ws.close()
@@ -226,14 +240,16 @@ class Watcher:
 
     def data(self, connection_id: int, data: bytes, arrival: float, end_offset: int | None = None) -> None:
         c = self._conns[connection_id]
+        before = c.framer.pending
         units = c.framer.feed(data)
         st = self.stats[c.feed.feed_id]
         st.last_data = arrival
         if st.in_outage:
             st.in_outage = False
             self._spawn(self._end_outage(c.feed, arrival))
-        if end_offset is not None:
-            c.end_offset = end_offset - c.framer.pending
+        if end_offset is not None and isinstance(c.framer, LineFramer):  # a followed file: exact resume points
+            base = end_offset - len(data) - before
+            c.unit_ends.extend(base + e for e in c.framer.last_ends)
         self._add_units(c, units, arrival)
 
     def _add_units(self, c: _Conn, units: list[bytes], arrival: float) -> None:
@@ -273,8 +289,10 @@ class Watcher:
                 c.malformed_seen[reason] = n
         if not c.units:
             return
+        end_offset = c.unit_ends[len(c.units) - 1] if len(c.unit_ends) >= len(c.units) else None
+        c.unit_ends = c.unit_ends[len(c.units):]
         batch = Batch(c.feed.feed_id, c.feed.format, c.connection_id, c.next_seq, c.units,
-                      np.asarray(c.arrivals, dtype=np.float64), c.end_offset, final)
+                      np.asarray(c.arrivals, dtype=np.float64), end_offset, final)
         c.next_seq += len(c.units)
         c.units, c.arrivals, c.started = [], [], None
         assert self._queue is not None
