@@ -157,7 +157,7 @@ def test_silent_feed_is_recorded_as_an_outage(tmp_path: Path, sbs_recording: Pat
                        "WHERE started_at = ?", [first_batch_end]).fetchall()
     con.close()
     assert len(rows) == 1
-    feed, kind, started, ended, reason = rows[0]
+    feed, kind, _, ended, reason = rows[0]
     assert (feed, kind) == ("s", "adsb") and reason.startswith("silent")
     # it started with the last data before the silence (the query) and was closed by the data that came back
     assert ended is not None and ended >= second_start

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from basewatch.errors import WorkspaceError
 from basewatch.ingest.pipeline import ingest_file
 from basewatch.workspace.core import Workspace
 from tests.live.conftest import send_in_pieces, serve
@@ -36,7 +37,7 @@ def _committed_units(ws: Path) -> int:
     try:
         with Workspace(ws, read_only=True) as reader:
             row = reader.con.execute("SELECT coalesce(sum(units), 0) FROM live_batches").fetchone()
-    except Exception:  # noqa: BLE001 - not created yet, or no snapshot yet
+    except (WorkspaceError, duckdb.Error):  # not created yet, or no snapshot yet
         return -1
     return int(row[0]) if row else 0
 
