@@ -64,14 +64,18 @@ def watch(
         err_console().print("note: no --receiver-position: Beast/AVR positions come from even/odd frame pairs "
                             "only (surface positions need a reference)")
     out = console()
-    stats = asyncio.run(run_watch(workspace_path(ctx), feeds, params, folders, out.print, duration))
-    for st in stats.values():
+    watcher = asyncio.run(run_watch(workspace_path(ctx), feeds, params, folders, out.print, duration))
+    for st in watcher.stats.values():
         out.print(
             f"{st.feed_id}: {st.units:,} units, {st.records:,} records, {st.duplicates:,} duplicates, "
             f"{st.rejected:,} rejected, {sum(st.malformed.values()):,} malformed, "
             f"{st.overflow_units:,} dropped (queue full), {st.connections} connections, {st.outages} outages",
             highlight=False,
         )
+    commit, snap = watcher.median_latency(), watcher.median_snapshot_latency()
+    if commit is not None:
+        out.print(f"median latency from arrival: {commit:.2f} s to commit"
+                  + (f", {snap:.2f} s to the readers' snapshot" if snap is not None else ""), highlight=False)
 
 
 def replay(

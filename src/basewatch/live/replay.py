@@ -160,8 +160,9 @@ async def _paced(units: Sequence[bytes], offsets: Sequence[float], send: Callabl
 
 async def replay(path: Path, target: Target, speed: float = 1.0, *, fmt: str | None = None,
                  once: bool = False, ready: Callable[[int], None] | None = None,
-                 stop: asyncio.Event | None = None) -> int:
-    """Replay until stop (or, with once, after the first client got everything). Returns clients served."""
+                 stop: asyncio.Event | None = None, hold: bool = False) -> int:
+    """Replay until stop (or, with once, after the first client got everything). Returns clients served.
+    hold: keep each connection open after the recording until stop (a receiver does not hang up)."""
     fmt, units = recording(path, fmt)
     offsets = schedule([_raw_time(fmt, u) for u in units], speed)
     stop = stop or asyncio.Event()
@@ -188,6 +189,8 @@ async def replay(path: Path, target: Target, speed: float = 1.0, *, fmt: str | N
         try:
             await _paced(units, offsets, writer.write, writer.drain)
             served += 1
+            if hold:
+                await stop.wait()
         except ConnectionError:
             pass
         finally:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from basewatch.live.spec import FeedSpec, LiveError, WatchParams, file_feed, tcp_feed, udp_feed
-from basewatch.live.watcher import FeedStats, Watcher
+from basewatch.live.watcher import Watcher
 
 
 def build_feeds(*, sbs: Sequence[str] = (), beast: Sequence[str] = (), avr: Sequence[str] = (),
@@ -53,7 +53,7 @@ def _stamp(report: Callable[[str], None]) -> Callable[[str], None]:
 
 
 async def run_watch(workspace: Path, feeds: Sequence[FeedSpec], params: WatchParams, folders: Sequence[Path],
-                    report: Callable[[str], None], duration: float | None = None) -> dict[str, FeedStats]:
+                    report: Callable[[str], None], duration: float | None = None) -> Watcher:
     """Watch until SIGINT/SIGTERM (or `duration` seconds), then finish the open batches and return."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -63,4 +63,5 @@ async def run_watch(workspace: Path, feeds: Sequence[FeedSpec], params: WatchPar
     if duration is not None:
         loop.call_later(duration, stop.set)
     watcher = Watcher(workspace, feeds, params, folders=folders, report=_stamp(report))
-    return await watcher.run(stop)
+    await watcher.run(stop)
+    return watcher

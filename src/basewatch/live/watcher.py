@@ -34,6 +34,7 @@ from basewatch.live.spec import FeedSpec, LiveError, WatchParams
 
 if TYPE_CHECKING:
     from basewatch.ingest.base import ReadResult
+    from basewatch.ingest.pipeline import IngestReport
     from basewatch.workspace.core import Workspace
 
 T = TypeVar("T")
@@ -131,6 +132,7 @@ class Watcher:
         self.latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self.snapshot_latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self.files_ingested: list[Path] = []
+        self.folder_reports: list[IngestReport] = []
         self.units_by_connection: dict[int, int] = {}
         self.alerts_seen: set[str] = set()
         self._conns: dict[int, _Conn] = {}
@@ -413,9 +415,11 @@ class Watcher:
                 if rep.already_ingested:
                     continue
                 self.files_ingested.append(path)
+                self.folder_reports.append(rep)
                 self.report(f"folder: {path.name}: {rep.accepted} records ({rep.input_format}), "
                             f"{rep.rejected} rejected, {rep.duplicates} duplicates")
-                await self._publish_now()
+                if time.time() - self._last_publish >= self.params.publish_every_s:
+                    await self._publish_now()
                 self.progress.set()
             await pause(stop, self.params.folder_poll_s)
 
@@ -469,4 +473,9 @@ class Watcher:
         await asyncio.wait_for(loop(), timeout=timeout)
 
     def median_latency(self) -> float | None:
+        """Median over the recent batches of (commit time - median arrival of the batch's units)."""
         return statistics.median(self.latencies) if self.latencies else None
+
+    def median_snapshot_latency(self) -> float | None:
+        """The same, up to the snapshot that made each batch visible to other processes."""
+        return statistics.median(self.snapshot_latencies) if self.snapshot_latencies else None
