@@ -15,7 +15,7 @@ from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
 from tests.live.conftest import send_in_pieces, serve
 
-FAST = WatchParams(batch_seconds=0.2, batch_units=700, backoff_initial_s=0.05, backoff_max_s=0.2,
+FAST = WatchParams(batch_seconds=0.2, batch_units=700, merge_units=700, backoff_initial_s=0.05, backoff_max_s=0.2,
                    publish_every_s=0.0, products=False)
 POINT_COLS = ("icao24", "time", "lat", "lon", "alt_baro_m", "alt_geom_m", "gs_ms", "track_deg", "vrate_ms",
               "callsign", "squawk", "on_ground", "row_no")
@@ -80,7 +80,7 @@ def test_beast_over_tcp_equals_file_ingest(tmp_path: Path) -> None:
 
     parsed = split_frames(data, Rejects())  # the file reader's own count of frames
     frames = len(parsed.hexes) + parsed.mode_ac + parsed.status
-    params = WatchParams(batch_seconds=0.2, batch_units=10, backoff_initial_s=0.05, publish_every_s=0.0,
+    params = WatchParams(batch_seconds=0.2, batch_units=10, merge_units=10, backoff_initial_s=0.05, publish_every_s=0.0,
                          products=False)
 
     async def scenario() -> Watcher:
@@ -119,7 +119,7 @@ def test_ais_nmea_over_tcp_equals_file_ingest(tmp_path: Path) -> None:
     log = shared_file("ais/aisdb_test_data_20211101.nm4")  # tag blocks carry the reception times
     data = log.read_bytes()
     watcher = asyncio.run(_watch_tcp(tmp_path / "live.duckdb", "ais", data, data.count(b"\n"),
-                                     WatchParams(batch_seconds=0.2, batch_units=97, publish_every_s=0.0,
+                                     WatchParams(batch_seconds=0.2, batch_units=97, merge_units=97, publish_every_s=0.0,
                                                  products=False)))
     assert watcher.stats["feed1"].batches >= 10  # multipart messages straddle batch ends
     for table, cols in (("ais_positions", AIS_POS), ("ais_static", AIS_STATIC)):
@@ -131,7 +131,7 @@ def test_ais_nmea_over_tcp_equals_file_ingest(tmp_path: Path) -> None:
 def test_ais_nmea_over_udp_equals_file_ingest(tmp_path: Path) -> None:
     log = shared_file("ais/aisdb_test_data_20211101.nm4")
     lines = log.read_bytes().splitlines(keepends=True)
-    params = WatchParams(batch_seconds=0.2, batch_units=250, publish_every_s=0.0, products=False)
+    params = WatchParams(batch_seconds=0.2, batch_units=250, merge_units=250, publish_every_s=0.0, products=False)
 
     async def scenario() -> None:
         import socket

@@ -18,7 +18,7 @@ from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
 from tests.live.conftest import send_in_pieces, serve
 
-PARAMS = WatchParams(batch_seconds=0.2, batch_units=500, backoff_initial_s=0.05, backoff_max_s=0.1,
+PARAMS = WatchParams(batch_seconds=0.2, batch_units=500, merge_units=500, backoff_initial_s=0.05, backoff_max_s=0.1,
                      publish_every_s=0.0, products=False)
 COLS = "icao24, time, lat, lon, alt_baro_m, gs_ms, track_deg, vrate_ms, callsign, squawk, on_ground, row_no"
 
@@ -132,7 +132,7 @@ def test_silent_feed_is_recorded_as_an_outage(tmp_path: Path, sbs_recording: Pat
         await send_in_pieces(writer, b"".join(lines[100:200]))
         await asyncio.Event().wait()
 
-    params = WatchParams(batch_seconds=0.1, batch_units=500, silent_after_s=0.3, publish_every_s=0.0,
+    params = WatchParams(batch_seconds=0.1, batch_units=500, merge_units=500, silent_after_s=0.3, publish_every_s=0.0,
                          products=False)
 
     async def scenario() -> Watcher:

@@ -91,6 +91,8 @@ class WatchParams:
     """How batches are cut, how feeds are retried and when derived products and snapshots follow.
 
     batch_seconds / batch_units: a micro-batch closes at whichever comes first (one transaction each).
+    merge_units: when the writer is behind, queued batches of one connection are written together, up to
+    this many units (one transaction, one contiguous sequence range).
     queue_batches: closed batches waiting for the writer; past it a batch is dropped and counted.
     silent_after_s: a feed without data (or connection) this long is reported and recorded as an outage.
     publish_every_s: derived products are ensured and the read-only snapshot replaced at most this often.
@@ -98,6 +100,7 @@ class WatchParams:
 
     batch_seconds: float = 2.0
     batch_units: int = 5000
+    merge_units: int = 50_000
     queue_batches: int = 64
     backoff_initial_s: float = 0.5
     backoff_max_s: float = 30.0
@@ -109,7 +112,7 @@ class WatchParams:
     products: bool = True
 
     def __post_init__(self) -> None:
-        if self.batch_seconds <= 0 or self.batch_units < 1 or self.queue_batches < 1:
+        if self.batch_seconds <= 0 or self.batch_units < 1 or self.queue_batches < 1 or self.merge_units < 1:
             raise LiveError("batch seconds, batch size and queue size must be positive")
         if self.backoff_initial_s <= 0 or self.backoff_max_s < self.backoff_initial_s:
             raise LiveError("backoff: 0 < initial <= maximum")

@@ -105,6 +105,24 @@ class Committed:
     notes: tuple[str, ...]
 
 
+def _merged(items: Sequence[tuple[Batch, Decoder, str]], limit: int) -> list[tuple[Batch, Decoder, str]]:
+    """Consecutive batches of each connection joined (up to `limit` units), connections in the order of
+    their first batch."""
+    out: list[tuple[Batch, Decoder, str]] = []
+    open_: dict[int, int] = {}  # connection -> index in out of its batch being merged
+    for batch, decoder, endpoint in items:
+        k = open_.get(batch.connection_id)
+        if k is not None and len(out[k][0].units) + len(batch.units) <= limit:
+            prev = out[k][0]
+            out[k] = (Batch(prev.feed_id, prev.format, prev.connection_id, prev.first_seq,
+                            [*prev.units, *batch.units], np.concatenate([prev.arrivals, batch.arrivals]),
+                            batch.end_offset, batch.final), decoder, endpoint)
+        else:
+            open_[batch.connection_id] = len(out)
+            out.append((batch, decoder, endpoint))
+    return out
+
+
 class Watcher:
     """Follow feeds and folders into one workspace until `stop` is set (see the module docstring)."""
 
@@ -351,16 +369,23 @@ class Watcher:
             await pause(stop, step)
 
     async def _writer(self) -> None:
+        """Write queued batches in order. When the writer is behind, the batches waiting for one connection
+        are merged into one transaction (still one contiguous sequence range): the per-transaction cost is
+        paid once for all of them, so a backlog shrinks instead of growing."""
         assert self._queue is not None
         while True:
-            item = await self._queue.get()
-            if item is None:
-                return
-            done = await self._db(self._write, *item)
-            self._account(done)
+            items: list[tuple[Batch, Decoder, str] | None] = [await self._queue.get()]
+            while not self._queue.empty() and len(items) < self.params.queue_batches:
+                items.append(self._queue.get_nowait())
+            last = items[-1] is None
+            for batch, decoder, endpoint in _merged([i for i in items if i is not None], self.params.merge_units):
+                done = await self._db(self._write, batch, decoder, endpoint)
+                self._account(done)
             if time.time() - self._last_publish >= self.params.publish_every_s:
                 await self._publish_now()
             self.progress.set()
+            if last or None in items:
+                return
 
     def _account(self, done: Committed) -> None:
         st = self.stats[done.feed_id]
