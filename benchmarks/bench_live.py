@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from harness import SHARED, Measurement, _vm_hwm_kb, measure, report
@@ -121,16 +122,15 @@ async def _send(beast: list[bytes], nmea: list[bytes], started: asyncio.Event, p
     await serve(nmea, 1)
 
 
-def _run_case(argv_for: object, beast: list[bytes], nmea: list[bytes], env: dict[str, str] | None = None,
-              wait_s: float | None = None) -> tuple[float, float, list[float], subprocess.Popen[bytes]]:
+def _run_case(argv_for: Callable[[list[int]], list[str]], beast: list[bytes], nmea: list[bytes],
+              ) -> tuple[float, float, list[float], subprocess.Popen[bytes]]:
     """Serve the stream, start the child (argv_for(ports)), sample its RSS; (seconds, peak MB, samples MB)."""
     ports = [0, 0]
 
     async def main() -> tuple[float, float, list[float], subprocess.Popen[bytes]]:
         started = asyncio.Event()
         await _send(beast, nmea, started, ports)
-        proc = subprocess.Popen(argv_for(ports), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,  # type: ignore[operator]
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(argv_for(ports), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         t0 = time.perf_counter()
         peak = 0
         samples: list[float] = []
@@ -181,7 +181,7 @@ def main() -> None:
                     "--ais-tcp", f"127.0.0.1:{ports[1]}", "--duration", str(run_for), "--no-products",
                     "--silent-after", "600"]
 
-        seconds, peak, samples, proc = _run_case(watch_argv, beast, nmea)
+        _, peak, samples, proc = _run_case(watch_argv, beast, nmea)
         out = proc.stdout.read().decode() if proc.stdout else ""
         latency, committed = _latency(ws)
         snap = [ln for ln in out.splitlines() if "median latency" in ln]
