@@ -189,6 +189,8 @@ def test_a_locked_workspace_is_read_from_its_snapshot(tmp_path: Path) -> None:
         with Workspace(path, read_only=True) as reader:
             assert reader.read_only
             assert reader.con.execute("SELECT count(*) FROM ais_positions").fetchone() == n
+        with Workspace(path) as writer, pytest.raises(WorkspaceError, match="cannot be changed until"):
+            ingest_file(writer, shared_file("adsb/traffic_sample_dump1090.bin"))  # a clear error, no traceback
     finally:
         holder.kill()
         holder.wait()
