@@ -33,7 +33,6 @@ from basewatch.live.sources import pause
 from basewatch.live.spec import FeedSpec, LiveError, WatchParams
 
 if TYPE_CHECKING:
-    from basewatch.ingest.base import ReadResult
     from basewatch.ingest.pipeline import IngestReport
     from basewatch.workspace.core import Workspace
 
@@ -58,6 +57,7 @@ class FeedStats:
     malformed: dict[str, int] = field(default_factory=dict)
     overflow_units: int = 0
     overflow_batches: int = 0
+    failed_units: int = 0
     batches: int = 0
     connections: int = 0
     failures: int = 0
@@ -71,7 +71,8 @@ class FeedStats:
             "units": self.units, "records": self.records, "duplicates": self.duplicates,
             "rejected": self.rejected, "reasons": dict(sorted(self.reasons.items())),
             "malformed": dict(sorted(self.malformed.items())), "overflow_units": self.overflow_units,
-            "overflow_batches": self.overflow_batches, "batches": self.batches, "connections": self.connections,
+            "overflow_batches": self.overflow_batches, "failed_units": self.failed_units,
+            "batches": self.batches, "connections": self.connections,
             "failures": self.failures, "outages": self.outages, "in_outage": self.in_outage,
         }
 
@@ -189,10 +190,17 @@ class Watcher:
         return ws
 
     def _write(self, batch: Batch, decoder: Decoder, endpoint: str) -> Committed:
+        from basewatch.errors import BasewatchError
+        from basewatch.ingest.base import ReadResult, Rejects
         from basewatch.live.store import write_batch
 
         assert self._ws is not None
-        result: ReadResult = decoder.decode(batch)
+        try:
+            result: ReadResult = decoder.decode(batch)
+        except BasewatchError as exc:  # the reader refused the whole batch: its units are counted as rejected
+            rejects = Rejects()
+            rejects.add(getattr(exc, "reason", str(exc)), batch.first_seq, len(batch.units))
+            result = ReadResult({}, rejects, ())
         stats = self.stats[batch.feed_id].as_json()
         rep = write_batch(self._ws, batch, result, stats, endpoint)
         now = time.time()
@@ -379,7 +387,13 @@ class Watcher:
                 items.append(self._queue.get_nowait())
             last = items[-1] is None
             for batch, decoder, endpoint in _merged([i for i in items if i is not None], self.params.merge_units):
-                done = await self._db(self._write, batch, decoder, endpoint)
+                try:
+                    done = await self._db(self._write, batch, decoder, endpoint)
+                except Exception as exc:  # one bad batch must not stop the watch; it is reported
+                    self.stats[batch.feed_id].failed_units += len(batch.units)
+                    self.report(f"{batch.feed_id}: batch {batch.first_seq}-{batch.last_seq} NOT written: "
+                                f"{type(exc).__name__}: {exc}")
+                    continue
                 self._account(done)
             if time.time() - self._last_publish >= self.params.publish_every_s:
                 await self._publish_now()
