@@ -158,3 +158,20 @@ def test_ais_nmea_over_udp_equals_file_ingest(tmp_path: Path) -> None:
     asyncio.run(scenario())
     for table, cols in (("ais_positions", AIS_POS), ("ais_static", AIS_STATIC)):
         assert live_records(tmp_path / "live.duckdb", table, cols) == file_records(tmp_path, log, table, cols)
+
+
+def test_avr_mlat_lines_over_tcp_equal_file_ingest(tmp_path: Path) -> None:
+    csv = shared_file("adsb/rs1090_short_flights.csv")  # time,hex lines (no header)
+    rows = [ln.split(",") for ln in csv.read_text().splitlines() if ln.strip()]
+    t0 = float(rows[0][0])
+    # the same frames as dump1090 --mlat AVR lines: a 12 MHz counter instead of the time
+    avr = "".join(f"@{round((float(t) - t0) * 12e6) + 12:012X}{h.strip()};\n" for t, h in rows).encode()
+    params = WatchParams(batch_seconds=0.2, batch_units=60, merge_units=60, publish_every_s=0.0, products=False)
+    asyncio.run(_watch_tcp(tmp_path / "live.duckdb", "avr", avr, len(rows), params))
+    expected = file_records(tmp_path, csv, "aircraft_points", POINT_COLS)
+    got = live_records(tmp_path / "live.duckdb", "aircraft_points", POINT_COLS)
+    assert len(expected) > 20
+    got_rows, got_times = _relative_times(got)
+    want_rows, want_times = _relative_times(expected)
+    assert got_rows == want_rows
+    assert max(abs(a - b) for a, b in zip(got_times, want_times, strict=True)) <= 2.0

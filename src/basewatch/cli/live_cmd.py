@@ -36,6 +36,9 @@ def watch(
     publish_every: Annotated[float, typer.Option(help="seconds between product updates and snapshots")] = 5.0,
     duration: Annotated[float | None, typer.Option(help="stop after this many seconds (default: Ctrl-C)")] = None,
     no_products: Annotated[bool, typer.Option("--no-products", help="do not update derived products")] = False,
+    alerts_jsonl: Annotated[Path | None, typer.Option(help="append new alerts to this JSON-lines file")] = None,
+    alerts_webhook: Annotated[str | None, typer.Option(help="POST new alerts (JSON) to this local URL, "
+                                                       "e.g. http://127.0.0.1:8080/alerts")] = None,
 ) -> None:
     """Follow receivers and folders into the workspace until Ctrl-C (micro-batches, one transaction each).
 
@@ -58,6 +61,7 @@ def watch(
     params = WatchParams(
         batch_seconds=batch_seconds, batch_units=batch_size, silent_after_s=silent_after,
         publish_every_s=publish_every, products=not no_products,
+        alerts_jsonl=str(alerts_jsonl) if alerts_jsonl else None, alerts_webhook=alerts_webhook,
         receiver_position=parse_position(receiver_position) if receiver_position else None,
     )
     if any(f.format in ("beast", "avr") for f in feeds) and params.receiver_position is None:

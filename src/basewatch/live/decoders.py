@@ -11,9 +11,12 @@ connection.
 What the context holds (so that the records equal a file ingest of the same bytes):
 - SBS: per aircraft, the latest line carrying each state field (positions blanked), up to 30 minutes old.
 - Mode-S (Beast, AVR, jet1090 raw frames): per aircraft the latest airborne/surface even and odd
-  position frames, identification and velocity frames (DF17/18 only), up to 30 minutes old. Squawk and
-  Comm-B replies (DF5/20/21) are not carried from batch to batch: their address cannot be confirmed
-  without the checked frames around them.
+  position frames and the latest pair close enough to fix a position, identification, velocity and
+  squawk (DF17/18 TC 28) frames, squawk and Comm-B identification replies (DF5/21/20) with the latest
+  checked frame that confirms their address, up to 30 minutes old; and, while a position of the aircraft
+  is unresolved, its recent frames (it may resolve against a later fix, as in a file: it is then
+  written late, with its own sequence number). A reply that arrives before any checked frame of its
+  address is rejected ('unconfirmed'), where a file ingest may confirm it by a later frame.
 - AIS: the reader's stream object itself (clock, multipart fragments) stays open per connection.
 Times: a unit without its own time gets its arrival time (UTC); Beast/AVR 12 MHz counters are placed
 relative to the arrival of the connection's first counted frame.
@@ -39,6 +42,7 @@ from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, ReadResult, Rejects
 MLAT_HZ = 12e6
 SBS_STATE_MAX_S = 1800.0
 MODES_CONTEXT_MAX_S = 1800.0
+PAIR_MAX_S = 10.0       # modes.PAIR_MAX_S: even and odd frames this close fix a position together
 PENDING_MAX_S = 180.0   # modes.LOCAL_REF_MAX_S: an unresolved position may still resolve this long after
 STATE_WINDOW_S = 30.0   # modes.STATE_MAX_AGE_S: state merged into a point comes from this far back
 RECENT_FRAMES = 256     # per aircraft, kept for late resolution
@@ -222,6 +226,11 @@ class ModesContext:
         if key is None:
             return
         entry = _Entry(seq, time_s, payload, key[1].startswith("pos"), emitted)
+        if key[1].startswith("pos"):  # keep the latest even/odd pair close enough to fix a position:
+            other = self.entries.get((key[0], key[1][:-1] + ("0" if key[1].endswith("1") else "1")))
+            if other is not None and abs(time_s - other.time) <= PAIR_MAX_S:  # later single frames decode
+                self.entries[(key[0], key[1][:-2] + "-fix-a")] = other       # locally against it
+                self.entries[(key[0], key[1][:-2] + "-fix-b")] = entry
         self.entries[key] = entry
         if key[1] not in ("checked", "squawk", "ident-commb"):  # an extended squitter confirms its address
             self.entries[(key[0], "checked")] = entry
@@ -264,6 +273,8 @@ def _extended_kind(me: int) -> str | None:
         return "ident"
     if tc == 19:
         return "velocity"
+    if tc == 28:
+        return "squawk-es"  # emergency/priority status: carries the squawk
     if 5 <= tc <= 8:
         return f"pos-surface-{odd}"
     if 9 <= tc <= 18 or 20 <= tc <= 22:

@@ -11,6 +11,7 @@ from basewatch.errors import BasewatchError
 # format -> record kind (which receivers' outages it stands for)
 FORMATS: dict[str, str] = {"sbs": "adsb", "beast": "adsb", "avr": "adsb", "jet1090": "adsb", "ais": "ais"}
 TRANSPORTS = ("tcp", "udp", "file")
+_LOCAL_URL = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?(/.*)?$")
 _HOST_PORT = re.compile(r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]*):(?P<port>[0-9]{1,5})$")
 
 
@@ -110,6 +111,8 @@ class WatchParams:
     receiver_position: tuple[float, float] | None = None
     snapshot: bool = True
     products: bool = True
+    alerts_jsonl: str | None = None    # append each new alert as a JSON line to this file
+    alerts_webhook: str | None = None  # POST each new alert (JSON) to this local URL
 
     def __post_init__(self) -> None:
         if self.batch_seconds <= 0 or self.batch_units < 1 or self.queue_batches < 1 or self.merge_units < 1:
@@ -118,6 +121,9 @@ class WatchParams:
             raise LiveError("backoff: 0 < initial <= maximum")
         if self.silent_after_s <= 0 or self.publish_every_s < 0 or self.folder_poll_s <= 0:
             raise LiveError("silent-after and poll intervals must be positive")
+        if self.alerts_webhook is not None and not _LOCAL_URL.match(self.alerts_webhook):
+            raise LiveError(f"{self.alerts_webhook!r}: the alert webhook must be a local http:// URL "
+                            "(127.0.0.1, localhost or [::1]): nothing leaves this machine")
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)

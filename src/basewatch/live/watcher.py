@@ -245,7 +245,30 @@ class Watcher:
             if text not in self.alerts_seen:
                 self.alerts_seen.add(text)
                 out.append("ALERT " + ", ".join(f"{k}={v}" for k, v in zip(names, row, strict=True) if v is not None))
+                out.extend(self._deliver(text))
         return out
+
+    def _deliver(self, alert_json: str) -> list[str]:
+        """Append a new alert to the JSONL file and POST it to the local webhook; problems are reported."""
+        problems: list[str] = []
+        if self.params.alerts_jsonl:
+            try:
+                with open(self.params.alerts_jsonl, "a", encoding="utf-8") as fh:
+                    fh.write(alert_json + "\n")
+            except OSError as exc:
+                problems.append(f"alerts file {self.params.alerts_jsonl}: {exc.strerror or exc}")
+        if self.params.alerts_webhook:
+            import urllib.error
+            import urllib.request
+
+            req = urllib.request.Request(self.params.alerts_webhook, data=alert_json.encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=5) as resp:  # a checked local http URL
+                    resp.read()
+            except (urllib.error.URLError, OSError) as exc:
+                problems.append(f"alert webhook {self.params.alerts_webhook}: {exc}")
+        return problems
 
     # -- the sink (called by sources on the loop) -------------------------------------------------
     async def opened(self, feed: FeedSpec) -> int:
