@@ -111,6 +111,7 @@ class WatchParams:
     receiver_position: tuple[float, float] | None = None
     snapshot: bool = True
     products: bool = True
+    memory_limit: str = "1GB"          # DuckDB's cache in the watch process: RSS stays bounded over days
     alerts_jsonl: str | None = None    # append each new alert as a JSON line to this file
     alerts_webhook: str | None = None  # POST each new alert (JSON) to this local URL
 

@@ -187,6 +187,7 @@ class Watcher:
         if ws.read_only:
             ws.close()
             raise LiveError(f"{self.path}: another process holds this workspace (another `basewatch watch`?)")
+        ws.cap_memory(self.params.memory_limit)
         return ws
 
     def _write(self, batch: Batch, decoder: Decoder, endpoint: str) -> Committed:
