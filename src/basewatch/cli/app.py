@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "basewatch.cli.info_cmd",
     "basewatch.cli.imagery_cmd",
     "basewatch.cli.alerts_cmd",
+    "basewatch.cli.live_cmd",
 )
 
 def _version(value: bool) -> None:

@@ -28,6 +28,8 @@ def demo(
         int | None, typer.Option("--days", help="Number of simulated days (default: to 31 December; fewer is faster).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json (the summary)")] = "table",
+    live: Annotated[bool, typer.Option("--live", help="the records arrive as live feeds (replayed SBS and "
+                                       "NMEA over TCP, files dropped in a watched folder)")] = False,
 ) -> None:
     """Simulate Russia's December 2024 air bridge (SIMULATED data), ingest it, analyse it, write a brief.
 
@@ -56,7 +58,8 @@ def demo(
             progress.update(task, description=what, completed=done, total=total)
 
         try:
-            result = run_demo(out, config, report)
+            result = run_demo(out, config, report, live=(lambda text: console().print(text, highlight=False))
+                              if live else None)
         except OSError as exc:  # the output folder cannot be written (permissions, full disk, ...)
             raise DemoError(f"{exc.filename or out}: {exc.strerror or exc}") from exc
     summary = {

@@ -144,8 +144,10 @@ def run_demo(
     progress: Progress = _no_progress,
     *,
     with_maritime: bool = True,
+    live: Callable[[str], None] | None = None,
 ) -> DemoResult:
-    """Run the whole demo into out_dir; with_maritime=False skips the optional AIS hooks (flights only)."""
+    """Run the whole demo into out_dir; with_maritime=False skips the optional AIS hooks (flights only);
+    live: the records arrive as live feeds (basewatch.live.demo), events reported through this function."""
     config = config or ScenarioConfig()
     try:
         config.window()
@@ -165,7 +167,12 @@ def run_demo(
     ws_path = out_dir / WORKSPACE_NAME
     with _fresh_workspace(ws_path) as ws:
         t = time.perf_counter()
-        reports = _ingest(ws, inputs, out_dir, progress, total)
+        if live is not None:  # -- live feeds (issue 14): the records arrive as feeds and folder drops --
+            from basewatch.live.demo import live_ingest
+
+            reports = [import_aircraft_db(ws, inputs.aircraft_db), *live_ingest(ws, inputs.records, live)]
+        else:
+            reports = _ingest(ws, inputs, out_dir, progress, total)
         seconds["ingest"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ from basewatch.ingest.base import ReadResult
 from basewatch.ingest.registry import choose_reader
 
 if TYPE_CHECKING:
+    import duckdb
+
     from basewatch.workspace.core import Workspace
 
 # Counted tables are de-duplicated on these keys (within the file and against the workspace);
@@ -94,8 +97,11 @@ def ingest_file(
 
 
 def write_result(
-    ws: Workspace, path: Path, digest: str, input_format: str, result: ReadResult
+    ws: Workspace, path: Path, digest: str, input_format: str, result: ReadResult,
+    *, on_source: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
 ) -> IngestReport:
+    """Write one reader result as one source, in one transaction. on_source(con, source_id) runs inside
+    that transaction after the records (basewatch.live records its batch provenance there)."""
     accepted = 0
     duplicates = result.duplicates
     reasons = result.rejects.as_json()
@@ -120,6 +126,8 @@ def write_result(
             "UPDATE sources SET accepted = ?, duplicates = ? WHERE source_id = ?",
             [accepted, duplicates, source_id],
         )
+        if on_source is not None:
+            on_source(con, source_id)
         if "aircraft_points" in result.tables and result.tables["aircraft_points"].num_rows:
             identity_table(ws)  # the aircraft identity cache, so analysis finds it current
     if "aircraft_points" in result.tables and result.tables["aircraft_points"].num_rows:

@@ -85,7 +85,14 @@ class Workspace:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
+            # -- live feeds (issue 14): held by `basewatch watch`? read its snapshot instead --
+            from basewatch.live.snapshot import open_fallback
+
+            fallback = open_fallback(self.path, exc)
+            if fallback is None:
+                raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
+            self.con, self.read_only, read_only = fallback, True, True
+            self.snapshot_of_locked = True
         self._memory_caps: list[str] = []
         self.con.execute("SET TimeZone = 'UTC'")
         # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
@@ -145,6 +152,9 @@ class Workspace:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing: commit on success, roll back on any exception (or a killed process)."""
+        if getattr(self, "snapshot_of_locked", False):  # -- live feeds (issue 14): a watch holds the file --
+            raise WorkspaceError(f"{self.path}: held by a running `basewatch watch`: it cannot be changed until "
+                                 "the watch stops (`basewatch watch --folder DIR` ingests files meanwhile)")
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con

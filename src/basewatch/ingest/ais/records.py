@@ -88,7 +88,7 @@ def _np(col: pa.ChunkedArray | pa.Array, fill: float = np.nan) -> F64:
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)  # widths 4 and 5 alternate (a cache of one recomputed both for every call)
 def _digits_table(width: int) -> npt.NDArray[np.uint8]:
     """ASCII digits of 0 .. 10**width - 1, zero-padded: one row of `width` bytes per number."""
     v = np.arange(10**width, dtype=np.int64)
