@@ -213,7 +213,7 @@ class Watcher:
         """Ensure the registered products, then replace the snapshot. Returns lines to report."""
         from basewatch.live.snapshot import publish
         from basewatch.products import ensure, get
-        from basewatch.products.registry import ProductError
+        from basewatch.errors import ProductError
 
         assert self._ws is not None
         lines: list[str] = []
