@@ -1,0 +1,136 @@
+"""Arrow tables to the API's JSON: rows, pages (search + offset/limit) and GeoJSON features.
+
+Times go out as ISO 8601 UTC ('...Z'), dates as 'YYYY-MM-DD', NaN as null. Text is sent as data and
+never as markup: the page puts it into text nodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+Row = dict[str, JsonValue]
+LonLat = tuple[float, float]
+
+
+def _value(v: object) -> JsonValue:
+    if v is None or isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, float):
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(v, dt.datetime):
+        return v.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return v.total_seconds()
+    if isinstance(v, list | tuple):
+        return [_value(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _value(x) for k, x in v.items()}
+    return str(v)
+
+
+def rows(table: pa.Table) -> list[Row]:
+    return [{k: _value(v) for k, v in r.items()} for r in table.to_pylist()]
+
+
+def dumps(content: object) -> bytes:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    q: str | None = None
+    offset: int = 0
+    limit: int = 100
+
+
+def search(table: pa.Table, q: str | None) -> pa.Table:
+    """Rows where any text column contains q (case-insensitive, literal)."""
+    if not q or table.num_rows == 0:
+        return table
+    mask: pa.ChunkedArray | None = None
+    for name in table.column_names:
+        col = table[name]
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            hit = pc.fill_null(pc.match_substring(col, q, ignore_case=True), False)
+        elif pa.types.is_list(col.type) and pa.types.is_string(col.type.value_type):
+            joined = pc.binary_join(pc.fill_null(col, pa.scalar([], col.type)), "\x1f")
+            hit = pc.fill_null(pc.match_substring(joined, q, ignore_case=True), False)
+        else:
+            continue
+        mask = hit if mask is None else pc.or_(mask, hit)
+    return table.filter(mask) if mask is not None else table.slice(0, 0)
+
+
+def page(table: pa.Table, req: PageRequest) -> dict[str, JsonValue]:
+    found = search(table, req.q)
+    return {"total": found.num_rows, "offset": req.offset, "limit": req.limit,
+            "rows": list(rows(found.slice(req.offset, req.limit)))}
+
+
+# -- GeoJSON ---------------------------------------------------------------------------------------
+def feature(geometry: dict[str, JsonValue], props: Row) -> dict[str, JsonValue]:
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def collection(features: Iterable[dict[str, JsonValue]]) -> dict[str, JsonValue]:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def point(lon: float, lat: float) -> dict[str, JsonValue]:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def line(coords: Sequence[LonLat]) -> dict[str, JsonValue]:
+    return {"type": "LineString", "coordinates": [[lon, lat] for lon, lat in coords]}
+
+
+def great_circle(a: LonLat, b: LonLat, steps: int = 24) -> list[LonLat]:
+    """Points along the great circle from a to b (lon, lat degrees), ends included."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    d = 2 * math.asin(math.sqrt(math.sin((lat2 - lat1) / 2) ** 2
+                                + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2))
+    if d < 1e-9:
+        return [a, b]
+    out: list[LonLat] = []
+    for i in range(steps + 1):
+        f = i / steps
+        s1, s2 = math.sin((1 - f) * d) / math.sin(d), math.sin(f * d) / math.sin(d)
+        x = s1 * math.cos(lat1) * math.cos(lon1) + s2 * math.cos(lat2) * math.cos(lon2)
+        y = s1 * math.cos(lat1) * math.sin(lon1) + s2 * math.cos(lat2) * math.sin(lon2)
+        z = s1 * math.sin(lat1) + s2 * math.sin(lat2)
+        out.append((math.degrees(math.atan2(y, x)), math.degrees(math.atan2(z, math.hypot(x, y)))))
+    return out
+
+
+def point_features(items: list[Row], lon: str, lat: str) -> list[dict[str, JsonValue]]:
+    out = []
+    for r in items:
+        x, y = r.get(lon), r.get(lat)
+        if isinstance(x, int | float) and isinstance(y, int | float):
+            out.append(feature(point(float(x), float(y)), r))
+    return out
+
+
+def link_features(items: list[Row], ends: Callable[[Row], tuple[LonLat | None, LonLat | None]]
+                  ) -> list[dict[str, JsonValue]]:
+    """One great-circle LineString per row whose two ends are known."""
+    out = []
+    for r in items:
+        a, b = ends(r)
+        if a is not None and b is not None:
+            out.append(feature(line(great_circle(a, b)), r))
+    return out
+
+
+def lookup(places: Mapping[str, LonLat], key: JsonValue) -> LonLat | None:
+    return places.get(key) if isinstance(key, str) else None

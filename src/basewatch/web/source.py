@@ -1,0 +1,91 @@
+"""Where the dashboard's data comes from: one read-only workspace, one cursor per worker thread.
+
+The server never writes. It opens the workspace file read-only once and gives every worker thread its own
+DuckDB cursor on that connection (a cursor is a connection of its own to the same database, so requests run
+side by side without sharing one connection's state). One process may own a DuckDB file for writing and no
+other process can open it meanwhile; a live feed therefore publishes read-only snapshots, and the server is
+pointed at the snapshot. When the file at that path is replaced (new inode, size or modification time) the
+next request opens the new file; requests already running finish on the old one, which is closed one
+generation later.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from basewatch.errors import WorkspaceError
+from basewatch.workspace.core import Workspace
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What tells one version of the file from the next."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @staticmethod
+    def of(path: Path) -> FileStamp:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise WorkspaceError(f"{path}: no workspace here ({exc.strerror})") from exc
+        return FileStamp(st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class WorkspaceSource:
+    """Hands each thread a Workspace whose connection is that thread's own read-only cursor."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._generation = 0
+        self._stamp = FileStamp.of(path)
+        self._ws = Workspace(path, read_only=True)
+        self._retired: Workspace | None = None
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def _refresh(self) -> None:
+        stamp = FileStamp.of(self.path)
+        if stamp == self._stamp:
+            return
+        with self._lock:
+            if stamp == self._stamp:
+                return
+            fresh = Workspace(self.path, read_only=True)
+            if self._retired is not None:
+                self._retired.close()
+            self._retired, self._ws = self._ws, fresh
+            self._stamp = stamp
+            self._generation += 1
+
+    def workspace(self) -> Workspace:
+        """This thread's view of the current file (opened again when the file was replaced)."""
+        self._refresh()
+        held: tuple[int, Workspace] | None = getattr(self._local, "view", None)
+        if held is not None and held[0] == self._generation:
+            return held[1]
+        with self._lock:
+            base, generation = self._ws, self._generation
+            view = copy.copy(base)  # same path and settings; its own cursor below
+            view.con = base.con.cursor()
+            view.con.execute("SET TimeZone = 'UTC'")
+        if held is not None:
+            held[1].con.close()
+        self._local.view = (generation, view)
+        return view
+
+    def close(self) -> None:
+        with self._lock:
+            self._ws.close()
+            if self._retired is not None:
+                self._retired.close()
