@@ -41,7 +41,7 @@ def serve(
     path = workspace or workspace_path(ctx)
 
     def announce(url: str) -> None:
-        console.print(f"basewatch: serving {path} (read-only) at {url}  (Ctrl-C stops)", highlight=False,
+        console().print(f"basewatch: serving {path} (read-only) at {url}  (Ctrl-C stops)", highlight=False,
                       soft_wrap=True)
 
     run(ServeConfig(path, host, port, token), announce)

@@ -31,7 +31,7 @@ ENDPOINTS: dict[str, str] = {
     "/api/sites": "watched sites (format=geojson: points)",
     "/api/actors": "watched actors",
     "/api/sources": "ingested files with accepted/rejected/duplicate counts",
-    "/api/flights": "flights; site, actor, type, since, until, origin, destination (format=geojson: first to last point)",
+    "/api/flights": "flights; site, actor, type, since, until, origin, destination (geojson: first-last point)",
     "/api/flights/{flight_id}": "one flight, its source files with row ranges, its track as GeoJSON",
     "/api/flights/{flight_id}/points": "the flight's reported positions, each with file and row",
     "/api/activity": "per day and mode (air, sea): arrivals, departures, present at one site (site required)",
@@ -114,12 +114,18 @@ def index(request: Request) -> JsonResponse:
 def meta(request: Request) -> JsonResponse:
     api = _api(request)
     flights = api.flights()
-    span: list[JsonValue] = [None, None]
+    times: list[object] = []
     types: list[JsonValue] = []
     if flights.num_rows:
-        lo, hi = pc.min_max(flights["start"]).values()
-        span = [encode._value(lo.as_py()), encode._value(hi.as_py())]
+        times += [flights["start"], flights["end"]]
         types = sorted({t for t in flights["typecode"].to_pylist() if t})
+    calls = api.port_calls()
+    if calls.num_rows:
+        times += [calls["arrival"], calls["departure"]]
+    span: list[JsonValue] = [None, None]
+    stamps = [v for col in times for v in pc.min_max(col).values() if v.is_valid]
+    if stamps:
+        span = [encode.value(min(v.as_py() for v in stamps)), encode.value(max(v.as_py() for v in stamps))]
     alerts = hasattr(api.ws, "alerts")
     return JsonResponse({
         "workspace": api.path.name, "flights": flights.num_rows, "span": span, "types": types,
@@ -212,10 +218,27 @@ def _totals(table: pa.Table) -> pa.Table:
     ).rename_columns(["origin", "destination", "mode", "movements", "days", "first_day", "last_day"])
 
 
+def _type_corridors(flights: pa.Table) -> pa.Table:
+    if flights.num_rows == 0:
+        return pa.table({"origin": pa.array([], pa.string()), "destination": pa.array([], pa.string()),
+                         "mode": pa.array([], pa.string()), "movements": pa.array([], pa.int64())})
+    day = pc.strftime(flights["start"], "%Y-%m-%d")
+    ends = pa.table({"origin": pc.coalesce(flights["origin_site"], flights["origin_airport"]),
+                     "destination": pc.coalesce(flights["destination_site"], flights["destination_airport"]),
+                     "day": day})
+    ends = ends.append_column("mode", pa.array(["air"] * ends.num_rows))
+    return ends.group_by(["origin", "destination", "mode"]).aggregate(
+        [("day", "count"), ("day", "count_distinct"), ("day", "min"), ("day", "max")]
+    ).rename_columns(["origin", "destination", "mode", "movements", "days", "first_day", "last_day"])
+
+
 def corridors(request: Request) -> JsonResponse:
     api = _api(request)
     f = Filters.of(request.query_params)
-    table = _totals(api.corridors(actor=f.actor, since=f.since, until=f.until, mode=f.mode))
+    if f.typecode is not None:  # corridors of one aircraft type: counted from that type's flights
+        table = _type_corridors(_flights(api, request.query_params))
+    else:
+        table = _totals(api.corridors(actor=f.actor, since=f.since, until=f.until, mode=f.mode))
     if f.site is not None and table.num_rows:
         table = table.filter(pc.fill_null(pc.or_(pc.equal(table["origin"], f.site),
                                                  pc.equal(table["destination"], f.site)), False))
@@ -254,6 +277,11 @@ def voyages(request: Request) -> JsonResponse:
     f = Filters.of(request.query_params)
     table = _eq(api.voyages(site=f.site, actor=f.actor, since=f.since, until=f.until),
                 "mmsi", ident(request.query_params, "mmsi"))
+    for end in ("origin", "destination"):
+        name = ident(request.query_params, end)
+        if name is not None and table.num_rows:
+            place = pc.coalesce(table[f"{end}_site"], table[f"{end}_port"])
+            table = table.filter(pc.fill_null(pc.equal(place, name), False))
     if f.geojson:
         return JsonResponse(encode.collection(_voyage_features(api, table)))
     return _listing(table, request)

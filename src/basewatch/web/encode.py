@@ -20,7 +20,7 @@ Row = dict[str, JsonValue]
 LonLat = tuple[float, float]
 
 
-def _value(v: object) -> JsonValue:
+def value(v: object) -> JsonValue:
     if v is None or isinstance(v, bool | int | str):
         return v
     if isinstance(v, float):
@@ -32,14 +32,14 @@ def _value(v: object) -> JsonValue:
     if isinstance(v, dt.timedelta):
         return v.total_seconds()
     if isinstance(v, list | tuple):
-        return [_value(x) for x in v]
+        return [value(x) for x in v]
     if isinstance(v, dict):
-        return {str(k): _value(x) for k, x in v.items()}
+        return {str(k): value(x) for k, x in v.items()}
     return str(v)
 
 
 def rows(table: pa.Table) -> list[Row]:
-    return [{k: _value(v) for k, v in r.items()} for r in table.to_pylist()]
+    return [{k: value(v) for k, v in r.items()} for r in table.to_pylist()]
 
 
 def dumps(content: object) -> bytes:
