@@ -133,6 +133,12 @@ async def _error(request: Request, exc: Exception) -> Response:
     return api.JsonResponse({"error": str(exc)}, status)
 
 
+async def _db_error(request: Request, exc: Exception) -> Response:
+    """A query cut short, e.g. by the workspace file being replaced by a new snapshot meanwhile."""
+    return api.JsonResponse({"error": f"workspace busy, retry ({type(exc).__name__})"}, 503,
+                            {"retry-after": "1"})
+
+
 def _routes() -> list[Route | Mount]:
     r = [
         Route("/", _page), Route("/api", api.index), Route("/api/meta", api.meta),
@@ -150,7 +156,9 @@ def _routes() -> list[Route | Mount]:
 def create_app(source: WorkspaceSource, *, token: str | None = None, local_only: bool = True) -> ASGIApp:
     """The dashboard over `source`. local_only: answer only requests addressed to 127.0.0.1/localhost."""
     mimetypes.add_type("text/javascript", ".mjs")
-    app = Starlette(routes=_routes(), exception_handlers={BasewatchError: _error})
+    import duckdb
+
+    app = Starlette(routes=_routes(), exception_handlers={BasewatchError: _error, duckdb.Error: _db_error})
     app.state.source = source
     guarded: ASGIApp = Guard(app, token=token, local_only=local_only)
     return guarded

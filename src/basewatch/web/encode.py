@@ -43,7 +43,9 @@ def rows(table: pa.Table) -> list[Row]:
 
 
 def dumps(content: object) -> bytes:
-    return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    """Compact UTF-8 JSON with <, > and & escaped (\\u003c...), so no answer can read as markup."""
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def line(coords: Sequence[LonLat]) -> dict[str, JsonValue]:
 
 
 def great_circle(a: LonLat, b: LonLat, steps: int = 24) -> list[LonLat]:
-    """Points along the great circle from a to b (lon, lat degrees), ends included."""
+    """Points along the great circle from a to b (lon, lat degrees), ends included, inner ones to 1e-5 degree."""
     lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
     d = 2 * math.asin(math.sqrt(math.sin((lat2 - lat1) / 2) ** 2
                                 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2))
@@ -108,7 +110,8 @@ def great_circle(a: LonLat, b: LonLat, steps: int = 24) -> list[LonLat]:
         x = s1 * math.cos(lat1) * math.cos(lon1) + s2 * math.cos(lat2) * math.cos(lon2)
         y = s1 * math.cos(lat1) * math.sin(lon1) + s2 * math.cos(lat2) * math.sin(lon2)
         z = s1 * math.sin(lat1) + s2 * math.sin(lat2)
-        out.append((math.degrees(math.atan2(y, x)), math.degrees(math.atan2(z, math.hypot(x, y)))))
+        out.append((round(math.degrees(math.atan2(y, x)), 5), round(math.degrees(math.atan2(z, math.hypot(x, y))), 5)))
+    out[0], out[-1] = a, b  # the ends exactly as given
     return out
 
 

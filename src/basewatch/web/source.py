@@ -5,8 +5,9 @@ DuckDB cursor on that connection (a cursor is a connection of its own to the sam
 side by side without sharing one connection's state). One process may own a DuckDB file for writing and no
 other process can open it meanwhile; a live feed therefore publishes read-only snapshots, and the server is
 pointed at the snapshot. When the file at that path is replaced (new inode, size or modification time) the
-next request opens the new file; requests already running finish on the old one, which is closed one
-generation later.
+next request closes every cursor on the old file and opens the new one. DuckDB keeps one database per path
+in a process while any connection to it is open, so the old one must be closed first; a request still
+reading the old file at that moment fails with a DuckDB error, which the app answers with 503 (retry).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from basewatch.errors import WorkspaceError
 from basewatch.workspace.core import Workspace
@@ -48,7 +51,7 @@ class WorkspaceSource:
         self._generation = 0
         self._stamp = FileStamp.of(path)
         self._ws = Workspace(path, read_only=True)
-        self._retired: Workspace | None = None
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
 
     @property
     def generation(self) -> int:
@@ -61,10 +64,8 @@ class WorkspaceSource:
         with self._lock:
             if stamp == self._stamp:
                 return
-            fresh = Workspace(self.path, read_only=True)
-            if self._retired is not None:
-                self._retired.close()
-            self._retired, self._ws = self._ws, fresh
+            self._close_all()
+            self._ws = Workspace(self.path, read_only=True)
             self._stamp = stamp
             self._generation += 1
 
@@ -79,13 +80,16 @@ class WorkspaceSource:
             view = copy.copy(base)  # same path and settings; its own cursor below
             view.con = base.con.cursor()
             view.con.execute("SET TimeZone = 'UTC'")
-        if held is not None:
-            held[1].con.close()
+            self._cursors.append(view.con)
         self._local.view = (generation, view)
         return view
 
+    def _close_all(self) -> None:
+        for con in self._cursors:
+            con.close()
+        self._cursors = []
+        self._ws.close()
+
     def close(self) -> None:
         with self._lock:
-            self._ws.close()
-            if self._retired is not None:
-                self._retired.close()
+            self._close_all()

@@ -1,0 +1,47 @@
+"""The read-only source: one cursor per thread, and a replaced file is picked up by the next request."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import duckdb
+
+from basewatch.web.source import WorkspaceSource
+from basewatch.workspace.core import Workspace
+
+
+def _sites(ws: Workspace) -> int:
+    row = ws.con.execute("SELECT count(*) FROM sites").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_threads_get_their_own_cursor_and_a_new_snapshot_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "live.duckdb"
+    with Workspace(path) as ws:  # a fresh workspace holds the default watchlist
+        n = _sites(ws)
+    source = WorkspaceSource(path)
+    try:
+        main = source.workspace()
+        assert source.workspace() is main
+        other: list[Workspace] = []
+        t = threading.Thread(target=lambda: other.append(source.workspace()))
+        t.start()
+        t.join()
+        assert other[0] is not main and other[0].con is not main.con
+        assert _sites(main) == _sites(other[0]) == n
+        with duckdb.connect(str(path), read_only=True) as peer:  # read-only: others may read too
+            assert peer.execute("SELECT count(*) FROM sites").fetchone() == (n,)
+        # a writer publishes a new snapshot next to it and moves it into place
+        snap = tmp_path / "next.duckdb"
+        shutil.copy(path, snap)
+        with duckdb.connect(str(snap)) as con:
+            con.execute("DELETE FROM sites WHERE site_id = 'khmeimim'")
+        snap.replace(path)
+        fresh = source.workspace()
+        assert source.generation == 1
+        assert _sites(fresh) == n - 1
+    finally:
+        source.close()
