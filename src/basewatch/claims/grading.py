@@ -10,16 +10,12 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import GradingError
 
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 ENV_GRADES = "BASEWATCH_SOURCE_GRADES"
 UNKNOWN = "F"  # cannot be judged
 CREDIBILITY_UNJUDGED = 6
-
-
-class GradingError(BasewatchError):
-    """The source grading table is invalid."""
 
 
 @dataclass(frozen=True)

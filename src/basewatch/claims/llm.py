@@ -20,7 +20,7 @@ from basewatch.claims.extractor import Document
 from basewatch.claims.grading import SourceGrades
 from basewatch.claims.model import CERTAINTIES, EVENT_CLASSES, SOURCE_KINDS, Claim
 from basewatch.claims.places import Gazetteer, unique_places
-from basewatch.errors import BasewatchError
+from basewatch.errors import LLMBackendError
 from basewatch.watchlist.model import Site
 
 PROMPT = (
@@ -30,10 +30,6 @@ PROMPT = (
     '"reporter" when nobody is named), "source_kind" (official | intelligence | imagery | tracking | media | '
     'expert | anonymous | reporter), "certainty" (asserted | hedged | denied), "actors" (list of names).'
 )
-
-
-class LLMBackendError(BasewatchError):
-    """The model endpoint failed or answered something that is not a list of claims."""
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ def demo(
     """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from basewatch.demo.run import DemoError, run_demo
+    from basewatch.demo.run import run_demo
     from basewatch.demo.scenario import DEFAULT_SEED, MONTH_DAYS, ScenarioConfig
+    from basewatch.errors import DemoError
 
     if fmt not in ("table", "json"):
         raise DemoError(f"--format must be table or json, got {fmt!r}")

@@ -24,7 +24,7 @@ import pyarrow as pa
 from basewatch.demo.scenario import ScenarioConfig, build_scenario
 from basewatch.demo.truth import write_truth
 from basewatch.demo.writers import write_aircraft_db, write_scenario
-from basewatch.errors import BasewatchError
+from basewatch.errors import DemoError
 from basewatch.identity.aircraftdb import import_aircraft_db
 from basewatch.ingest.pipeline import IngestReport, ingest_file
 from basewatch.present.activity import load_flights
@@ -43,10 +43,6 @@ DEMO_ACTOR = "ru-mod-transport"
 DEMO_SITES = ("khmeimim", "al-khadim", "benina")
 AIS_SCENARIO_MODULE = "basewatch.demo.ais_scenario"
 MARITIME_MODULE = "basewatch.maritime"
-
-
-class DemoError(BasewatchError):
-    """The demo cannot run as asked (e.g. a window outside December 2024)."""
 
 
 # progress callback: (what is being done, steps done, steps in total)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import EngineError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -37,10 +37,6 @@ POINTS_SCHEMA: dict[str, str] = {
     "alt_geom_m": "float64", "gs_ms": "float64", "track_deg": "float64", "vrate_ms": "float64",
     "callsign": "string", "on_ground": "boolean", "new_leg": "boolean", "source_id": "int32", "row_no": "int64",
 }
-
-
-class EngineError(BasewatchError):
-    """The chosen engine cannot run (e.g. no Java for Spark)."""
 
 
 @dataclass

@@ -30,6 +30,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from basewatch.errors import PlanError
 from basewatch.flights.engine import DUCKDB_MEMORY_LIMIT, POINTS_SCHEMA, POINTS_SQL
 from basewatch.flights.params import FlightParams
 
@@ -65,10 +66,6 @@ IDENTITY_FULL = "_bw_identity_full"
 _STAGE_NAME = re.compile(rf"^{STAGE_PREFIX}[0-9]+$")
 _COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _EXCLUDE = re.compile(r"EXCLUDE \(([^()]*)\)")
-
-
-class PlanError(RuntimeError):
-    """A plan file that cannot be used (a packaging or programming error, never a user's)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import QueryError
 
 if TYPE_CHECKING:
     from basewatch.workspace.core import Workspace
@@ -23,10 +23,6 @@ FLIGHT_COLUMNS = (
     "points", "actor", "typecode", "registration", "first_lat", "first_lon", "last_lat", "last_lon",
     "source_ids", "first_source_id", "first_row_no", "last_source_id", "last_row_no",
 )
-
-
-class QueryError(BasewatchError):
-    """A filter names something the workspace does not know."""
 
 
 @dataclass(frozen=True)

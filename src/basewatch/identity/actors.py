@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from basewatch.errors import WatchlistError
+from basewatch.errors import InvalidIcaoAddress, WatchlistError
 from basewatch.identity.callsigns import current_pairs_sql
 from basewatch.identity.icao_blocks import (
-    InvalidIcaoAddress,
     blocks_sql,
     country_of,
     icao_int_sql,

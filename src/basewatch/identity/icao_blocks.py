@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import InvalidIcaoAddress
 
 if TYPE_CHECKING:
     import duckdb
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 
 BLOCKS_FILE = "icao_blocks.csv"
 _HEX6 = re.compile(r"^[0-9a-fA-F]{1,6}$")
-
-
-class InvalidIcaoAddress(BasewatchError, ValueError):
-    """A string that is not an ICAO 24-bit address (1-6 hex digits)."""
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,19 @@
 """Maritime analytics over ais_positions: port calls, voyages and dark periods.
 
 `build(ws)` recomputes the tables port_calls, voyages and dark_periods in one transaction;
-`ensure_built(ws)` does so only when the positions, sites or rules changed since the last build.
+`ensure_built(ws)` does so only when the positions, sites or rules changed since the last build (through
+the product registry: the product `maritime`, `basewatch.maritime.products`). Importing this package
+loads DuckDB but neither PyArrow nor pandas (`basewatch analyse` checks whether the product is fresh).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from basewatch.maritime.dark import DarkRules, compute_dark_periods
 from basewatch.maritime.labels import create_labels
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BuildReport", "DarkRules", "MaritimeRules", "PortCallRules", "PortZones", "build", "ensure_built"]
 
+_T = TypeVar("_T")
 _TEMP_TABLES = ("_pos", "_places", "_place_cells", "_calls", "_voyages", "_dark", "_labels")
 
 
@@ -33,8 +37,27 @@ class MaritimeRules:
     port_calls: PortCallRules = field(default_factory=PortCallRules)
     dark: DarkRules = field(default_factory=DarkRules)
 
-    def as_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+    def as_json(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MaritimeRules:
+        """Rules as stored by an earlier build; fields this version no longer has are ignored."""
+        return _from_json(cls, data)
+
+
+def _from_json(cls: type[_T], data: dict[str, Any]) -> _T:
+    """A (nested) frozen dataclass from its asdict() form, keeping only the fields `cls` has."""
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in data:
+            continue
+        value, kind = data[f.name], hints.get(f.name)
+        if isinstance(value, dict) and isinstance(kind, type) and dataclasses.is_dataclass(kind):
+            value = _from_json(kind, value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -82,7 +105,8 @@ def build(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
             _replace(con, table, tmp)
         con.execute("DELETE FROM maritime_state")
         con.execute(
-            "INSERT INTO maritime_state VALUES (now(), ?, ?)", [fingerprint(ws), rules.as_json()]
+            "INSERT INTO maritime_state VALUES (now(), ?, ?)",
+            [fingerprint(ws), json.dumps(rules.as_json(), sort_keys=True)],
         )
         for tmp in _TEMP_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {tmp}")
@@ -105,17 +129,13 @@ def _replace(con: object, table: str, tmp: str) -> None:
 def ensure_built(
     ws: Workspace, rules: MaritimeRules | None = None, on_build: Callable[[], None] | None = None
 ) -> BuildReport:
-    """Build unless the tables already reflect the current data, watchlist and rules (on_build is called
-    just before a build, e.g. to tell the user)."""
-    rules = rules or MaritimeRules()
-    row = ws.con.execute("SELECT fingerprint, CAST(rules AS VARCHAR) FROM maritime_state").fetchone()
-    if row is not None and row[0] == fingerprint(ws) and json.loads(row[1]) == json.loads(rules.as_json()):
-        counts = ws.con.execute(
-            "SELECT (SELECT count(*) FROM port_calls), (SELECT count(*) FROM voyages), "
-            "(SELECT count(*) FROM dark_periods)"
-        ).fetchone()
-        assert counts is not None
-        return BuildReport(-1, int(counts[0]), int(counts[1]), int(counts[2]), rebuilt=False)
-    if on_build is not None:
-        on_build()
-    return build(ws, rules)
+    """Build unless the tables already reflect the current data, watchlist and `rules` (default rules when
+    None); `on_build` is called just before a build (e.g. to tell the user)."""
+    from basewatch.products import ensure
+
+    summary = ensure(ws, "maritime", rules or MaritimeRules(),
+                     on_build=None if on_build is None else lambda _product: on_build())
+    rows = summary.rows
+    positions = int(summary.details.get("positions", -1)) if summary.rebuilt else -1
+    return BuildReport(positions, rows.get("port_calls", 0), rows.get("voyages", 0), rows.get("dark_periods", 0),
+                       rebuilt=summary.rebuilt)

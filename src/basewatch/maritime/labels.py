@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, cast
 
-import pyarrow as pa
-
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from basewatch.workspace.core import Workspace
 
 
@@ -20,7 +20,7 @@ def _identity_table(ws: Workspace) -> pa.Table | None:
             return None
         raise
     table = module.vessel_identity(ws)
-    return cast(pa.Table, table)
+    return cast("pa.Table", table)
 
 
 def create_labels(ws: Workspace) -> None:

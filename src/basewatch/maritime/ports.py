@@ -11,30 +11,27 @@ import functools
 import math
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from basewatch.geo import haversine_sql
 from basewatch.watchlist.model import Site
+
+if TYPE_CHECKING:  # pyarrow is imported where a table is made: importing the rules must stay cheap
+    import pyarrow as pa
 
 KM_PER_DEG_LAT = 111.195
 CELL_DEG = 0.1  # grid cell used to join positions to nearby places
 _LON_CELLS = round(360 / CELL_DEG)  # longitude cells wrap around the antimeridian
 
-PLACES_SCHEMA = pa.schema(
-    [
-        ("place_key", pa.string()),
-        ("site_id", pa.string()),
-        ("port", pa.string()),
-        ("country", pa.string()),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("enter_km", pa.float64()),
-        ("exit_km", pa.float64()),
-    ]
-)
+PLACES_COLUMNS = ("place_key", "site_id", "port", "country", "lat", "lon", "enter_km", "exit_km")
+
+
+def places_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.string() if i < 4 else pa.float64()) for i, name in enumerate(PLACES_COLUMNS)])
 
 
 @dataclass(frozen=True)
@@ -53,6 +50,9 @@ class PortZones:
 @functools.cache
 def wpi_ports() -> pa.Table:
     """The packaged World Port Index extract: wpi, name, alt_names, country, lat, lon (read once; immutable)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     data = resources.files("basewatch.maritime") / "data" / "ports.csv"
     with resources.as_file(data) as path:
         return pacsv.read_csv(
@@ -82,8 +82,10 @@ def _site_centre(site: Site) -> tuple[float, float, float | None] | None:
 
 def port_sites_table(sites: tuple[Site, ...], zones: PortZones) -> pa.Table:
     """Watchlist port sites as places: enter radius = site radius (else the default), exit = enter + margin."""
+    import pyarrow as pa
+
     margin = zones.exit_km - zones.enter_km
-    cols: dict[str, list[object]] = {name: [] for name in PLACES_SCHEMA.names}
+    cols: dict[str, list[object]] = {name: [] for name in PLACES_COLUMNS}
     for s in sites:
         centre = _site_centre(s) if s.kind == "port" else None
         if centre is None:
@@ -91,12 +93,12 @@ def port_sites_table(sites: tuple[Site, ...], zones: PortZones) -> pa.Table:
         lat, lon, radius = centre
         enter = radius if radius else zones.enter_km
         for key, value in zip(
-            PLACES_SCHEMA.names,
+            PLACES_COLUMNS,
             (f"site:{s.id}", s.id, None, s.country, lat, lon, enter, enter + margin),
             strict=True,
         ):
             cols[key].append(value)
-    return pa.table(cols, schema=PLACES_SCHEMA)
+    return pa.table(cols, schema=places_schema())
 
 
 def create_places(con: duckdb.DuckDBPyConnection, sites: tuple[Site, ...], zones: PortZones) -> None:

@@ -9,7 +9,7 @@ register the same way a plugin would (`register`).
 from __future__ import annotations
 
 from basewatch.products.base import BuildSummary, Product, ProductState
-from basewatch.products.registry import all_products, ensure, get, is_stale, last_state, register
+from basewatch.products.registry import all_products, ensure, ensure_all, get, is_stale, last_state, register
 
 __all__ = [
     "BuildSummary",
@@ -17,6 +17,7 @@ __all__ = [
     "ProductState",
     "all_products",
     "ensure",
+    "ensure_all",
     "get",
     "is_stale",
     "last_state",

@@ -13,13 +13,23 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class BuildSummary:
-    """What one build did: rows written per owned table, and how long it took."""
+    """What one build did: rows written per owned table, and how long it took.
+
+    `details`: a few more figures of the build (e.g. the points a flights build read, its engine);
+    `rebuilt` is False when the product was fresh and nothing ran (then `seconds` is 0).
+    """
 
     product: str
     rows: Mapping[str, int]
     seconds: float
     rebuilt: bool = True
     notes: tuple[str, ...] = field(default=())
+    details: Mapping[str, int | float | str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """The summary as one JSON object (the shape of `basewatch analyse --format json` items)."""
+        return {"product": self.product, "rebuilt": self.rebuilt, "seconds": round(self.seconds, 3),
+                "rows": dict(self.rows), **dict(self.details), "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)

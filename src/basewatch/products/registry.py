@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import ProductError
 from basewatch.products.base import BuildSummary, Product, ProductState
 
 if TYPE_CHECKING:
@@ -17,11 +17,10 @@ _BUILTINS_LOADED = False
 
 # Modules whose import registers the built-in products (each calls `register` at the bottom of a
 # `products.py` of its own package; importing is cheap: no DuckDB, pyarrow or Ibis at module level).
-BUILTIN_MODULES: tuple[str, ...] = ()
-
-
-class ProductError(BasewatchError):
-    """A product is unknown, or products depend on each other in a cycle."""
+BUILTIN_MODULES: tuple[str, ...] = (
+    "basewatch.flights.products",
+    "basewatch.maritime.products",
+)
 
 
 def register(product: Product, *, replace: bool = False) -> Product:
@@ -66,11 +65,16 @@ def _params_json(params: Any) -> dict[str, Any]:
     return {}
 
 
+def sql_text(value: str) -> str:
+    """A SQL string literal (quotes doubled). The registry binds no parameters: binding any Python value
+    makes DuckDB's client import pandas (about 0.4 s), which `basewatch analyse` must not pay."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def last_state(ws: Workspace, name: str) -> ProductState | None:
     row = ws.con.execute(
         "SELECT product, fingerprint, CAST(params AS VARCHAR), built_at, CAST(summary AS VARCHAR) "
-        "FROM product_state WHERE product = ?",
-        [name],
+        f"FROM product_state WHERE product = {sql_text(name)}"
     ).fetchone()
     if row is None:
         return None
@@ -78,10 +82,14 @@ def last_state(ws: Workspace, name: str) -> ProductState | None:
 
 
 def is_stale(ws: Workspace, name: str, params: Any | None = None) -> bool:
+    """Whether `ensure(ws, name, params)` would rebuild `name` itself (its dependencies aside)."""
     product = get(name)
-    params = product.default_params() if params is None else params
     state = last_state(ws, name)
-    return state is None or state.fingerprint != _full_fingerprint(ws, product, params)
+    if state is None:
+        return True
+    if params is None:
+        params = _restore_params(product, state.params, product.default_params())
+    return state.fingerprint != _full_fingerprint(ws, product, params)
 
 
 def _full_fingerprint(ws: Workspace, product: Product, params: Any) -> str:
@@ -109,27 +117,30 @@ def ensure(
     *,
     force: bool = False,
     on_build: Callable[[Product], None] | None = None,
+    only: bool = False,
 ) -> BuildSummary:
     """Bring `name` (and the products it reads) up to date; build only what is stale.
 
-    `params` applies to `name` itself; its dependencies use their defaults unless already built with
-    other parameters that still match their data (then they are kept). `on_build` is called just
-    before each build (e.g. to tell the user).
+    `params` applies to `name` itself. Without `params` (and for every dependency) a product keeps the
+    parameters of its last build (stored in `product_state`), or its defaults when it was never built:
+    `ensure` brings a product up to date with its data, it does not reset a user's choice. `force`
+    rebuilds every step even when fresh. `on_build` is called just before each build (e.g. to tell the
+    user). `only`: do not look at the dependencies (the caller ensured them already).
     """
     _load_builtins()
     result: BuildSummary | None = None
-    for step in _order(name):
+    for step in [name] if only else _order(name):
         product = get(step)
+        state = last_state(ws, step)
         p = params if step == name and params is not None else None
         if p is None:
-            state = last_state(ws, step)
             p = product.default_params()
-            if state is not None and step != name:
+            if state is not None:
                 p = _restore_params(product, state.params, p)
         fingerprint = _full_fingerprint(ws, product, p)
-        state = last_state(ws, step)
         if not force and state is not None and state.fingerprint == fingerprint:
-            result = BuildSummary(step, dict(state.summary.get("rows", {})), 0.0, rebuilt=False)
+            result = BuildSummary(step, dict(state.summary.get("rows", {})), 0.0, rebuilt=False,
+                                  details=dict(state.summary.get("details", {})))
             continue
         if on_build is not None:
             on_build(product)
@@ -151,10 +162,29 @@ def _restore_params(product: Product, stored: Mapping[str, Any], default: Any) -
 
 def _record(ws: Workspace, name: str, fingerprint: str, params: Any, summary: BuildSummary) -> None:
     body = json.dumps({"rows": dict(summary.rows), "seconds": round(summary.seconds, 3),
-                       "notes": list(summary.notes)})
+                       "notes": list(summary.notes), "details": dict(summary.details)})
+    values = ", ".join(sql_text(v) for v in (name, fingerprint, json.dumps(_params_json(params), sort_keys=True)))
     with ws.transaction() as con:
-        con.execute("DELETE FROM product_state WHERE product = ?", [name])
-        con.execute(
-            "INSERT INTO product_state VALUES (?, ?, ?, now(), ?)",
-            [name, fingerprint, json.dumps(_params_json(params), sort_keys=True), body],
-        )
+        con.execute(f"DELETE FROM product_state WHERE product = {sql_text(name)}")
+        con.execute(f"INSERT INTO product_state VALUES ({values}, now(), {sql_text(body)})")
+
+
+def ensure_all(
+    ws: Workspace,
+    params: Mapping[str, Any] | None = None,
+    *,
+    force: bool = False,
+    on_build: Callable[[Product], None] | None = None,
+) -> list[BuildSummary]:
+    """`ensure` every registered product (dependencies first), each once; `params`: name -> parameters."""
+    params = params or {}
+    done: list[str] = []
+    summaries: list[BuildSummary] = []
+    for product in all_products():
+        for step in _order(product.name):
+            if step in done:
+                continue
+            summaries.append(ensure(ws, step, params.get(step), force=force, on_build=on_build,
+                                    only=True))
+            done.append(step)
+    return summaries

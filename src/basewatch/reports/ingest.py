@@ -13,6 +13,7 @@ from basewatch.reports.readers import read_reports
 from basewatch.reports.store import AddResult, add_report
 
 if TYPE_CHECKING:
+    from basewatch.ingest.pipeline import IngestReport
     from basewatch.workspace.core import Workspace
 
 
@@ -35,3 +36,19 @@ def add_files(ws: Workspace, paths: Iterable[Path], *, date: dt.date | None = No
         for report in read_reports(path, date=date, publisher=publisher, url=url):
             results.append(add_report(ws, report, ex.extract(document(report)), ex.name))
     return results
+
+
+def ingest_reports(ws: Workspace, paths: Iterable[Path]) -> list[IngestReport]:
+    """`add_files` reported as ingest reports: accepted = reports stored, duplicates = reports already
+    there (same text), one note per report with its id and number of claims."""
+    from basewatch.ingest.pipeline import IngestReport
+
+    out: list[IngestReport] = []
+    for path in paths:
+        results = add_files(ws, [path])
+        added = sum(r.added for r in results)
+        notes = tuple(f"report {r.report_id}: {r.claims} claims" + ("" if r.added else " (already stored)")
+                      for r in results)
+        out.append(IngestReport(str(path), "report", added, 0, len(results) - added,
+                                already_ingested=bool(results) and added == 0, notes=notes))
+    return out

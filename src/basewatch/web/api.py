@@ -18,12 +18,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from basewatch.web import encode
-from basewatch.web.adapter import Facade, facade
 from basewatch.web.encode import JsonValue, LonLat, PageRequest, Row
 from basewatch.web.params import MAX_LIMIT, BadRequest, Filters, ident, number, text
 
 if TYPE_CHECKING:
     from basewatch.web.source import WorkspaceSource
+    from basewatch.workspace.core import Workspace
 
 ENDPOINTS: dict[str, str] = {
     "/api": "this list",
@@ -57,9 +57,9 @@ class NotFound(BadRequest):
     """The id names nothing in the workspace."""
 
 
-def _api(request: Request) -> Facade:
+def _api(request: Request) -> Workspace:
     source: WorkspaceSource = request.app.state.source
-    return facade(source.workspace())
+    return source.workspace()
 
 
 def _page(params: Mapping[str, str]) -> PageRequest:
@@ -77,20 +77,28 @@ def _eq(table: pa.Table, column: str, value: str | None) -> pa.Table:
     return table.filter(pc.fill_null(pc.equal(table[column], value), False))
 
 
-def _places(api: Facade) -> dict[str, LonLat]:
+def _ports() -> dict[tuple[str, str | None], LonLat]:
+    """World Port Index ports by (name, country) and by (name, None), as the maritime tables name them."""
+    from basewatch.maritime.ports import wpi_ports
+
+    wpi = wpi_ports()
+    out: dict[tuple[str, str | None], LonLat] = {}
+    for name, country, lat, lon in zip(*(wpi[c].to_pylist() for c in ("name", "country", "lat", "lon")), strict=True):
+        if name is not None and lat is not None and lon is not None:
+            out.setdefault((name, country), (float(lon), float(lat)))
+            out.setdefault((name, None), (float(lon), float(lat)))
+    return out
+
+
+def _places(api: Workspace) -> dict[str, LonLat]:
     """(lon, lat) of every site (by id), port (by World Port Index name) and, on demand, airport."""
-    out: dict[str, LonLat] = {}
+    out: dict[str, LonLat] = {name: where for (name, country), where in _ports().items() if country is None}
     for s in api.sites().to_pylist():
         if s["lat"] is not None and s["lon"] is not None:
             out[s["site_id"]] = (float(s["lon"]), float(s["lat"]))
         elif s["polygon"]:
             ring = json.loads(s["polygon"])
             out[s["site_id"]] = (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
-    calls = api.port_calls()
-    if calls.num_rows:
-        for port, lon, lat in zip(*(calls[c].to_pylist() for c in ("port", "port_lon", "port_lat")), strict=True):
-            if port is not None and lon is not None:
-                out.setdefault(port, (float(lon), float(lat)))
     return out
 
 
@@ -113,23 +121,13 @@ def index(request: Request) -> JsonResponse:
 
 def meta(request: Request) -> JsonResponse:
     api = _api(request)
+    info = api.info()
     flights = api.flights()
-    times: list[object] = []
-    types: list[JsonValue] = []
-    if flights.num_rows:
-        times += [flights["start"], flights["end"]]
-        types = sorted({t for t in flights["typecode"].to_pylist() if t})
-    calls = api.port_calls()
-    if calls.num_rows:
-        times += [calls["arrival"], calls["departure"]]
-    span: list[JsonValue] = [None, None]
-    stamps = [v for col in times for v in pc.min_max(col).values() if v.is_valid]
-    if stamps:
-        span = [encode.value(min(v.as_py() for v in stamps)), encode.value(max(v.as_py() for v in stamps))]
-    alerts = hasattr(api.ws, "alerts")
+    types = sorted({t for t in flights["typecode"].to_pylist() if t}) if flights.num_rows else []
     return JsonResponse({
-        "workspace": api.path.name, "flights": flights.num_rows, "span": span, "types": types,
-        "actors": encode.rows(api.actors()), "maritime": api.has("port_calls"), "alerts": alerts,
+        "workspace": api.path.name, "counts": dict(info.counts), "types": types,
+        "span": [encode.value(info.first_time), encode.value(info.last_time)],
+        "actors": encode.rows(api.actors()), "alerts": hasattr(api, "alerts"),
     })
 
 
@@ -148,7 +146,7 @@ def sources(request: Request) -> JsonResponse:
     return _listing(_api(request).sources(), request)
 
 
-def _flights(api: Facade, params: Mapping[str, str]) -> pa.Table:
+def _flights(api: Workspace, params: Mapping[str, str]) -> pa.Table:
     f = Filters.of(params)
     table = api.flights(site=f.site, actor=f.actor, since=f.since, until=f.until)
     if table.num_rows == 0:
@@ -187,18 +185,18 @@ def flight(request: Request) -> JsonResponse:
     table = _eq(api.flights(), "flight_id", flight_id)
     if table.num_rows == 0:
         raise NotFound(f"no flight {flight_id!r}")
-    points = api.ws.flight_points(flight_id)
+    points = api.flight_points(flight_id)
     track = [(float(x), float(y)) for x, y in zip(points["lon"].to_pylist(), points["lat"].to_pylist(), strict=True)
              if x is not None and y is not None]
     return JsonResponse({
         "flight": encode.rows(table.drop_columns(["source_ids"]))[0],
-        "sources": encode.rows(api.ws.flight_sources(flight_id)),
+        "sources": encode.rows(api.flight_sources(flight_id)),
         "track": encode.collection([encode.feature(encode.line(track), {"flight_id": flight_id})] if track else []),
     })
 
 
 def flight_points(request: Request) -> JsonResponse:
-    return _listing(_api(request).ws.flight_points(request.path_params["flight_id"]), request)
+    return _listing(_api(request).flight_points(request.path_params["flight_id"]), request)
 
 
 def activity(request: Request) -> JsonResponse:
@@ -257,19 +255,22 @@ def port_calls(request: Request) -> JsonResponse:
     table = _api(request).port_calls(site=f.site, actor=f.actor, since=f.since, until=f.until)
     table = _eq(table, "mmsi", ident(request.query_params, "mmsi"))
     if f.geojson:
-        return JsonResponse(encode.collection(encode.point_features(encode.rows(table), "port_lon", "port_lat")))
+        places, ports = _places(_api(request)), _ports()
+        feats = []
+        for r in encode.rows(table):
+            at = (places.get(r["site"]) if isinstance(r["site"], str) else None) or (
+                ports.get((r["port"], r["port_country"])) if isinstance(r["port"], str) else None)  # type: ignore[arg-type]
+            if at is not None:
+                feats.append(encode.feature(encode.point(*at), r))
+        return JsonResponse(encode.collection(feats))
     return _listing(table, request)
 
 
-def _voyage_features(api: Facade, table: pa.Table) -> list[dict[str, JsonValue]]:
-    calls = api.port_calls()
-    where: dict[JsonValue, LonLat] = {}
-    if calls.num_rows:
-        for cid, lon, lat in zip(*(calls[c].to_pylist() for c in ("call_id", "port_lon", "port_lat")), strict=True):
-            if lon is not None and lat is not None:
-                where[cid] = (float(lon), float(lat))
-    return encode.link_features(encode.rows(table),
-                                lambda r: (where.get(r["origin_call_id"]), where.get(r["destination_call_id"])))
+def _voyage_features(api: Workspace, table: pa.Table) -> list[dict[str, JsonValue]]:
+    places = _places(api)
+    return encode.link_features(encode.rows(table), lambda r: (
+        _place(places, r["origin_site"]) or _place(places, r["origin_port"]),
+        _place(places, r["destination_site"]) or _place(places, r["destination_port"])))
 
 
 def voyages(request: Request) -> JsonResponse:
@@ -320,7 +321,7 @@ def vessel(request: Request) -> JsonResponse:
     found = _eq(api.vessels(), "mmsi", mmsi)
     if found.num_rows == 0:
         raise NotFound(f"no vessel {mmsi!r}")
-    positions = api.ws.vessel_positions(mmsi)
+    positions = api.vessel_positions(mmsi)
     track = [(float(x), float(y)) for x, y in zip(positions["lon"].to_pylist(), positions["lat"].to_pylist(),
                                                   strict=True)] if positions.num_rows else []
     files = (positions.group_by(["source_id", "path"]).aggregate([("row_no", "min"), ("row_no", "max"),
@@ -348,9 +349,9 @@ def report(request: Request) -> JsonResponse:
     if not raw.isdigit() or len(raw) > 12:
         raise BadRequest(f"report id: a number, got {raw!r}")
     api = _api(request)
-    table = api.ws.report(int(raw))
+    table = api.report(int(raw))
     if table.num_rows == 0:
         raise NotFound(f"no report {raw}")
-    found = _eq(api.claims(), "report_id", None)
+    found = api.claims()
     found = found.filter(pc.equal(found["report_id"], int(raw))) if found.num_rows else found
     return JsonResponse({"report": encode.rows(table)[0], "claims": encode.rows(found)})

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,12 @@ from basewatch.errors import WorkspaceError
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from basewatch.ingest.pipeline import IngestReport
+    from basewatch.products.base import BuildSummary
+    from basewatch.workspace.catalog import WorkspaceInfo
+
+When = dt.date | dt.datetime | None
 
 DEFAULT_WORKSPACE = "basewatch.duckdb"
 ENV_WORKSPACE = "BASEWATCH_WORKSPACE"
@@ -44,10 +51,29 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Workspace:
-    """An open workspace. Use as a context manager or call close().
+    """An open workspace: the one library object front ends use. Use as a context manager or close().
+
+    `Workspace.open(path)` opens an existing workspace (`create=True` makes a new one); the reading
+    methods (`flights`, `port_calls`, ...) bring the derived products they read up to date first (the
+    product registry, `basewatch.products`) and return Arrow tables. `since`/`until` take a date, a
+    tz-aware datetime (naive means UTC) or None; windows are [since, until) and an `until` given as a
+    date includes that day. `.con` (the DuckDB connection) stays available as an escape hatch.
 
     The connection's time zone is UTC, so TIMESTAMPTZ values come back as UTC-aware datetimes.
     """
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = False, read_only: bool = False) -> Workspace:
+        """Open the workspace at `path`; a missing one is an error unless `create` (not with read_only)."""
+        target = Path(path)
+        if create and read_only:
+            raise WorkspaceError(f"{target}: cannot create a workspace read-only")
+        if not target.exists() and not create:
+            raise WorkspaceError(f"{target}: no workspace here (create one with `basewatch ingest FILE` "
+                                 "or `basewatch demo`, or pick another with -w)")
+        if target.exists() and not target.is_file():
+            raise WorkspaceError(f"{target}: not a workspace file")
+        return cls(target, read_only=read_only)
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_workspace_path()
@@ -163,6 +189,143 @@ class Workspace:
         finally:
             if restore is not None:
                 restore()
+
+    # -- the library façade: ingest, analyse, read -------------------------------------------------
+    def ingest(self, paths: Iterable[Path | str] | Path | str, *, input_format: str = "auto") -> list[IngestReport]:
+        """Ingest files, one transaction each (a file that fails leaves nothing; those before it stay).
+
+        `input_format`: "auto" (sniffed), a reader's name (`basewatch sources --formats` lists them), or
+        "report" for articles, statements and feeds (stored with the claims extracted from them).
+        Raises InputFormatError on the first file that is not of its format."""
+        from basewatch.ingest.pipeline import ingest_file
+
+        items = [paths] if isinstance(paths, str | Path) else list(paths)
+        if input_format == "report":
+            from basewatch.reports.ingest import ingest_reports
+
+            return ingest_reports(self, [Path(p) for p in items])
+        return [ingest_file(self, p, input_format) for p in items]
+
+    def analyse(self, *, engine: str = "duckdb", master: str | None = None,
+                force: bool = False) -> list[BuildSummary]:
+        """Bring every derived product up to date (all of them with `force`); flights on `engine`."""
+        from basewatch.flights.products import FlightsBuild
+        from basewatch.products import ensure_all, last_state
+        from basewatch.products.registry import get
+
+        params = None
+        if engine != "duckdb" or master is not None:
+            state = last_state(self, "flights")
+            base = FlightsBuild.from_json(dict(state.params)) if state else get("flights").default_params()
+            params = {"flights": FlightsBuild(base.params, engine, master)}
+        return ensure_all(self, params, force=force)
+
+    def ensure(self, name: str) -> BuildSummary:
+        """Bring one product (and what it reads) up to date, with the parameters of its last build."""
+        from basewatch.products import ensure
+
+        return ensure(self, name)
+
+    def info(self) -> WorkspaceInfo:
+        """What the workspace holds at a glance (counts, time span, products and their freshness)."""
+        from basewatch.workspace.catalog import info
+
+        return info(self)
+
+    def sites(self) -> pa.Table:
+        from basewatch.workspace.catalog import sites
+
+        return sites(self)
+
+    def actors(self) -> pa.Table:
+        from basewatch.workspace.catalog import actors
+
+        return actors(self)
+
+    def sources(self) -> pa.Table:
+        """Ingested files: the `source_id` every derived record cites, path, sha256, format, counts."""
+        from basewatch.workspace.catalog import sources
+
+        return sources(self)
+
+    def _fresh(self, *names: str) -> None:
+        if not self.read_only:
+            for name in names:
+                self.ensure(name)
+
+    def flights(self, *, site: str | None = None, actor: str | None = None, since: When = None,
+                until: When = None, limit: int | None = None) -> pa.Table:
+        """Flights from or to `site`, of `actor`, starting in [since, until), by start time."""
+        from basewatch.flights import query
+
+        self._fresh("flights")
+        table = query.flights(self, site, actor, query.Window.of(since, until))
+        return table if limit is None else table.slice(0, max(limit, 0))
+
+    def activity(self, site: str, *, since: When = None, until: When = None, actor: str | None = None) -> pa.Table:
+        """Per UTC day and mode (air, sea): arrivals, departures, vehicles present, median dwell at `site`."""
+        from basewatch.flights import query
+
+        self._fresh("flights", "maritime")
+        return query.activity(self, site, True, query.Window.of(since, until), actor)
+
+    def corridors(self, *, actor: str | None = None, since: When = None, until: When = None,
+                  mode: str | None = None) -> pa.Table:
+        """Origin -> destination movements per UTC day (air and sea; `mode` 'air' or 'sea' for one)."""
+        import pyarrow.compute as pc
+
+        from basewatch.errors import QueryError
+        from basewatch.flights import query
+
+        if mode not in (None, "air", "sea"):
+            raise QueryError(f"mode must be air or sea, got {mode!r}")
+        self._fresh("flights", "maritime")
+        table = query.corridors(self, query.Window.of(since, until), actor)
+        return table if mode is None else table.filter(pc.equal(table["mode"], mode))
+
+    def port_calls(self, *, site: str | None = None, actor: str | None = None, since: When = None,
+                   until: When = None) -> pa.Table:
+        """Port calls (arrival to departure) arriving in [since, until), at `site` (a watched port)."""
+        from basewatch.maritime import query
+
+        self._fresh("maritime")
+        return query.port_calls(self, site, actor, since, until)
+
+    def voyages(self, *, site: str | None = None, actor: str | None = None, since: When = None,
+                until: When = None) -> pa.Table:
+        """Voyages between consecutive port calls departing in [since, until), from or to `site`."""
+        from basewatch.maritime import query
+
+        self._fresh("maritime")
+        return query.voyages(self, site, actor, since, until)
+
+    def dark_periods(self, *, near: str | None = None, actor: str | None = None, since: When = None,
+                     until: When = None) -> pa.Table:
+        """AIS silences after regular reception starting in [since, until), within 100 km of `near`."""
+        from basewatch.maritime import query
+
+        self._fresh("maritime")
+        return query.dark_periods(self, near, actor, since, until)
+
+    def vessels(self, *, actor: str | None = None) -> pa.Table:
+        """Vessels seen in AIS: MMSI, name, flag (by MID), ship type, first and last seen, actor."""
+        from basewatch.maritime import query
+
+        return query.vessels(self, actor)
+
+    def claims(self, *, site: str | None = None, event: str | None = None, status: str | None = None) -> pa.Table:
+        """Claims from stored reports: at `site`, of event class `event`, of certainty `status`."""
+        from basewatch.reports.query import claims
+
+        return claims(self, site, event, status)
+
+    def brief(self, path: Path | str, *, sites: Sequence[str] | None = None, actor: str | None = None,
+              since: When = None, until: When = None) -> Path:
+        """Write the brief (HTML, or PDF when `path` ends in .pdf) and return its path."""
+        from basewatch.present import workspace_brief
+
+        self._fresh("flights", "maritime")
+        return workspace_brief.write(self, path, sites=sites, actor=actor, since=since, until=until)
 
     def close(self) -> None:
         self.con.close()

@@ -78,10 +78,10 @@ async function sublist(panel, title, path, params, columns, full) {
 
 const FLIGHT_COLS = ["flight_id", "callsign", "registration", "typecode", "actor", "start", "end", "origin_site",
                      "origin_airport", "destination_site", "destination_airport"];
-const CALL_COLS = ["mmsi", "vessel_name", "actor", "site_id", "port", "arrival", "departure", "stops"];
+const CALL_COLS = ["mmsi", "vessel_name", "actor", "site", "port", "arrival", "departure", "stops"];
 const VOYAGE_COLS = ["mmsi", "vessel_name", "actor", "origin_site", "origin_port", "destination_site",
                      "destination_port", "departure", "arrival", "distance_km"];
-const DARK_COLS = ["mmsi", "vessel_name", "actor", "start_time", "end_time", "duration_s", "jump_km", "near_site"];
+const DARK_COLS = ["mmsi", "vessel_name", "actor", "start_time", "end_time", "hours", "jump_km", "near_site"];
 const CLAIM_COLS = ["report_id", "claim_no", "title", "report_date", "event", "certainty", "source", "grading",
                     "site_ids", "text"];
 const corridorLink = (r) => link({ view: "corridor", origin: r.origin, destination: r.destination, mode: r.mode },
@@ -110,7 +110,7 @@ export const VIEWS = {
   corridors: (p, st) => listPage(p, st, "Corridors", "/api/corridors", filterParams(st),
                                  ["corridor", "mode", "movements", "days", "first_day", "last_day"],
                                  { corridor: corridorLink }),
-  vessels: (p, st) => listPage(p, st, "Vessels", "/api/vessels", { actor: st.actor }),
+  vessels: (p, st) => listPage(p, st, "Vessels", "/api/vessels", { actor: st.actor }, ["mmsi", "name", "flag", "type_name", "imo", "callsign", "first_seen", "last_seen", "positions", "actor"]),
   port_calls: (p, st) => listPage(p, st, "Port calls", "/api/port_calls", { ...filterParams(st), site: st.site },
                                   CALL_COLS),
   voyages: (p, st) => listPage(p, st, "Voyages", "/api/voyages", { ...filterParams(st), site: st.site }, VOYAGE_COLS),
