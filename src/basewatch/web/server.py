@@ -7,8 +7,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from basewatch.errors import BasewatchError
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from basewatch.web.source import WorkspaceSource
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -42,17 +48,15 @@ def effective_token(host: str, token: str | None) -> str | None:
     return None if is_loopback(host) else secrets.token_urlsafe(24)
 
 
-def serve(config: ServeConfig, announce: Callable[[str], None]) -> None:
-    """Serve until interrupted; announce() gets the address to open (with the token when there is one)."""
+def make_server(config: ServeConfig, source: WorkspaceSource) -> tuple[uvicorn.Server, str]:
+    """The uvicorn server for the dashboard over `source`, and the address to open (token included)."""
     import uvicorn
 
     from basewatch.web.app import create_app
-    from basewatch.web.source import WorkspaceSource
 
     if not 0 < config.port < 65536:
         raise BasewatchError(f"--port: 1 to 65535, got {config.port}")
     token = effective_token(config.host, config.token)
-    source = WorkspaceSource(config.workspace)
     app = create_app(source, token=token, local_only=is_loopback(config.host))
     shown = f"[{config.host}]" if ":" in config.host else config.host
     url = f"http://{shown}:{config.port}/" + (f"?token={token}" if token else "")
@@ -61,8 +65,17 @@ def serve(config: ServeConfig, announce: Callable[[str], None]) -> None:
         limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         timeout_keep_alive=5, lifespan="off",
     ))
-    announce(url)
+    return server, url
+
+
+def serve(config: ServeConfig, announce: Callable[[str], None]) -> None:
+    """Serve until interrupted; announce() gets the address to open (with the token when there is one)."""
+    from basewatch.web.source import WorkspaceSource
+
+    source = WorkspaceSource(config.workspace)
     try:
+        server, url = make_server(config, source)
+        announce(url)
         server.run()
     finally:
         source.close()

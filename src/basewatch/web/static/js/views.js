@@ -132,8 +132,12 @@ export const VIEWS = {
                   ["origin", "destination", "mode", "movements", "days"], { view: "corridors" });
     await sublist(panel, "Flights", "/api/flights", { ...f, site: s.site_id }, FLIGHT_COLS,
                   { view: "flights", site: s.site_id });
-    await sublist(panel, "Port calls", "/api/port_calls", { ...f, site: s.site_id }, CALL_COLS,
-                  { view: "port_calls", site: s.site_id });
+    if (s.kind === "port") {
+      await sublist(panel, "Port calls", "/api/port_calls", { ...f, site: s.site_id }, CALL_COLS,
+                    { view: "port_calls", site: s.site_id });
+      await sublist(panel, "Dark periods nearby", "/api/dark_periods", { ...f, site: s.site_id }, DARK_COLS,
+                    { view: "dark", site: s.site_id });
+    }
     await sublist(panel, "Claims", "/api/claims", { site: s.site_id }, ["report_id", "claim_no", "event",
                   "certainty", "source", "text"], { view: "claims", site: s.site_id });
   },
