@@ -1,6 +1,6 @@
 // Start-up: the header with its filters and time slider, the map, then the panel for the address's state.
 import { clear, h } from "./dom.js";
-import { createMap, loadLayers, loadSites, nextIdle, theMap } from "./map.js";
+import { createMap, fetchLayers, fetchSites, nextIdle, showLayers, showSites, theMap } from "./map.js";
 import { FILTERS, api, onChange, state, update } from "./state.js";
 import { link, render, setSites } from "./views.js";
 
@@ -54,22 +54,27 @@ function header(meta, st) {
 
 async function main() {
   const panel = document.getElementById("panel");
-  const meta = await api("/api/meta");
+  // everything the first view needs is asked for at once, while the map starts
+  const first = state();
+  const metaP = api("/api/meta");
+  const sitesP = fetchSites();
+  const layersP = fetchLayers(first);
+  const [meta, sites] = await Promise.all([metaP, sitesP, createMap(document.getElementById("map"))]);
   document.getElementById("workspace").textContent = meta.workspace;
-  await createMap(document.getElementById("map"));
-  setSites((await loadSites()).features);
+  showSites(sites);
+  setSites(sites.features);
   let filters = null;
-  const refresh = async (st) => {
+  const refresh = async (st, prefetched = null) => {
     header(meta, st);
     const key = FILTERS.map((k) => st[k] || "").join("|");
-    const layers = key === filters ? null : loadLayers(st);
+    const layers = key === filters ? null : (prefetched || fetchLayers(st)).then(showLayers);
     filters = key;
     await Promise.all([layers, render(panel, st)]);
     await nextIdle();
     document.body.dataset.ready = String(Date.now());
   };
   onChange((st) => { refresh(st).catch(showError); });
-  await refresh(state());
+  await refresh(first, layersP);
 }
 
 function showError(err) {

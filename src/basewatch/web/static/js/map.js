@@ -88,30 +88,35 @@ function setData(name, data) {
   map.getSource(name).setData(data);
 }
 
-export async function loadSites() {
-  const sites = await api("/api/sites", { format: "geojson" });
+export function fetchSites() {
+  return api("/api/sites", { format: "geojson" });
+}
+
+export function showSites(sites) {
   setData("sites", sites);
   for (const m of labels) m.remove();
   labels = sites.features.map((f) => new Marker({ element: h("div", { class: "site-label" }, f.properties.name),
                                                   anchor: "left", offset: [8, 0] })
     .setLngLat(f.geometry.coordinates).addTo(map));
-  return sites;
 }
 
-// Refill the movement layers for the current filters (mode hides the other mode's layers).
-export async function loadLayers(st) {
+// The movement layers for the current filters (mode hides the other mode's layers); fetching can start
+// before the map exists, showLayers() fills the map's sources.
+export async function fetchLayers(st) {
   const f = filterParams(st);
   const sea = f.mode !== "air";
+  const when = { actor: f.actor, since: f.since, until: f.until, format: "geojson" };
   const [corridors, voyages, calls, dark] = await Promise.all([
     api("/api/corridors", { ...f, format: "geojson" }),
-    sea ? api("/api/voyages", { actor: f.actor, since: f.since, until: f.until, format: "geojson" }) : EMPTY,
-    sea ? api("/api/port_calls", { actor: f.actor, since: f.since, until: f.until, format: "geojson" }) : EMPTY,
-    sea ? api("/api/dark_periods", { actor: f.actor, since: f.since, until: f.until, format: "geojson" }) : EMPTY,
+    sea ? api("/api/voyages", when) : EMPTY,
+    sea ? api("/api/port_calls", when) : EMPTY,
+    sea ? api("/api/dark_periods", when) : EMPTY,
   ]);
-  setData("corridors", corridors);
-  setData("voyages", voyages);
-  setData("port_calls", calls);
-  setData("dark", dark);
+  return { corridors, voyages, port_calls: calls, dark };
+}
+
+export function showLayers(data) {
+  for (const [name, collection] of Object.entries(data)) setData(name, collection);
 }
 
 export function showTrack(collection) {
