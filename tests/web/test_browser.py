@@ -67,16 +67,22 @@ def _open(pg: Any, url: str) -> None:
     pg.wait_for_selector("body[data-ready]", state="attached", timeout=60_000)
 
 
-def _after_click(pg: Any, selector: str) -> None:
-    """Click and wait until the page has rendered the new state (and the map is idle again)."""
-    before = pg.evaluate("document.body.dataset.ready")
-    pg.click(selector)
-    pg.wait_for_function  # (string predicates need eval, which the CSP forbids; poll instead)
-    for _ in range(600):
+def _rerendered(pg: Any, before: str) -> None:
+    """Wait until the page has rendered a new state and the map is idle again (its ready mark changes).
+
+    Polled from here: wait_for_function's string predicates need eval, which the page's CSP forbids.
+    """
+    for _ in range(1200):
         if pg.evaluate("document.body.dataset.ready") != before:
             return
         pg.wait_for_timeout(50)
-    raise AssertionError(f"no re-render after clicking {selector}")
+    raise AssertionError("the page did not render the new state")
+
+
+def _after_click(pg: Any, selector: str) -> None:
+    before = pg.evaluate("document.body.dataset.ready")
+    pg.click(selector)
+    _rerendered(pg, before)
 
 
 def _rendered(pg: Any, layer: str) -> list[dict[str, Any]]:
@@ -115,7 +121,8 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
     point = pg.evaluate("""async () => {
         const m = window.basewatch.map();
         const all = await fetch('/api/corridors?format=geojson&mode=air').then(r => r.json());
-        const f = all.features.find(f => f.properties.origin === 'khmeimim' && f.properties.destination === 'al-khadim');
+        const f = all.features.find(f => f.properties.origin === 'khmeimim'
+                                         && f.properties.destination === 'al-khadim');
         const cs = f.geometry.coordinates;
         m.jumpTo({center: cs[Math.floor(cs.length / 2)], zoom: 6});
         await new Promise(done => m.once('idle', done));
@@ -137,10 +144,7 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
     assert point is not None, "no clear point on the corridor"
     before = pg.evaluate("document.body.dataset.ready")
     pg.mouse.click(point[0], point[1])
-    for _ in range(600):
-        if pg.evaluate("document.body.dataset.ready") != before:
-            break
-        pg.wait_for_timeout(50)
+    _rerendered(pg, before)
     heading = pg.text_content("#panel h2") or ""
     # the reverse corridor runs along the same great circle: either may be on top
     assert re.match(r"^(khmeimim → al-khadim|al-khadim → khmeimim) air$", heading), heading
@@ -154,9 +158,9 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
     files = pg.eval_on_selector_all(
         "#panel h3:text('Source files') + p + table tbody tr",
         "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
-    want = _sql(source, "SELECT s.path, min(p.row_no), max(p.row_no), count(*) FROM flights f JOIN aircraft_points p "
-                        "ON p.icao24 = f.icao24 AND p.time BETWEEN f.start AND f.\"end\" JOIN sources s USING (source_id) "
-                        f"WHERE f.flight_id = '{flight_id}' GROUP BY s.path")
+    want = _sql(source, "SELECT s.path, min(p.row_no), max(p.row_no), count(*) FROM flights f "
+                        "JOIN aircraft_points p ON p.icao24 = f.icao24 AND p.time BETWEEN f.start AND f.\"end\" "
+                        f"JOIN sources s USING (source_id) WHERE f.flight_id = '{flight_id}' GROUP BY s.path")
     assert sorted((r[1], int(r[3]), int(r[4]), int(r[5])) for r in files) == sorted(
         (w[0], int(w[1]), int(w[2]), int(w[3])) for w in want)
     assert _rendered(pg, "track")  # the flight's track is on the map
@@ -199,10 +203,7 @@ def test_lists_are_paged_and_searchable_in_the_address(page: tuple[Any, PageLog]
     pg.fill("#panel input[name=q]", "RA-82")
     before = pg.evaluate("document.body.dataset.ready")
     pg.press("#panel input[name=q]", "Enter")
-    for _ in range(600):
-        if pg.evaluate("document.body.dataset.ready") != before:
-            break
-        pg.wait_for_timeout(50)
+    _rerendered(pg, before)
     n = _sql(source, "SELECT count(*) FROM flights WHERE registration ILIKE '%RA-82%'")[0][0]
     assert "q=RA-82" in pg.url and "offset" not in pg.url
     assert len(pg.query_selector_all("#panel table.rows tbody tr")) == n > 0

@@ -20,6 +20,7 @@ const LINKS = {
   end_site: site, origin: site, destination: site,
   mmsi: (v) => ({ view: "vessel", id: v }),
   report_id: (v) => ({ view: "report", id: v }),
+  source_id: (v, row) => (row && row.path ? { view: "sources", q: row.path } : null),
   actor: (v) => ({ view: "flights", actor: v }),
   icao24: (v) => ({ view: "flights", q: v }),
   origin_airport: (v) => ({ view: "flights", q: v }), destination_airport: (v) => ({ view: "flights", q: v }),
