@@ -7,7 +7,8 @@
    dashboard BENCH_WEB_LOADS times in fresh contexts; the time from navigation to the page's ready mark (set
    after the map's 'idle' event that follows loading every layer) is reported (median and worst).
 2. API load: BENCH_WEB_CLIENTS concurrent keep-alive clients (default 200) for BENCH_WEB_SECONDS (default
-   60) each against (a) `basewatch serve` and (b) a bare Starlette app on uvicorn doing the same queries with
+   60) each against (a) `basewatch serve` (its answers kept per snapshot, so repeated URLs are answered from
+   memory), (a') `basewatch serve --cache 0` (every request runs its queries) and (b) a bare Starlette app on uvicorn doing the same queries with
    DuckDB directly (same SQL as the façade, json.dumps of the rows), in the same run: the peer is the floor
    of what an ASGI server over this DuckDB file can do. Requests cycle over site and flight queries. Reported:
    requests/s, p50/p95/p99 latency, errors. Client and servers are separate processes on the same 2 cores.
@@ -209,6 +210,13 @@ def main() -> None:
             basewatch = asyncio.run(_load(port, CLIENTS, SECONDS))
         finally:
             _stop(server)
+        port = _free_port()
+        server = _start([sys.executable, "-m", "basewatch", "serve", "-w", ws, "--port", str(port), "--cache", "0"],
+                        port)
+        try:
+            uncached = asyncio.run(_load(port, CLIENTS, SECONDS))
+        finally:
+            _stop(server)
         peer_port = _free_port()
         peer = _start([sys.executable, str(Path(__file__)), "peer", ws, str(peer_port)], peer_port)
         try:
@@ -219,9 +227,11 @@ def main() -> None:
           "site/flight URLs")
     print(f"{'server':<28} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     print(_line("basewatch serve", *basewatch))
+    print(_line("basewatch serve --cache 0", *uncached))
     print(_line("bare Starlette + DuckDB", *bare))
-    ratio = (len(basewatch[0]) / basewatch[2]) / (len(bare[0]) / bare[2])
-    print(f"basewatch serve throughput = {ratio:.2f}x the bare peer", flush=True)
+    for name, run in (("basewatch serve", basewatch), ("basewatch serve --cache 0", uncached)):
+        ratio = (len(run[0]) / run[2]) / (len(bare[0]) / bare[2])
+        print(f"{name} throughput = {ratio:.2f}x the bare peer", flush=True)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ def serve(
         typer.Option("--token", envvar="BASEWATCH_TOKEN",
                      help="Access token (16+ characters); generated and printed when --host is not loopback."),
     ] = None,
+    cache: Annotated[
+        int, typer.Option("--cache", help="API answers kept until the workspace file changes (0: none).")
+    ] = 256,
 ) -> None:
     """Serve the dashboard (map, timelines, claims, evidence) over the workspace, read-only, until Ctrl-C.
 
@@ -44,4 +47,4 @@ def serve(
         console().print(f"basewatch: serving {path} (read-only) at {url}  (Ctrl-C stops)", highlight=False,
                       soft_wrap=True)
 
-    run(ServeConfig(path, host, port, token), announce)
+    run(ServeConfig(path, host, port, token, cache), announce)

@@ -8,6 +8,7 @@ time with a zone; `until` as a date includes that day). ENDPOINTS below is serve
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -77,8 +78,12 @@ def _eq(table: pa.Table, column: str, value: str | None) -> pa.Table:
     return table.filter(pc.fill_null(pc.equal(table[column], value), False))
 
 
+@functools.cache
 def _ports() -> dict[tuple[str, str | None], LonLat]:
-    """World Port Index ports by (name, country) and by (name, None), as the maritime tables name them."""
+    """World Port Index ports by (name, country) and by (name, None), as the maritime tables name them.
+
+    Built once per process (the index is shipped and never changes); callers must not modify it.
+    """
     from basewatch.maritime.ports import wpi_ports
 
     wpi = wpi_ports()

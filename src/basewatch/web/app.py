@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from basewatch.errors import BasewatchError, WorkspaceError
 from basewatch.web import api
+from basewatch.web.cache import AnswerCache
 from basewatch.web.source import WorkspaceSource
 
 Scope = MutableMapping[str, Any]
@@ -47,6 +48,7 @@ MAX_PATH = 1024
 MAX_QUERY = 4096
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 TOKEN_COOKIE = "basewatch_token"
+DEFAULT_CACHE = 256
 
 
 def _host_name(host: str) -> str:
@@ -139,26 +141,53 @@ async def _db_error(request: Request, exc: Exception) -> Response:
                             {"retry-after": "1"})
 
 
-def _routes() -> list[Route | Mount]:
-    r = [
-        Route("/", _page), Route("/api", api.index), Route("/api/meta", api.meta),
-        Route("/api/sites", api.sites), Route("/api/actors", api.actors), Route("/api/sources", api.sources),
-        Route("/api/flights", api.flights), Route("/api/flights/{flight_id}", api.flight),
-        Route("/api/flights/{flight_id}/points", api.flight_points), Route("/api/activity", api.activity),
-        Route("/api/corridors", api.corridors), Route("/api/port_calls", api.port_calls),
-        Route("/api/voyages", api.voyages), Route("/api/dark_periods", api.dark_periods),
-        Route("/api/vessels", api.vessels), Route("/api/vessels/{mmsi}", api.vessel),
-        Route("/api/claims", api.claims), Route("/api/reports/{report_id}", api.report),
+Endpoint = Callable[[Request], Response]
+
+
+def _cached(endpoint: Endpoint, cache: AnswerCache) -> Endpoint:
+    """The endpoint with its successful answers kept for the current workspace snapshot."""
+
+    def answer(request: Request) -> Response:
+        source: WorkspaceSource = request.app.state.source
+        source.workspace()  # notices a replaced file (a new generation) before the key is made
+        key = (source.generation, request.url.path, request.url.query)
+        body = cache.get(key)
+        if body is not None:
+            return Response(body, media_type="application/json")
+        response = endpoint(request)
+        if response.status_code == 200:
+            cache.put(key, bytes(response.body))
+        return response
+
+    return answer
+
+
+def _routes(cache: AnswerCache) -> list[Route | Mount]:
+    endpoints: list[tuple[str, Endpoint]] = [
+        ("/api", api.index), ("/api/meta", api.meta), ("/api/sites", api.sites), ("/api/actors", api.actors),
+        ("/api/sources", api.sources), ("/api/flights", api.flights), ("/api/flights/{flight_id}", api.flight),
+        ("/api/flights/{flight_id}/points", api.flight_points), ("/api/activity", api.activity),
+        ("/api/corridors", api.corridors), ("/api/port_calls", api.port_calls), ("/api/voyages", api.voyages),
+        ("/api/dark_periods", api.dark_periods), ("/api/vessels", api.vessels), ("/api/vessels/{mmsi}", api.vessel),
+        ("/api/claims", api.claims), ("/api/reports/{report_id}", api.report),
     ]
-    return [*r, Mount("/static", StaticFiles(directory=_static_dir()), name="static")]
+    routes: list[Route | Mount] = [Route("/", _page)]
+    routes += [Route(path, _cached(fn, cache) if cache.size > 0 else fn) for path, fn in endpoints]
+    return [*routes, Mount("/static", StaticFiles(directory=_static_dir()), name="static")]
 
 
-def create_app(source: WorkspaceSource, *, token: str | None = None, local_only: bool = True) -> ASGIApp:
-    """The dashboard over `source`. local_only: answer only requests addressed to 127.0.0.1/localhost."""
+def create_app(source: WorkspaceSource, *, token: str | None = None, local_only: bool = True,
+               cache_size: int = DEFAULT_CACHE) -> ASGIApp:
+    """The dashboard over `source`. local_only: answer only requests addressed to 127.0.0.1/localhost.
+
+    cache_size: API answers kept per workspace snapshot (0: none).
+    """
     mimetypes.add_type("text/javascript", ".mjs")
     import duckdb
 
-    app = Starlette(routes=_routes(), exception_handlers={BasewatchError: _error, duckdb.Error: _db_error})
+    cache = AnswerCache(cache_size)
+    app = Starlette(routes=_routes(cache), exception_handlers={BasewatchError: _error, duckdb.Error: _db_error})
     app.state.source = source
+    app.state.cache = cache
     guarded: ASGIApp = Guard(app, token=token, local_only=local_only)
     return guarded

@@ -28,6 +28,7 @@ class ServeConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     token: str | None = None
+    cache: int = 256  # API answers kept per workspace snapshot; 0 for none
 
 
 def is_loopback(host: str) -> bool:
@@ -57,7 +58,9 @@ def make_server(config: ServeConfig, source: WorkspaceSource) -> tuple[uvicorn.S
     if not 0 < config.port < 65536:
         raise BasewatchError(f"--port: 1 to 65535, got {config.port}")
     token = effective_token(config.host, config.token)
-    app = create_app(source, token=token, local_only=is_loopback(config.host))
+    if config.cache < 0:
+        raise BasewatchError(f"--cache: 0 or more, got {config.cache}")
+    app = create_app(source, token=token, local_only=is_loopback(config.host), cache_size=config.cache)
     shown = f"[{config.host}]" if ":" in config.host else config.host
     url = f"http://{shown}:{config.port}/" + (f"?token={token}" if token else "")
     server = uvicorn.Server(uvicorn.Config(
