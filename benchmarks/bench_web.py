@@ -7,10 +7,10 @@
    dashboard BENCH_WEB_LOADS times in fresh contexts; the time from navigation to the page's ready mark (set
    after the map's 'idle' event that follows loading every layer) is reported (median and worst).
 2. API load: BENCH_WEB_CLIENTS concurrent keep-alive clients (default 200) for BENCH_WEB_SECONDS (default
-   60) each against (a) `basewatch serve` (its answers kept per snapshot, so repeated URLs are answered from
-   memory), (a') `basewatch serve --cache 0` (every request runs its queries) and (b) a bare Starlette app on uvicorn doing the same queries with
-   DuckDB directly (same SQL as the façade, json.dumps of the rows), in the same run: the peer is the floor
-   of what an ASGI server over this DuckDB file can do. Requests cycle over site and flight queries. Reported:
+   60) each against (a) `basewatch serve` (its answers kept per snapshot, so repeated URLs are answered
+   from memory), (a') `basewatch serve --cache 0` (every request runs its queries) and (b) a bare Starlette
+   app on uvicorn doing the same queries with DuckDB directly (the façade's SQL, json.dumps of the rows), in
+   the same run: the peer is about the least an ASGI server over this DuckDB file can do per request. Requests cycle over site and flight queries. Reported:
    requests/s, p50/p95/p99 latency, errors. Client and servers are separate processes on the same 2 cores.
 """
 
