@@ -11,7 +11,8 @@
    from memory), (a') `basewatch serve --cache 0` (every request runs its queries) and (b) a bare Starlette
    app on uvicorn doing the same queries with DuckDB directly (the façade's SQL, json.dumps of the rows), in
    the same run: the peer is about the least an ASGI server over this DuckDB file can do per request.
-   Requests cycle over site and flight queries. Reported: requests/s, p50/p95/p99 latency, errors. Client and servers are separate processes on the same 2 cores.
+   Requests cycle over site and flight queries. Reported: requests/s, p50/p95/p99 latency, errors. Client
+   and servers are separate processes on the same 2 cores.
 """
 
 from __future__ import annotations
