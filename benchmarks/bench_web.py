@@ -9,7 +9,7 @@
 2. API load: BENCH_WEB_CLIENTS concurrent keep-alive clients (default 200) for BENCH_WEB_SECONDS (default
    60) each against (a) `basewatch serve` (its answers kept per snapshot, so repeated URLs are answered
    from memory), (a') `basewatch serve --cache 0` (every request runs its queries) and (b) a bare Starlette
-   app on uvicorn doing the same queries with DuckDB directly (the façade's SQL, json.dumps of the rows), in
+   app on uvicorn running the same filters as one DuckDB query each (json.dumps of the rows), in
    the same run: the peer is about the least an ASGI server over this DuckDB file can do per request.
    Requests cycle over site and flight queries. Reported: requests/s, p50/p95/p99 latency, errors. Client
    and servers are separate processes on the same 2 cores.
