@@ -104,7 +104,7 @@ export function showSites(sites) {
 // before the map exists, showLayers() fills the map's sources.
 export async function fetchLayers(st) {
   const f = filterParams(st);
-  const sea = f.mode !== "air";
+  const sea = f.mode !== "air" && !f.type;  // an aircraft type leaves only air movements
   const when = { actor: f.actor, since: f.since, until: f.until, format: "geojson" };
   const [corridors, voyages, calls, dark] = await Promise.all([
     api("/api/corridors", { ...f, format: "geojson" }),
