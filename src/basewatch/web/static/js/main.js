@@ -59,7 +59,9 @@ async function main() {
   const metaP = api("/api/meta");
   const sitesP = fetchSites();
   const layersP = fetchLayers(first);
-  const [meta, sites] = await Promise.all([metaP, sitesP, createMap(document.getElementById("map"))]);
+  const mapP = createMap(document.getElementById("map")).then((m) => { performance.mark("bw:map-loaded"); return m; });
+  layersP.then(() => performance.mark("bw:layers-fetched"));
+  const [meta, sites] = await Promise.all([metaP, sitesP, mapP]);
   document.getElementById("workspace").textContent = meta.workspace;
   showSites(sites);
   setSites(sites.features);
@@ -71,6 +73,7 @@ async function main() {
     filters = key;
     await Promise.all([layers, render(panel, st)]);
     await nextIdle();
+    performance.mark("bw:ready");
     document.body.dataset.ready = String(Date.now());
   };
   onChange((st) => { refresh(st).catch(showError); });
