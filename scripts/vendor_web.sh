@@ -26,9 +26,17 @@ from pathlib import Path
 style = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
 out = Path(sys.argv[2])
 keep = ("land", "lakes", "rivers", "boundaries")
-for name in keep:
-    data = style["sources"][name]["data"]
+def write(name, data):
     (out / f"{name}.json").write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+for name in keep:
+    write(name, style["sources"][name]["data"])
+# Rivers Natural Earth shows only from zoom 4.7 on go in a second file, which the page loads after its first
+# idle: the world view does not need them and parsing them delays the first frame.
+rivers = style["sources"]["rivers"]["data"]
+major = [f for f in rivers["features"] if f["properties"].get("min_zoom", 0) <= 4]
+minor = [f for f in rivers["features"] if f["properties"].get("min_zoom", 0) > 4]
+write("rivers", {**rivers, "features": major})
+write("rivers-detail", {**rivers, "features": minor})
 layers = [layer for layer in style["layers"] if layer.get("source") in (None, *keep)]
 (out / "layers.json").write_text(json.dumps(layers, separators=(",", ":")), encoding="utf-8")
 PY
@@ -37,7 +45,8 @@ cat > "$OUT/basemap/LICENSE.md" <<TXT
 
 From the npm package @comapeo/fallback-smp $FALLBACK_SMP (MIT licence, (c) Gregor MacLennan / Digital
 Democracy; https://github.com/digidem/comapeo-fallback-smp): its style's land, lakes, rivers and country
-boundary sources, split into one GeoJSON file each, and its layers (layers.json). The geometries are Natural
+boundary sources, split into one GeoJSON file each (the rivers Natural Earth shows from zoom 4.7 on in
+rivers-detail.json), and its layers (layers.json). The geometries are Natural
 Earth (https://www.naturalearthdata.com), in the public domain. Copied by scripts/vendor_web.sh.
 
 The package declares the MIT licence (package.json: "license": "MIT", author Gregor MacLennan) and ships no

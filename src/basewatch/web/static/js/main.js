@@ -1,6 +1,6 @@
 // Start-up: the header with its filters and time slider, the map, then the panel for the address's state.
 import { clear, h } from "./dom.js";
-import { createMap, fetchLayers, fetchSites, nextIdle, showLayers, showSites, theMap } from "./map.js";
+import { addDetail, createMap, fetchLayers, fetchSites, nextIdle, showLayers, showSites, theMap } from "./map.js";
 import { FILTERS, api, onChange, state, update } from "./state.js";
 import { link, render, setSites } from "./views.js";
 
@@ -78,6 +78,7 @@ async function main() {
   };
   onChange((st) => { refresh(st).catch(showError); });
   await refresh(first, layersP);
+  addDetail();
 }
 
 function showError(err) {

@@ -17,8 +17,11 @@ export function theMap() {
   return map;
 }
 
+let riversLayer = null;
+
 async function basemapStyle() {
   const layers = await fetch("/static/vendor/basemap/layers.json").then((r) => r.json());
+  riversLayer = layers.find((l) => l.id === "rivers");
   const sources = {};
   for (const name of ["land", "lakes", "rivers", "boundaries"]) {
     sources[name] = { type: "geojson", data: abs(`/static/vendor/basemap/${name}.json`), maxzoom: 8 };
@@ -74,6 +77,13 @@ export async function createMap(container) {
   open("dark-ends", (p) => go({ view: "vessel", id: p.mmsi }));
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
   return map;
+}
+
+// The minor rivers (shown from zoom 4.7 on) come after the first frame: the world view does not need them.
+export function addDetail() {
+  if (!riversLayer || map.getSource("rivers-detail")) return;
+  map.addSource("rivers-detail", { type: "geojson", data: abs("/static/vendor/basemap/rivers-detail.json") });
+  map.addLayer({ ...riversLayer, id: "rivers-detail", source: "rivers-detail", minzoom: 4.5 }, "voyages");
 }
 
 // Resolves at the next 'idle' (every source loaded, nothing left to draw).
