@@ -68,8 +68,8 @@ def _page(params: Mapping[str, str]) -> PageRequest:
                        number(params, "limit", 100, 1, MAX_LIMIT))
 
 
-def _listing(table: pa.Table, request: Request, geo: encode.JsonValue = None) -> JsonResponse:
-    return JsonResponse(geo if geo is not None else encode.page(table, _page(request.query_params)))
+def _listing(table: pa.Table, request: Request) -> JsonResponse:
+    return JsonResponse(encode.page(table, _page(request.query_params)))
 
 
 def _eq(table: pa.Table, column: str, value: str | None) -> pa.Table:
