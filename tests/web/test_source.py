@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from basewatch.errors import WorkspaceError
 from basewatch.web.source import WorkspaceSource
 from basewatch.workspace.core import Workspace
 
@@ -45,3 +49,17 @@ def test_threads_get_their_own_cursor_and_a_new_snapshot_is_read(tmp_path: Path)
         assert _sites(fresh) == n - 1
     finally:
         source.close()
+
+
+def test_a_workspace_held_by_a_writer_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "busy.duckdb"
+    Workspace(path).close()
+    writer = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys, time; c = duckdb.connect({str(path)!r}); "
+                               "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        with pytest.raises(WorkspaceError, match="read-only snapshot"):
+            WorkspaceSource(path)
+    finally:
+        writer.kill()
+        writer.wait()

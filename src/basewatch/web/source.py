@@ -50,8 +50,17 @@ class WorkspaceSource:
         self._local = threading.local()
         self._generation = 0
         self._stamp = FileStamp.of(path)
-        self._ws = Workspace(path, read_only=True)
+        self._ws = self._open()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def _open(self) -> Workspace:
+        try:
+            return Workspace(self.path, read_only=True)
+        except WorkspaceError as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise WorkspaceError(f"{exc} -- another process is writing this workspace; serve a read-only "
+                                 "snapshot of it instead (a copy the writer publishes)") from exc
 
     @property
     def generation(self) -> int:
@@ -65,7 +74,7 @@ class WorkspaceSource:
             if stamp == self._stamp:
                 return
             self._close_all()
-            self._ws = Workspace(self.path, read_only=True)
+            self._ws = self._open()
             self._stamp = stamp
             self._generation += 1
 
