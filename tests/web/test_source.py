@@ -63,3 +63,21 @@ def test_a_workspace_held_by_a_writer_is_one_clear_error(tmp_path: Path) -> None
     finally:
         writer.kill()
         writer.wait()
+
+
+def test_a_new_snapshot_beside_the_file_counts_as_a_change(tmp_path: Path) -> None:
+    """A live writer publishes NAME.snapshot by renaming a new copy over it: the next request reopens."""
+    path = tmp_path / "ws.duckdb"
+    Workspace(path).close()
+    source = WorkspaceSource(path)
+    try:
+        source.workspace()
+        snap = tmp_path / "ws.duckdb.snapshot"
+        shutil.copy(path, tmp_path / "tmp.duckdb")
+        (tmp_path / "tmp.duckdb").replace(snap)
+        source.workspace()
+        assert source.generation == 1
+        source.workspace()
+        assert source.generation == 1  # nothing changed since
+    finally:
+        source.close()

@@ -3,8 +3,9 @@
 The server never writes. It opens the workspace file read-only once and gives every worker thread its own
 DuckDB cursor on that connection (a cursor is a connection of its own to the same database, so requests run
 side by side without sharing one connection's state). One process may own a DuckDB file for writing and no
-other process can open it meanwhile; a live feed therefore publishes read-only snapshots, and the server is
-pointed at the snapshot. When the file at that path is replaced (new inode, size or modification time) the
+other process can open it meanwhile; a live feed therefore publishes a read-only snapshot (`NAME.snapshot`
+beside the file, replaced by renaming) and the server reads that one: pointed at it, or at the workspace
+when opening a held workspace falls back to its snapshot. Both files are watched. When the file at that path is replaced (new inode, size or modification time) the
 next request closes every cursor on the old file and opens the new one. DuckDB keeps one database per path
 in a process while any connection to it is open, so the old one must be closed first; a request still
 reading the old file at that moment fails with a DuckDB error, which the app answers with 503 (retry).
@@ -41,6 +42,18 @@ class FileStamp:
         return FileStamp(st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+SNAPSHOT_SUFFIX = ".snapshot"  # where `basewatch watch` publishes its read-only copy (basewatch.live.snapshot)
+
+
+def stamps(path: Path) -> tuple[FileStamp, FileStamp | None]:
+    """The file's stamp and that of the snapshot a live writer publishes beside it (None when there is none).
+
+    A Workspace whose file a writer holds opens that snapshot instead, so its replacement counts too.
+    """
+    snap = path.with_name(path.name + SNAPSHOT_SUFFIX)
+    return FileStamp.of(path), (FileStamp.of(snap) if snap.exists() else None)
+
+
 class WorkspaceSource:
     """Hands each thread a Workspace whose connection is that thread's own read-only cursor."""
 
@@ -49,7 +62,7 @@ class WorkspaceSource:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._generation = 0
-        self._stamp = FileStamp.of(path)
+        self._stamp = stamps(path)
         self._ws = self._open()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
 
@@ -60,14 +73,15 @@ class WorkspaceSource:
             if "lock" not in str(exc).lower():
                 raise
             raise WorkspaceError(f"{exc} -- another process is writing this workspace; serve a read-only "
-                                 "snapshot of it instead (a copy the writer publishes)") from exc
+                                 f"snapshot of it instead (`basewatch watch` publishes {self.path.name}"
+                                 f"{SNAPSHOT_SUFFIX})") from exc
 
     @property
     def generation(self) -> int:
         return self._generation
 
     def _refresh(self) -> None:
-        stamp = FileStamp.of(self.path)
+        stamp = stamps(self.path)
         if stamp == self._stamp:
             return
         with self._lock:
