@@ -91,8 +91,8 @@ def _rendered(pg: Any, layer: str) -> list[dict[str, Any]]:
     return props
 
 
-def _sql(source: WorkspaceSource, sql: str) -> list[tuple[Any, ...]]:
-    return source.workspace().con.execute(sql).fetchall()
+def _sql(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    return source.workspace().con.execute(sql, params or []).fetchall()
 
 
 def test_the_map_draws_sites_and_corridors(page: tuple[Any, PageLog], base_url: str, tmp_path: Path) -> None:
@@ -149,8 +149,8 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
     # the reverse corridor runs along the same great circle: either may be on top
     assert re.match(r"^(khmeimim → al-khadim|al-khadim → khmeimim) air$", heading), heading
     origin, destination = heading.split(" air")[0].split(" → ")
-    n = _sql(source, f"SELECT count(*) FROM flights WHERE coalesce(origin_site, origin_airport) = '{origin}' "
-                     f"AND coalesce(destination_site, destination_airport) = '{destination}'")[0][0]
+    n = _sql(source, "SELECT count(*) FROM flights WHERE coalesce(origin_site, origin_airport) = ? "
+                     "AND coalesce(destination_site, destination_airport) = ?", [origin, destination])[0][0]
     assert len(pg.query_selector_all("#panel table.rows tbody tr")) == n > 0
     assert "view=corridor" in pg.url and f"origin={origin}" in pg.url
     _after_click(pg, "#panel table.rows tbody tr:first-child a[href*='view=flight']")
@@ -160,7 +160,7 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
         "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
     want = _sql(source, "SELECT s.path, min(p.row_no), max(p.row_no), count(*) FROM flights f "
                         "JOIN aircraft_points p ON p.icao24 = f.icao24 AND p.time BETWEEN f.start AND f.\"end\" "
-                        f"JOIN sources s USING (source_id) WHERE f.flight_id = '{flight_id}' GROUP BY s.path")
+                        "JOIN sources s USING (source_id) WHERE f.flight_id = ? GROUP BY s.path", [flight_id])
     assert sorted((r[1], int(r[3]), int(r[4]), int(r[5])) for r in files) == sorted(
         (w[0], int(w[1]), int(w[2]), int(w[3])) for w in want)
     assert _rendered(pg, "track")  # the flight's track is on the map
@@ -169,12 +169,12 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
 
 def test_a_hostile_report_shows_as_text(page: tuple[Any, PageLog], base_url: str, source: WorkspaceSource) -> None:
     pg, log = page
-    report_id = _sql(source, f"SELECT report_id FROM reports WHERE title LIKE '{HOSTILE_TITLE}%'")[0][0]
+    report_id = _sql(source, "SELECT report_id FROM reports WHERE starts_with(title, ?)", [HOSTILE_TITLE])[0][0]
     _open(pg, f"{base_url}?view=report&id={report_id}&claim=1")
     assert (pg.text_content("#panel h2") or "").startswith(HOSTILE_TITLE)
     assert pg.evaluate("document.scripts.length") == 1  # main.js only: the title made no script element
     assert pg.query_selector("#panel img") is None
-    claim = _sql(source, f"SELECT text FROM claims WHERE report_id = {report_id} AND claim_no = 1")[0][0]
+    claim = _sql(source, "SELECT text FROM claims WHERE report_id = ? AND claim_no = 1", [report_id])[0][0]
     assert pg.text_content("mark.claim.current") == claim
     assert '<img src=x onerror="alert(2)">' in (pg.text_content(".report-text") or "")
     log.check()  # includes: no alert dialog was opened
