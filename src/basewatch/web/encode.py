@@ -38,8 +38,40 @@ def value(v: object) -> JsonValue:
     return str(v)
 
 
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column in types JSON has: times as ISO strings ('...Z', no fraction when whole), NaN as null."""
+    t = col.type
+    if pa.types.is_timestamp(t):
+        if t.tz is None:  # naive times in a workspace are UTC
+            col = pc.assume_timezone(col, "UTC")
+        text = pc.strftime(col, "%Y-%m-%dT%H:%M:%SZ")
+        return pc.replace_substring_regex(text, r"\.0+Z$", "Z")
+    if pa.types.is_date(t):
+        return pc.cast(col, pa.string())
+    if pa.types.is_floating(t):
+        return pc.if_else(pc.is_nan(col), pa.scalar(None, t), col)
+    return col
+
+
+_PLAIN = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_boolean,
+          pa.types.is_null)
+
+
+def _is_plain(t: pa.DataType) -> bool:
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _is_plain(t.value_type)
+    return pa.types.is_floating(t) or any(ok(t) for ok in _PLAIN)
+
+
 def rows(table: pa.Table) -> list[Row]:
-    return [{k: value(v) for k, v in r.items()} for r in table.to_pylist()]
+    """The rows as JSON objects; columns converted in Arrow, other types value by value."""
+    if table.num_rows == 0:
+        return []
+    cols = [_plain(table[c]) for c in table.column_names]
+    plain = pa.table(cols, names=table.column_names)
+    simple = all(_is_plain(c.type) for c in cols)
+    out: list[Row] = plain.to_pylist()
+    return out if simple else [{k: value(v) for k, v in r.items()} for r in out]
 
 
 def dumps(content: object) -> bytes:

@@ -5,10 +5,11 @@ DuckDB cursor on that connection (a cursor is a connection of its own to the sam
 side by side without sharing one connection's state). One process may own a DuckDB file for writing and no
 other process can open it meanwhile; a live feed therefore publishes a read-only snapshot (`NAME.snapshot`
 beside the file, replaced by renaming) and the server reads that one: pointed at it, or at the workspace
-when opening a held workspace falls back to its snapshot. Both files are watched. When the file at that path is replaced (new inode, size or modification time) the
-next request closes every cursor on the old file and opens the new one. DuckDB keeps one database per path
-in a process while any connection to it is open, so the old one must be closed first; a request still
-reading the old file at that moment fails with a DuckDB error, which the app answers with 503 (retry).
+when opening a held workspace falls back to its snapshot. Both files are watched: when either is replaced
+(new inode, size or modification time) the next request closes every cursor on the old file and opens
+the new one. DuckDB keeps one database per path in a process while any connection to it is open, so the
+old one must be closed first; a request still reading the old file at that moment fails with a DuckDB
+error, which the app answers with 503 (retry).
 """
 
 from __future__ import annotations
