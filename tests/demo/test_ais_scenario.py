@@ -16,6 +16,8 @@ from pyais.messages import AISSentence, NMEASentenceFactory
 from basewatch.demo.ais_scenario import FLEET, TRUTH_FILE, simulated_tracks, write_ais_scenario
 from basewatch.demo.nmea_encode import PositionReport, StaticVoyage, sentences
 from basewatch.geo import haversine_km
+from basewatch.ingest.pipeline import ingest_file
+from basewatch.ingest.registry import choose_reader
 from basewatch.maritime import build
 from basewatch.workspace.core import Workspace
 
@@ -174,15 +176,8 @@ def test_detectors_against_truth_with_pyais_decoding(
 def test_detectors_against_truth_after_real_ingest(
     scenario: tuple[list[Path], dict[str, Any]], workspace: Workspace
 ) -> None:
-    from basewatch.ingest.registry import choose_reader
-
     paths, truth = scenario
-    try:
-        choose_reader(paths[0], "nmea")
-    except Exception:
-        pytest.skip("the NMEA reader is not available yet")
-    from basewatch.ingest.pipeline import ingest_file
-
+    assert choose_reader(paths[0]).name == "nmea"  # sniffed as NMEA; a broken reader fails here (no skip)
     for p in paths:
         report = ingest_file(workspace, p, "auto")
         assert report.rejected == 0 and report.accepted > 0

@@ -11,7 +11,7 @@ import pytest
 
 from basewatch.errors import WatchlistError
 from basewatch.flights import plan, store
-from basewatch.flights.engine import POINTS_SCHEMA, POINTS_SQL
+from basewatch.flights.columns import POINTS_SCHEMA, POINTS_SQL
 from basewatch.flights.params import FlightParams, SplitParams
 from basewatch.watchlist.model import Actor, ActorRule, Site, Watchlist
 from basewatch.watchlist.store import store_watchlist

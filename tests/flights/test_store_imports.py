@@ -46,7 +46,7 @@ def _basewatch(ws: Path, *args: str) -> str:
 
 @dataclass(frozen=True)
 class SecondRun:
-    report: dict[str, Any]
+    report: list[dict[str, Any]]  # `analyse --format json`: one object per product
     flights: list[tuple[Any, ...]]
     loaded: list[str]  # HEAVY modules the second `analyse` left in sys.modules
 
@@ -62,7 +62,7 @@ def second_run(tmp_path_factory: pytest.TempPathFactory) -> SecondRun:
     _basewatch(ws, "analyse")
     probe = (
         "import sys\nfrom basewatch.cli.app import main\n"
-        f"main(['-w', {str(ws)!r}, 'analyse', '--format', 'json'])\n"
+        f"main(['-w', {str(ws)!r}, 'analyse', '--force', '--format', 'json'])\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
@@ -75,8 +75,9 @@ def second_run(tmp_path_factory: pytest.TempPathFactory) -> SecondRun:
 
 
 def test_second_analyse_finds_the_flight(second_run: SecondRun) -> None:
-    report = second_run.report
-    assert (report["engine"], report["points"], report["flights"]) == ("duckdb", 13 + 61, 1)
+    (report,) = [r for r in second_run.report if r["product"] == "flights"]
+    assert report["rebuilt"]  # --force: the flights were built again in the probe
+    assert (report["engine"], report["points"], report["rows"]["flights"]) == ("duckdb", 13 + 61, 1)
     # took off from LFPG (its last ground point is there), last seen climbing: no destination;
     # 61 airborne points + the ground point of the take-off
     assert second_run.flights == [("LFPG", "ground", None, 62)]

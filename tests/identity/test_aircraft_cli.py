@@ -34,7 +34,7 @@ def test_show_and_list(tmp_path: Path) -> None:
     assert _cli(ws_path, "aircraft", "import", str(extract)).returncode == 0
     done = _cli(ws_path, "aircraft", "show", "154076", "--format", "json")
     assert done.returncode == 0, done.stderr
-    info = json.loads(done.stdout)
+    (info,) = json.loads(done.stdout)
     assert info["country"] == {"name": "Russian Federation", "iso2": "RU", "block": "100000-1fffff"}
     assert info["points"] == {
         "count": 3,

@@ -160,7 +160,7 @@ def test_cli_import_json(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert out["files"][0]["accepted"] == 4 and out["files"][0]["rejected"] == 2
+    assert out[0]["accepted"] == 4 and out[0]["rejected"] == 2
 
 
 # ---- reference files in ../shared -------------------------------------------------------------
@@ -198,3 +198,31 @@ def test_shared_ru_registry(workspace: Workspace) -> None:
     assert rows["154076"][0] == "RA-82038"
     assert rows["154076"][1] == "A124"
     assert rows["154076"][3] == "Russia - 224th Flight Unit State Airline"
+
+
+# ---- one ingest registry (issue 9) ---------------------------------------------------------------
+
+
+def test_truncated_gzip_is_reported_as_damaged_not_empty(tmp_path: Path) -> None:
+    full = tmp_path / "full.csv.gz"
+    rows = "".join(f"{0x150000 + i:06x};RA-{i:05d};IL76;10;ILYUSHIN Il-76;1990;\n" for i in range(20000))
+    _write(full, rows, gz=True)
+    cut = tmp_path / "aircraft.csv.gz"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    assert choose_reader(cut).name == "tar1090-db"  # sniffed on what decompresses
+    with Workspace(tmp_path / "w.duckdb") as ws, pytest.raises(InputFormatError, match="Truncated") as err:
+        import_aircraft_db(ws, cut)
+    assert "file is empty" not in str(err.value)
+
+
+def test_plain_ingest_reads_aircraft_databases(tmp_path: Path) -> None:
+    from basewatch.ingest.pipeline import ingest_file
+    from basewatch.ingest.registry import reader_names
+
+    assert {"opensky-db", "tar1090-db", "tar1090-extract", "ru-registry"} <= set(reader_names())
+    path = _write(tmp_path / "aircraft.csv", TAR1090)
+    with Workspace(tmp_path / "w.duckdb") as ws:
+        report = ingest_file(ws, path)
+        assert (report.input_format, report.accepted, report.rejected) == ("tar1090-db", 4, 2)
+        row = ws.con.execute("SELECT registration, typecode FROM aircraft WHERE icao24 = '154076'").fetchone()
+    assert row == ("RA-82038", "A124")

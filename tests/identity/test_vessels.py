@@ -132,7 +132,7 @@ def test_vessels_command(filled: Workspace, tmp_path: Path) -> None:
         [sys.executable, "-m", "basewatch", "-w", str(tmp_path / "ws.duckdb"), "vessels", "--format", "json"],
         capture_output=True, text=True, check=True,
     )
-    vessels = {v["mmsi"]: v for v in json.loads(out.stdout)["vessels"]}
+    vessels = {v["mmsi"]: v for v in json.loads(out.stdout)}
     v = vessels["273000001"]
     assert {k: v[k] for k in ("name", "flag", "type", "first_seen", "last_seen", "positions", "actor")} == {
         "name": "SPARTA IV", "flag": "RU", "type": 70, "first_seen": "2023-11-14T22:14:20Z",
@@ -147,7 +147,7 @@ def test_vessels_why(filled: Workspace, tmp_path: Path) -> None:
          "--format", "json"],
         capture_output=True, text=True, check=True,
     )
-    why = json.loads(out.stdout)
+    (why,) = json.loads(out.stdout)
     assert why["flag"] == "PA" and why["names"] == ["NEW NAME"] and why["imo"] == ["9743033"]
     actor = default_watchlist().actor("ru-mod-transport")
     assert actor is not None

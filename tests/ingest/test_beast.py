@@ -196,7 +196,7 @@ def test_cli_json_and_clear_error(sample: Path, tmp_path: Path) -> None:
         [sys.executable, "-m", "basewatch", "-w", ws, "ingest", "--format", "json", str(sample)],
         capture_output=True, text=True, check=True,
     )
-    (entry,) = json.loads(out.stdout)["files"]
+    (entry,) = json.loads(out.stdout)
     assert entry == {"path": str(sample), "input_format": "beast", "accepted": 4, "rejected": 0,
                      "duplicates": 0, "reasons": {}}
     junk = tmp_path / "junk.bin"

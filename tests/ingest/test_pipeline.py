@@ -36,10 +36,8 @@ def test_json_output_contract(tmp_path: Path) -> None:
     sbs.write_text("\n".join(SBS_LINE.format(hex="4B1901", s=s, lat=lat) for s, lat in ((1, 47.0), (2, 95.0))) + "\n")
     proc = _cli(tmp_path / "ws.duckdb", "ingest", "--format", "json", str(shared_file(TRACE)), str(sbs))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith('{"files": [') and proc.stdout.endswith("]}\n")  # one JSON document, nothing else
-    out = json.loads(proc.stdout)
-    assert list(out) == ["files"]
-    trace, log = out["files"]
+    assert proc.stdout.startswith('[{"path": ') and proc.stdout.endswith("}]\n")  # one JSON array, nothing else
+    trace, log = json.loads(proc.stdout)
     for f in (trace, log):
         assert list(f) == ["path", "input_format", "accepted", "rejected", "duplicates", "reasons"]
     assert (trace["input_format"], trace["accepted"], trace["rejected"], trace["duplicates"]) == ("readsb", 2500, 0, 0)
@@ -53,9 +51,9 @@ def test_cli_runner_reingest_says_so(tmp_path: Path) -> None:
     ws, path = str(tmp_path / "ws.duckdb"), str(shared_file(RYR))
     first = runner.invoke(app, ["-w", ws, "ingest", "--format", "json", path])
     assert first.exit_code == 0, first.output
-    assert json.loads(first.stdout)["files"][0]["accepted"] == 1200
+    assert json.loads(first.stdout)[0]["accepted"] == 1200
     again = runner.invoke(app, ["-w", ws, "ingest", "--format", "json", path])
-    assert json.loads(again.stdout)["files"][0] == {
+    assert json.loads(again.stdout)[0] == {
         "path": path, "input_format": "opensky", "accepted": 0, "rejected": 0, "duplicates": 0, "reasons": {},
     }
     table = runner.invoke(app, ["-w", ws, "ingest", path])

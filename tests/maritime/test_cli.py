@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from basewatch.cli.maritime_cmd import parse_duration, parse_time
+from basewatch.cli.maritime_cmd import parse_duration
 from basewatch.errors import BasewatchError
 from basewatch.watchlist.model import Site, Watchlist
 from basewatch.watchlist.store import store_watchlist
@@ -68,25 +67,6 @@ def test_user_errors_exit_2_with_one_line(ws_path: Path, tmp_path: Path) -> None
     proc = _run(tmp_path / "missing.duckdb", "voyages")
     assert proc.returncode == 2 and "no workspace here" in proc.stderr
     assert not (tmp_path / "missing.duckdb").exists()
-
-
-@pytest.mark.parametrize(
-    ("text", "end", "expected"),
-    [
-        ("2024-12-10", False, dt.datetime(2024, 12, 10, tzinfo=dt.UTC)),
-        ("2024-12-10", True, dt.datetime(2024, 12, 11, tzinfo=dt.UTC)),  # a bare date as an end: the whole day
-        ("2024-12-10T06:30", False, dt.datetime(2024, 12, 10, 6, 30, tzinfo=dt.UTC)),  # naive: UTC
-        ("2024-12-10T08:30+02:00", True, dt.datetime(2024, 12, 10, 6, 30, tzinfo=dt.UTC)),
-        ("2024-12-10T06:30Z", False, dt.datetime(2024, 12, 10, 6, 30, tzinfo=dt.UTC)),
-    ],
-)
-def test_parse_time(text: str, end: bool, expected: dt.datetime) -> None:
-    assert parse_time(text, end=end) == expected
-
-
-def test_parse_time_rejects() -> None:
-    with pytest.raises(BasewatchError, match="invalid date or time '10/12/2024'"):
-        parse_time("10/12/2024")
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("6h", 21600.0), ("90m", 5400.0), ("45s", 45.0), ("1.5d", 129600.0),

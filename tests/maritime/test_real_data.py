@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from basewatch.ingest.pipeline import ingest_file
 from basewatch.maritime import build
 from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
@@ -16,12 +17,7 @@ def amsa_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     path = shared_file("ais/amsa_risky_ais.txt")
     workspace = Workspace(tmp_path_factory.mktemp("amsa") / "ws.duckdb")
     try:
-        try:
-            from basewatch.ingest.pipeline import ingest_file
-
-            ingest_file(workspace, path, "nmea")
-        except Exception as exc:  # the NMEA reader is another helper's work; skip until it is there
-            pytest.skip(f"NMEA ingest not available: {exc}")
+        ingest_file(workspace, path, "nmea")  # a broken reader fails these tests (no skip)
         build(workspace)
         yield workspace
     finally:

@@ -153,10 +153,10 @@ def test_cli_load_sites_actors(tmp_path: Path) -> None:
     done = _cli(tmp_path, "watchlist", "load", str(path))
     assert done.returncode == 0, done.stderr
     assert "3 sites and 1 actors" in done.stdout
-    sites = {s["id"]: s for s in json.loads(_cli(tmp_path, "sites", "--format", "json").stdout)}
+    sites = {s["site_id"]: s for s in json.loads(_cli(tmp_path, "sites", "--format", "json").stdout)}
     assert sites["port-sudan"]["lat"] == 19.6 and sites["khmeimim"]["radius_km"] == 12.5
-    actors = {a["id"]: a for a in json.loads(_cli(tmp_path, "actors", "--format", "json").stdout)}
-    assert actors["sy-af"]["aircraft"][0]["registration"] == "YK-ATA"
+    actors = {a["actor_id"]: a for a in json.loads(_cli(tmp_path, "actors", "--format", "json").stdout)}
+    assert actors["sy-af"]["aircraft"] == ["YK-ATA"]
 
 
 def test_cli_invalid_file_exits_2_and_changes_nothing(tmp_path: Path) -> None:

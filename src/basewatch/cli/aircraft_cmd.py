@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from basewatch.cli.app import workspace_path
+from basewatch.cli.app import open_workspace, working_on
+from basewatch.cli.options import Actor, Limit, Out, check_format, emit
 from basewatch.cli.output import console, err_console, print_json, print_table, to_jsonable
-from basewatch.errors import BasewatchError
 
 aircraft_app = typer.Typer(
     help="Aircraft identity: import aircraft databases, show what is known.", no_args_is_help=True
@@ -23,8 +23,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _check_format(fmt: str) -> None:
-    if fmt not in ("table", "json"):
-        raise BasewatchError(f"--format must be table or json, got {fmt!r}")
+    check_format(fmt, ("table", "json"))
 
 
 @aircraft_app.command("import")
@@ -38,18 +37,17 @@ def import_cmd(
 ) -> None:
     """Import aircraft databases into the workspace (registration, type, operator per origin)."""
     from basewatch.identity.aircraftdb import choose_reader, import_aircraft_db
-    from basewatch.workspace.core import Workspace
 
     _check_format(fmt)
     for f in files:  # refuse before writing anything if one file is of no known layout
         choose_reader(f, input_format)
     reports = []
-    with Workspace(workspace_path(ctx)) as ws:
+    with open_workspace(ctx, create=True) as ws:
         for f in files:
-            with err_console().status(f"importing {f}"):
+            with err_console().status(f"importing {f}"), working_on(str(f)):
                 reports.append(import_aircraft_db(ws, f, input_format))
     if fmt == "json":
-        print_json({"files": [r.as_json() for r in reports]})
+        print_json([r.as_json() for r in reports])
         return
     rows = [
         {
@@ -74,10 +72,9 @@ def show_cmd(
 ) -> None:
     """Everything known of one aircraft and which actor rules match it, and why."""
     from basewatch.identity.describe import describe_aircraft
-    from basewatch.workspace.core import Workspace
 
     _check_format(fmt)
-    with Workspace(workspace_path(ctx)) as ws:
+    with open_workspace(ctx) as ws:
         info = describe_aircraft(ws, icao24)
     if fmt == "json":
         print_json(info)
@@ -114,20 +111,19 @@ def _print_description(info: dict[str, Any]) -> None:
 @aircraft_app.command("list")
 def list_cmd(
     ctx: typer.Context,
-    actor: Annotated[str | None, typer.Option("--actor", help="Only aircraft of this actor id.")] = None,
-    fmt: FormatOption = "table",
+    actor: Actor = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    limit: Limit = None,
+    out: Out = None,
 ) -> None:
     """Every aircraft in the workspace with its country, best-known identity and actor."""
-    from basewatch.identity.actors import aircraft_identity
-    from basewatch.workspace.core import Workspace
+    import pyarrow.compute as pc
 
-    _check_format(fmt)
-    with Workspace(workspace_path(ctx)) as ws:
+    from basewatch.identity.actors import aircraft_identity
+
+    check_format(fmt, ("table", "json", "csv", "parquet"))
+    with open_workspace(ctx) as ws:
         table = aircraft_identity(ws)
-    rows = table.to_pylist()
     if actor is not None:
-        rows = [r for r in rows if r["actor_id"] == actor]
-    if fmt == "json":
-        print_json(rows)
-    else:
-        print_table(rows, table.column_names, title=f"aircraft ({len(rows)})")
+        table = table.filter(pc.equal(table["actor_id"], actor))
+    emit(table, fmt, out, title="aircraft", limit=limit)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from basewatch.cli.output import err_console
+from basewatch.cli.output import error_line
 from basewatch.errors import BasewatchError
+
+if TYPE_CHECKING:
+    from basewatch.workspace.core import Workspace
 
 app = typer.Typer(
     name="basewatch",
@@ -30,8 +35,17 @@ COMMAND_MODULES = (
     "basewatch.cli.ais_cmd",
     "basewatch.cli.maritime_cmd",
     "basewatch.cli.claims_cmd",
+    "basewatch.cli.info_cmd",
     "basewatch.cli.web_cmd",
 )
+
+def _version(value: bool) -> None:
+    if value:
+        from basewatch import __version__
+
+        typer.echo(f"basewatch {__version__}")
+        raise typer.Exit()
+
 
 @app.callback()
 def _global_options(
@@ -45,6 +59,8 @@ def _global_options(
             help="Workspace file (DuckDB). Default ./basewatch.duckdb.",
         ),
     ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     ctx.obj = {"workspace": workspace or Path("basewatch.duckdb")}
 
@@ -53,6 +69,38 @@ def workspace_path(ctx: typer.Context) -> Path:
     obj = ctx.find_root().obj or {}
     path = obj.get("workspace")
     return Path(path) if path else Path("basewatch.duckdb")
+
+
+def open_workspace(ctx: typer.Context, *, create: bool = False, read_only: bool = False) -> Workspace:
+    """The -w workspace. Commands that only read pass neither flag: a missing workspace is an error (a
+    typo in -w must not silently create an empty one); commands that store records pass create=True."""
+    from basewatch.workspace.core import Workspace
+
+    return Workspace.open(workspace_path(ctx), create=create, read_only=read_only)
+
+
+# what the running command would lose if interrupted (shown in the Ctrl-C line), innermost last
+_WORK: list[str] = []
+_INTERRUPTED: list[str] = []
+
+
+@contextmanager
+def working_on(what: str) -> Iterator[None]:
+    """Name what is being written, for the line Ctrl-C prints ("interrupted; nothing of WHAT was kept")."""
+    _WORK.append(what)
+    try:
+        yield
+    except KeyboardInterrupt:
+        _INTERRUPTED.append(what)
+        raise
+    finally:
+        _WORK.pop()
+
+
+def _interrupted() -> None:
+    what = _INTERRUPTED[0] if _INTERRUPTED else None
+    sys.stderr.write(f"interrupted; nothing of {what} was kept\n" if what else "interrupted\n")
+    sys.exit(130)
 
 
 _registered: set[str] = set()
@@ -74,27 +122,29 @@ def _register_all() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user mistakes print one clear line and exit 2, never a traceback."""
+    """Entry point: a user error prints one line on stderr and exits 2 (Ctrl-C: one line, exit 130),
+    never a traceback."""
+    import click
+
     _register_all()
     try:
-        code = app(args=argv, standalone_mode=False)  # click returns typer.Exit codes here, not raises
+        # click returns typer.Exit codes here, not raises (typer turns Ctrl-C into code 130)
+        code = app(args=argv, prog_name="basewatch", standalone_mode=False)
+        if code == 130:
+            _interrupted()
         if isinstance(code, int) and code:
             sys.exit(code)
     except BasewatchError as exc:
-        err_console().print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        error_line(exc)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console().print("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err_console().print("interrupted")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except (KeyboardInterrupt, typer.Abort, click.exceptions.Abort):
+        _interrupted()
+    except click.UsageError as exc:  # unknown option, missing argument, bad value
+        command = exc.ctx.command_path if exc.ctx is not None else "basewatch"
+        error_line(f"{exc.format_message()} (see `{command} --help`)")
+        sys.exit(2)
+    except click.ClickException as exc:
+        error_line(exc.format_message())
+        sys.exit(exc.exit_code)

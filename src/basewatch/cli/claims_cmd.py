@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from basewatch.cli.app import workspace_path
-from basewatch.cli.output import print_csv, print_json, print_table
-from basewatch.errors import BasewatchError
+from basewatch.cli.app import open_workspace, workspace_path
+from basewatch.cli.options import Limit, Out, Site, check_format, emit
+from basewatch.cli.output import print_json, print_table, to_jsonable
+from basewatch.errors import UsageError
 
 if TYPE_CHECKING:
     from basewatch.claims.extractor import Extractor
@@ -33,13 +35,10 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise BasewatchError(f"--date must be YYYY-MM-DD, got {value!r}") from None
+        raise UsageError(f"--date must be YYYY-MM-DD, got {value!r}") from None
 
 
-def _format(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise BasewatchError(f"--format must be one of {', '.join(allowed)}, got {value!r}")
-    return value
+_format = check_format
 
 
 @reports_app.command("add")
@@ -52,12 +51,15 @@ def reports_add(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Store reports (once each, by text hash) and the claims extracted from them."""
+    from basewatch.cli.app import working_on
     from basewatch.reports.ingest import add_files
-    from basewatch.workspace.core import Workspace
 
     _format(fmt, ("table", "json"))
-    with Workspace(workspace_path(ctx)) as ws:
-        results = add_files(ws, files, date=_date(date), publisher=publisher, url=url)
+    results = []
+    with open_workspace(ctx, create=True) as ws:
+        for f in files:
+            with working_on(str(f)):
+                results += add_files(ws, [f], date=_date(date), publisher=publisher, url=url)
     rows = [
         {"path": r.report.path, "item": r.report.item_no, "format": r.report.format, "report_id": r.report_id,
          "title": r.report.title, "date": r.report.date, "added": r.added, "claims": r.claims,
@@ -65,7 +67,7 @@ def reports_add(
         for r in results
     ]
     if fmt == "json":
-        print_json({"reports": rows})
+        print_json(rows)
     else:
         print_table(rows, ["path", "item", "format", "report_id", "date", "added", "claims", "note"], title="reports")
 
@@ -76,11 +78,11 @@ def reports_list(
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
 ) -> None:
     """List stored reports with their metadata and claim counts."""
+    from basewatch.cli.output import print_csv
     from basewatch.reports.store import list_reports
-    from basewatch.workspace.core import Workspace
 
     _format(fmt, ("table", "json", "csv"))
-    with Workspace(workspace_path(ctx), read_only=True) as ws:
+    with open_workspace(ctx, read_only=True) as ws:
         rows = list_reports(ws)
     columns = ["report_id", "report_date", "format", "publisher", "title", "url", "path", "item_no", "claims"]
     if fmt == "json":
@@ -94,29 +96,21 @@ def reports_list(
 @claims_app.callback()
 def claims_list(
     ctx: typer.Context,
-    site: Annotated[str | None, typer.Option("--site", help="Only claims placed at this site id.")] = None,
+    site: Site = None,
     event: Annotated[str | None, typer.Option("--event", help="Only this event class.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Only claims of this certainty: asserted, hedged or denied.")] = None,
+    limit: Limit = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    out: Out = None,
 ) -> None:
     """List stored claims with their reports (when no subcommand is given)."""
     if ctx.invoked_subcommand is not None:
         return
-    from basewatch.claims.model import EVENT_CLASSES
-    from basewatch.reports.store import list_claims
-    from basewatch.workspace.core import Workspace
-
-    _format(fmt, ("table", "json", "csv"))
-    if event is not None and event not in EVENT_CLASSES:
-        raise BasewatchError(f"--event must be one of {', '.join(EVENT_CLASSES)}, got {event!r}")
-    with Workspace(workspace_path(ctx), read_only=True) as ws:
-        rows = list_claims(ws, site=site, event=event)
-    if fmt == "json":
-        print_json(rows)
-    elif fmt == "csv":
-        flat = [{k: ";".join(v) if isinstance(v, list) and k != "places" else v for k, v in r.items()} for r in rows]
-        print_csv(flat, [*_LIST_COLUMNS, "title", "path", "start_char", "end_char"])
-    else:
-        print_table(rows, _LIST_COLUMNS, title=f"{len(rows)} claims")
+    _format(fmt, ("table", "json", "csv", "parquet"))
+    with open_workspace(ctx, read_only=True) as ws:
+        table = ws.claims(site=site, event=event, status=status)
+    emit(table, fmt, out, columns=_LIST_COLUMNS, title="claims", limit=limit)
 
 
 LlmUrlOpt = Annotated[
@@ -135,7 +129,7 @@ def claims_extract(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A text, HTML or feed file.")],
     date: Annotated[str | None, typer.Option("--date", help="Report date YYYY-MM-DD for relative dates.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (one object a line), json or table")] = "jsonl",
     llm_url: LlmUrlOpt = None,
     llm_model: LlmModelOpt = "local",
 ) -> None:
@@ -144,14 +138,18 @@ def claims_extract(
     from basewatch.reports.ingest import document
     from basewatch.reports.readers import read_reports
 
-    _format(fmt, ("jsonl", "table"))
+    _format(fmt, ("jsonl", "json", "table"))
     extractor = _extractor(workspace_path(ctx), llm_url, llm_model)
     claims: list[tuple[int, Claim]] = []
     for report in read_reports(file, date=_date(date)):
         claims.extend((report.item_no, c) for c in extractor.extract(document(report)))
+    objects = [{**c.as_json(), **({"item": item} if item != 1 else {})} for item, c in claims]
     if fmt == "jsonl":
-        for item, c in claims:
-            print_json({**c.as_json(), **({"item": item} if item != 1 else {})})
+        for obj in objects:
+            typer.echo(json.dumps(to_jsonable(obj), ensure_ascii=False))
+        return
+    if fmt == "json":
+        print_json(objects)
         return
     rows = [{**c.as_json(), "sites": ",".join(p["site_id"] for p in c.as_json()["places"] if p["site_id"]),
              "date": f"{c.date.start}..{c.date.end}" if c.date else ""} for _, c in claims]
@@ -173,10 +171,10 @@ def claims_eval(
 
     _format(fmt, ("table", "json"))
     per_file, total = evaluate_dir(gold, directory, _extractor(workspace_path(ctx), llm_url, llm_model))
-    if fmt == "json":
-        print_json({"files": {f: s.as_json() for f, s in per_file.items()}, "total": total.as_json()})
-        return
     rows = [{"file": f, **s.as_json()} for f, s in [*per_file.items(), ("TOTAL", total)]]
+    if fmt == "json":
+        print_json(rows)
+        return
     print_table(rows, ["file", "gold", "extracted", "matched", "recall", "precision", "event", "certainty",
                        "source"], title="claims against gold")
 

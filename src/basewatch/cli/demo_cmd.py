@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from basewatch.cli.output import console, print_json
+from basewatch.cli.options import check_format
+from basewatch.cli.output import console, print_json, progress_bar
 
 DEFAULT_OUT = Path("demo-out")
 
@@ -33,14 +34,13 @@ def demo(
     Writes OUT/scenario/ (OpenSky Parquet, readsb traces, SBS logs and truth.json), OUT/basewatch.duckdb
     (a fresh workspace) and OUT/brief.html (open it in a browser; it needs no network).
     """
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from basewatch.demo.run import run_demo
     from basewatch.demo.scenario import DEFAULT_SEED, MONTH_DAYS, ScenarioConfig
     from basewatch.errors import DemoError
 
-    if fmt not in ("table", "json"):
-        raise DemoError(f"--format must be table or json, got {fmt!r}")
+    check_format(fmt, ("table", "json"))
     try:
         first = dt.date.fromisoformat(start)
     except ValueError as exc:
@@ -49,7 +49,7 @@ def demo(
         days = MONTH_DAYS - first.day + 1 if (first.year, first.month) == (2024, 12) else MONTH_DAYS
     config = ScenarioConfig(seed=DEFAULT_SEED if seed is None else seed, start=first, days=days)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console(), transient=True, disable=fmt == "json") as progress:
+    with progress_bar(*columns, enabled=fmt != "json", stderr=False) as progress:
         task = progress.add_task("SIMULATED scenario", total=5)
 
         def report(what: str, done: int, total: int) -> None:

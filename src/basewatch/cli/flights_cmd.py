@@ -1,50 +1,26 @@
-"""`basewatch analyse`, `flights`, `activity`, `corridors`: the flight analytics commands."""
+"""`basewatch analyse`, `flights`, `activity`, `corridors`: the flight analytics commands.
+
+Thin: each parses its options, calls `basewatch.Workspace` (which brings the products it reads up to
+date) and writes the result with `basewatch.cli.options.emit`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from basewatch.cli.app import workspace_path
-from basewatch.cli.output import print_json, print_table
-from basewatch.errors import BasewatchError
+from basewatch.cli.app import open_workspace, working_on
+from basewatch.cli.options import Actor, Limit, Out, Since, Site, Until, check_format, emit, window, write_text
+from basewatch.errors import UsageError
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from basewatch.flights import export, query
-    from basewatch.flights.params import AttributeParams, FlightParams, SplitParams
-    from basewatch.workspace.core import Workspace
-else:  # imported when a command runs: registering the commands loads neither pyarrow nor DuckDB
-    from basewatch.cli.lazy import lazy
-
-    export = lazy("basewatch.flights.export")
-    query = lazy("basewatch.flights.query")
-    AttributeParams = lazy("basewatch.flights.params", "AttributeParams")
-    FlightParams = lazy("basewatch.flights.params", "FlightParams")
-    SplitParams = lazy("basewatch.flights.params", "SplitParams")
-    Workspace = lazy("basewatch.workspace.core", "Workspace")
-
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S"]
 FLIGHT_FORMATS = ("table", "json", "csv", "geojson", "kml", "parquet")
 CORRIDOR_FORMATS = ("table", "json", "csv", "geojson", "kml", "parquet")
 TABLE_FORMATS = ("table", "json", "csv", "parquet")
 FLIGHT_TABLE_COLUMNS = ["flight_id", "callsign", "start", "end", "origin_site", "origin_airport",
                         "destination_site", "destination_airport", "points", "actor"]
-
-Since = Annotated[dt.datetime | None, typer.Option("--since", formats=DATE_FORMATS, help="From this UTC date/time.")]
-Until = Annotated[dt.datetime | None, typer.Option("--until", formats=DATE_FORMATS,
-                                                   help="Up to this UTC date/time (a date includes that day).")]
-Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
-
-
-class UsageError(BasewatchError):
-    """A bad combination of options."""
 
 
 def register(app: typer.Typer) -> None:
@@ -52,58 +28,6 @@ def register(app: typer.Typer) -> None:
     app.command("flights")(flights)
     app.command("activity")(activity)
     app.command("corridors")(corridors)
-
-
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"--format must be one of {', '.join(allowed)} (got {fmt!r})")
-
-
-def _emit(data: bytes | str, out: Path | None) -> None:
-    if out is not None:
-        out.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-        typer.echo(f"wrote {out}", err=True)
-    elif isinstance(data, bytes):
-        sys.stdout.buffer.write(data)
-    else:
-        sys.stdout.write(data)
-
-
-def _emit_table(table: pa.Table, fmt: str, out: Path | None, columns: list[str] | None = None,
-                title: str | None = None) -> None:
-    if fmt == "parquet":
-        if out is None:
-            raise UsageError("--format parquet needs --out FILE")
-        export.write_parquet(table, out)
-        typer.echo(f"wrote {out} ({table.num_rows} rows)", err=True)
-    elif fmt == "csv":
-        _emit(export.csv_text(table), out)
-    elif fmt == "json":
-        _emit(json.dumps(export.to_jsonable(table.to_pylist()), ensure_ascii=False) + "\n", out)
-    else:
-        print_table(table.to_pylist(), columns or table.column_names, title=title)
-
-
-def _ensure_maritime(ws: Workspace) -> None:
-    """Bring port calls and voyages up to date too (when the maritime analytics are installed)."""
-    try:
-        from basewatch.maritime import ensure_built
-    except ImportError:
-        return
-    ensure_built(ws, on_build=lambda: typer.echo("analysing ship positions ...", err=True))
-
-
-def _ensure_built(ws: Workspace) -> None:
-    """Rebuild the flight tables (DuckDB, last parameters) when points arrived after the last build."""
-    from basewatch.flights.store import build_flights
-
-    if not query.is_stale(ws):
-        return
-    build = query.last_build(ws)
-    params = FlightParams.from_json(build["params"]) if build else FlightParams()
-    report = build_flights(ws, "duckdb", params=params)
-    typer.echo(f"analysed {report.points:,} points: {report.flights:,} flights, {report.visits:,} visits",
-               err=True)
 
 
 def analyse(
@@ -116,96 +40,153 @@ def analyse(
         "--spark-workdir", envvar="BASEWATCH_SPARK_WORKDIR",
         help="Folder for the Parquet Spark reads (on a cluster: one every worker can read). Default: a "
              "temporary folder.")] = None,
-    gap_minutes: Annotated[float, typer.Option("--gap-minutes", help="A silence this long ends a flight.")] = 15.0,
+    gap_minutes: Annotated[float | None, typer.Option(
+        "--gap-minutes", help="A silence this long ends a flight (default: as last time, else 15).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every product, even those up to date.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
-    """(Re)compute flights, site visits and corridors from all flight records in the workspace."""
-    from basewatch.flights.store import build_flights
+    """Bring every derived product (flights, visits, corridors; port calls, voyages, dark periods; ...)
+    up to date with the workspace's records; only what is stale is rebuilt unless --force."""
+    from basewatch.cli.output import print_json
+    from basewatch.products import ensure_all
 
-    if gap_minutes <= 0:
+    check_format(fmt, ("table", "json"))
+    if engine not in ("duckdb", "spark"):
+        raise UsageError(f"--engine {engine!r}: use duckdb or spark")
+    if gap_minutes is not None and gap_minutes <= 0:
         raise UsageError("--gap-minutes must be positive")
-    params = FlightParams(SplitParams(gap_s=gap_minutes * 60.0), AttributeParams())
-    with Workspace(workspace_path(ctx)) as ws:
-        report = build_flights(ws, engine, spark_master, params, spark_workdir)
+    with open_workspace(ctx) as ws, working_on("the analysis"):
+        if gap_minutes is None and spark_workdir is None:
+            summaries = ws.analyse(engine=engine, master=spark_master, force=force)
+        else:
+            summaries = ensure_all(ws, {"flights": _flight_params(ws, engine, spark_master, spark_workdir,
+                                                                  gap_minutes)}, force=force)
     if fmt == "json":
-        print_json(report.as_json())
-    else:
-        typer.echo(f"{report.engine}: {report.points:,} points -> {report.flights:,} flights, "
-                   f"{report.visits:,} visits, {report.corridor_rows:,} corridor-days in {report.seconds:.2f} s")
+        print_json([s.as_json() for s in summaries])
+        return
+    for s in summaries:
+        if not s.rebuilt:
+            typer.echo(f"{s.product}: up to date")
+            continue
+        counts = ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in s.rows.items())
+        extra = "".join(f", {k} {v:,}" if isinstance(v, int) else f", {k} {v}" for k, v in s.details.items())
+        typer.echo(f"{s.product}: {counts} in {s.seconds:.2f} s{extra}")
+
+
+def _flight_params(ws: object, engine: str, master: str | None, workdir: Path | None,
+                   gap_minutes: float | None) -> object:
+    import dataclasses
+
+    from basewatch.flights.products import FlightsBuild
+    from basewatch.products import last_state
+    from basewatch.workspace.core import Workspace
+
+    assert isinstance(ws, Workspace)
+    state = last_state(ws, "flights")
+    params = FlightsBuild.from_json(dict(state.params)).params if state else FlightsBuild().params
+    if gap_minutes is not None:
+        params = dataclasses.replace(params, split=dataclasses.replace(params.split, gap_s=gap_minutes * 60.0))
+    return FlightsBuild(params, engine, master, workdir)
 
 
 def flights(
     ctx: typer.Context,
-    site: Annotated[str | None, typer.Option("--site", help="Flights from or to this site id.")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Flights of this actor id.")] = None,
+    site: Site = None,
+    actor: Actor = None,
     since: Since = None,
     until: Until = None,
+    limit: Limit = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv, geojson, kml or parquet")] = "table",
     out: Out = None,
 ) -> None:
-    """List flights with where they took off and landed (and how that was decided)."""
-    _check_format(fmt, FLIGHT_FORMATS)
-    with Workspace(workspace_path(ctx)) as ws:
-        _ensure_built(ws)
-        table = query.flights(ws, site, actor, query.Window.of(since, until))
+    """List flights (take-off in the window) with where they took off and landed, and how that was decided."""
+    from basewatch.flights import export
+
+    check_format(fmt, FLIGHT_FORMATS)
+    start, stop = window(since, until)
+    with open_workspace(ctx) as ws:
+        table = ws.flights(site=site, actor=actor, since=start, until=stop, limit=limit)
         if fmt in ("geojson", "kml"):
             rows = table.to_pylist()
             tracks = export.flight_tracks(ws, [r["flight_id"] for r in rows])
-            if fmt == "geojson":
-                _emit(json.dumps(export.flights_geojson(rows, tracks)) + "\n", out)
-            else:
-                _emit(export.flights_kml(rows, tracks), out)
+            with working_on(str(out) if out else "the output"):
+                if fmt == "geojson":
+                    write_text(json.dumps(export.flights_geojson(rows, tracks)) + "\n", out)
+                else:
+                    write_text(export.flights_kml(rows, tracks), out)
             return
-    _emit_table(table, fmt, out, FLIGHT_TABLE_COLUMNS, title="flights")
+    emit(table, fmt, out, columns=FLIGHT_TABLE_COLUMNS, title="flights")
 
 
 def activity(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help="Site id (see `basewatch sites`).")],
     by: Annotated[str, typer.Option("--by", help="total (default) or day")] = "total",
-    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's aircraft.")] = None,
+    actor: Actor = None,
     since: Since = None,
     until: Until = None,
+    limit: Limit = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
     out: Out = None,
 ) -> None:
     """Arrivals, departures, aircraft on the ground (ships in port) and dwell time at a site."""
-    _check_format(fmt, TABLE_FORMATS)
+    from basewatch.flights import query
+
+    check_format(fmt, TABLE_FORMATS)
     if by not in ("total", "day"):
-        raise UsageError("--by must be total or day")
-    with Workspace(workspace_path(ctx)) as ws:
-        _ensure_built(ws)
-        _ensure_maritime(ws)
-        table = query.activity(ws, site, by == "day", query.Window.of(since, until), actor)
-    _emit_table(table, fmt, out, title=f"activity at {site}")
+        raise UsageError(f"--by {by!r}: use total or day")
+    start, stop = window(since, until)
+    with open_workspace(ctx) as ws:
+        if by == "day":
+            table = ws.activity(site, since=start, until=stop, actor=actor)
+        else:
+            ws.ensure("flights")
+            ws.ensure("maritime")
+            table = query.activity(ws, site, False, query.Window.of(start, stop), actor)
+    emit(table, fmt, out, title=f"activity at {site}", limit=limit)
 
 
 def corridors(
     ctx: typer.Context,
     since: Since = None,
     until: Until = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's movements.")] = None,
+    actor: Actor = None,
     typecode: Annotated[str | None, typer.Option("--type", help="Only this aircraft type (ICAO, e.g. A124).")] = None,
+    mode: Annotated[str | None, typer.Option("--mode", help="air or sea (default: both).")] = None,
     by: Annotated[str, typer.Option("--by", help="day (default) or total")] = "day",
     known: Annotated[bool, typer.Option("--known/--all", help="Only pairs with both ends known.")] = False,
+    limit: Limit = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv, geojson, kml or parquet")] = "table",
     out: Out = None,
 ) -> None:
     """Ordered origin -> destination pairs with movements per day (air, and sea when voyages exist)."""
-    _check_format(fmt, CORRIDOR_FORMATS)
+    import pyarrow.compute as pc
+
+    from basewatch.flights import export, query
+
+    check_format(fmt, CORRIDOR_FORMATS)
     if by not in ("total", "day"):
-        raise UsageError("--by must be day or total")
-    with Workspace(workspace_path(ctx)) as ws:
-        _ensure_built(ws)
-        _ensure_maritime(ws)
-        window = query.Window.of(since, until)
-        if fmt in ("geojson", "kml"):
-            totals = export.corridor_totals(query.corridors(ws, window, actor, typecode, True, known).to_pylist())
+        raise UsageError(f"--by {by!r}: use day or total")
+    if mode not in (None, "air", "sea"):
+        raise UsageError(f"--mode {mode!r}: use air or sea")
+    start, stop = window(since, until)
+    with open_workspace(ctx) as ws:
+        ws.ensure("flights")
+        ws.ensure("maritime")
+        win = query.Window.of(start, stop)
+        geo = fmt in ("geojson", "kml")
+        table = query.corridors(ws, win, actor, typecode, geo or by == "day", known)
+        if mode is not None:
+            table = table.filter(pc.equal(table["mode"], mode))
+        if geo:
+            totals = export.corridor_totals(table.to_pylist())
             names = sorted({n for t in totals for n in (t["origin"], t["destination"]) if n})
             places = query.place_coordinates(ws, names)
-            data: Any = (json.dumps(export.corridors_geojson(totals, places)) + "\n" if fmt == "geojson"
-                         else export.corridors_kml(totals, places))
-            _emit(data, out)
+            with working_on(str(out) if out else "the output"):
+                if fmt == "geojson":
+                    write_text(json.dumps(export.corridors_geojson(totals, places)) + "\n", out)
+                else:
+                    write_text(export.corridors_kml(totals, places), out)
             return
-        table = query.corridors(ws, window, actor, typecode, by == "day", known)
-    _emit_table(table, fmt, out, title="corridors")
+    emit(table, fmt, out, title="corridors", limit=limit)
+

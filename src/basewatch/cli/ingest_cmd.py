@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from basewatch.cli.app import workspace_path
-from basewatch.cli.output import err_console, print_json, print_table
+from basewatch.cli.app import open_workspace, working_on
+from basewatch.cli.options import check_format
+from basewatch.cli.output import error_line, note_line, print_json, print_table
 from basewatch.errors import InputFormatError
 
 if TYPE_CHECKING:
@@ -31,28 +32,28 @@ def ingest(
     columns: Annotated[str | None, typer.Option("--columns", help="CSV columns: mmsi=ID,time=T (ais-csv).")] = None,
 ) -> None:
     """Read flight records (and other sources) into the workspace; one transaction per file."""
-    from rich.progress import Progress
-
+    from basewatch.cli.output import progress_bar
     from basewatch.ingest.ais.csv import parse_columns
     from basewatch.ingest.pipeline import ingest_file
-    from basewatch.workspace.core import Workspace
 
+    check_format(fmt, ("table", "json"))
     reports: list[IngestReport] = []
     failed: list[InputFormatError] = []
     # Progress goes to stderr: stdout carries only the table or the JSON document.
-    bar = Progress(transient=True, disable=fmt == "json", console=err_console())
-    with Workspace(workspace_path(ctx)) as ws, bar as progress:
+    with open_workspace(ctx, create=True) as ws, progress_bar(enabled=fmt != "json") as progress:
         task = progress.add_task("ingesting", total=len(paths))
         for p in paths:
             progress.update(task, description=f"ingesting {p.name}")
             try:
-                reports.append(ingest_file(ws, p, "ais-csv" if columns and input_format == "auto" else input_format,
-                                           strict=strict, columns=parse_columns(columns) if columns else None))
+                with working_on(str(p)):
+                    reports.append(ingest_file(ws, p, "ais-csv" if columns and input_format == "auto" else
+                                               input_format, strict=strict,
+                                               columns=parse_columns(columns) if columns else None))
             except InputFormatError as exc:
                 failed.append(exc)
             progress.advance(task)
     if fmt == "json":
-        print_json({"files": [r.as_json() for r in reports]})
+        print_json([r.as_json() for r in reports])
     else:
         rows = [
             {
@@ -70,10 +71,10 @@ def ingest(
             print_table(rows, ["path", "format", "accepted", "rejected", "duplicates", "reasons"])
         for r in reports:
             if r.already_ingested:
-                typer.echo(f"note: {r.path}: already ingested (same sha256); nothing added", err=True)
+                note_line(f"{r.path}: already ingested (same sha256); nothing added")
             for note in r.notes:
-                typer.echo(f"note: {r.path}: {note}", err=True)
+                note_line(f"{r.path}: {note}")
     for failure in failed:
-        typer.echo(f"error: {failure}", err=True)
+        error_line(failure)
     if failed:
         raise typer.Exit(2)

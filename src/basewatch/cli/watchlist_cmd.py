@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from basewatch.cli.app import workspace_path
-from basewatch.cli.output import print_json, print_table
+from basewatch.cli.app import open_workspace
+from basewatch.cli.options import Limit, Out, check_format, emit
 
 watchlist_app = typer.Typer(help="Manage the watchlist of sites and actors.", no_args_is_help=True)
 
@@ -25,51 +24,35 @@ def load(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Watchlis
     """Add or replace (by id) the sites and actors of a TOML watchlist."""
     from basewatch.watchlist.load import load_watchlist
     from basewatch.watchlist.store import store_watchlist
-    from basewatch.workspace.core import Workspace
 
     wl = load_watchlist(file)
-    with Workspace(workspace_path(ctx)) as ws:
+    with open_workspace(ctx, create=True) as ws:
         n_sites, n_actors = store_watchlist(ws, wl, str(file), file.read_text(encoding="utf-8"))
     typer.echo(f"loaded {n_sites} sites and {n_actors} actors from {file}")
 
 
 def sites(
-    ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table"
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    out: Out = None,
+    limit: Limit = None,
 ) -> None:
     """List the watched sites."""
-    from basewatch.watchlist.store import read_sites
-    from basewatch.workspace.core import Workspace
-
-    with Workspace(workspace_path(ctx)) as ws:
-        all_sites = read_sites(ws)
-    rows = [dataclasses.asdict(s) for s in all_sites]
-    if fmt == "json":
-        print_json(rows)
-    else:
-        print_table(rows, ["id", "name", "kind", "country", "lat", "lon", "radius_km", "icao"], title="sites")
+    check_format(fmt, ("table", "json", "csv", "parquet"))
+    with open_workspace(ctx, read_only=True) as ws:
+        table = ws.sites()
+    emit(table, fmt, out, columns=["site_id", "name", "kind", "country", "lat", "lon", "radius_km", "icao"],
+         title="sites", limit=limit)
 
 
 def actors(
-    ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table"
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    out: Out = None,
+    limit: Limit = None,
 ) -> None:
-    """List the watched actors with their rules and known airframes."""
-    from basewatch.watchlist.store import read_actors
-    from basewatch.workspace.core import Workspace
-
-    with Workspace(workspace_path(ctx)) as ws:
-        all_actors = read_actors(ws)
-    rows = [dataclasses.asdict(a) for a in all_actors]
-    if fmt == "json":
-        print_json(rows)
-        return
-    summary = [
-        {
-            "id": a.id,
-            "name": a.name,
-            "rules": len(a.rules),
-            "aircraft": ", ".join(k.registration or k.icao24 for k in a.aircraft),
-            "vessels": ", ".join(v.name or v.mmsi for v in a.vessels),
-        }
-        for a in all_actors
-    ]
-    print_table(summary, ["id", "name", "rules", "aircraft", "vessels"], title="actors")
+    """List the watched actors: number of rules, airframes and vessels listed for each."""
+    check_format(fmt, ("table", "json", "csv", "parquet"))
+    with open_workspace(ctx, read_only=True) as ws:
+        table = ws.actors()
+    emit(table, fmt, out, title="actors", limit=limit)

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -31,9 +30,6 @@ from basewatch.present.activity import load_flights
 from basewatch.present.brief import DEFAULT_SECTIONS, BriefContext, maritime_section, write_brief
 from basewatch.workspace.core import Workspace
 
-if TYPE_CHECKING:
-    from basewatch.flights.store import BuildReport
-
 WORKSPACE_NAME = "basewatch.duckdb"
 BRIEF_NAME = "brief.html"
 SCENARIO_DIR = "scenario"
@@ -42,7 +38,6 @@ AIRCRAFT_DB_NAME = "aircraft.csv"
 DEMO_ACTOR = "ru-mod-transport"
 DEMO_SITES = ("khmeimim", "al-khadim", "benina")
 AIS_SCENARIO_MODULE = "basewatch.demo.ais_scenario"
-MARITIME_MODULE = "basewatch.maritime"
 
 
 # progress callback: (what is being done, steps done, steps in total)
@@ -96,11 +91,9 @@ def _fresh_workspace(path: Path) -> Workspace:
     return Workspace(path)
 
 
-def analyse_flights(ws: Workspace) -> BuildReport:
-    """(Re)build the workspace's flights, visits and corridors (the flight pipeline, default engine)."""
-    from basewatch.flights.store import build_flights
-
-    return build_flights(ws)
+def analyse_flights(ws: Workspace) -> int:
+    """Bring the workspace's flights, visits and corridors up to date (product `flights`); the flights."""
+    return int(ws.ensure("flights").rows["flights"])
 
 
 def _lead(config: ScenarioConfig) -> tuple[str, ...]:
@@ -177,10 +170,9 @@ def run_demo(
         t = time.perf_counter()
         progress("reconstructing flights", 2, total)
         built = analyse_flights(ws)
-        maritime = optional_module(MARITIME_MODULE) if with_maritime else None
-        if maritime is not None:
+        if with_maritime:
             progress("analysing ship movements", 3, total)
-            maritime.build(ws)
+            ws.ensure("maritime")
         seconds["analyse"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -191,7 +183,7 @@ def run_demo(
     progress("done", total, total)
     seconds["total"] = time.perf_counter() - t0
     return DemoResult(
-        out_dir, ws_path, brief, inputs.truth, tuple(inputs.records), tuple(reports), built.flights, seconds
+        out_dir, ws_path, brief, inputs.truth, tuple(inputs.records), tuple(reports), built, seconds
     )
 
 

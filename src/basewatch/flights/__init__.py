@@ -14,7 +14,20 @@ runs them on the workspace's DuckDB or on PySpark over the same data exported to
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from basewatch.flights.params import AttributeParams, FlightParams, SplitParams
-from basewatch.flights.store import BuildReport, build_flights
+
+if TYPE_CHECKING:
+    from basewatch.flights.store import BuildReport, build_flights
 
 __all__ = ["AttributeParams", "BuildReport", "FlightParams", "SplitParams", "build_flights"]
+
+
+def __getattr__(name: str) -> Any:
+    """`BuildReport` and `build_flights` from `basewatch.flights.store`, imported on first use (importing
+    a flights module then does not import the whole build, and the package has no import cycle)."""
+    if name in ("BuildReport", "build_flights"):
+        return getattr(importlib.import_module("basewatch.flights.store"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from basewatch.errors import EngineError
+from basewatch.flights.columns import ATOMS_TABLE, DUCKDB_MEMORY_LIMIT, POINTS_SQL
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -24,20 +25,6 @@ if TYPE_CHECKING:
 
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
-
-# The columns the pipeline reads, in workspace SQL (DuckDB). t_us: epoch microseconds (UTC).
-POINTS_SQL = (
-    "SELECT icao24, epoch_us(time) AS t_us, lat, lon, alt_baro_m, alt_geom_m, gs_ms, track_deg, "
-    "vrate_ms, callsign, on_ground, new_leg, source_id, row_no FROM aircraft_points"
-)
-
-# ... and their types (an Ibis schema as plain names, so no Ibis import is needed to read it)
-POINTS_SCHEMA: dict[str, str] = {
-    "icao24": "string", "t_us": "int64", "lat": "float64", "lon": "float64", "alt_baro_m": "float64",
-    "alt_geom_m": "float64", "gs_ms": "float64", "track_deg": "float64", "vrate_ms": "float64",
-    "callsign": "string", "on_ground": "boolean", "new_leg": "boolean", "source_id": "int32", "row_no": "int64",
-}
-
 
 @dataclass
 class Engine:
@@ -99,10 +86,6 @@ class Engine:
         self._closers.clear()
 
 
-# DuckDB's buffer pool keeps every block of the points it has read cached until its memory limit
-# (80 % of RAM by default), so peak memory grew with the workspace. While the pipeline runs the limit
-# is lowered to this (it only caps caches: joins and aggregates spill to disk past it) and then restored.
-DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 def duckdb_engine(ws: Workspace, memory_limit: str | None = DUCKDB_MEMORY_LIMIT,
@@ -114,13 +97,11 @@ def duckdb_engine(ws: Workspace, memory_limit: str | None = DUCKDB_MEMORY_LIMIT,
     """
     import ibis
 
-    from basewatch.flights import summary
-
     closers: list[Any] = [ws.cap_memory(memory_limit)] if memory_limit is not None else []
     backend = ibis.duckdb.from_connection(ws.con)
     engine = Engine("duckdb", backend, backend.sql(POINTS_SQL, dialect="duckdb"), closers)
     if stored_atoms:
-        engine.atoms = backend.table(summary.TABLE)
+        engine.atoms = backend.table(ATOMS_TABLE)
     return engine
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from basewatch.cli.output import to_jsonable
+from basewatch.jsonable import to_jsonable
 
 __all__ = ["to_jsonable"]
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import PlanError
-from basewatch.flights.engine import DUCKDB_MEMORY_LIMIT, POINTS_SCHEMA, POINTS_SQL
+from basewatch.flights.columns import DUCKDB_MEMORY_LIMIT, POINTS_SCHEMA, POINTS_SQL
 from basewatch.flights.params import FlightParams
 
 if TYPE_CHECKING:
@@ -303,7 +303,8 @@ def ensure_references(ws: Workspace, plan: Plan) -> bool:
             view = f"_bw_arrow_{name}"
             con.register(view, tables[name])
             try:
-                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}")
+                con.execute(f"DELETE FROM {table}")  # the tables are created by migration 0009
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
             finally:
                 con.unregister(view)
         con.execute("DELETE FROM flight_reference_state")

@@ -226,25 +226,3 @@ def place_coordinates(ws: Workspace, names: list[str]) -> dict[str, tuple[float,
             if a is not None:
                 out[name] = (float(a["lat"]), float(a["lon"]))  # type: ignore[arg-type]
     return out
-
-
-def last_build(ws: Workspace) -> dict[str, Any] | None:
-    row = ws.con.execute(
-        "SELECT built_at, engine, points, flights, params FROM flight_builds ORDER BY built_at DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return None
-    return {"built_at": row[0], "engine": row[1], "points": row[2], "flights": row[3],
-            "params": json.loads(row[4])}
-
-
-def is_stale(ws: Workspace) -> bool:
-    """True when points were ingested (or the watchlist changed) after the last build, or none exists."""
-    build = last_build(ws)
-    if build is None:
-        return True
-    row = ws.con.execute(
-        "SELECT greatest((SELECT max(ingested_at) FROM sources), (SELECT max(loaded_at) FROM watchlist_files))"
-    ).fetchone()
-    newest = row[0] if row else None
-    return newest is not None and newest > build["built_at"]

@@ -20,13 +20,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from basewatch.flights.columns import ATOMS_TABLE, POINTS_SCHEMA, POINTS_SQL
 from basewatch.flights.params import FlightParams, SplitParams
 
 if TYPE_CHECKING:
     from basewatch.workspace.core import Workspace
 
 ATOMS_FORMAT = 1  # bump when source_atoms' output changes
-TABLE = "aircraft_atoms"
+TABLE = ATOMS_TABLE
 SOURCE_POINTS_VIEW = "bw_source_points"
 
 
@@ -53,7 +54,6 @@ def compile_source_atoms_sql(split: SplitParams, window_s: float) -> str:
     import ibis
 
     from basewatch.flights.atoms import source_atoms
-    from basewatch.flights.engine import POINTS_SCHEMA
 
     points = ibis.table(POINTS_SCHEMA, name=SOURCE_POINTS_VIEW)
     return str(ibis.to_sql(source_atoms(points, split, window_s), dialect="duckdb"))
@@ -117,16 +117,15 @@ def add_sources(ws: Workspace, source_ids: list[int], params: FlightParams | Non
     con = ws.con
     fp = fingerprint(params)
     ids = _ids(source_ids)
-    from basewatch.flights.engine import POINTS_SQL
 
     con.execute(f"CREATE OR REPLACE TEMP VIEW {SOURCE_POINTS_VIEW} AS "
                 f"SELECT * FROM ({POINTS_SQL}) WHERE source_id IN ({ids})")
     try:
         sql = source_atoms_sql(params)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} AS SELECT * FROM ({sql}) LIMIT 0")
         con.execute(f"DELETE FROM {TABLE} WHERE source_id IN ({ids})")
         before = _count(ws)
-        con.execute(f"INSERT INTO {TABLE} SELECT * FROM ({sql}) ORDER BY icao24, t0, source_id, row_no")
+        # the table is created by migration 0006 (its columns are those of this SQL, checked by a test)
+        con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM ({sql}) ORDER BY icao24, t0, source_id, row_no")
         added = _count(ws) - before
         con.execute(f"DELETE FROM atom_sources WHERE source_id IN ({ids})")
         con.execute(

@@ -11,13 +11,14 @@ Layouts, sniffed from content (not from the file name), gzip or not:
 - The SQLite Russian aircraft registry (table `aircraftdb`: icao_24bit_address, registration,
   aircraft_type, model, operator, ...). origin 'ru-registry'.
 
-Each reader returns a `ReadResult` (the ingest contract); `import_aircraft_db` writes it with the
-ingest pipeline: one transaction, idempotent by sha256, upsert on (icao24, origin), rejects counted.
+Each reader returns a `ReadResult` (the ingest contract) and is one of the ingest registry's readers, so
+`basewatch ingest aircraft.csv` sniffs and imports it like any other file; `import_aircraft_db` does the
+same among the aircraft-database readers only: one transaction, idempotent by sha256, upsert on
+(icao24, origin), rejects counted.
 """
 
 from __future__ import annotations
 
-import gzip
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +31,12 @@ import pyarrow.csv as pacsv
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.base import AIRCRAFT_SCHEMA, Reader, ReadResult, Rejects
+from basewatch.ingest.sniff import read_head
 
 if TYPE_CHECKING:
     from basewatch.ingest.pipeline import IngestReport
     from basewatch.workspace.core import Workspace
 
-SNIFF_BYTES = 65536
 AIRCRAFT_DB_SCHEMA = AIRCRAFT_SCHEMA.append(pa.field("row_no", pa.int64()))
 BAD_ICAO = "icao24 is not 1-6 hex digits"
 EMPTY_RECORD = "no registration, type, operator or military flag"
@@ -51,18 +52,6 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 def _is_gzip(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(2) == b"\x1f\x8b"
-
-
-def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
-    """The first n bytes, decompressed when the file is gzip."""
-    if _is_gzip(path):
-        try:
-            with gzip.open(path, "rb") as gz:
-                return gz.read(n)
-        except (OSError, EOFError):
-            return b""
-    with path.open("rb") as fh:
-        return fh.read(n)
 
 
 def _first_line(head: bytes) -> str:
@@ -373,23 +362,11 @@ def reader_names() -> list[str]:
 
 
 def choose_reader(path: Path, input_format: str = "auto") -> Reader:
-    """The reader for the file: the one named, or the first whose sniff accepts its content."""
-    if not path.is_file():
-        raise InputFormatError(path, "no such file")
-    if input_format != "auto":
-        for r in READERS:
-            if r.name == input_format:
-                return r
-        raise InputFormatError(
-            path, f"unknown aircraft database format {input_format!r}; known: {', '.join(reader_names())}"
-        )
-    head = read_head(path)
-    if not head.strip():
-        raise InputFormatError(path, "file is empty")
-    for r in READERS:
-        if r.sniff(head, path):
-            return r
-    raise InputFormatError(path, "not a recognised aircraft database (looked for: " + ", ".join(reader_names()) + ")")
+    """The aircraft-database reader for the file: the one named, or the first whose sniff accepts it
+    (the ingest registry's rule, among the aircraft-database readers)."""
+    from basewatch.ingest import registry
+
+    return registry.choose_reader(path, input_format, kinds=("aircraft-db",), what="aircraft database")
 
 
 def import_aircraft_db(ws: Workspace, path: Path | str, input_format: str = "auto") -> IngestReport:

@@ -77,7 +77,8 @@ def identity_table(ws: Workspace) -> str:
     try:
         # state first: a run stopped half-way leaves no fingerprint, so the next call rebuilds
         ws.con.execute(f"DELETE FROM {STATE}")
-        ws.con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM {_BUILD}")
+        ws.con.execute(f"DELETE FROM {TABLE}")  # the table is created by migration 0006
+        ws.con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {_BUILD}")
         ws.con.execute(f"INSERT INTO {STATE} VALUES ('{fp}', now())")
     finally:
         ws.con.execute(f"DROP TABLE IF EXISTS temp.{_BUILD}")

@@ -1,15 +1,16 @@
-"""The known readers, in sniffing order (most specific first)."""
+"""The known readers, in sniffing order (most specific first): flight records, ship positions and
+aircraft databases (`basewatch.identity.aircraftdb`) behind the one `Reader` protocol, one sniffing
+rule and one `read_head` (gzip decompressed, a truncated gzip sniffed on what decompresses)."""
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from pathlib import Path
 
 from basewatch.errors import InputFormatError
 from basewatch.ingest.base import Reader
+from basewatch.ingest.sniff import SNIFF_BYTES, read_head
 
-SNIFF_BYTES = 65536
+__all__ = ["SNIFF_BYTES", "all_readers", "choose_reader", "read_head", "reader_names"]
 
 
 def all_readers() -> list[Reader]:
@@ -28,6 +29,7 @@ def all_readers() -> list[Reader]:
         "basewatch.ingest.ais.csv",  # before avr: needs an MMSI and a time column, avr's column sniff does not
         "basewatch.ingest.adsb.avr",
         "basewatch.ingest.ais.nmea",
+        "basewatch.identity.aircraftdb",  # aircraft databases: header rows or ';'-separated hex records
     ):
         try:
             mod = importlib.import_module(module)
@@ -39,38 +41,27 @@ def all_readers() -> list[Reader]:
     return [r for r in readers if r is not None]
 
 
-def reader_names() -> list[str]:
-    return [r.name for r in all_readers()]
+def reader_names(kinds: tuple[str, ...] | None = None) -> list[str]:
+    return [r.name for r in all_readers() if kinds is None or r.kind in kinds]
 
 
-def read_head(path: Path, n: int = SNIFF_BYTES) -> bytes:
-    """The first n bytes of the file, decompressed when it is gzip."""
-    with path.open("rb") as fh:
-        head = fh.read(n)
-    if head[:2] == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as gz:
-                return gz.read(n)
-        except (OSError, EOFError):  # truncated: sniff what decompresses, the reader reports the damage
-            try:
-                with path.open("rb") as fh:
-                    return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(1 << 22), n)
-            except zlib.error:
-                return head
-    return head
-
-
-def choose_reader(path: Path, input_format: str = "auto") -> Reader:
-    readers = all_readers()
+def choose_reader(path: Path, input_format: str = "auto", kinds: tuple[str, ...] | None = None,
+                  what: str = "format") -> Reader:
+    """The reader named by `input_format`, else the first (of `kinds`, default all) whose sniff accepts
+    the file's first bytes. `what` names the kind of file in the error ("aircraft database")."""
+    readers = [r for r in all_readers() if kinds is None or r.kind in kinds]
+    names = ", ".join(r.name for r in readers)
     if input_format != "auto":
         for r in readers:
             if r.name == input_format:
                 return r
-        raise InputFormatError(path, f"unknown input format {input_format!r}; known: {', '.join(reader_names())}")
+        raise InputFormatError(path, f"unknown input format {input_format!r}; known: {names}")
+    if not path.is_file():
+        raise InputFormatError(path, "no such file")
     head = read_head(path)
     if not head.strip():
         raise InputFormatError(path, "file is empty")
     for r in readers:
         if r.sniff(head, path):
             return r
-    raise InputFormatError(path, "not a recognised format (looked for: " + ", ".join(reader_names()) + ")")
+    raise InputFormatError(path, f"not a recognised {what} (looked for: {names})")

@@ -31,6 +31,13 @@ class MaritimeProduct:
     def build(self, ws: Workspace, params: Any) -> BuildSummary:
         assert isinstance(params, MaritimeRules)
         started = time.perf_counter()
+        row = ws.con.execute("SELECT count(*) FROM ais_positions").fetchone()
+        if not row or not row[0]:  # nothing to analyse: empty tables, and no PyArrow imported for it
+            with ws.transaction() as con:
+                for table in self.tables:
+                    con.execute(f"DELETE FROM {table}")
+            return BuildSummary(self.name, dict.fromkeys(self.tables, 0), time.perf_counter() - started,
+                                details={"positions": 0})
         report = build(ws, params)
         rows = {"port_calls": report.port_calls, "voyages": report.voyages, "dark_periods": report.dark_periods}
         return BuildSummary(self.name, rows, time.perf_counter() - started, details={"positions": report.positions})

@@ -41,15 +41,12 @@ def _rows(ws: Workspace, sql: str) -> list[dict[str, Any]]:
 
 
 def _ensure(ws: Workspace) -> bool:
-    """True when there is maritime data to show (building the tables if they were never built)."""
+    """True when there is maritime data to show (the product `maritime` brought up to date first)."""
     have = ws.con.execute("SELECT count(*) FROM ais_positions").fetchone()
     if not have or have[0] == 0:
         return False
-    built = ws.con.execute("SELECT count(*) FROM maritime_state").fetchone()
-    if not built or built[0] == 0:
-        from basewatch.maritime import build
-
-        build(ws)
+    if not ws.read_only:
+        ws.ensure("maritime")
     return True
 
 
