@@ -39,6 +39,8 @@ COMMAND_MODULES = (
     "basewatch.cli.imagery_cmd",
     "basewatch.cli.alerts_cmd",
     "basewatch.cli.live_cmd",
+
+    "basewatch.cli.web_cmd",
 )
 
 def _version(value: bool) -> None:

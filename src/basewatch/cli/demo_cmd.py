@@ -84,4 +84,5 @@ def demo(
     console().print(f"brief:     {result.brief}", highlight=False)
     console().print(f"workspace: {result.workspace}", highlight=False)
     console().print(f"  try:     basewatch -w {result.workspace} activity --site al-khadim --by day", highlight=False)
+    console().print(f"  map:     basewatch serve -w {result.workspace}", highlight=False)
     console().print(f"truth:     {result.truth}", highlight=False)

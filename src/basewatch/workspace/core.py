@@ -405,3 +405,28 @@ class Workspace:
         from basewatch.alerts.api import alerts
 
         return alerts(self, site=site, actor=actor, kind=kind, since=since, until=until, level=level)
+
+    # -- evidence for the web dashboard (issue 13) --
+    def flight_points(self, flight_id: str) -> pa.Table:
+        """The flight's reported positions with the source file and row of each."""
+        from basewatch.web import evidence
+
+        return evidence.flight_points(self, flight_id)
+
+    def flight_sources(self, flight_id: str) -> pa.Table:
+        """Per source file: the row range and count of the flight's reports."""
+        from basewatch.web import evidence
+
+        return evidence.flight_sources(self, flight_id)
+
+    def report(self, report_id: int) -> pa.Table:
+        """One stored report with its full text (claim offsets index into it); empty when unknown."""
+        from basewatch.web import evidence
+
+        return evidence.report(self, report_id)
+
+    def vessel_positions(self, mmsi: str) -> pa.Table:
+        """A vessel's received AIS positions with the source file and row of each."""
+        from basewatch.web import evidence
+
+        return evidence.vessel_positions(self, mmsi)

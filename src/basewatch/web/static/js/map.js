@@ -1,0 +1,143 @@
+// The map: the shipped Natural Earth basemap, then sites, corridors, voyages, port calls, dark periods and
+// the selected track, each a GeoJSON source filled from this server's API. Nothing is fetched elsewhere.
+import { LngLatBounds, Map, Marker, NavigationControl, ScaleControl } from "/static/vendor/maplibre-gl/maplibre-gl.mjs";
+import { h } from "./dom.js";
+import { api, filterParams, go } from "./state.js";
+
+const AIR = "#b03a2e";
+const SEA = "#1f4e9c";
+const EMPTY = { type: "FeatureCollection", features: [] };
+const abs = (p) => new URL(p, location.href).href;
+
+let map = null;
+let labels = [];
+let idleWaiters = [];
+
+export function theMap() {
+  return map;
+}
+
+let riversLayer = null;
+
+async function basemapStyle() {
+  const layers = await fetch("/static/vendor/basemap/layers.json").then((r) => r.json());
+  riversLayer = layers.find((l) => l.id === "rivers");
+  const sources = {};
+  for (const name of ["land", "lakes", "rivers", "boundaries"]) {
+    sources[name] = { type: "geojson", data: abs(`/static/vendor/basemap/${name}.json`), maxzoom: 8 };
+  }
+  for (const name of ["corridors", "voyages", "port_calls", "dark", "sites", "track"]) {
+    sources[name] = { type: "geojson", data: EMPTY };
+  }
+  return { version: 8, name: "basewatch", sources, layers: [...layers, ...overlayLayers()] };
+}
+
+function overlayLayers() {
+  const mode = ["match", ["get", "mode"], "sea", SEA, AIR];
+  return [
+    { id: "voyages", type: "line", source: "voyages",
+      paint: { "line-color": SEA, "line-width": 1, "line-opacity": 0.35 } },
+    { id: "corridors", type: "line", source: "corridors", layout: { "line-cap": "round" },
+      paint: { "line-color": mode, "line-opacity": 0.8,
+               "line-width": ["interpolate", ["linear"], ["get", "movements"], 1, 1.5, 10, 4, 50, 10] } },
+    { id: "dark-gap", type: "line", source: "dark", filter: ["==", ["get", "role"], "gap"],
+      paint: { "line-color": "#6c3483", "line-width": 2, "line-dasharray": [2, 2] } },
+    { id: "dark-ends", type: "circle", source: "dark", filter: ["!=", ["get", "role"], "gap"],
+      paint: { "circle-radius": 5, "circle-stroke-width": 2, "circle-stroke-color": "#6c3483",
+               "circle-color": ["match", ["get", "role"], "start", "#ffffff", "#6c3483"] } },
+    { id: "port_calls", type: "circle", source: "port_calls",
+      paint: { "circle-radius": 4, "circle-color": "#17a589", "circle-opacity": 0.7 } },
+    { id: "track", type: "line", source: "track", paint: { "line-color": "#111111", "line-width": 2.5 } },
+    { id: "sites", type: "circle", source: "sites",
+      paint: { "circle-radius": 6, "circle-stroke-width": 1.5, "circle-stroke-color": "#ffffff",
+               "circle-color": ["match", ["get", "kind"], "port", SEA, "region", "#7f8c8d", AIR] } },
+  ];
+}
+
+export async function createMap(container) {
+  map = new Map({ container, style: await basemapStyle(), center: [28, 33], zoom: 3.6, attributionControl: false,
+                  fadeDuration: 0 });
+  map.addControl(new NavigationControl({ showCompass: false }), "top-right");
+  map.addControl(new ScaleControl({}), "bottom-left");
+  map.on("idle", () => {
+    const waiting = idleWaiters;
+    idleWaiters = [];
+    for (const fn of waiting) fn();
+  });
+  const open = (layer, fn) => {
+    map.on("click", layer, (e) => e.features && e.features.length && fn(e.features[0].properties));
+    map.on("mouseenter", layer, () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", layer, () => { map.getCanvas().style.cursor = ""; });
+  };
+  open("sites", (p) => go({ view: "site", id: p.site_id }));
+  open("corridors", (p) => go({ view: "corridor", origin: p.origin, destination: p.destination, mode: p.mode }));
+  open("voyages", (p) => go({ view: "vessel", id: p.mmsi }));
+  open("port_calls", (p) => go({ view: "vessel", id: p.mmsi }));
+  open("dark-gap", (p) => go({ view: "vessel", id: p.mmsi }));
+  open("dark-ends", (p) => go({ view: "vessel", id: p.mmsi }));
+  await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
+  return map;
+}
+
+// The minor rivers (shown from zoom 4.7 on) come after the first frame: the world view does not need them.
+export function addDetail() {
+  if (!riversLayer || map.getSource("rivers-detail")) return;
+  map.addSource("rivers-detail", { type: "geojson", data: abs("/static/vendor/basemap/rivers-detail.json") });
+  map.addLayer({ ...riversLayer, id: "rivers-detail", source: "rivers-detail", minzoom: 4.5 }, "voyages");
+}
+
+// Resolves at the next 'idle' (every source loaded, nothing left to draw).
+export function nextIdle() {
+  return new Promise((resolve) => {
+    idleWaiters.push(resolve);
+    map.triggerRepaint();
+  });
+}
+
+function setData(name, data) {
+  map.getSource(name).setData(data);
+}
+
+export function fetchSites() {
+  return api("/api/sites", { format: "geojson" });
+}
+
+export function showSites(sites) {
+  setData("sites", sites);
+  for (const m of labels) m.remove();
+  labels = sites.features.map((f) => new Marker({ element: h("div", { class: "site-label" }, f.properties.name),
+                                                  anchor: "left", offset: [8, 0] })
+    .setLngLat(f.geometry.coordinates).addTo(map));
+}
+
+// The movement layers for the current filters (mode hides the other mode's layers); fetching can start
+// before the map exists, showLayers() fills the map's sources.
+export async function fetchLayers(st) {
+  const f = filterParams(st);
+  const sea = f.mode !== "air" && !f.type;  // an aircraft type leaves only air movements
+  const when = { actor: f.actor, since: f.since, until: f.until, format: "geojson" };
+  const [corridors, voyages, calls, dark] = await Promise.all([
+    api("/api/corridors", { ...f, format: "geojson" }),
+    sea ? api("/api/voyages", when) : EMPTY,
+    sea ? api("/api/port_calls", when) : EMPTY,
+    sea ? api("/api/dark_periods", when) : EMPTY,
+  ]);
+  return { corridors, voyages, port_calls: calls, dark };
+}
+
+export function showLayers(data) {
+  for (const [name, collection] of Object.entries(data)) setData(name, collection);
+}
+
+export function showTrack(collection) {
+  setData("track", collection || EMPTY);
+  const coords = (collection ? collection.features : []).flatMap((f) => f.geometry.coordinates);
+  if (coords.length > 1) {
+    const b = coords.reduce((acc, c) => acc.extend(c), new LngLatBounds(coords[0], coords[0]));
+    map.fitBounds(b, { padding: 60, maxZoom: 9, duration: 0 });
+  }
+}
+
+export function flyTo(lon, lat, zoom = 7) {
+  map.jumpTo({ center: [lon, lat], zoom });
+}

@@ -1,0 +1,51 @@
+"""A short demo workspace (two simulated days with ships) plus two reports, one with a hostile title."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from basewatch.demo.run import run_demo
+from basewatch.demo.scenario import ScenarioConfig
+from basewatch.reports.ingest import add_files
+from basewatch.web.app import create_app
+from basewatch.web.source import WorkspaceSource
+from basewatch.workspace.core import Workspace
+
+HOSTILE_TITLE = "<script>alert(1)</script>"
+HOSTILE_BODY = 'Officials said <img src=x onerror="alert(2)"> Russian forces withdrew from Khmeimim air base.'
+REPORT = (
+    "Russia pulls aircraft out of Syria (Example Wire) | 2024-12-18\n\n"
+    "Russian transport aircraft flew from Khmeimim air base to Libya on Wednesday, a Syrian official said. "
+    "The Kremlin denied that Russia was withdrawing from Tartus.\n"
+)
+
+
+@pytest.fixture(scope="session")
+def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("webdemo")
+    result = run_demo(out, ScenarioConfig(start=dt.date(2024, 12, 17), days=2))
+    reports = out / "reports"
+    reports.mkdir()
+    (reports / "wire.txt").write_text(REPORT, encoding="utf-8")
+    (reports / "hostile.txt").write_text(f"{HOSTILE_TITLE} (Nobody) | 2024-12-18\n\n{HOSTILE_BODY}\n",
+                                         encoding="utf-8")
+    with Workspace(result.workspace) as ws:
+        add_files(ws, sorted(reports.iterdir()))
+    return result.workspace
+
+
+@pytest.fixture(scope="session")
+def source(demo_ws: Path) -> Iterator[WorkspaceSource]:
+    src = WorkspaceSource(demo_ws)
+    yield src
+    src.close()
+
+
+@pytest.fixture(scope="session")
+def client(source: WorkspaceSource) -> TestClient:
+    return TestClient(create_app(source), base_url="http://127.0.0.1:8765")
