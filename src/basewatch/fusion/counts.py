@@ -39,14 +39,25 @@ def actor_matches(actor: str | None, actors: Collection[str] | None) -> bool:
     return ANY_WATCHED in actors or actor in actors
 
 
+def _window(records: Records, place: str, first: dt.date, last: dt.date) -> list[Movement]:
+    if not records.by_day:
+        return [m for m in records.movements.get(place, ()) if first <= m.day <= last]
+    out: list[Movement] = []
+    d = first
+    while d <= last:
+        out.extend(records.by_day.get((place, d), ()))
+        d += dt.timedelta(days=1)
+    return out
+
+
 def select(records: Records, places: Sequence[str], first: dt.date, last: dt.date, *,
            directions: Collection[str] = ("arrival", "departure"), modes: Collection[str] = ("air", "sea"),
            actors: Collection[str] | None = None, others: Collection[str] | None = None) -> list[Movement]:
     """Movements at `places` on days first..last (inclusive) matching every filter, in time order."""
     out = []
     for p in places:
-        for m in records.movements.get(p, ()):
-            if first <= m.day <= last and m.direction in directions and m.mode in modes and \
+        for m in _window(records, p, first, last):
+            if m.direction in directions and m.mode in modes and \
                     actor_matches(m.actor, actors) and (others is None or m.other in others):
                 out.append(m)
     out.sort(key=lambda m: (m.time, m.ref_id))
@@ -64,9 +75,10 @@ class Count:
     baseline_last: dt.date | None
     baseline_count: int
     expected: float                    # at the baseline rate over the window (floored)
-    p_more: float                      # P(at least `observed` | expected)
-    p_less: float                      # P(at most `observed` | expected)
+    p_more: float                      # P(at least `observed` | expected), quasi-Poisson
+    p_less: float                      # P(at most `observed` | expected), quasi-Poisson
     movements: tuple[Movement, ...]
+    dispersion: float = 1.0            # variance / mean of the baseline's daily counts (at least 1)
 
     @property
     def days(self) -> int:
@@ -89,16 +101,33 @@ def count(records: Records, places: Sequence[str], first: dt.date, last: dt.date
     if records.first_day is not None:
         b_first = max(b_first, records.first_day)
     days = (last - first).days + 1
+    phi = 1.0
     if b_first > b_last:
         base_n, rate, bf, bl = 0, floor_per_day, None, None
     else:
         base = select(records, places, b_first, b_last, **filters)  # type: ignore[arg-type]
         base_n, bf, bl = len(base), b_first, b_last
-        rate = max(base_n / ((b_last - b_first).days + 1), floor_per_day)
+        n_days = (b_last - b_first).days + 1
+        rate = max(base_n / n_days, floor_per_day)
+        phi = dispersion([m.day for m in base], b_first, n_days)
     expected = rate * days
     n = len(seen)
-    return Count(first, last, n, bf, bl, base_n, expected, poisson_sf(n, expected), poisson_cdf(n, expected),
-                 tuple(seen))
+    k = round(n / phi)
+    return Count(first, last, n, bf, bl, base_n, expected, poisson_sf(k, expected / phi),
+                 poisson_cdf(k, expected / phi), tuple(seen), phi)
+
+
+def dispersion(days: Sequence[dt.date], first: dt.date, n_days: int) -> float:
+    """Variance over mean of the daily counts (days without movements count as 0), at least 1: traffic
+    that varies more from day to day than a Poisson process needs a larger excess to count as one."""
+    if n_days < 2 or not days:
+        return 1.0
+    per = [0] * n_days
+    for d in days:
+        per[(d - first).days] += 1
+    mean = sum(per) / n_days
+    var = sum((x - mean) ** 2 for x in per) / (n_days - 1)
+    return max(1.0, var / mean)
 
 
 def covered_days(records: Records, places: Sequence[str], first: dt.date, last: dt.date,

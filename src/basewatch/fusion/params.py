@@ -23,6 +23,8 @@ class FusionParams:
     - `floor_per_day`: the smallest expected rate (a place never seen busy is not "expected" at zero).
     - `surge_p`: Poisson upper-tail probability below which the movements are more than expected.
     - `min_surge`: fewest movements that can count as more than expected.
+    - `min_ratio`: ... and they must be at least this multiple of the expectation (posture changes are
+      large; a busy week at an airliner hub is not one).
     - `undated_days`: a claim with no date of its own covers this many days up to its report's date.
     - `slack_days`: every claim's window is widened by this many days on each side.
     - `coverage_km`: positions this close to a place show that receivers saw it.
@@ -33,6 +35,7 @@ class FusionParams:
     floor_per_day: float = 0.05
     surge_p: float = 0.01
     min_surge: int = 3
+    min_ratio: float = 2.0
     undated_days: int = 7
     slack_days: int = 1
     coverage_km: float = 30.0

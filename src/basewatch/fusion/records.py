@@ -44,6 +44,7 @@ class Movement:
     direction: str             # arrival | departure
     time: dt.datetime
     actor: str | None
+    vehicle: str = ""          # icao24 of the aircraft or MMSI of the vessel
 
     @property
     def day(self) -> dt.date:
@@ -126,6 +127,7 @@ class Records:
     first_day: dt.date | None
     last_day: dt.date | None
     missing: tuple[str, ...] = field(default=())          # optional tables this workspace lacks
+    by_day: dict[tuple[str, dt.date], tuple[Movement, ...]] = field(default_factory=dict)
 
     def sites_in(self, countries: Sequence[str]) -> list[str]:
         want = set(countries)
@@ -167,27 +169,29 @@ def _places(ws: Workspace) -> dict[str, Place]:
 
 _FLIGHT_ENDS = (
     "SELECT flight_id, coalesce(origin_site, origin_airport), coalesce(destination_site, destination_airport), "
-    "start, \"end\", actor FROM flights ORDER BY start, flight_id"
+    "start, \"end\", actor, icao24 FROM flights ORDER BY start, flight_id"
 )
 _PORT_CALLS = (
-    "SELECT call_id, coalesce(site_id, port), arrival, departure, actor FROM port_calls "
+    "SELECT call_id, coalesce(site_id, port), arrival, departure, actor, mmsi FROM port_calls "
     "WHERE coalesce(site_id, port) IS NOT NULL ORDER BY arrival, call_id"
 )
 
 
 def _movements(ws: Workspace) -> dict[str, list[Movement]]:
     by_place: dict[str, list[Movement]] = defaultdict(list)
-    for fid, origin, dest, start, end, actor in ws.con.execute(_FLIGHT_ENDS).fetchall():
+    for fid, origin, dest, start, end, actor, icao in ws.con.execute(_FLIGHT_ENDS).fetchall():
         if origin is not None:
-            by_place[origin].append(Movement("flight", fid, "air", origin, dest, "departure", _utc(start), actor))
+            by_place[origin].append(
+                Movement("flight", fid, "air", origin, dest, "departure", _utc(start), actor, icao))
         if dest is not None:
-            by_place[dest].append(Movement("flight", fid, "air", dest, origin, "arrival", _utc(end), actor))
+            by_place[dest].append(Movement("flight", fid, "air", dest, origin, "arrival", _utc(end), actor, icao))
     if table_exists(ws, "port_calls"):
-        for cid, place, arr, dep, actor in ws.con.execute(_PORT_CALLS).fetchall():
-            by_place[place].append(Movement("port_call", str(cid), "sea", place, None, "arrival", _utc(arr), actor))
+        for cid, place, arr, dep, actor, mmsi in ws.con.execute(_PORT_CALLS).fetchall():
+            by_place[place].append(
+                Movement("port_call", str(cid), "sea", place, None, "arrival", _utc(arr), actor, mmsi))
             if dep is not None:
                 by_place[place].append(
-                    Movement("port_call", str(cid), "sea", place, None, "departure", _utc(dep), actor))
+                    Movement("port_call", str(cid), "sea", place, None, "departure", _utc(dep), actor, mmsi))
     for lst in by_place.values():
         lst.sort(key=lambda m: (m.time, m.ref_id, m.direction))
     return by_place
@@ -293,5 +297,13 @@ def load_records(ws: Workspace, coverage_km: float) -> Records:
         coverage=frozenset(_coverage(ws, places, movements, coverage_km)),
         alerts=tuple(alerts), observations=tuple(observations), dark=tuple(_dark(ws)), claims=tuple(claims),
         actors=actors, first_day=min(days) if days else None, last_day=max(days) if days else None,
-        missing=missing,
+        missing=missing, by_day=_index(movements),
     )
+
+
+def _index(movements: dict[str, list[Movement]]) -> dict[tuple[str, dt.date], tuple[Movement, ...]]:
+    out: dict[tuple[str, dt.date], list[Movement]] = defaultdict(list)
+    for lst in movements.values():
+        for m in lst:
+            out[(m.place, m.day)].append(m)
+    return {k: tuple(v) for k, v in out.items()}

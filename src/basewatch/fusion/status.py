@@ -124,7 +124,8 @@ def check(claim: StoredClaim, link: Link, records: Records, params: FusionParams
         if claim.event == "basing":
             if c.observed >= 1:
                 surge.append(p)
-        elif c.observed >= params.min_surge and c.p_more < params.surge_p:
+        elif c.observed >= params.min_surge and c.p_more < params.surge_p and \
+                c.observed >= params.min_ratio * c.expected:
             surge.append(p)
     alerts = tuple(a for a in records.alerts if link.first <= a.day <= link.last and _alert_fits(a, claim, link))
     pairs = tuple(pr for pr in imagery_pairs(records, link.places, link.first, link.last)
