@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "basewatch.cli.ais_cmd",
     "basewatch.cli.maritime_cmd",
     "basewatch.cli.claims_cmd",
+    "basewatch.cli.fusion_cmd",
 )
 
 @app.callback()

@@ -97,9 +97,17 @@ def claims_list(
     site: Annotated[str | None, typer.Option("--site", help="Only claims placed at this site id.")] = None,
     event: Annotated[str | None, typer.Option("--event", help="Only this event class.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Only claims fusion found corroborated|contradicted|unverified|not-checkable "
+                         "(runs `basewatch fuse` first when stale).")] = None,
 ) -> None:
     """List stored claims with their reports (when no subcommand is given)."""
     if ctx.invoked_subcommand is not None:
+        return
+    if status is not None:
+        from basewatch.cli.fusion_cmd import list_by_status
+
+        list_by_status(ctx, status, site, event, fmt)
         return
     from basewatch.claims.model import EVENT_CLASSES
     from basewatch.reports.store import list_claims

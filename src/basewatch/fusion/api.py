@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import BasewatchError
+from basewatch.fusion.params import HYPOTHESIS_WORDS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -64,7 +65,7 @@ def claim_statuses(ws: Workspace, *, status: str | None = None, site: str | None
            "JOIN claim_status s USING (report_id, claim_no) WHERE ($status IS NULL OR s.status = $status) "
            "AND ($site IS NULL OR list_contains(c.site_ids, $site) OR list_contains(s.places, $site)) "
            "ORDER BY c.report_id, c.claim_no")
-    return ws.con.execute(sql, {"status": status, "site": site}).arrow()
+    return ws.con.execute(sql, {"status": status, "site": site}).fetch_arrow_table()
 
 
 def assessments(ws: Workspace, *, site: str | None = None, actor: str | None = None,
@@ -93,8 +94,50 @@ def assessments(ws: Workspace, *, site: str | None = None, actor: str | None = N
             "prior": json.loads(r[13]), "evidence": json.loads(r[14]), "sensitivity": json.loads(r[15]),
             "indicators": json.loads(r[16]), "notes": json.loads(r[17]),
         })
+        out[-1]["hypothesis_words"] = HYPOTHESIS_WORDS.get(str(r[3]), str(r[3]))
+        out[-1]["judgement"] = f"{out[-1]['hypothesis_words']}: {r[5]} ({r[6]}-{r[7]} %)"
     if site is not None and not out:
         known = ws.con.execute("SELECT count(*) FROM assessments WHERE place = ?", [site]).fetchone()
         if not known or not known[0]:
             raise FusionError(f"no assessment for place {site!r} (see `basewatch sites`)")
+    return out
+
+
+def stix_bundle(ws: Workspace, docs: list[dict[str, Any]]) -> str:
+    from basewatch.fusion.stix import bundle
+
+    places = {str(r[0]): (str(r[1]), r[2], r[3]) for r in
+              ws.con.execute("SELECT site_id, name, lat, lon FROM sites").fetchall()}
+    return bundle(docs, places)
+
+
+def source_rows(ws: Workspace, refs: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The source file rows behind evidence refs: flights and port calls to their first/last rows,
+    claims to their report file and character offsets."""
+    out: list[dict[str, Any]] = []
+    for r in refs:
+        row: tuple[Any, ...] | None = None
+        if r["kind"] == "flight":
+            row = ws.con.execute(
+                "SELECT s1.path, f.first_row_no, s2.path, f.last_row_no FROM flights f "
+                "LEFT JOIN sources s1 ON s1.source_id = f.first_source_id "
+                "LEFT JOIN sources s2 ON s2.source_id = f.last_source_id WHERE f.flight_id = ?", [r["id"]]).fetchone()
+        elif r["kind"] == "port_call":
+            row = ws.con.execute(
+                "SELECT s1.path, p.first_row_no, s2.path, p.last_row_no FROM port_calls p "
+                "LEFT JOIN sources s1 ON s1.source_id = p.first_source_id "
+                "LEFT JOIN sources s2 ON s2.source_id = p.last_source_id WHERE p.call_id = ?",
+                [int(r["id"])]).fetchone()
+        elif r["kind"] == "claim":
+            rid, no = r["id"].lstrip("C").split("-")
+            got = ws.con.execute("SELECT r.path, c.start_char, c.end_char FROM claims c JOIN reports r "
+                                 "USING (report_id) WHERE c.report_id = ? AND c.claim_no = ?",
+                                 [int(rid), int(no)]).fetchone()
+            if got:
+                out.append({**r, "file": got[0], "chars": [got[1], got[2]]})
+            continue
+        if row:
+            out.append({**r, "first": {"file": row[0], "row": row[1]}, "last": {"file": row[2], "row": row[3]}})
+        else:
+            out.append(dict(r))
     return out

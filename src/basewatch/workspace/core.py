@@ -9,10 +9,16 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from basewatch.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pyarrow as pa
 
 DEFAULT_WORKSPACE = "basewatch.duckdb"
 ENV_WORKSPACE = "BASEWATCH_WORKSPACE"
@@ -173,3 +179,23 @@ class Workspace:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- fusion (issue 11) --
+    def fuse(self) -> list[object]:
+        """Check every claim against the sensors and compute the assessments (only what is stale)."""
+        from basewatch.fusion.api import ensure_fused
+
+        return list(ensure_fused(self))
+
+    def claim_statuses(self, *, status: str | None = None, site: str | None = None) -> pa.Table:
+        """Claims with fusion's status (corroborated|contradicted|unverified|not-checkable), why and evidence."""
+        from basewatch.fusion.api import claim_statuses
+
+        return claim_statuses(self, status=status, site=site)
+
+    def assessments(self, *, site: str | None = None, actor: str | None = None, as_of: dt.date | None = None,
+                    timeline: bool = False) -> list[dict[str, object]]:
+        """ICD 203 assessments per place (and actor): the latest as of `as_of`, or every day (timeline)."""
+        from basewatch.fusion.api import assessments
+
+        return assessments(self, site=site, actor=actor, as_of=as_of, timeline=timeline)
