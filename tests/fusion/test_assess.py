@@ -1,0 +1,110 @@
+"""Assessments on hand-built workspaces: likelihoods by hand, re-reports counted once, contradictions,
+alerts grouped with the movements they come from, a workspace without alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from basewatch.fusion.assess import assess_all
+from basewatch.fusion.fuse import fuse
+from basewatch.fusion.params import AssessParams
+from basewatch.fusion.records import load_records
+from tests.fusion.conftest import Rows, day
+
+PARAMS = AssessParams()
+AS_OF = day("2024-12-21")
+
+
+def judged(rows: Rows, place: str, as_of: dt.date = AS_OF) -> dict[str, float]:
+    records = load_records(rows.ws, PARAMS.fusion.coverage_km)
+    found = [a for a in assess_all(records, fuse(records, PARAMS.fusion), PARAMS)
+             if a.place == place and a.actor is None and a.as_of == as_of]
+    assert len(found) == 1
+    return found[0].probabilities
+
+
+def reuters(rows: Rows, publisher: str, verb: str = "reported") -> str:
+    return rows.claim(f"Russia is withdrawing from Khmeimim, Reuters {verb}.", "withdrawal", "asserted",
+                      site_ids=["khmeimim"], countries=["SY"], date=["2024-12-14", "2024-12-20"],
+                      report_date="2024-12-21", source="Reuters", source_kind="media", publisher=publisher)
+
+
+def test_one_claim_by_hand(rows: Rows) -> None:
+    reuters(rows, "Paper A")
+    p = judged(rows, "khmeimim")
+    # no receiver saw Khmeimim: the claim is unverified; Reuters is graded B (0.85), unverified weighs 0.8,
+    # asserted 1, named site 1: exponent 0.68 on the withdrawal ratios (4, 0.5, 1); prior odds 1/7 each
+    w = 0.85 * 0.8
+    d, b, r = 4 ** w / 7, 0.5 ** w / 7, 1 / 7
+    assert p["drawdown"] == pytest.approx(d / (1 + d + b + r))
+    assert p["no-change"] == pytest.approx(1 / (1 + d + b + r))
+
+
+def test_re_reports_move_the_odds_no_more_than_one(rows: Rows) -> None:
+    reuters(rows, "Paper A")
+    one = judged(rows, "khmeimim")
+    reuters(rows, "Paper B", "said")
+    reuters(rows, "Paper C")
+    reuters(rows, "Paper D", "says")
+    assert judged(rows, "khmeimim") == pytest.approx(one)
+
+
+def test_an_independent_second_source_moves_them_further(rows: Rows) -> None:
+    reuters(rows, "Paper A")
+    one = judged(rows, "khmeimim")
+    rows.claim("Satellite images from Maxar show Russian equipment removed from Khmeimim.", "withdrawal", "asserted",
+               site_ids=["khmeimim"], countries=["SY"], date=["2024-12-15", "2024-12-18"], report_date="2024-12-20",
+               source="Maxar", source_kind="imagery")
+    assert judged(rows, "khmeimim")["drawdown"] > one["drawdown"]
+
+
+def test_a_contradiction_lowers_the_likelihood(rows: Rows) -> None:
+    reuters(rows, "Paper A")
+    before = judged(rows, "khmeimim")["drawdown"]
+    rows.claim("Russia is not withdrawing from Khmeimim, the Kremlin said.", "withdrawal", "denied",
+               site_ids=["khmeimim"], countries=["SY"], date=["2024-12-14", "2024-12-20"], report_date="2024-12-21",
+               source="Kremlin", source_kind="official")
+    after = judged(rows, "khmeimim")["drawdown"]
+    assert after < before
+    # by hand: Reuters as above; Kremlin graded C (0.65) x unverified 0.8 = 0.52 on the inverted ratios (1/4, 2, 1)
+    w1, w2 = 0.85 * 0.8, 0.65 * 0.8
+    d = 4 ** w1 * 0.25 ** w2 / 7
+    b = 0.5 ** w1 * 2 ** w2 / 7
+    assert after == pytest.approx(d / (1 + d + b + 1 / 7))
+
+
+def test_sensor_surge_and_its_alert_count_once(rows: Rows) -> None:
+    rows.flights("chkalovsky", "khmeimim", day("2024-12-01"), 1, 14)
+    rows.flights("khmeimim", "chkalovsky", day("2024-12-01"), 1, 14)
+    rows.flights("khmeimim", "al-khadim", day("2024-12-15"), 4, 7)
+    rows.coverage("khmeimim", day("2024-12-01"), day("2024-12-21"))
+    without = judged(rows, "khmeimim")
+    records = load_records(rows.ws, PARAMS.fusion.coverage_km)
+    assert "alerts" in records.missing
+    rows.ws.con.execute(
+        "CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, kind VARCHAR, mode VARCHAR, series VARCHAR, "
+        "site VARCHAR, origin VARCHAR, destination VARCHAR, actor VARCHAR, direction VARCHAR, day DATE, "
+        "start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, observed DOUBLE, expected DOUBLE, lower DOUBLE, "
+        "upper DOUBLE, p_value DOUBLE, q_value DOUBLE, sigma DOUBLE, status VARCHAR, method VARCHAR, "
+        "evidence JSON, note VARCHAR)")
+    rows.ws.con.execute("INSERT INTO alerts (alert_id, kind, mode, site, direction, day, observed, expected) "
+                        "VALUES ('A-1', 'surge', 'air', 'khmeimim', 'movements', DATE '2024-12-17', 12, 2)")
+    # the alert is computed from the same flights: it joins their group, the stronger item speaks for it
+    assert judged(rows, "khmeimim") == pytest.approx(without)
+
+
+def test_claim_corroborated_by_an_alert_alone(rows: Rows) -> None:
+    rows.ws.con.execute(
+        "CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, kind VARCHAR, mode VARCHAR, site VARCHAR, "
+        "origin VARCHAR, destination VARCHAR, actor VARCHAR, direction VARCHAR, day DATE, observed DOUBLE, "
+        "expected DOUBLE, q_value DOUBLE, status VARCHAR)")
+    rows.ws.con.execute("INSERT INTO alerts (alert_id, kind, mode, site, direction, day, observed, expected) "
+                        "VALUES ('A-7', 'surge', 'air', 'al-khadim', 'arrivals', DATE '2024-12-16', 9, 0.5)")
+    key = rows.claim("Russian aircraft arrived at al-Khadim.", "deployment", "asserted", site_ids=["al-khadim"],
+                     date=["2024-12-15", "2024-12-17"], report_date="2024-12-18")
+    records = load_records(rows.ws, PARAMS.fusion.coverage_km)
+    (s,) = [x for x in fuse(records, PARAMS.fusion).statuses if x.key == key]
+    assert s.status == "corroborated"
+    assert [r.id for r in s.evidence] == ["A-7"]
