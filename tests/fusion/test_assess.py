@@ -75,33 +75,59 @@ def test_a_contradiction_lowers_the_likelihood(rows: Rows) -> None:
     assert after == pytest.approx(d / (1 + d + b + 1 / 7))
 
 
-def test_sensor_surge_and_its_alert_count_once(rows: Rows) -> None:
+ALERT_COLUMNS = ("alert_id, kind, mode, series, site, direction, day, observed, expected, method, evidence")
+
+
+def ensure_alerts_table(rows: Rows) -> None:
+    """The alerts table as migration 0014 makes it (created here only on a branch without that migration)."""
+    rows.ws.con.execute(
+        "CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, mode VARCHAR NOT NULL, "
+        "series VARCHAR NOT NULL, site VARCHAR, origin VARCHAR, destination VARCHAR, actor VARCHAR, direction VARCHAR, "
+        "day DATE, start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, observed DOUBLE NOT NULL, expected DOUBLE, "
+        "lower DOUBLE, upper DOUBLE, p_value DOUBLE, q_value DOUBLE, sigma DOUBLE, status VARCHAR, "
+        "method VARCHAR NOT NULL, evidence JSON NOT NULL, note VARCHAR)")
+
+
+def alert(rows: Rows, alert_id: str, site: str, direction: str, when: str, observed: float, expected: float) -> None:
+    ensure_alerts_table(rows)
+    rows.ws.con.execute(
+        f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, 'surge', 'air', ?, ?, ?, ?, ?, ?, 'test', '[]')",
+        [alert_id, f"air {direction} {site}", site, direction, day(when), observed, expected])
+
+
+def surge_at_khmeimim(rows: Rows) -> None:
     rows.flights("chkalovsky", "khmeimim", day("2024-12-01"), 1, 14)
     rows.flights("khmeimim", "chkalovsky", day("2024-12-01"), 1, 14)
     rows.flights("khmeimim", "al-khadim", day("2024-12-15"), 4, 7)
     rows.coverage("khmeimim", day("2024-12-01"), day("2024-12-21"))
+
+
+def test_sensor_surge_and_its_alert_count_once(rows: Rows) -> None:
+    surge_at_khmeimim(rows)
     without = judged(rows, "khmeimim")
-    records = load_records(rows.ws, PARAMS.fusion.coverage_km)
-    assert "alerts" in records.missing
-    rows.ws.con.execute(
-        "CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, kind VARCHAR, mode VARCHAR, series VARCHAR, "
-        "site VARCHAR, origin VARCHAR, destination VARCHAR, actor VARCHAR, direction VARCHAR, day DATE, "
-        "start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, observed DOUBLE, expected DOUBLE, lower DOUBLE, "
-        "upper DOUBLE, p_value DOUBLE, q_value DOUBLE, sigma DOUBLE, status VARCHAR, method VARCHAR, "
-        "evidence JSON, note VARCHAR)")
-    rows.ws.con.execute("INSERT INTO alerts (alert_id, kind, mode, site, direction, day, observed, expected) "
-                        "VALUES ('A-1', 'surge', 'air', 'khmeimim', 'movements', DATE '2024-12-17', 12, 2)")
+    alert(rows, "A-1", "khmeimim", "movements", "2024-12-17", 12, 2)
     # the alert is computed from the same flights: it joins their group, the stronger item speaks for it
     assert judged(rows, "khmeimim") == pytest.approx(without)
+    records = load_records(rows.ws, PARAMS.fusion.coverage_km)
+    (a,) = [x for x in assess_all(records, fuse(records, PARAMS.fusion), PARAMS)
+            if x.place == "khmeimim" and x.actor is None and x.as_of == AS_OF]
+    kinds = {i.kind: i for i in a.items}
+    assert kinds["alert"].group == kinds["movements"].group and kinds["alert"].item_id not in a.used
+
+
+def test_a_workspace_without_alerts_is_assessed_and_says_so(rows: Rows) -> None:
+    surge_at_khmeimim(rows)
+    rows.ws.con.execute("DROP TABLE IF EXISTS alerts")
+    records = load_records(rows.ws, PARAMS.fusion.coverage_km)
+    assert "alerts" in records.missing
+    (a,) = [x for x in assess_all(records, fuse(records, PARAMS.fusion), PARAMS)
+            if x.place == "khmeimim" and x.actor is None and x.as_of == AS_OF]
+    assert any("alerts" in n for n in a.notes)
+    assert a.hypothesis == "drawdown"
 
 
 def test_claim_corroborated_by_an_alert_alone(rows: Rows) -> None:
-    rows.ws.con.execute(
-        "CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, kind VARCHAR, mode VARCHAR, site VARCHAR, "
-        "origin VARCHAR, destination VARCHAR, actor VARCHAR, direction VARCHAR, day DATE, observed DOUBLE, "
-        "expected DOUBLE, q_value DOUBLE, status VARCHAR)")
-    rows.ws.con.execute("INSERT INTO alerts (alert_id, kind, mode, site, direction, day, observed, expected) "
-                        "VALUES ('A-7', 'surge', 'air', 'al-khadim', 'arrivals', DATE '2024-12-16', 9, 0.5)")
+    alert(rows, "A-7", "al-khadim", "arrivals", "2024-12-16", 9, 0.5)
     key = rows.claim("Russian aircraft arrived at al-Khadim.", "deployment", "asserted", site_ids=["al-khadim"],
                      date=["2024-12-15", "2024-12-17"], report_date="2024-12-18")
     records = load_records(rows.ws, PARAMS.fusion.coverage_km)

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "basewatch.cli.maritime_cmd",
     "basewatch.cli.claims_cmd",
     "basewatch.cli.fusion_cmd",
+    "basewatch.cli.alerts_cmd",
 )
 
 @app.callback()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from basewatch.alerts.demo import demo_alerts
 from basewatch.demo.scenario import ScenarioConfig, build_scenario
 from basewatch.demo.truth import write_truth
 from basewatch.demo.writers import write_aircraft_db, write_scenario
@@ -186,6 +187,7 @@ def run_demo(
         if maritime is not None:
             progress("analysing ship movements", 3, total)
             maritime.build(ws)
+        demo_alerts(ws)
         seconds["analyse"] = time.perf_counter() - t
 
         t = time.perf_counter()

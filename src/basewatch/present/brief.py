@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from basewatch.alerts.brief import alerts_section
 from basewatch.fusion.brief import key_judgements_section
 from basewatch.present import activity
 from basewatch.present.charts import CorridorLine, OpenEnd, Place, corridor_map, daily_movements_chart
@@ -295,6 +296,7 @@ DEFAULT_SECTIONS: tuple[Section, ...] = (
     corridors_section,
     site_activity_section,
     maritime_section,
+    alerts_section,
     movements_section,
     sources_section,
     footer_section,

@@ -18,6 +18,7 @@ _BUILTINS_LOADED = False
 # Modules whose import registers the built-in products (each calls `register` at the bottom of a
 # `products.py` of its own package; importing is cheap: no DuckDB, pyarrow or Ibis at module level).
 BUILTIN_MODULES: tuple[str, ...] = (
+    "basewatch.alerts.products",
     "basewatch.fusion.products",
 )
 

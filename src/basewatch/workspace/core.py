@@ -180,6 +180,22 @@ class Workspace:
     ) -> None:
         self.close()
 
+    # -- alerts (issue 10) --
+    def alerts(
+        self,
+        *,
+        site: str | None = None,
+        actor: str | None = None,
+        kind: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        until: dt.date | dt.datetime | None = None,
+        level: float = 0.01,
+    ) -> pa.Table:
+        """Surges, drawdowns, shifts, new corridors and dark periods (see basewatch.alerts), brought up to date."""
+        from basewatch.alerts.api import alerts
+
+        return alerts(self, site=site, actor=actor, kind=kind, since=since, until=until, level=level)
+
     # -- fusion (issue 11) --
     def fuse(self) -> list[object]:
         """Check every claim against the sensors and compute the assessments (only what is stale)."""

@@ -1,0 +1,47 @@
+"""Compute every alert of a workspace and store them (the `alerts` product's build)."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from basewatch.alerts.params import AlertParams
+from basewatch.products.base import BuildSummary
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from basewatch.workspace.core import Workspace
+
+
+def compute_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: str = "duckdb",
+                   session: Any = None) -> pa.Table:
+    """All alerts (count alerts on the chosen engine, dark alerts from the workspace), not stored."""
+    import pyarrow as pa
+
+    from basewatch.alerts.dark import dark_alerts
+    from basewatch.alerts.engine import duckdb_alert_engine, spark_alert_engine
+    from basewatch.alerts.pipeline import count_alerts
+    from basewatch.alerts.store import data_extents
+
+    params = params or AlertParams()
+    extents = data_extents(ws, params)
+    eng = (spark_alert_engine(ws, session=session) if engine == "spark" else duckdb_alert_engine(ws))
+    try:
+        counted = count_alerts(eng, extents, params)
+    finally:
+        eng.close()
+    return pa.concat_tables([counted, dark_alerts(ws, params)])
+
+
+def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: str = "duckdb",
+                 session: Any = None) -> BuildSummary:
+    from basewatch.alerts.store import write_alerts
+
+    t0 = time.perf_counter()
+    params = params or AlertParams()
+    table = compute_alerts(ws, params, engine=engine, session=session)
+    total = write_alerts(ws, table)
+    kinds = table.column("kind").to_pylist()
+    notes = tuple(f"{k}: {kinds.count(k)}" for k in sorted(set(kinds)))
+    return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes)

@@ -1,0 +1,171 @@
+"""All count detectors over one frame: surges and drawdowns, sustained shifts, new corridors.
+
+The result is a `Found` set of alerts keyed by (series row, first day, last day) with their figures;
+`basewatch.alerts.assemble` turns it (plus evidence) into the rows of the `alerts` table. Series are
+processed in chunks of rows (each series is independent but for the pooled dispersion, summed in a
+first pass), so memory stays bounded for thousands of series over years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from basewatch.alerts import cusum as cs
+from basewatch.alerts import model
+from basewatch.alerts.frame import Frame
+from basewatch.alerts.multiple import bh_partial
+from basewatch.alerts.params import AlertParams
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Found:
+    """Alerts as columns (one entry per alert). Day fields are column indices of the frame."""
+
+    kind: list[str]
+    row: I64
+    day: I64          # the day the alert is raised on
+    first: I64        # first day of the evidence span (change point for shifts)
+    observed: F64
+    expected: F64     # NaN: none
+    lower: F64
+    upper: F64
+    p_value: F64
+    q_value: F64
+    sigma: F64
+    history: F64      # days of history behind the baseline
+    weekday: npt.NDArray[np.bool_]
+    pooled: npt.NDArray[np.bool_]
+    tests: F64        # BH family size that day (surge/drawdown)
+    statistic: F64    # CUSUM value at the alarm (shift); covered look-back days (new corridor)
+
+    @property
+    def size(self) -> int:
+        return int(self.row.size)
+
+
+def _chunks(n: int) -> list[slice]:
+    return [slice(a, min(a + CHUNK, n)) for a in range(0, n, CHUNK)] or [slice(0, 0)]
+
+
+@dataclass
+class _Acc:
+    kind: list[str]
+    cols: dict[str, list[F64]]
+
+    def add(self, kind: str, n: int, **cols: npt.NDArray[np.generic]) -> None:
+        self.kind.extend([kind] * n)
+        for name, values in cols.items():
+            self.cols.setdefault(name, []).append(np.asarray(values, dtype=np.float64))
+
+    def found(self) -> Found:
+        def col(name: str) -> F64:
+            parts = self.cols.get(name, [])
+            return np.concatenate(parts) if parts else np.zeros(0)
+
+        return Found(
+            self.kind, col("row").astype(np.int64), col("day").astype(np.int64), col("first").astype(np.int64),
+            col("observed"), col("expected"), col("lower"), col("upper"), col("p_value"), col("q_value"),
+            col("sigma"), col("history"), col("weekday") > 0, col("pooled") > 0, col("tests"), col("statistic"),
+        )
+
+
+def detect(frame: Frame, params: AlertParams) -> Found:
+    """Every count alert of the frame."""
+    s_count, days = frame.x.shape
+    valid = frame.valid.astype(np.float64)
+    chunks = _chunks(s_count)
+    prepared = [model.dispersion(frame.x[c], valid[c], params) for c in chunks] if len(chunks) == 1 else None
+    parts = []
+    for i, c in enumerate(chunks):
+        w, d = prepared[i] if prepared else model.dispersion(frame.x[c], valid[c], params)
+        parts.append((frame.kind[c], d, w.n))
+    phi_pool = model.pooled_phi(parts, max(len(frame.kinds), 1), days, params.min_history_days)
+    del parts
+    h = cs.threshold(params.cusum_arl_days, params.cusum_k)
+    tests = np.zeros(days)
+    cand: list[dict[str, F64]] = []
+    acc = _Acc([], {})
+    for i, c in enumerate(chunks):
+        x = frame.x[c]
+        b = model.baseline(x, valid[c], frame.testable[c], frame.kind[c], phi_pool, params,
+                           prepared[i] if prepared else None)
+        # Tarone: a drawdown test that cannot reach the level even at a count of 0 is left out of the
+        # family (it could never raise an alert, and counting it would only cost the others power)
+        can_drop = b.tested & (0.5 * b.zero <= params.level)
+        tests += b.tested.sum(axis=0) + can_drop.sum(axis=0)
+        r, t = np.nonzero((b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level)))
+        if r.size:
+            cand.append({"row": (r + c.start).astype(np.float64), "day": t.astype(np.float64), "x": x[r, t],
+                         "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t], "shift": b.shift[r, t],
+                         "history": b.history[r, t], "weekday": b.weekday[r, t].astype(np.float64),
+                         "pooled": b.pooled[r, t].astype(np.float64)})
+        z = np.where(b.tested, model.ndtri_clipped(b.u), 0.0)
+        shifts = cs.cusum(z, b.tested, x, b.mean, params.cusum_k, h)
+        if shifts.series.size:
+            rr, tt = shifts.series, shifts.day
+            acc.add("shift", rr.size, row=rr + c.start, day=tt, first=shifts.start, observed=shifts.observed,
+                    expected=shifts.expected, lower=np.full(rr.size, np.nan), upper=np.full(rr.size, np.nan),
+                    p_value=np.full(rr.size, np.nan), q_value=np.full(rr.size, np.nan),
+                    sigma=np.full(rr.size, np.nan), history=b.history[rr, tt], weekday=b.weekday[rr, tt],
+                    pooled=b.pooled[rr, tt], tests=np.full(rr.size, np.nan),
+                    statistic=shifts.statistic * shifts.direction)
+        _new_corridors(frame, c, params, acc)
+    _surges(cand, tests, params, acc)
+    return acc.found()
+
+
+def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _Acc) -> None:
+    if not cand:
+        return
+    col = {name: np.concatenate([c[name] for c in cand]) for name in cand[0]}
+    rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
+    phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
+    shift = col["shift"]
+    p_up, p_down = model.tail_values(x, mean, phi, relvar, shift)
+    up = x > mean
+    p = np.where(up, p_up, p_down)
+    q = bh_partial(p, day, tests)
+    keep = q <= params.level
+    lower, upper = model.interval(mean[keep], phi[keep], relvar[keep], shift[keep])
+    kinds = np.where(up[keep], "surge", "drawdown")
+    for kind in ("surge", "drawdown"):
+        m = kinds == kind
+        if not m.any():
+            continue
+        sel = np.flatnonzero(keep)[m]
+        acc.add(kind, int(m.sum()), row=rows[sel], day=day[sel], first=day[sel], observed=x[sel],
+                expected=mean[sel], lower=lower[m], upper=upper[m], p_value=p[sel], q_value=q[sel],
+                sigma=model.sigma(p_up[sel], p_down[sel]), history=hist[sel], weekday=wday[sel],
+                pooled=pool[sel], tests=tests[day[sel]], statistic=np.full(int(m.sum()), np.nan))
+
+
+def _new_corridors(frame: Frame, c: slice, params: AlertParams, acc: _Acc) -> None:
+    """Movements on a corridor (of one actor group) silent for the whole look-back before."""
+    directions = np.asarray(frame.keys.column("direction").to_pylist()[c], dtype=object)
+    actors = frame.keys.column("actor").to_pylist()[c]
+    eligible = (directions == "movements") & np.array([a is not None for a in actors], dtype=bool)
+    if not eligible.any():
+        return
+    x = frame.x[c][eligible]
+    valid = frame.valid[c][eligible].astype(np.float64)
+    look = params.corridor_lookback_days
+    px = model._prefix(x)
+    pv = model._prefix(valid)
+    before = model._range_sum(px, look, 1)
+    covered = model._range_sum(pv, look, 1)
+    hit = (x > 0) & (before == 0) & (covered >= params.corridor_min_lookback_days) & frame.testable[c][eligible]
+    r, t = np.nonzero(hit)
+    if not r.size:
+        return
+    rows = np.flatnonzero(eligible)[r] + c.start
+    nan = np.full(r.size, np.nan)
+    acc.add("new-corridor", r.size, row=rows, day=t, first=t, observed=x[r, t], expected=np.zeros(r.size),
+            lower=nan, upper=nan, p_value=nan, q_value=nan, sigma=nan, history=covered[r, t],
+            weekday=np.zeros(r.size), pooled=np.zeros(r.size), tests=nan, statistic=covered[r, t])
