@@ -78,18 +78,7 @@ def test_a_contradiction_lowers_the_likelihood(rows: Rows) -> None:
 ALERT_COLUMNS = ("alert_id, kind, mode, series, site, direction, day, observed, expected, method, evidence")
 
 
-def ensure_alerts_table(rows: Rows) -> None:
-    """The alerts table as migration 0014 makes it (created here only on a branch without that migration)."""
-    rows.ws.con.execute(
-        "CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, mode VARCHAR NOT NULL, "
-        "series VARCHAR NOT NULL, site VARCHAR, origin VARCHAR, destination VARCHAR, actor VARCHAR, direction VARCHAR, "
-        "day DATE, start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, observed DOUBLE NOT NULL, expected DOUBLE, "
-        "lower DOUBLE, upper DOUBLE, p_value DOUBLE, q_value DOUBLE, sigma DOUBLE, status VARCHAR, "
-        "method VARCHAR NOT NULL, evidence JSON NOT NULL, note VARCHAR)")
-
-
 def alert(rows: Rows, alert_id: str, site: str, direction: str, when: str, observed: float, expected: float) -> None:
-    ensure_alerts_table(rows)
     rows.ws.con.execute(
         f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, 'surge', 'air', ?, ?, ?, ?, ?, ?, 'test', '[]')",
         [alert_id, f"air {direction} {site}", site, direction, day(when), observed, expected])
