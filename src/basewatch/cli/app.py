@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "basewatch.cli.claims_cmd",
     "basewatch.cli.fusion_cmd",
     "basewatch.cli.alerts_cmd",
+    "basewatch.cli.imagery_cmd",
 )
 
 @app.callback()

@@ -281,6 +281,13 @@ def maritime_section(ctx: BriefContext) -> str:
     return text
 
 
+def imagery_section(ctx: BriefContext) -> str:
+    """Stored before/after imagery comparisons (basewatch.imagery.brief)."""
+    from basewatch.imagery.brief import render_section
+
+    return render_section(ctx.ws, esc, ctx.site_ids)
+
+
 def footer_section(ctx: BriefContext) -> str:
     note = " All data shown are simulated." if ctx.simulated else ""
     return (
@@ -297,6 +304,7 @@ DEFAULT_SECTIONS: tuple[Section, ...] = (
     site_activity_section,
     maritime_section,
     alerts_section,
+    imagery_section,
     movements_section,
     sources_section,
     footer_section,

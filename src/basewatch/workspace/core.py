@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
+    from basewatch.imagery.api import AddedObservation, Comparison
+    from basewatch.imagery.compare import CompareParams
+
 DEFAULT_WORKSPACE = "basewatch.duckdb"
 ENV_WORKSPACE = "BASEWATCH_WORKSPACE"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -215,3 +218,40 @@ class Workspace:
         from basewatch.fusion.api import assessments
 
         return assessments(self, site=site, actor=actor, as_of=as_of, timeline=timeline)
+
+    # -- imagery (issue 12) --
+    def imagery(self, *, site: str | None = None) -> pa.Table:
+        """Imagery observations (table imagery_observations), by site and acquisition time."""
+        from basewatch.imagery.api import imagery
+
+        return imagery(self, site=site)
+
+    def imagery_changes(self, *, site: str | None = None) -> pa.Table:
+        """Stored before/after comparisons (table imagery_changes)."""
+        from basewatch.imagery.api import imagery_changes
+
+        return imagery_changes(self, site=site)
+
+    def add_observation(
+        self, image: Path | str, *, site: str, acquired_at: dt.datetime | dt.date, provider: str | None = None,
+        resolution_m: float | None = None, licence: str | None = None, analyst: str | None = None,
+        confidence: float | None = None, source_url: str | None = None, labels: Path | None = None,
+        counts: dict[str, int] | None = None, copy_to: Path | None = None, detector: Path | None = None,
+        detector_classes: tuple[str, ...] = ("object",), min_score: float = 0.5,
+    ) -> AddedObservation:
+        """Record an imagery observation: a STAC Item (label extension) with counts and labelled geometries."""
+        from basewatch.imagery.api import add_observation
+
+        return add_observation(
+            self, Path(image), site=site, acquired_at=acquired_at, provider=provider, resolution_m=resolution_m,
+            licence=licence, analyst=analyst, confidence=confidence, source_url=source_url, labels=labels,
+            counts=counts, copy_to=copy_to, detector=detector, detector_classes=detector_classes,
+            min_score=min_score,
+        )
+
+    def compare_imagery(self, before: str, after: str, *, regions: Path | None = None,
+                        params: CompareParams | None = None, store: bool = True) -> Comparison:
+        """Compare two observations (ids, paths or hashes); the result is stored in imagery_changes."""
+        from basewatch.imagery.api import compare_imagery
+
+        return compare_imagery(self, before, after, regions=regions, params=params, store=store)
