@@ -123,3 +123,32 @@ def test_claim_corroborated_by_an_alert_alone(rows: Rows) -> None:
     (s,) = [x for x in fuse(records, PARAMS.fusion).statuses if x.key == key]
     assert s.status == "corroborated"
     assert [r.id for r in s.evidence] == ["A-7"]
+
+
+def observation(rows: Rows, oid: str, site: str, when: str, aircraft: int, provider: str = "Maxar",
+                confidence: float = 0.9) -> None:
+    rows.ws.con.execute(
+        "INSERT INTO imagery_observations (observation_id, site_id, acquired_at, provider, confidence, counts) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [oid, site, dt.datetime.combine(day(when), dt.time(9), tzinfo=dt.UTC), provider, confidence,
+         f'{{"aircraft": {aircraft}}}'])
+
+
+def test_imagery_corroborates_and_weighs_by_hand(rows: Rows) -> None:
+    observation(rows, "obs-1", "khmeimim", "2024-12-10", 30)
+    observation(rows, "obs-2", "khmeimim", "2024-12-18", 18)
+    key = rows.claim("Russia is withdrawing equipment from Khmeimim.", "withdrawal", "asserted",
+                     site_ids=["khmeimim"], date=["2024-12-16", "2024-12-19"], report_date="2024-12-20",
+                     source="TASS", source_kind="media")
+    records = load_records(rows.ws, PARAMS.fusion.coverage_km)
+    (s,) = [x for x in fuse(records, PARAMS.fusion).statuses if x.key == key]
+    assert s.status == "corroborated"
+    assert {r.id for r in s.evidence} == {"obs-1", "obs-2"}
+    p = judged(rows, "khmeimim", day("2024-12-20"))
+    # imagery: 30 -> 18 aircraft (-40 %): ratios (4, 0.3, 1.2), Maxar graded A (1.0) x confidence 0.9.
+    # claim: TASS graded D (0.45) x corroborated 1: ratios (4, 0.5, 1). Prior odds 1/7 each.
+    wi, wc = 0.9, 0.45
+    d = 4 ** wi * 4 ** wc / 7
+    b = 0.3 ** wi * 0.5 ** wc / 7
+    r = 1.2 ** wi / 7
+    assert p["drawdown"] == pytest.approx(d / (1 + d + b + r))
