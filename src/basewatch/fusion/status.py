@@ -65,6 +65,8 @@ class Check:
 def _alert_fits(a: Alert, claim: StoredClaim, link: Link) -> bool:
     if a.actor is not None and not actor_matches(a.actor, link.actors):
         return False
+    if link.modes and a.mode is not None and a.mode not in link.modes:
+        return False
     at_site = a.site in link.places
     want = {"withdrawal": ("departures", "movements"), "deployment": ("arrivals", "movements")}.get(
         claim.event, ("arrivals", "departures", "movements", None))
