@@ -12,7 +12,6 @@ from basewatch.fusion.params import HYPOTHESIS_WORDS
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from basewatch.fusion.fuse import Fusion
     from basewatch.products.base import BuildSummary
     from basewatch.workspace.core import Workspace
 
@@ -23,22 +22,9 @@ class FusionError(BasewatchError):
     """A fusion query cannot be answered as asked."""
 
 
-def fuse_workspace(ws: Workspace) -> Fusion:
-    """Bring the `fusion` and `assessments` products up to date; return the fusion (recomputed in memory)."""
-    import basewatch.fusion.products  # noqa: F401  (registers the products)
-    from basewatch.fusion.fuse import fuse
-    from basewatch.fusion.params import FusionParams
-    from basewatch.fusion.records import load_records
-    from basewatch.products.registry import ensure
-
-    ensure(ws, "fusion")
-    ensure(ws, "assessments")
-    params = FusionParams()
-    return fuse(load_records(ws, params.coverage_km), params)
-
-
 def ensure_fused(ws: Workspace) -> list[BuildSummary]:
-    import basewatch.fusion.products  # noqa: F401
+    """Bring the `fusion` and `assessments` products up to date (each rebuilt only when its inputs changed)."""
+    import basewatch.fusion.products  # noqa: F401  (registers the products)
     from basewatch.products.registry import ensure
 
     return [ensure(ws, "fusion"), ensure(ws, "assessments")]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from basewatch.fusion.fuse import Fusion
+    from basewatch.products.base import BuildSummary
     from basewatch.workspace.core import Workspace
 
 LABEL = "SIMULATED REPORT (basewatch demo): not a real statement."
@@ -69,11 +69,11 @@ def write_reports(folder: Path, start: dt.date, days: int) -> list[tuple[Path, S
     return out
 
 
-def run_fusion_demo(ws: Workspace, scenario_dir: Path, start: dt.date, days: int) -> Fusion | None:
+def run_fusion_demo(ws: Workspace, scenario_dir: Path, start: dt.date, days: int) -> list[BuildSummary]:
     """Write and ingest the simulated reports (through the normal report reader), then fuse and assess."""
-    from basewatch.fusion.api import fuse_workspace
+    from basewatch.fusion.api import ensure_fused
     from basewatch.reports.ingest import add_files
 
     for path, r in write_reports(scenario_dir / "reports", start, days):
         add_files(ws, [path], date=r.date, publisher=r.publisher)
-    return fuse_workspace(ws)
+    return ensure_fused(ws)

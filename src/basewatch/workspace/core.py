@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from basewatch.imagery.api import AddedObservation, Comparison
     from basewatch.imagery.compare import CompareParams
+    from basewatch.products.base import BuildSummary
 
 DEFAULT_WORKSPACE = "basewatch.duckdb"
 ENV_WORKSPACE = "BASEWATCH_WORKSPACE"
@@ -200,11 +201,11 @@ class Workspace:
         return alerts(self, site=site, actor=actor, kind=kind, since=since, until=until, level=level)
 
     # -- fusion (issue 11) --
-    def fuse(self) -> list[object]:
+    def fuse(self) -> list[BuildSummary]:
         """Check every claim against the sensors and compute the assessments (only what is stale)."""
         from basewatch.fusion.api import ensure_fused
 
-        return list(ensure_fused(self))
+        return ensure_fused(self)
 
     def claim_statuses(self, *, status: str | None = None, site: str | None = None) -> pa.Table:
         """Claims with fusion's status (corroborated|contradicted|unverified|not-checkable), why and evidence."""
