@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from basewatch.fusion.likelihood import Item, assess_items, icd203, leading, sensitivity
 
@@ -76,3 +78,32 @@ def test_sensitivity_removes_one_group_at_a_time() -> None:
     assert out["E2"].words == "unlikely"
     assert out["E1"].probability == pytest.approx(3 / 10.8)
     assert math.isclose(sum(assess_items(PRIOR, items, 10).values()), 1.0)
+
+RATIO = st.floats(min_value=0.01, max_value=100, allow_nan=False)
+ITEMS = st.lists(st.tuples(st.sampled_from("abc"), RATIO, RATIO, RATIO, st.floats(min_value=0.05, max_value=1)),
+                 max_size=6)
+
+
+def build(spec: list[tuple[str, float, float, float, float]]) -> list[Item]:
+    return [item(f"E{i}", g, d, b, r, w) for i, (g, d, b, r, w) in enumerate(spec, start=1)]
+
+
+@given(ITEMS)
+def test_probabilities_sum_to_one_and_stay_within_the_caps(spec: list[tuple[str, float, float, float, float]]) -> None:
+    p = assess_items(PRIOR, build(spec), cap=10)
+    assert math.isclose(sum(p.values()), 1.0)
+    groups = len({g for g, *_ in spec})
+    # no group moves the odds of drawdown against no change by more than the cap
+    odds = p["drawdown"] / p["no-change"]
+    assert (0.1 / 0.7) * 10 ** -groups * (1 - 1e-9) <= odds <= (0.1 / 0.7) * 10 ** groups * (1 + 1e-9)
+
+
+@given(ITEMS, RATIO)
+def test_a_neutral_group_changes_nothing_and_more_support_never_lowers(
+        spec: list[tuple[str, float, float, float, float]], extra: float) -> None:
+    items = build(spec)
+    base = assess_items(PRIOR, items, cap=10)
+    neutral = assess_items(PRIOR, [*items, item("E99", "neutral", 1, 1, 1)], cap=10)
+    assert neutral == pytest.approx(base)
+    more = assess_items(PRIOR, [*items, item("E99", "new", max(extra, 1.0), 1, 1)], cap=10)
+    assert more["drawdown"] >= base["drawdown"] * (1 - 1e-9)
