@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from basewatch.claims.grading import SourceGrades
 from basewatch.fusion import items as it
-from basewatch.fusion.counts import poisson_sf
+from basewatch.fusion.counts import poisson_threshold
 from basewatch.fusion.fuse import Fusion
 from basewatch.fusion.likelihood import (
     Item,
@@ -83,19 +83,12 @@ def _confidence(items: Sequence[Item], coverage: int, days: int) -> tuple[str, s
     return "low", why
 
 
-def _threshold(expected: float, p: float) -> int:
-    k = 0
-    while poisson_sf(k, expected) >= p:
-        k += 1
-    return k
-
-
 def _indicators(a_hyp: str, w: it.Window, figures: it.Figures | None, coverage: int, days: int,
                 params: AssessParams) -> tuple[str, ...]:
     out = []
     who = w.actor or "all traffic"
     if figures is not None:
-        high = _threshold(figures.expected, params.fusion.surge_p)
+        high = poisson_threshold(figures.expected, params.fusion.surge_p)
         if a_hyp in ("drawdown", "build-up", "rotation"):
             out.append(f"movements of {who} at {w.place} falling back to about {figures.expected:.0f} a week "
                        "(the baseline) would weaken this judgement")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -13,22 +12,34 @@ ANY_WATCHED = "*"   # an actor filter holding this matches every watched actor (
 
 
 def poisson_sf(k: int, lam: float) -> float:
-    """P(X >= k) for X ~ Poisson(lam)."""
+    """P(X >= k) for X ~ Poisson(lam): the regularised lower incomplete gamma P(k, lam) (exact for any lam;
+    a running sum of terms underflows past lam ~ 745)."""
     if k <= 0:
         return 1.0
-    term = math.exp(-lam)
-    cdf = term
-    for i in range(1, k):
-        term *= lam / i
-        cdf += term
-    return max(0.0, 1.0 - cdf)
+    from scipy.special import gammainc
+
+    return float(gammainc(k, lam))
 
 
 def poisson_cdf(k: int, lam: float) -> float:
     """P(X <= k) for X ~ Poisson(lam)."""
     if k < 0:
         return 0.0
-    return 1.0 - poisson_sf(k + 1, lam)
+    from scipy.special import gammaincc
+
+    return float(gammaincc(k + 1, lam))
+
+
+def poisson_threshold(lam: float, p: float) -> int:
+    """The smallest k with P(X >= k) < p."""
+    from scipy.stats import poisson
+
+    k = int(poisson.isf(p, lam)) + 1          # P(X > k - 1) <= p
+    while k > 0 and poisson_sf(k - 1, lam) < p:
+        k -= 1
+    while poisson_sf(k, lam) >= p:
+        k += 1
+    return k
 
 
 def actor_matches(actor: str | None, actors: Collection[str] | None) -> bool:
@@ -60,7 +71,8 @@ def select(records: Records, places: Sequence[str], first: dt.date, last: dt.dat
             if m.direction in directions and m.mode in modes and \
                     actor_matches(m.actor, actors) and (others is None or m.other in others):
                 out.append(m)
-    out.sort(key=lambda m: (m.time, m.ref_id))
+    if len(places) > 1 or not records.by_day:
+        out.sort(key=lambda m: (m.time, m.ref_id))
     return out
 
 

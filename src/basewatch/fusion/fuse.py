@@ -21,16 +21,21 @@ class Fusion:
     missing: tuple[str, ...]        # optional inputs this workspace lacks (e.g. alerts)
 
 
-def _corroborated_elsewhere(c: StoredClaim, s: ClaimStatus, claims: Sequence[StoredClaim],
-                            by_key: dict[str, ClaimStatus]) -> bool:
+def _corroborating_stories(claims: Sequence[StoredClaim], by_key: dict[str, ClaimStatus]
+                           ) -> dict[tuple[str, str], set[str]]:
+    """(event, place) -> the stories with a corroborated claim of that event there."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for c in claims:
+        st = by_key[c.key]
+        if st.status == "corroborated":
+            for p in st.places:
+                out.setdefault((c.event, p), set()).add(st.story)
+    return out
+
+
+def _corroborated_elsewhere(c: StoredClaim, s: ClaimStatus, index: dict[tuple[str, str], set[str]]) -> bool:
     """Another story (not a re-report of this one) making the same claim about a shared place is corroborated."""
-    for o in claims:
-        st = by_key[o.key]
-        if st.story == s.story or o.event != c.event or st.status != "corroborated":
-            continue
-        if set(st.places) & set(s.places):
-            return True
-    return False
+    return any(index.get((c.event, p), set()) - {s.story} for p in s.places)
 
 
 def fuse(records: Records, params: FusionParams, grades: SourceGrades | None = None) -> Fusion:
@@ -40,7 +45,8 @@ def fuse(records: Records, params: FusionParams, grades: SourceGrades | None = N
     first = [decide(c, link_claim(c, records, params), records, params, reliability(c, grades), stories[c.key])
              for c in claims]
     by_key = {s.key: s for s in first}
-    final = tuple(replace(s, credibility=credibility(s, _corroborated_elsewhere(c, s, claims, by_key)))
+    index = _corroborating_stories(claims, by_key)
+    final = tuple(replace(s, credibility=credibility(s, _corroborated_elsewhere(c, s, index)))
                   for c, s in zip(claims, first, strict=True))
     tracks = track_records(claims, {s.key: s.status for s in final}, stories, grades)
     return Fusion(final, tracks, records.missing)

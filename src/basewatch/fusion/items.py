@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from basewatch.claims.grading import SourceGrades
 from basewatch.fusion.counts import ANY_WATCHED, Count, actor_matches, count, covered_days, day_span, select
 from basewatch.fusion.likelihood import Item, Ref
-from basewatch.fusion.link import country_names, place_countries
 from basewatch.fusion.params import AssessParams
 from basewatch.fusion.records import Records, StoredClaim
 from basewatch.fusion.sources import TrackRecord
@@ -239,18 +238,12 @@ def _claim_in_window(c: StoredClaim, st: ClaimStatus, w: Window, params: AssessP
 def claim_items(records: Records, w: Window, params: AssessParams, statuses: dict[str, ClaimStatus],
                 tracks: dict[str, TrackRecord], grades: SourceGrades, place_country: str | None) -> list[Item]:
     out = []
-    names = country_names()
-    for c in records.claims:
+    for c, named in records.claims_at.get(w.place, ()):
         table = CLAIM_LR.get(c.event)
         st = statuses.get(c.key)
         if table is None or st is None or not _claim_in_window(c, st, w, params):
             continue
-        if w.place in c.site_ids:
-            level = 1.0
-        elif not c.site_ids and place_country is not None and place_country in place_countries(c, names):
-            level = COUNTRY_LEVEL
-        else:
-            continue
+        level = 1.0 if named else COUNTRY_LEVEL
         if c.certainty == "denied":
             table = tuple((h, 1.0 / v) for h, v in table)
         track = tracks.get(canonical_source(c.source, grades))

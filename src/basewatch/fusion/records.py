@@ -128,6 +128,8 @@ class Records:
     last_day: dt.date | None
     missing: tuple[str, ...] = field(default=())          # optional tables this workspace lacks
     by_day: dict[tuple[str, dt.date], tuple[Movement, ...]] = field(default_factory=dict)
+    # place -> (claim, whether it names the place itself rather than only its country)
+    claims_at: dict[str, tuple[tuple[StoredClaim, bool], ...]] = field(default_factory=dict)
 
     def sites_in(self, countries: Sequence[str]) -> list[str]:
         want = set(countries)
@@ -197,39 +199,48 @@ def _movements(ws: Workspace) -> dict[str, list[Movement]]:
     return by_place
 
 
+CELL_DEG = 0.5   # positions are binned into cells of this many degrees; a place lists the cells it reaches
 _NEAR = (
     "SELECT s.place, CAST(p.time AS DATE) AS day, count(*) FROM {table} p JOIN places_in s "
-    "ON p.lat BETWEEN s.lat - $dlat AND s.lat + $dlat AND p.lon BETWEEN s.lon - s.dlon AND s.lon + s.dlon "
+    "ON CAST(floor(p.lat / $cell) AS INTEGER) = s.clat AND CAST(floor(p.lon / $cell) AS INTEGER) = s.clon "
     "WHERE 2 * 6371.0 * asin(sqrt(pow(sin(radians(p.lat - s.lat) / 2), 2) + cos(radians(s.lat)) * "
     "cos(radians(p.lat)) * pow(sin(radians(p.lon - s.lon) / 2), 2))) <= $km GROUP BY ALL"
 )
 
 
-def _coverage(ws: Workspace, places: dict[str, Place], movements: dict[str, list[Movement]],
-              km: float) -> set[tuple[str, dt.date, str]]:
+def _cells(lat: float, lon: float, km: float) -> list[tuple[int, int]]:
+    """The CELL_DEG cells a circle of `km` around (lat, lon) can reach."""
     import math
 
+    dlat = km / 111.0
+    dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.02)
+    rows = range(math.floor((lat - dlat) / CELL_DEG), math.floor((lat + dlat) / CELL_DEG) + 1)
+    cols = range(math.floor((lon - dlon) / CELL_DEG), math.floor((lon + dlon) / CELL_DEG) + 1)
+    return [(r, c) for r in rows for c in cols]
+
+
+def _coverage(ws: Workspace, places: dict[str, Place], movements: dict[str, list[Movement]],
+              km: float) -> set[tuple[str, dt.date, str]]:
     import pyarrow as pa
 
     cells: set[tuple[str, dt.date, str]] = set()
     for lst in movements.values():
         cells.update((m.place, m.day, m.mode) for m in lst)
-    located = [p for p in places.values() if p.lat is not None and p.lon is not None]
-    if not located:
+    rows: dict[str, list[object]] = {"place": [], "lat": [], "lon": [], "clat": [], "clon": []}
+    for p in places.values():
+        if p.lat is None or p.lon is None:
+            continue
+        for r, c in _cells(p.lat, p.lon, km):
+            for k, v in (("place", p.place), ("lat", p.lat), ("lon", p.lon), ("clat", r), ("clon", c)):
+                rows[k].append(v)
+    if not rows["place"]:
         return cells
-    dlat = km / 111.0
-    table = pa.table({
-        "place": [p.place for p in located],
-        "lat": [float(p.lat) for p in located if p.lat is not None],
-        "lon": [float(p.lon) for p in located if p.lon is not None],
-        "dlon": [dlat / max(math.cos(math.radians(float(p.lat or 0.0))), 0.05) for p in located],
-    })
-    ws.con.register("places_in", table)
+    ws.con.register("places_in", pa.table(rows))
     try:
         for src, mode in (("aircraft_points", "air"), ("ais_positions", "sea")):
             if not table_exists(ws, src):
                 continue
-            for place, day, _n in ws.con.execute(_NEAR.format(table=src), {"dlat": dlat, "km": km}).fetchall():
+            for place, day, _n in ws.con.execute(_NEAR.format(table=src), {"cell": CELL_DEG, "km": km}).fetchall():
                 cells.add((str(place), day, mode))
     finally:
         ws.con.unregister("places_in")
@@ -297,8 +308,30 @@ def load_records(ws: Workspace, coverage_km: float) -> Records:
         coverage=frozenset(_coverage(ws, places, movements, coverage_km)),
         alerts=tuple(alerts), observations=tuple(observations), dark=tuple(_dark(ws)), claims=tuple(claims),
         actors=actors, first_day=min(days) if days else None, last_day=max(days) if days else None,
-        missing=missing, by_day=_index(movements),
+        missing=missing, by_day=_index(movements), claims_at=_claims_at(claims, places),
     )
+
+
+ClaimsAt = dict[str, tuple[tuple[StoredClaim, bool], ...]]
+
+
+def _claims_at(claims: Sequence[StoredClaim], places: dict[str, Place]) -> ClaimsAt:
+    from basewatch.fusion.link import place_countries
+
+    by_country: dict[str, list[str]] = defaultdict(list)
+    for p in places.values():
+        if p.watched and p.country:
+            by_country[p.country].append(p.place)
+    out: dict[str, list[tuple[StoredClaim, bool]]] = defaultdict(list)
+    for c in claims:
+        if c.site_ids:
+            for s in c.site_ids:
+                out[s].append((c, True))
+        else:
+            for country in place_countries(c):
+                for s in by_country.get(country, ()):
+                    out[s].append((c, False))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _index(movements: dict[str, list[Movement]]) -> dict[tuple[str, dt.date], tuple[Movement, ...]]:

@@ -48,11 +48,18 @@ def group_stories(claims: Sequence[StoredClaim], grades: SourceGrades, min_overl
 
     sources = [canonical_source(c.source, grades) for c in claims]
     words = [_words(c.text) for c in claims]
-    for i in range(len(claims)):
-        for j in range(i):
-            if _topic(claims[i]) != _topic(claims[j]) or claims[i].report_id == claims[j].report_id:
-                continue
-            same_source = sources[i] == sources[j] and sources[i] not in _ANONYMOUS
-            if same_source or jaccard(words[i], words[j]) >= min_overlap:
-                parent[find(i)] = find(j)
+    by_topic: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+    for i, c in enumerate(claims):
+        by_topic.setdefault(_topic(c), []).append(i)
+    for members in by_topic.values():       # only claims of one topic can share an origin
+        first_of_source: dict[str, int] = {}
+        for n, i in enumerate(members):
+            src = sources[i]
+            if src not in _ANONYMOUS:
+                j = first_of_source.setdefault(src, i)
+                if claims[j].report_id != claims[i].report_id:
+                    parent[find(i)] = find(j)
+            for j in members[:n]:
+                if claims[i].report_id != claims[j].report_id and jaccard(words[i], words[j]) >= min_overlap:
+                    parent[find(i)] = find(j)
     return {c.key: claims[find(i)].key for i, c in enumerate(claims)}
