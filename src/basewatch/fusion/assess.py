@@ -30,6 +30,7 @@ from basewatch.fusion.likelihood import (
 )
 from basewatch.fusion.params import HYPOTHESIS_WORDS, AssessParams
 from basewatch.fusion.records import Records
+from basewatch.fusion.status import ClaimStatus
 
 INFORMATIVE = math.log(1.5)
 FAMILY = {"movements": "air", "corridors": "air", "port-calls": "sea", "dark": "sea", "imagery": "imagery",
@@ -111,7 +112,7 @@ def _indicators(a_hyp: str, w: it.Window, figures: it.Figures | None, coverage: 
 
 
 def evaluate(records: Records, fusion: Fusion, w: it.Window, params: AssessParams,
-             grades: SourceGrades) -> tuple[Assessment, str | None]:
+             grades: SourceGrades, statuses: dict[str, ClaimStatus] | None = None) -> tuple[Assessment, str | None]:
     """The assessment for one window, and the movements' state (strong|surge|drop|steady, None: no baseline)."""
     notes: list[str] = []
     if records.missing:
@@ -123,7 +124,7 @@ def evaluate(records: Records, fusion: Fusion, w: it.Window, params: AssessParam
     state: str | None = None
     air_figures: it.Figures | None = None
     for mode in ("air", "sea"):
-        if not any(m.mode == mode for m in records.movements.get(w.place, ())):
+        if mode not in records.modes_at.get(w.place, ()):
             continue
         got = it.movement_item(records, w, params, mode, it.coverage_days(records, w, (mode,)))
         if got is None:
@@ -139,7 +140,7 @@ def evaluate(records: Records, fusion: Fusion, w: it.Window, params: AssessParam
                                 it.dark_item(records, w, params), it.imagery_item(records, w, params, grades)]
     found += [x for x in extra if x is not None]
     found += it.alert_items(records, w, params)
-    statuses = {s.key: s for s in fusion.statuses}
+    statuses = statuses if statuses is not None else {s.key: s for s in fusion.statuses}
     place = records.places.get(w.place)
     found += it.claim_items(records, w, params, statuses, fusion.tracks, grades, place.country if place else None)
     numbered = tuple(replace(x, item_id=f"E{i}") for i, x in enumerate(found, start=1))
@@ -163,11 +164,12 @@ def timeline(records: Records, fusion: Fusion, place: str, actor: str | None, fi
              params: AssessParams, grades: SourceGrades) -> Iterator[Assessment]:
     """The assessment as of every day first..last, the baseline frozen at a change's onset (see module doc)."""
     onset: dt.date | None = None
+    statuses = {s.key: s for s in fusion.statuses}
     d = first
     while d <= last:
         start = d - dt.timedelta(days=params.window_days - 1)
         end = (onset if onset is not None else start) - dt.timedelta(days=1)
-        a, state = evaluate(records, fusion, it.Window(place, actor, start, d, end), params, grades)
+        a, state = evaluate(records, fusion, it.Window(place, actor, start, d, end), params, grades, statuses)
         if onset is None and state in ("strong", "surge"):
             onset = start
         elif onset is not None and state in ("steady", "drop"):

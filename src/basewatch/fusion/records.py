@@ -45,10 +45,13 @@ class Movement:
     time: dt.datetime
     actor: str | None
     vehicle: str = ""          # icao24 of the aircraft or MMSI of the vessel
+    day: dt.date = dt.date.min  # UTC day of `time` (set by `movement`)
 
-    @property
-    def day(self) -> dt.date:
-        return self.time.date()
+
+def movement(ref_kind: str, ref_id: str, mode: str, place: str, other: str | None, direction: str,
+             time: dt.datetime, actor: str | None, vehicle: str) -> Movement:
+    t = _utc(time)
+    return Movement(ref_kind, ref_id, mode, place, other, direction, t, actor, vehicle, t.date())
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ class Records:
     by_day: dict[tuple[str, dt.date], tuple[Movement, ...]] = field(default_factory=dict)
     # place -> (claim, whether it names the place itself rather than only its country)
     claims_at: dict[str, tuple[tuple[StoredClaim, bool], ...]] = field(default_factory=dict)
+    modes_at: dict[str, frozenset[str]] = field(default_factory=dict)   # place -> air / sea seen there
 
     def sites_in(self, countries: Sequence[str]) -> list[str]:
         want = set(countries)
@@ -184,16 +188,16 @@ def _movements(ws: Workspace) -> dict[str, list[Movement]]:
     for fid, origin, dest, start, end, actor, icao in ws.con.execute(_FLIGHT_ENDS).fetchall():
         if origin is not None:
             by_place[origin].append(
-                Movement("flight", fid, "air", origin, dest, "departure", _utc(start), actor, icao))
+                movement("flight", fid, "air", origin, dest, "departure", start, actor, icao))
         if dest is not None:
-            by_place[dest].append(Movement("flight", fid, "air", dest, origin, "arrival", _utc(end), actor, icao))
+            by_place[dest].append(movement("flight", fid, "air", dest, origin, "arrival", end, actor, icao))
     if table_exists(ws, "port_calls"):
         for cid, place, arr, dep, actor, mmsi in ws.con.execute(_PORT_CALLS).fetchall():
             by_place[place].append(
-                Movement("port_call", str(cid), "sea", place, None, "arrival", _utc(arr), actor, mmsi))
+                movement("port_call", str(cid), "sea", place, None, "arrival", arr, actor, mmsi))
             if dep is not None:
                 by_place[place].append(
-                    Movement("port_call", str(cid), "sea", place, None, "departure", _utc(dep), actor, mmsi))
+                    movement("port_call", str(cid), "sea", place, None, "departure", dep, actor, mmsi))
     for lst in by_place.values():
         lst.sort(key=lambda m: (m.time, m.ref_id, m.direction))
     return by_place
@@ -309,6 +313,7 @@ def load_records(ws: Workspace, coverage_km: float) -> Records:
         alerts=tuple(alerts), observations=tuple(observations), dark=tuple(_dark(ws)), claims=tuple(claims),
         actors=actors, first_day=min(days) if days else None, last_day=max(days) if days else None,
         missing=missing, by_day=_index(movements), claims_at=_claims_at(claims, places),
+        modes_at={k: frozenset(m.mode for m in v) for k, v in movements.items()},
     )
 
 
