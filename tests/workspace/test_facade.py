@@ -40,7 +40,8 @@ FACADE = {
     "dark_periods": "(self, *, near: 'str | None' = None, actor: 'str | None' = None, since: 'When' = None, "
                     "until: 'When' = None) -> 'pa.Table'",
     "vessels": "(self, *, actor: 'str | None' = None) -> 'pa.Table'",
-    "claims": "(self, *, site: 'str | None' = None, event: 'str | None' = None, status: 'str | None' = None) "
+    "claims": "(self, *, site: 'str | None' = None, event: 'str | None' = None, certainty: 'str | None' = None, "
+              "status: 'str | None' = None) "
               "-> 'pa.Table'",
     "brief": "(self, path: 'Path | str', *, sites: 'Sequence[str] | None' = None, actor: 'str | None' = None, "
              "since: 'When' = None, until: 'When' = None) -> 'Path'",

@@ -41,6 +41,8 @@ COMMAND_MODULES = (
     "basewatch.cli.live_cmd",
 
     "basewatch.cli.web_cmd",
+
+    "basewatch.cli.fusion_cmd",
 )
 
 def _version(value: bool) -> None:

@@ -98,8 +98,11 @@ def claims_list(
     ctx: typer.Context,
     site: Site = None,
     event: Annotated[str | None, typer.Option("--event", help="Only this event class.")] = None,
+    certainty: Annotated[str | None, typer.Option(
+        "--certainty", help="Only claims of this certainty: asserted, hedged or denied.")] = None,
     status: Annotated[str | None, typer.Option(
-        "--status", help="Only claims of this certainty: asserted, hedged or denied.")] = None,
+        "--status", help="Only claims fusion found corroborated|contradicted|unverified|not-checkable "
+                         "(runs `basewatch fuse` first when stale).")] = None,
     limit: Limit = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
     out: Out = None,
@@ -107,9 +110,14 @@ def claims_list(
     """List stored claims with their reports (when no subcommand is given)."""
     if ctx.invoked_subcommand is not None:
         return
+    if status is not None:
+        from basewatch.cli.fusion_cmd import list_by_status
+
+        list_by_status(ctx, status, site, event, fmt, out, limit)
+        return
     _format(fmt, ("table", "json", "csv", "parquet"))
     with open_workspace(ctx, read_only=True) as ws:
-        table = ws.claims(site=site, event=event, status=status)
+        table = ws.claims(site=site, event=event, certainty=certainty)
     emit(table, fmt, out, columns=_LIST_COLUMNS, title="claims", limit=limit)
 
 

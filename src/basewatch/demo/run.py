@@ -25,6 +25,7 @@ from basewatch.demo.scenario import ScenarioConfig, build_scenario
 from basewatch.demo.truth import write_truth
 from basewatch.demo.writers import write_aircraft_db, write_scenario
 from basewatch.errors import DemoError
+from basewatch.fusion.demo import run_fusion_demo
 from basewatch.identity.aircraftdb import import_aircraft_db
 from basewatch.ingest.pipeline import IngestReport, ingest_file
 from basewatch.present.activity import load_flights
@@ -183,6 +184,11 @@ def run_demo(
             ws.ensure("maritime")
         demo_alerts(ws)
         seconds["analyse"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        progress("fusing simulated reports with the sensors", 4, total)
+        run_fusion_demo(ws, out_dir / SCENARIO_DIR, config.start, config.days)
+        seconds["fusion"] = time.perf_counter() - t
 
         t = time.perf_counter()
         progress("writing the brief", 4, total)

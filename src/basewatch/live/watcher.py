@@ -211,9 +211,9 @@ class Watcher:
 
     def _publish(self) -> list[str]:
         """Ensure the registered products, then replace the snapshot. Returns lines to report."""
+        from basewatch.errors import ProductError
         from basewatch.live.snapshot import publish
         from basewatch.products import ensure, get
-        from basewatch.errors import ProductError
 
         assert self._ws is not None
         lines: list[str] = []

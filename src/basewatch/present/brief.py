@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from basewatch.alerts.brief import alerts_section
+from basewatch.fusion.brief import key_judgements_section
 from basewatch.present import activity
 from basewatch.present.charts import CorridorLine, OpenEnd, Place, corridor_map, daily_movements_chart
 
@@ -297,6 +298,7 @@ def footer_section(ctx: BriefContext) -> str:
 
 DEFAULT_SECTIONS: tuple[Section, ...] = (
     header_section,
+    key_judgements_section,
     key_figures_section,
     corridors_section,
     site_activity_section,

@@ -21,6 +21,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "basewatch.flights.products",
     "basewatch.maritime.products",
     "basewatch.alerts.products",
+    "basewatch.fusion.products",
 )
 
 

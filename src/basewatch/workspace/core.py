@@ -325,11 +325,22 @@ class Workspace:
 
         return query.vessels(self, actor)
 
-    def claims(self, *, site: str | None = None, event: str | None = None, status: str | None = None) -> pa.Table:
-        """Claims from stored reports: at `site`, of event class `event`, of certainty `status`."""
+    def claims(self, *, site: str | None = None, event: str | None = None, certainty: str | None = None,
+               status: str | None = None) -> pa.Table:
+        """Claims from stored reports: at `site`, of event class `event`, of `certainty` (asserted, hedged or
+        denied). With `status` (corroborated, contradicted, unverified or not-checkable), only the claims fusion
+        gave that status, with its sentence why, credibility and evidence (as `claim_statuses`)."""
         from basewatch.reports.query import claims
 
-        return claims(self, site, event, status)
+        if status is None:
+            return claims(self, site, event, certainty)
+        import pyarrow.compute as pc
+
+        table = self.claim_statuses(status=status, site=site)
+        for column, value in (("event", event), ("certainty", certainty)):
+            if value is not None and column in table.column_names:
+                table = table.filter(pc.equal(table[column], value))
+        return table
 
     def brief(self, path: Path | str, *, sites: Sequence[str] | None = None, actor: str | None = None,
               since: When = None, until: When = None) -> Path:
@@ -352,6 +363,28 @@ class Workspace:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+
+    # -- fusion (issue 11) --
+    def fuse(self) -> list[BuildSummary]:
+        """Check every claim against the sensors and compute the assessments (only what is stale)."""
+        from basewatch.fusion.api import ensure_fused
+
+        return ensure_fused(self)
+
+    def claim_statuses(self, *, status: str | None = None, site: str | None = None) -> pa.Table:
+        """Claims with fusion's status (corroborated|contradicted|unverified|not-checkable), why and evidence."""
+        from basewatch.fusion.api import claim_statuses
+
+        return claim_statuses(self, status=status, site=site)
+
+    def assessments(self, *, site: str | None = None, actor: str | None = None, as_of: dt.date | None = None,
+                    timeline: bool = False) -> list[dict[str, object]]:
+        """ICD 203 assessments per place (and actor): the latest as of `as_of`, or every day (timeline)."""
+        from basewatch.fusion.api import assessments
+
+        return assessments(self, site=site, actor=actor, as_of=as_of, timeline=timeline)
 
     # -- imagery (issue 12) --
     def imagery(self, *, site: str | None = None) -> pa.Table:
