@@ -18,10 +18,12 @@ from basewatch.claims.discourse import (
     BACK_REFERENCE,
     CONNECTIVE,
     CONTRAST,
+    EVENT_ANAPHOR,
     FUNCTION_WORDS,
     SECONDARY,
     YEAR,
     blank,
+    carries_wire_copy,
     is_commentary,
     mask_quotes,
     title_source,
@@ -82,6 +84,50 @@ def _same_speaker_goes_on(prev: _Draft, cur: _Draft, grades: SourceGrades) -> bo
     return a == b or a.endswith(b) or b.endswith(a) or bool(set(a.split()) & set(b.split()) - FUNCTION_WORDS)
 
 
+_SINCE = re.compile(r"\bsince\s+(?:(?:early|mid|late|the end of|the start of)\s+)?(?:\w+\s+)?(?:19|20)\d\d\b",
+                    re.IGNORECASE)
+_ANTECEDENT_REACH = 4  # sentences back a pronoun source ("He said") looks for the speaker named before
+
+
+def resolve_pronouns(found: Sequence[Attribution | None]) -> list[Attribution | None]:
+    """Speaker coreference: "He told Reuters ..." takes the source of the nearest earlier attributed sentence
+    (within _ANTECEDENT_REACH sentences); an unresolved "it"/"they" names no source, "we" is the reporter."""
+    out: list[Attribution | None] = []
+    last: tuple[int, Attribution] | None = None
+    for i, a in enumerate(found):
+        if a is not None and a.anaphoric and a.source.lower() not in ("we",):
+            if last is not None and i - last[0] <= _ANTECEDENT_REACH:
+                a = replace(a, source=last[1].source, kind=last[1].kind)
+            elif a.source.lower() in ("it", "they"):
+                a = None
+        elif a is not None and a.anaphoric:
+            a = replace(a, kind="reporter")
+        elif a is not None:
+            last = (i, a)
+        out.append(a)
+    return out
+
+
+# an arrival or a call somewhere: a movement that is not a departure even in a story of withdrawal
+_ARRIVAL = re.compile(r"\b(?:arriv\w+|dock(?:s|ed|ing)?|berth\w*|moor\w*|landed|lands|landing at|reach\w*|"
+                      r"port calls?|visit\w*|called at|calls at|entered|enter|into|through|cross\w*|toward\w*|via|"
+                      r"unload\w*|offload\w*|driven|request)\b|\bto (?:the )?[A-Z]")
+
+
+def story_frame(drafts: Sequence[_Draft]) -> list[_Draft]:
+    """A report about a withdrawal frames its movement pictures: where withdrawal is one of the report's main
+    events (at least two claims and a third of them), a transport claim that names no arrival, route or
+    destination (aircraft readied with their noses open, equipment gathered at the base, a plane taking off)
+    is part of the withdrawal."""
+    counts: dict[str, int] = {}
+    for d in drafts:
+        counts[d.event] = counts.get(d.event, 0) + 1
+    if counts.get("withdrawal", 0) < 2 or 3 * counts["withdrawal"] < len(drafts):
+        return list(drafts)
+    return [replace(d, event="withdrawal") if d.event == "transport" and not _ARRIVAL.search(d.sentence.text)
+            else d for d in drafts]
+
+
 def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: Attribution | None,
             has_place: bool, previous: _Draft | None) -> EventClass | None:
     """The sentence's event class when it makes a claim, else None."""
@@ -94,11 +140,19 @@ def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: 
         return previous.event  # "However, the permanency of this move remains uncertain."
     if attribution is None:
         return None
-    if previous is not None and BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
+    if previous is not None and (attribution.anaphoric or BACK_REFERENCE.match(attribution.source)) and \
+            s.start - previous.end < 400:
         return previous.event  # '"Nothing has been decided," the official said.'
+    if previous is not None and scores.strongest < 2 and s.start - previous.end < 400 and \
+            EVENT_ANAPHOR.search(s.text):
+        return previous.event  # '... said the operation had finished ahead of schedule'
     speaks_for_forces = attribution.kind in ("official", "intelligence", "anonymous") and (
         military or certainty == "denied" or scores.strongest >= 2
     )
+    # what pictures, tracks, experts and outlets show of forces or of a watched place
+    observes = attribution.kind in ("imagery", "tracking") and (military or has_place or scores.score >= 1)
+    comments = attribution.kind in ("expert", "media") and (scores.strongest >= 2 or (military and has_place))
+    speaks_for_forces = speaks_for_forces or observes or comments
     if speaks_for_forces or (certainty == "denied" and scores.score >= 1):
         # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
         return scores.event if scores.score >= 2 else "other"
@@ -126,6 +180,8 @@ class RuleExtractor:
         memory = SourceMemory()
         default = title_source(doc.title)
         default_kind = classify_source(default, memory) if default else None
+        if default_kind == "media" and carries_wire_copy(doc.title):
+            default_kind = "reporter"  # "(Newser, citing AP)": AP's own reporting
         attributions = self._attributions(sentences, memory)
         drafts: list[_Draft] = []
         previous: _Draft | None = None
@@ -139,6 +195,7 @@ class RuleExtractor:
             drafts.append(draft)
             drafts.extend(self._secondary(s, draft))
             previous = draft
+        drafts = story_frame(drafts)
         claims = [self._finish(d, doc, default, default_kind) for d in drafts]
         return tuple(claims)
 
@@ -157,7 +214,7 @@ class RuleExtractor:
             if a is None and i > 0 and out[i - 1] is not None and self._inherits(s, sentences[i - 1]):
                 a = out[i - 1]
             out.append(a)
-        return out
+        return resolve_pronouns(out)
 
     @staticmethod
     def _inherits(s: Sentence, prev: Sentence) -> bool:
@@ -180,7 +237,10 @@ class RuleExtractor:
         if self._background(s.text, dates, ref) or is_commentary(s.text):
             return None
         places = self._gazetteer.find(s.text, s.start)
-        scores = score_events(blank(s.text, attribution.source if attribution else None))
+        text = blank(s.text, attribution.source if attribution else None)
+        scores = score_events(text[: m.start()]) if m else score_events(text)  # the main clause's event
+        if scores.score == 0:
+            scores = score_events(text)
         event = _decide(s, scores, certainty, attribution, bool(places), previous)
         if event is None:
             return None
@@ -192,6 +252,8 @@ class RuleExtractor:
         """History: every date in the sentence lies more than a year before the report."""
         if ref is None or not YEAR.search(text) or not dates:
             return False
+        if _SINCE.search(text):
+            return False  # "has been in Mali since late 2021": a state that lasts until the report
         return all(d.end < ref - dt.timedelta(days=365) for d in dates)
 
     def _secondary(self, s: Sentence, main: _Draft) -> list[_Draft]:

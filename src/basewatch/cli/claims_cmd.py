@@ -173,12 +173,20 @@ def claims_eval(
 
     _format(fmt, ("table", "json"))
     per_file, total = evaluate_dir(gold, directory, _extractor(workspace_path(ctx), llm_url, llm_model))
+    from basewatch.claims.evaluate import CONFUSION_FIELDS
+
     if fmt == "json":
-        print_json({"files": {f: s.as_json() for f, s in per_file.items()}, "total": total.as_json()})
+        print_json({"files": {f: s.as_json() for f, s in per_file.items()}, "total": total.as_json(),
+                    "confusion": {name: total.confusion(name) for name in CONFUSION_FIELDS}})
         return
     rows = [{"file": f, **s.as_json()} for f, s in [*per_file.items(), ("TOTAL", total)]]
     print_table(rows, ["file", "gold", "extracted", "matched", "recall", "precision", "event", "certainty",
                        "source"], title="claims against gold")
+    for name in CONFUSION_FIELDS:
+        matrix = total.confusion(name)
+        labels = sorted({*matrix, *(got for row in matrix.values() for got in row)})
+        print_table([{"gold": g, **{lab: matrix[g].get(lab, 0) for lab in labels}} for g in sorted(matrix)],
+                    ["gold", *labels], title=f"{name}: gold (rows) against extracted (columns), matched claims")
 
 
 def _extractor(ws_path: Path, llm_url: str | None = None, llm_model: str = "local") -> Extractor:
