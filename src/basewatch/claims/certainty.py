@@ -106,7 +106,7 @@ def certainty_cues(text: str) -> tuple[str, ...]:
     text = main_clause(text)
     found = [(m.start(), m.group()) for p in (_NON_DENIAL, _DENIAL, _NEGATED, _HEDGE, _HEDGE_MORE)
              for m in p.finditer(text)]
-    return tuple(w for _, w in sorted(found))
+    return tuple(dict.fromkeys(w for _, w in sorted(found)))  # each cue once, in text order
 
 
 def hedge_cues(text: str) -> list[str]:

@@ -182,6 +182,7 @@ class EventScore:
     scores: dict[str, int]
     first_trigger: int  # position of the first trigger of the chosen class (-1: none)
     strongest: int = 0  # weight of the strongest single trigger found (any class)
+    cues: tuple[str, ...] = ()  # the trigger words of the chosen class, in text order
 
 
 # Vehicles named as participants ("a Russian cargo aircraft took off from Hmeimim"): nouns, not the event.
@@ -208,6 +209,7 @@ def _score(text: str) -> EventScore:
     taken = bytearray(len(text))  # 1 where a trigger already lies
     strongest = 0
     nominal: dict[str, int] = {}  # weight above 1 that vehicle nouns gave each class
+    found: list[tuple[int, str, str]] = []  # (position, class, words) of every trigger taken
     verbal: set[str] = set()  # classes named by a strong trigger that is not a vehicle noun
     for cls, weight, pattern in _COMPILED:
         for m in pattern.finditer(text):
@@ -215,6 +217,7 @@ def _score(text: str) -> EventScore:
                 continue
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
             scores[cls] += weight
+            found.append((m.start(), cls, m.group()))
             vehicle = weight >= 2 and _VEHICLE.match(m.group()) is not None
             if vehicle:
                 nominal[cls] = nominal.get(cls, 0) + weight - 1
@@ -230,7 +233,8 @@ def _score(text: str) -> EventScore:
     best = max(_PRIORITY, key=lambda c: (scores[c], -first.get(c, len(text)), -_PRIORITY.index(c)))
     if scores[best] == 0:
         return EventScore("other", 0, scores, -1)
-    return EventScore(best, scores[best], scores, first.get(best, -1), strongest)
+    cues = tuple(words for _, cls, words in sorted(found) if cls == best)
+    return EventScore(best, scores[best], scores, first.get(best, -1), strongest, cues)
 
 
 _LOOK_BACK = 200

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from basewatch.claims.actors import ActorFinder
 from basewatch.claims.attribution import Attribution, SourceMemory, classify_source, find_attribution
-from basewatch.claims.certainty import certainty_of
+from basewatch.claims.certainty import certainty_cues, certainty_of
 from basewatch.claims.dates import find_dates
 from basewatch.claims.discourse import (
     AGENTLESS,
@@ -30,7 +30,7 @@ from basewatch.claims.discourse import (
 )
 from basewatch.claims.events import EventScore, mentions_military, score_events
 from basewatch.claims.grading import SourceGrades
-from basewatch.claims.model import Certainty, Claim, DateRange, EventClass, PlaceRef, SourceKind
+from basewatch.claims.model import Certainty, Claim, ClaimWhy, DateRange, EventClass, PlaceRef, SourceKind
 from basewatch.claims.places import Gazetteer, unique_places
 from basewatch.claims.sentences import Sentence, split_sentences
 from basewatch.watchlist.model import Actor, Site
@@ -67,6 +67,8 @@ class _Draft:
     actors: tuple[str, ...]
     date: DateRange | None
     secondary: bool = False
+    event_cues: tuple[str, ...] = ()
+    certainty_cues: tuple[str, ...] = ()
 
 
 def _same_speaker_goes_on(prev: _Draft, cur: _Draft, grades: SourceGrades) -> bool:
@@ -124,8 +126,8 @@ def story_frame(drafts: Sequence[_Draft]) -> list[_Draft]:
         counts[d.event] = counts.get(d.event, 0) + 1
     if counts.get("withdrawal", 0) < 2 or 3 * counts["withdrawal"] < len(drafts):
         return list(drafts)
-    return [replace(d, event="withdrawal") if d.event == "transport" and not _ARRIVAL.search(d.sentence.text)
-            else d for d in drafts]
+    return [replace(d, event="withdrawal", event_cues=("story: withdrawal", *d.event_cues))
+            if d.event == "transport" and not _ARRIVAL.search(d.sentence.text) else d for d in drafts]
 
 
 def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: Attribution | None,
@@ -244,8 +246,15 @@ class RuleExtractor:
         event = _decide(s, scores, certainty, attribution, bool(places), previous)
         if event is None:
             return None
+        if event == scores.event and scores.score > 0:
+            event_cues = scores.cues
+        elif previous is not None and event == previous.event:
+            event_cues = ("previous claim", *previous.event_cues)
+        else:
+            event_cues = ()
         return _Draft(s, s.start, s.end, event, certainty, attribution, places, self._actors.find(s.text),
-                      dates[0] if dates else None)
+                      dates[0] if dates else None, event_cues=event_cues,
+                      certainty_cues=certainty_cues(s.text[: m.start()] if m else s.text))
 
     @staticmethod
     def _background(text: str, dates: list[DateRange], ref: dt.date | None) -> bool:
@@ -270,7 +279,8 @@ class RuleExtractor:
         if scores.score < 2 or (scores.event == main.event and certainty == main.certainty):
             return []
         return [_Draft(s, s.start, s.end, scores.event, certainty, main.attribution, main.places, main.actors,
-                       main.date, secondary=True)]
+                       main.date, secondary=True, event_cues=scores.cues,
+                       certainty_cues=certainty_cues(clause) or (clause.split()[1],))]
 
     # -- merging ------------------------------------------------------------------------------
     def _continues(self, prev: _Draft, cur: _Draft) -> bool:
@@ -301,12 +311,16 @@ class RuleExtractor:
 
     # -- output -------------------------------------------------------------------------------
     def _finish(self, d: _Draft, doc: Document, default: str | None, default_kind: SourceKind | None) -> Claim:
+        source_cues: tuple[str, ...]
         if d.attribution is not None:
             source, kind = d.attribution.source, d.attribution.kind
+            source_cues = (d.attribution.cue, "coreference") if d.attribution.anaphoric else (d.attribution.cue,)
         elif default is not None and default_kind is not None:
             source, kind = default, default_kind
+            source_cues = ("headline",)
         else:
             source, kind = doc.publisher or "reporter", "reporter"
+            source_cues = ()
         claim = Claim(
             text=doc.text[d.start:d.end],
             start=d.start,
@@ -318,6 +332,7 @@ class RuleExtractor:
             source_kind=kind,
             certainty=d.certainty,
             date=d.date,
+            why=ClaimWhy(d.event_cues, d.certainty_cues if d.certainty != "asserted" else (), source_cues),
         )
         return replace(claim, reliability=self._grades.reliability(source, kind))
 
