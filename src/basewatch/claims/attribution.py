@@ -56,7 +56,7 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
               r"newspaper|outlet|media|broadcaster|television|tv|radio|daily|journal|times|post|telegraph|"
               r"economist|politico|axios|kommersant|izvestia|reports?$|the press|footage|videos?|social media|"
               r"telegram|posts?|bloggers?|channels?"),
-    ("anonymous", r"sources?|familiar|anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
+    ("anonymous", r"sources?|familiar|rumou?rs?|speculation|hearsay|anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
                   r"residents?|witnesses|eyewitnesses"),
     ("official", r"spokes(?:man|woman|person)|ministry|minister|department|kremlin|pentagon|white house|government|"
                  r"president|command|centcom|africom|eucom|indopacom|nato|army|navy|armed forces|military|general|"
@@ -96,8 +96,12 @@ _REDUCED_RELATIVE = re.compile(
 _QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)\s+(?P<src>[^;:\"“”]{2,160}?),?\s+as (?:saying|telling|stating)\b")
 _QUOTED_CUE = "quoted ... as saying"
 # a pronoun or a bare back-reference as the subject of a reporting verb: its speaker is named earlier
-PRONOUN_SOURCE = re.compile(r"^(?:he|she|they|it|we|one of them|the same (?:source|official|person|officer|diplomat))$",
-                            re.IGNORECASE)
+PRONOUN_SOURCE = re.compile(r"^(?:he|she|they|it|we|one of them|the same (?:source|official|person|officer|diplomat)|"
+                            r"the (?:group|company|organi[sz]ation|movement|militia))$", re.IGNORECASE)
+# "there have been persistent rumours that ...": the hearsay itself is the source
+_THERE_ARE = re.compile(r"\bthere (?:have been|has been|are|were|is|was) (?:\w+ ){0,2}?"
+                        r"(?P<src>rumou?rs|reports|claims|speculation|allegations)\s+(?:that|of)\b", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _SUBJECT_WINDOW = 400  # characters before a reporting verb searched for its subject
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
@@ -200,6 +204,9 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
     """The first source the sentence names, with its kind; None when it names none."""
     candidates: list[tuple[int, str, str]] = []
     according: list[tuple[int, int]] = []
+    there = _THERE_ARE.search(sentence)
+    if there:
+        candidates.append((there.start("src"), there.group("src"), "there are " + there.group("src").lower()))
     quoted = _QUOTED_AS.search(sentence)
     if quoted:
         candidates.append((quoted.start("src"), quoted.group("src"), _QUOTED_CUE))
@@ -215,7 +222,8 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
     for m in _VERB.finditer(sentence):
         if any(a <= m.start() < b for a, b in according):
             continue  # "according to unconfirmed reports": a noun, not a reporting verb
-        if _PASSIVE_AUX.search(m.group()) and m.group("verb").endswith(("ed", "en", "wn")):
+        if m.group("verb").endswith(("ed", "en", "wn")) and (
+                _PASSIVE_AUX.search(m.group()) or _PASSIVE_BEFORE.search(sentence[max(0, m.start() - 30):m.start()])):
             continue  # "a carrier group was detected", "the ships were first shown": passive, no source
         window = max(0, m.start() - _SUBJECT_WINDOW)  # a subject is a few words, not the whole text before
         begin = max(max(sentence.rfind(c, window, m.start()) for c in "\"“”:;") + 1, window)

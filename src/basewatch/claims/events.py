@@ -189,7 +189,7 @@ class EventScore:
 _VEHICLE = re.compile(r"^(?:(?:cargo|transport|military|supply) (?:planes?|aircraft|ships?|vessels?|jets?)|"
                       r"(?:il|an|c)-\d{2,3}s?|landing ships?)$", re.IGNORECASE)
 # A non-restrictive relative clause (", which led the response to attacks on shipping,") is background.
-_RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,;.]*,")
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b[^,;.]*,")
 
 
 def score_events(text: str) -> EventScore:
