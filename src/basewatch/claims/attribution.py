@@ -56,7 +56,8 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
               r"newspaper|outlet|media|broadcaster|television|tv|radio|daily|journal|times|post|telegraph|"
               r"economist|politico|axios|kommersant|izvestia|reports?$|the press|footage|videos?|social media|"
               r"telegram|posts?|bloggers?|channels?"),
-    ("anonymous", r"sources?|familiar|rumou?rs?|speculation|hearsay|anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
+    ("anonymous", r"sources?|familiar|rumou?rs?|speculation|hearsay|"
+                  r"anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
                   r"residents?|witnesses|eyewitnesses"),
     ("official", r"spokes(?:man|woman|person)|ministry|minister|department|kremlin|pentagon|white house|government|"
                  r"president|command|centcom|africom|eucom|indopacom|nato|army|navy|armed forces|military|general|"
@@ -71,7 +72,8 @@ _KIND_RE_BY_NAME = dict(_KIND_RE)
 _NON_SOURCE = re.compile(r"^(?:(?:recent|latest|new|these|the|such|further)\s+)*(?:developments?|events?|moves?|"
                          r"changes?|situation|signs?|evidence|indications?|this|that|it|which|they)$", re.IGNORECASE)
 _ANON_HEAD = re.compile(r"\b(?:officials?|officers?|sources?|people|persons?|diplomats?|insiders?|residents?|workers?|"
-                        r"witnesses|eyewitnesses|locals|activists)\b", re.IGNORECASE)
+                        r"witnesses|eyewitnesses|locals|activists|businessm[ae]n|traders|merchants|dockers|"
+                        r"fishermen|pilots|rumou?rs|speculation|hearsay)\b", re.IGNORECASE)
 _POSTMOD = re.compile(r"\s+(?:close to|familiar with|in|at|from|of|with|near|inside|within|on|who|based in)\s+",
                       re.IGNORECASE)
 _DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ese|ish|ean|an|i|ic)|Western|Eastern|Northern|Southern|US|UK|EU|"

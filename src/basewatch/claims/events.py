@@ -24,7 +24,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("withdrawal", 3, (
         r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
         r"draw(?:s|n|ing)? ?down", r"drew down", r"draw-down",
-        r"(?:pull|mov|order|forc|fl[oy]w|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* (?:\w+ ){0,5}out of",
+        r"(?:pull|mov|order|forc|fl(?:y|ew|own|ow)|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* "
+        r"(?:\w+ ){0,5}out of",
         r"evacuat\w+", r"retreat\w*", r"dismantl\w+", r"repatriat\w+", r"(?:tak(?:e|en|es|ing)|took) apart",
         # going home, flying or sailing out: "on its way home", "warplanes flew out", "clear out of Syria"
         r"(?:on (?:its|their|the) way|head(?:ed|ing|s)?|go(?:ing|es)?|went|sail(?:ed|ing|s)?|fl(?:ew|own|ying)|"
@@ -158,7 +159,7 @@ _COMPILED = (
     # leaving a named place: "left Hmeimim", "departed the Tartus naval base" (case matters: a proper name)
     ("withdrawal", 3, re.compile(r"\b(?:left|leave|leaving|leaves|departed|departing|quit|pulled out of|took off from|"
                                  r"flew out of|sailed out of)\s+(?:the\s+)?"
-                                 r"(?:port of\s+)?[A-Z](?![^.,;]{0,40}\bwithout\b)")),
+                                 r"(?:port of\s+)?[A-Z](?![^.,;]{0,40}\bwithout\b)[\w'’-]*")),
     # stronger triggers claim their words first ("leave Russia without a base" is a loss, not a departure)
     *((cls, w, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE))
       for cls, w, p in sorted(_TRIGGERS, key=lambda t: -t[1])),
@@ -189,7 +190,9 @@ class EventScore:
 _VEHICLE = re.compile(r"^(?:(?:cargo|transport|military|supply) (?:planes?|aircraft|ships?|vessels?|jets?)|"
                       r"(?:il|an|c)-\d{2,3}s?|landing ships?)$", re.IGNORECASE)
 # A non-restrictive relative clause (", which led the response to attacks on shipping,") is background.
-_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b[^,;.]*,")
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b[^,;.]*,|"
+                       # a hedged participle phrase is not the asserted event: ", possibly escorting the ships,"
+                       r",\s+(?:possibly|probably|likely|perhaps|apparently|reportedly)\s+\w+ing\b[^,;.]*")
 
 
 def score_events(text: str) -> EventScore:
