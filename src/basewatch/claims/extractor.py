@@ -254,7 +254,8 @@ class RuleExtractor:
             event_cues = ()
         return _Draft(s, s.start, s.end, event, certainty, attribution, places, self._actors.find(s.text),
                       dates[0] if dates else None, event_cues=event_cues,
-                      certainty_cues=certainty_cues(s.text[: m.start()] if m else s.text))
+                      certainty_cues=certainty_cues(s.text[: m.start()] if m else s.text) if certainty != "asserted"
+                      else ())
 
     @staticmethod
     def _background(text: str, dates: list[DateRange], ref: dt.date | None) -> bool:
