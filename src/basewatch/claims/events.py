@@ -136,6 +136,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:defence|defense|military|cooperation) (?:cooperation )?agreement",
         r"(?:talks|negotiat\w+) (?:[\w'’-]+ ){0,6}bases?",
         r"secur(?:e|ed|ing) (?:\w+ ){0,2}(?:port|base|access|foothold)s?",
+        r"(?:security|safety|protection|future) of (?:its |their |the |russia's |our )?(?:\w+ )?(?:bases?|ports?|"
+        r"facilit(?:y|ies))",
     )),
     ("basing", 2, (
         r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence", r"still (?:in|at|based)",
