@@ -84,3 +84,15 @@ def test_metric_reproduces_the_issue_baseline() -> None:
     assert total.event == pytest.approx(0.22, abs=0.04)
     assert total.certainty == pytest.approx(0.69, abs=0.04)
     assert total.source == pytest.approx(0.18, abs=0.04)
+
+
+def test_confusion_matrices_count_matched_pairs_only() -> None:
+    gs = [gold(0, 10, "withdrawal", "hedged", "imagery"), gold(20, 30, "withdrawal", "asserted", "official"),
+          gold(40, 50, "basing")]  # the third gold claim has no extracted claim: it is in no matrix
+    cs = [claim(0, 10, "transport", "hedged", "media"), claim(20, 30, "withdrawal", "asserted", "official")]
+    s = score_file(gs[:2], cs) + score_file(gs[2:], [])
+    assert s.confusion("event") == {"withdrawal": {"transport": 1, "withdrawal": 1}}
+    assert s.confusion("certainty") == {"hedged": {"hedged": 1}, "asserted": {"asserted": 1}}
+    assert s.confusion("source") == {"imagery": {"media": 1}, "official": {"official": 1}}
+    # the diagonal of each matrix is the field's agreement count
+    assert sum(row.get(g, 0) for g, row in s.confusion("event").items()) == s.event_ok == 1

@@ -44,3 +44,17 @@ def test_held_out_reports(extractor: RuleExtractor) -> None:
     assert total.event >= 0.80
     assert total.certainty >= 0.85
     assert total.source >= 0.80
+
+
+def test_rewritten_real_reports_dev_set_floor(extractor: RuleExtractor) -> None:
+    """The development slice of the rewritten real reports (data/CORPUS.md), labelled before the extractor ran
+    on it and then used for tuning: a regression floor a little under the scores reached, not a held-out
+    figure. The blind slice (data/corpus_blind) is deliberately not asserted anywhere: it was tuned on by no one
+    and its scores are reported in data/README.md."""
+    _, total = evaluate_dir(DATA / "corpus_dev" / "gold.jsonl", DATA / "corpus_dev", extractor)
+    assert total.gold == 77
+    assert total.recall >= 0.85
+    assert total.precision >= 0.95
+    assert total.event >= 0.78
+    assert total.certainty >= 0.95
+    assert total.source >= 0.95

@@ -63,3 +63,13 @@ def test_list_reports_counts_claims(workspace: Workspace, tmp_path: Path) -> Non
     [row] = list_reports(workspace)
     assert (row["claims"], row["url"], row["report_date"], row["publisher"]) == (
         2, "https://example.org/x", dt.date(2025, 1, 15), "Example Wire")
+
+
+def test_claims_keep_the_cue_words_behind_their_fields(workspace: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "r.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    add_files(workspace, [p])
+    first, second = list_claims(workspace)
+    # "left Tartus" decided withdrawal, "showed" the source; nothing hedged it
+    assert first["why"] == {"event": ["left Tartus"], "certainty": [], "source": ["showed"]}
+    assert second["why"]["event"] == ["struck"] and second["why"]["source"] == ["said"]

@@ -56,3 +56,24 @@ def test_a_workspace_made_before_the_caches_migration_gets_it(tmp_path: Path) ->
     with basewatch.Workspace.open(path) as ws:
         assert "aircraft_identity_cache" in _tables(ws)
         assert ws.con.execute("SELECT count(*) FROM schema_version WHERE version = 6").fetchone() == (1,)
+
+
+def test_a_new_workspace_killed_before_any_checkpoint_opens_again(tmp_path: Path) -> None:
+    """A process that creates a workspace, writes a row and is killed (no close, no checkpoint) must leave a
+    file that opens: DuckDB 1.4 could not replay the WAL of a fresh workspace (migration 0018 alters `sources`,
+    whose key defaults to nextval) and every later open failed with an internal error."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "ws.duckdb"
+    code = (
+        "import os, basewatch\n"
+        f"ws = basewatch.Workspace.open({str(path)!r}, create=True)\n"
+        "ws.con.execute(\"INSERT INTO sources (path, sha256, input_format, ingested_at, accepted, rejected, "
+        "duplicates) VALUES ('x', 'y', 'sbs', now(), 0, 0, 0)\")\n"
+        "os._exit(9)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 9, proc.stderr
+    with basewatch.Workspace.open(path) as ws:
+        assert ws.con.execute("SELECT count(*) FROM sources").fetchone() == (1,)

@@ -56,7 +56,8 @@ _KIND_WORDS: tuple[tuple[SourceKind, str], ...] = (
               r"newspaper|outlet|media|broadcaster|television|tv|radio|daily|journal|times|post|telegraph|"
               r"economist|politico|axios|kommersant|izvestia|reports?$|the press|footage|videos?|social media|"
               r"telegram|posts?|bloggers?|channels?"),
-    ("anonymous", r"sources?|familiar|anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
+    ("anonymous", r"sources?|familiar|rumou?rs?|speculation|hearsay|"
+                  r"anonymity|people|persons?|insiders?|diplomats?|officials?|officers?|"
                   r"residents?|witnesses|eyewitnesses"),
     ("official", r"spokes(?:man|woman|person)|ministry|minister|department|kremlin|pentagon|white house|government|"
                  r"president|command|centcom|africom|eucom|indopacom|nato|army|navy|armed forces|military|general|"
@@ -71,7 +72,8 @@ _KIND_RE_BY_NAME = dict(_KIND_RE)
 _NON_SOURCE = re.compile(r"^(?:(?:recent|latest|new|these|the|such|further)\s+)*(?:developments?|events?|moves?|"
                          r"changes?|situation|signs?|evidence|indications?|this|that|it|which|they)$", re.IGNORECASE)
 _ANON_HEAD = re.compile(r"\b(?:officials?|officers?|sources?|people|persons?|diplomats?|insiders?|residents?|workers?|"
-                        r"witnesses|eyewitnesses|locals|activists)\b", re.IGNORECASE)
+                        r"witnesses|eyewitnesses|locals|activists|businessm[ae]n|traders|merchants|dockers|"
+                        r"fishermen|pilots|rumou?rs|speculation|hearsay)\b", re.IGNORECASE)
 _POSTMOD = re.compile(r"\s+(?:close to|familiar with|in|at|from|of|with|near|inside|within|on|who|based in)\s+",
                       re.IGNORECASE)
 _DEMONYM = re.compile(r"^(?:[A-Z][a-z]+(?:ian|ese|ish|ean|an|i|ic)|Western|Eastern|Northern|Southern|US|UK|EU|"
@@ -88,6 +90,20 @@ _PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|been|being)\b", re.IGNORECASE)
 _INDEFINITE = re.compile(r"^(?:a|an|one|two|three|four|several|some|many|few)\s+\w", re.IGNORECASE)
 _PRESS_OFFICE = re.compile(r"\b(?:press|media|information) (?:office|service|centre|center|department|secretary)\b",
                            re.IGNORECASE)
+# a participle opening a reduced relative clause after the subject's head noun: "images published by ..."
+_REDUCED_RELATIVE = re.compile(
+    r"(?<=[a-z])\s+(?:published|released|taken|captured|obtained|reviewed|provided|shared|analy[sz]ed|collected|"
+    r"made public|posted|distributed|circulated|issued)\s+(?:by|on|to|last|this|earlier)\b[^\"“”]*$")
+# "Al-Watan quoted Riad Joudy, head of Tartous customs, as saying": the quoted person speaks, not the paper
+_QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)\s+(?P<src>[^;:\"“”]{2,160}?),?\s+as (?:saying|telling|stating)\b")
+_QUOTED_CUE = "quoted ... as saying"
+# a pronoun or a bare back-reference as the subject of a reporting verb: its speaker is named earlier
+PRONOUN_SOURCE = re.compile(r"^(?:he|she|they|it|we|one of them|the same (?:source|official|person|officer|diplomat)|"
+                            r"the (?:group|company|organi[sz]ation|movement|militia))$", re.IGNORECASE)
+# "there have been persistent rumours that ...": the hearsay itself is the source
+_THERE_ARE = re.compile(r"\bthere (?:have been|has been|are|were|is|was) (?:\w+ ){0,2}?"
+                        r"(?P<src>rumou?rs|reports|claims|speculation|allegations)\s+(?:that|of)\b", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _SUBJECT_WINDOW = 400  # characters before a reporting verb searched for its subject
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
@@ -98,6 +114,8 @@ class Attribution:
     kind: SourceKind
     start: int  # offsets of the source phrase within the sentence
     end: int
+    anaphoric: bool = False  # "He said", "the same source said": the speaker is named in an earlier sentence
+    cue: str = ""  # the words that name the source relation ("according to", "said", "showed")
 
 
 @dataclass
@@ -146,7 +164,8 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
         return "official"  # "the army's media office", "the ministry's press service"
     head = _head(source)
     unnamed = not _NAMED_INSTITUTION.search(head) and not _names_person(head)
-    if _ANON_HEAD.search(head) and unnamed:
+    anon = _ANON_HEAD.search(head)
+    if anon and unnamed and not (anon.group()[:1].isupper() and re.match(r"^[Tt]he\s+$", head[:anon.start()])):
         return "anonymous"
     if "media" in found and _KIND_RE_BY_NAME["media"].search(head):
         return "media"
@@ -171,8 +190,9 @@ def _clean(src: str) -> str:
 
 
 def _subject(pre: str) -> str:
-    """The noun phrase before a reporting verb, without introductory phrases."""
-    pre = pre.rstrip()
+    """The noun phrase before a reporting verb, without introductory phrases or a reduced relative clause
+    ("Satellite pictures published by CSIS on April 18 show" -> "Satellite pictures")."""
+    pre = _REDUCED_RELATIVE.sub("", pre.rstrip())
     appositive = pre.endswith(",")
     parts = pre.rstrip(",").split(",")
     candidate = ",".join(parts[-2:]) if appositive and len(parts) >= 2 else parts[-1]
@@ -184,21 +204,29 @@ def _subject(pre: str) -> str:
 
 def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attribution | None:
     """The first source the sentence names, with its kind; None when it names none."""
-    candidates: list[tuple[int, str]] = []
+    candidates: list[tuple[int, str, str]] = []
     according: list[tuple[int, int]] = []
+    there = _THERE_ARE.search(sentence)
+    if there:
+        candidates.append((there.start("src"), there.group("src"), "there are " + there.group("src").lower()))
+    quoted = _QUOTED_AS.search(sentence)
+    if quoted:
+        candidates.append((quoted.start("src"), quoted.group("src"), _QUOTED_CUE))
     for m in _ACCORDING.finditer(sentence):
-        candidates.append((m.start("src"), m.group("src")))
+        candidates.append((m.start("src"), m.group("src"), m.group().split()[0].lower() + " " +
+                           m.group().split()[1].lower()))
         according.append((m.start(), m.end()))
     for m in _INVERTED.finditer(sentence):
         if len(m.group("src").split()) <= 8:  # "said a senior US defence official", not a whole clause
-            candidates.append((m.start("src"), m.group("src")))
+            candidates.append((m.start("src"), m.group("src"), m.group("verb")))
     for m in _PASSIVE_BY.finditer(sentence):
-        candidates.append((m.start("src"), m.group("src")))
+        candidates.append((m.start("src"), m.group("src"), "by"))
     for m in _VERB.finditer(sentence):
         if any(a <= m.start() < b for a, b in according):
             continue  # "according to unconfirmed reports": a noun, not a reporting verb
-        if _PASSIVE_AUX.search(m.group()) and m.group("verb").endswith("ed"):
-            continue  # "a carrier group was detected": passive, the subject is not a source
+        if m.group("verb").endswith(("ed", "en", "wn")) and (
+                _PASSIVE_AUX.search(m.group()) or _PASSIVE_BEFORE.search(sentence[max(0, m.start() - 30):m.start()])):
+            continue  # "a carrier group was detected", "the ships were first shown": passive, no source
         window = max(0, m.start() - _SUBJECT_WINDOW)  # a subject is a few words, not the whole text before
         begin = max(max(sentence.rfind(c, window, m.start()) for c in "\"“”:;") + 1, window)
         pre = sentence[begin:m.start()]
@@ -207,13 +235,16 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         subject = _subject(pre)
         if subject:
             at = pre.rfind(subject[:10])
-            candidates.append((begin + max(at, 0), subject))
-    candidates.sort(key=lambda c: c[0])
-    for pos, raw in candidates:
+            candidates.append((begin + max(at, 0), subject, m.group("verb")))
+    candidates.sort(key=lambda c: (c[2] != _QUOTED_CUE, c[0]))  # the quoted person before the paper quoting
+    for pos, raw, cue in candidates:
         full = _clean(raw)
         src = _SEEN_BY.sub("", full)  # "customs documents seen by Example Journal": the documents speak
         if not src or len(src) > 140:
             continue
+        if PRONOUN_SOURCE.match(src):
+            at = max(pos, 0)
+            return Attribution(src, classify_source(src, memory) or "anonymous", at, at + len(src), True, cue)
         kind = classify_source(src, memory)
         if kind is None or (kind == "anonymous" and not _ANON_HEAD.search(src)):
             fallback = classify_source(full, memory) if full != src else None
@@ -221,7 +252,10 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
                 src, kind = full, fallback  # "a draft seen by Reuters": known only through the outlet
         if kind is None:
             continue
+        if kind == "official" and cue.lower() in ("reported", "reports", "report") and \
+                not _KIND_RE_BY_NAME["official"].search(src) and not _names_person(src):
+            kind = "media"  # "The Insider reported": a named body that reports is an outlet
         if memory is not None:
             memory.remember(src, kind)
-        return Attribution(src, kind, max(pos, 0), max(pos, 0) + len(src))
+        return Attribution(src, kind, max(pos, 0), max(pos, 0) + len(src), cue=cue)
     return None

@@ -47,22 +47,70 @@ _HEDGE = re.compile(
 )
 
 
+# More hedges: resemblance ("what looked like"), refusals to say, open decisions, inference ("a sign that"),
+# and hearsay channels that name no one ("reports say", "according to ... media reports", "observers believe").
+_HEDGE_MORE = re.compile(
+    r"\b(?:look(?:s|ed)? like|what (?:appeared|appears|looked|seemed) to be|"
+    r"(?:refused|refuses|refusing|declined|declines|would not|will not|did not) (?:to )?"
+    r"(?:say|disclose|specify|reveal|give) (?:when|whether|how|where|which|if)|"
+    r"no (?:timetable|timeline|date|decision|deadline|schedule) (?:(?:for|on|about) (?:[\w'’-]+ ){1,4}?)?"
+    r"(?:has|had|have)? ?(?:yet )?(?:been|was|is) "
+    r"(?:yet )?(?:set|fixed|agreed|decided|made|announced)|"
+    r"nothing (?:has|had)? ?(?:yet )?(?:been|was|is) (?:yet )?(?:\w+ )?(?:decided|agreed|settled)|"
+    r"(?:is|was|are|were|be) (?:the |a |an |one )?(?:\w+ ){0,2}signs? (?:yet )?(?:that|of)|"
+    r"(?:(?:unofficial|unconfirmed|local|media|press|news|some|other|several) )?reports (?:say|said|suggest\w*|"
+    r"indicate\w*|claim\w*)|"
+    r"according to (?:[\w'’-]+ ){0,6}?(?:media |press |news |unofficial |unconfirmed )?reports|"
+    r"(?:observers|some|many|others) (?:take|took) the view|(?:observers|commentators) (?:believe|think|say))\b",
+    re.IGNORECASE,
+)
+# A hedge set off in a trailing or parenthetical phrase qualifies that phrase, not the main clause:
+# "..., a sign that they were ready", "..., possibly escorting the ships", "vehicles, reportedly including ...,".
+_PARENTHETICAL = re.compile(
+    r",\s+(?:(?:a|an|the|one)\s+(?:\w+\s+)?sign (?:that|of)|"
+    r"(?:possibly|probably|most likely|likely|perhaps|reportedly|apparently|presumably|allegedly)\s+"
+    r"(?:\w+ing|for|to|in|at|as|with|from)\b)[^,;.]*",
+    re.IGNORECASE,
+)
 _NON_DENIAL = re.compile(r"\b(?:confirm|neither confirm)\s+(?:or|nor)\s+deny\b", re.IGNORECASE)
 
 
+def main_clause(text: str) -> str:
+    """The text with trailing and parenthetical hedged phrases blanked (same length)."""
+    return _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
+
+
+def _first(pattern: re.Pattern[str], text: str) -> int:
+    m = pattern.search(text)
+    return m.start() if m else -1
+
+
 def certainty_of(text: str) -> Certainty:
-    """The certainty of a clause; denial wins over hedge ("refused to confirm or deny" is a hedge)."""
+    """The certainty of a clause. A denial word wins ("refused to confirm or deny" is a hedge); between a
+    negated event and a hedge the one written first scopes over the other ("imagery suggested that the ships
+    had never left" is hedged, "the ships did not leave, apparently" denied)."""
+    text = main_clause(text)
     if _NON_DENIAL.search(text):
         return "hedged"
-    if _DENIAL.search(text) or _NEGATED.search(text):
+    if _DENIAL.search(text):
         return "denied"
-    if _HEDGE.search(text):
-        return "hedged"
-    return "asserted"
+    hedges = [i for i in (_first(_HEDGE, text), _first(_HEDGE_MORE, text)) if i >= 0]
+    negated = _first(_NEGATED, text)
+    if negated >= 0 and (not hedges or negated < min(hedges)):
+        return "denied"
+    return "hedged" if hedges else "asserted"
+
+
+def certainty_cues(text: str) -> tuple[str, ...]:
+    """The words that decided certainty_of(text) (empty when asserted)."""
+    text = main_clause(text)
+    found = [(m.start(), m.group()) for p in (_NON_DENIAL, _DENIAL, _NEGATED, _HEDGE, _HEDGE_MORE)
+             for m in p.finditer(text)]
+    return tuple(dict.fromkeys(w for _, w in sorted(found)))  # each cue once, in text order
 
 
 def hedge_cues(text: str) -> list[str]:
-    return [m.group() for m in _HEDGE.finditer(text)]
+    return [m.group() for p in (_HEDGE, _HEDGE_MORE) for m in p.finditer(text)]
 
 
 def denial_cues(text: str) -> list[str]:

@@ -95,6 +95,20 @@ def title_source(title: str | None) -> str | None:
     return (m.group("citing") or m.group("report") or "").strip() or None
 
 
+def carries_wire_copy(title: str | None) -> bool:
+    """The headline's bracket says the outlet carries another's story ("(Newser, citing AP)"): the body is that
+    outlet's own reporting, so its unattributed sentences are the reporter's voice, not a quoted medium."""
+    return bool(title) and re.search(r"\(\s*[^()]*?\bciting\s+[^()]+\)", title or "") is not None
+
+
+# A definite reference to an event named just before: "the operation had finished", "the pullout will ..."
+EVENT_ANAPHOR = re.compile(
+    r"\b(?:the|this|that|its|their)\s+(?:\w+\s+)?(?:operation|move|withdrawal|pullout|pull-out|drawdown|handover|"
+    r"departure|evacuation|deployment|transfer|redeployment|exit|buildup|build-up|shift|process|mission)\b",
+    re.IGNORECASE,
+)
+
+
 def is_commentary(text: str) -> bool:
     """Analysis, reactions and "no comment" sentences report no event of their own."""
     if _COMMENTARY.match(text) or _REACTION.match(text):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ class Scores:
     event_ok: int
     certainty_ok: int
     source_ok: int
+    # (field, gold label, extracted label) for every matched gold claim: the confusion matrices' cells
+    pairs: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     @staticmethod
     def _ratio(a: int, b: int) -> float:
@@ -59,7 +61,17 @@ class Scores:
         return self._ratio(self.source_ok, self.matched)
 
     def __add__(self, other: Scores) -> Scores:
-        return Scores(*(a + b for a, b in zip(self.counts(), other.counts(), strict=True)))
+        g, e, m, o, ev, ce, so = (a + b for a, b in zip(self.counts(), other.counts(), strict=True))
+        return Scores(g, e, m, o, ev, ce, so, self.pairs + other.pairs)
+
+    def confusion(self, name: str) -> dict[str, dict[str, int]]:
+        """Gold label -> extracted label -> count over matched claims, for "event", "certainty" or "source"."""
+        out: dict[str, dict[str, int]] = {}
+        for f, gold, got in self.pairs:
+            if f == name:
+                row = out.setdefault(gold, {})
+                row[got] = row.get(got, 0) + 1
+        return out
 
     def counts(self) -> tuple[int, ...]:
         return (self.gold, self.extracted, self.matched, self.overlapping, self.event_ok, self.certainty_ok,
@@ -71,6 +83,9 @@ class Scores:
             "certainty": round(self.certainty, 3), "source": round(self.source, 3), "gold": self.gold,
             "extracted": self.extracted, "matched": self.matched,
         }
+
+
+CONFUSION_FIELDS: tuple[str, ...] = ("event", "certainty", "source")
 
 
 def load_gold(path: Path) -> list[GoldClaim]:
@@ -105,6 +120,7 @@ def score_file(gold: Sequence[GoldClaim], claims: Sequence[Claim]) -> Scores:
     """
     used: set[int] = set()
     matched = event_ok = certainty_ok = source_ok = 0
+    pairs: list[tuple[str, str, str]] = []
     for g in gold:
         need = (g.end - g.start) / 2
         candidates = [
@@ -121,8 +137,10 @@ def score_file(gold: Sequence[GoldClaim], claims: Sequence[Claim]) -> Scores:
         event_ok += c.event == g.event
         certainty_ok += c.certainty == g.certainty
         source_ok += c.source_kind == g.source_kind
+        pairs += [("event", g.event, c.event), ("certainty", g.certainty, c.certainty),
+                  ("source", g.source_kind, c.source_kind)]
     overlapping = sum(1 for c in claims if any(_overlap(c.start, c.end, g.start, g.end) > 0 for g in gold))
-    return Scores(len(gold), len(claims), matched, overlapping, event_ok, certainty_ok, source_ok)
+    return Scores(len(gold), len(claims), matched, overlapping, event_ok, certainty_ok, source_ok, tuple(pairs))
 
 
 def evaluate_dir(gold_path: Path, directory: Path, extractor: Extractor) -> tuple[dict[str, Scores], Scores]:

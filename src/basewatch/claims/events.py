@@ -11,9 +11,11 @@ from basewatch.claims.model import EventClass
 _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("strike", 3, (
         r"air ?strikes?", r"(?:drone|missile|rocket|artillery) (?:strikes?|attacks?)", r"strik(?:e|es|ing)(?! groups?)",
-        r"struck", r"bomb(?:ed|ing|ings|s)?", r"shell(?:ed|ing)", r"raids?", r"hit (?:\w+ ){0,3}targets",
+        r"struck", r"bomb(?:ed|ing|ings|s)?", r"s[ai]nk(?:s|ing)?", r"sunk", r"shell(?:ed|ing)", r"raids?",
+        r"hit (?:\w+ ){0,3}targets",
     )),
-    ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"sorties", r"destroy(?:s|ed|ing)?",
+    ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"targeted", r"sorties",
+                   r"destroy(?:s|ed|ing)?",
                    r"explosions?", r"blasts?", r"(?:was|were|been|being) hit",
                    r"fired (?:\w+ ){0,2}(?:missiles?|rockets?|shells?|drones?)",
                    r"launch(?:ed|es|ing)? (?:\w+ ){0,2}(?:missiles?|rockets?|drones?|strikes?|attacks?)",
@@ -22,8 +24,19 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("withdrawal", 3, (
         r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
         r"draw(?:s|n|ing)? ?down", r"drew down", r"draw-down",
-        r"(?:pull|mov|order|forc|fl[oy]w|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* (?:\w+ ){0,5}out of",
-        r"evacuat\w+", r"retreat\w*", r"dismantl\w+", r"repatriat\w+",
+        r"(?:pull|mov|order|forc|fl(?:y|ew|own|ow)|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* "
+        r"(?:\w+ ){0,5}out of",
+        r"evacuat\w+", r"retreat\w*", r"dismantl\w+", r"repatriat\w+", r"(?:tak(?:e|en|es|ing)|took) apart",
+        # going home, flying or sailing out: "on its way home", "warplanes flew out", "clear out of Syria"
+        r"(?:on (?:its|their|the) way|head(?:ed|ing|s)?|go(?:ing|es)?|went|sail(?:ed|ing|s)?|fl(?:ew|own|ying)|"
+        r"return(?:s|ed|ing)?) home",
+        r"(?:flew|flown|sailed|drove|driven|took off|steamed|rolled) (?:\w+ )?(?:out|away)\b(?! of \w+ into)",
+        r"clear(?:s|ed|ing)? out",
+        r"remov(?:e|es|ed|ing|al of) (?:[\w'’,-]+ ){0,4}(?:troops|forces|soldiers|personnel|equipment|units|"
+        r"military|contingents?|presence)",
+        # a force as the subject of leaving: "NATO soldiers had already left", "its last soldier will leave"
+        r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets)\b"
+        r"(?:\s+[\w'’-]+){0,3}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
         r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
         r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
         r"hand(?:s|ed|ing)? over", r"handover", r"exit(?:s|ed|ing)? (?:from|the)", r"expel\w*",
@@ -34,7 +47,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("withdrawal", 2, (
         r"depart(?:ure|ures|ed|ing|s)?", r"evacuation", r"empty", r"emptied", r"deserted", r"disappeared",
         r"(?:wound|wind|winding|winds) down", r"reduc(?:e|es|ed|ing) (?:its |their |the )?(?:presence|forces|troops)",
-        r"(?:has|have|had|are|were) (?:now |since |all )?gone", r"no longer (?:there|present|visible|at|in)",
+        r"(?:has|have|had|are|were|be|been|is|was) (?:now |since |all |long )?gone", r"consolidat\w+",
+        r"no longer (?:there|present|visible|at|in)",
         r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
         r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
         r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?|tasks?)",
@@ -46,10 +60,11 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"deploy\w*", r"redeploy\w*", r"dispatch\w*", r"relocat\w+", r"reinforc\w+", r"build-?up",
         r"reposition\w*", r"transfer\w*",
         r"(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?(?:footprint|presence)",
-        r"footprint", r"contingent", r"expansion", r"surge",
+        r"footprint", r"expansion", r"surge",
         r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships?|"
         r"jets|aircraft|systems|weapons|personnel|frigates?|corvettes?|destroyers?|submarines?|carriers?|"
-        r"battalions?|brigades?|squadrons?|batteries|instructors|advisers|advisors|mercenaries)",
+        r"battalions?|brigades?|squadrons?|batteries|instructors|advisers|advisors|mercenaries|trainers|"
+        r"specialists|technicians|marines|paratroopers|bombers|fighters)",
         r"host(?:s|ed|ing)? (?:[\w'’-]+ ){0,2}(?:forces|troops|soldiers|warships|units|personnel|contingents?)",
         r"(?:to|will|would|could|plans? to|intends? to) station",
         r"shift(?:s|ed|ing)? (?:[\w-]+ ){0,3}(?:assets|forces|troops|units|systems|weapons|operations|aircraft|"
@@ -73,10 +88,11 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:troops|forces|soldiers|personnel|contingent|units)\s+(?:are|were|is|remain)\s+(?:now\s+|still\s+)?"
         r"(?:in|at|based|stationed)",
     )),
-    ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?")),
+    ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?", r"contingents?")),
     ("transport", 3, (
         r"airlift\w*", r"air bridge", r"heavy[- ]lift", r"(?:cargo|transport|military|supply) flights?",
-        r"port calls?", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail\w*", r"ferr(?:y|ied|ying)",
+        r"port calls?", r"port (?:visits?|of call)", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail\w*",
+        r"ferr(?:y|ied|ying)",
         r"shipments?", r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)",
     )),
     ("transport", 2, (
@@ -85,6 +101,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
         r"dock(?:s|ed|ing)?", r"deliver\w*", r"escort(?:s|ed|ing)?", r"resuppl\w+", r"en route",
         r"bound for", r"head(?:ed|ing)? (?:to|for|toward|towards)",
+        r"(?:a |an )?(?:brief |short )?stop(?:over)? (?:in|at)",
+        # gathering loads at a base: "Russia gathering military equipment at the air base"
+        r"(?:gather|assembl|concentrat|stag|accumulat|pil)\w* (?:up )?(?:[\w'’-]+ ){0,3}(?:equipment|vehicles|hardware|"
+        r"cargo|containers|materiel)",
         r"carr(?:y|ies|ied|ying) (?:[\w'’-]+ ){0,4}(?:equipment|troops|soldiers|weapons|ammunition|vehicles|cargo|"
         r"supplies|personnel|containers|radars?|systems|components|fuel|munitions|armou?r|tanks|missiles|aircraft|"
         r"helicopters|launchers)", r"(?:off|un)?load(?:s|ed|ing)?",
@@ -104,15 +124,28 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:keep|keeps|kept|keeping|retain\w*|maintain\w*|preserv\w*|hold(?:s|ing)? on to|held on to) "
         r"(?:[\w'’-]+ ){0,3}(?:bases?|airbases?|presence|foothold|facilit(?:y|ies)|access)",
         r"(?:logistics|logistical|military|naval|air|supply|strategic|regional) hubs?",
+        r"(?:logistics|logistical|supply|staging|forward|operating) bases?",
+        # a lasting state of being there: "are now permanently stationed at", "has been in Mali since late 2021"
+        r"(?:is|are|was|were|been|be|remain\w*) (?:now |already |currently )?(?:permanently|still) "
+        r"(?:stationed|based|garrisoned)",
+        r"(?:has|have|had) been (?:present |based |stationed |deployed )?(?:in|at) (?:[A-Z][\w'’-]* ){1,3}since",
+        r"(?:set|setting|sets) up (?:a |an |its |their )?(?:[\w'’-]+ ){0,2}(?:base|airbase|facility|outpost|hub)",
         r"(?:expand|extend|upgrad|build|construct|repair|renovat|moderni[sz]|fortif)\w* (?:\w+ ){0,3}"
         r"(?:runways?|hangars?|bases?|facilit(?:y|ies)|piers?|infrastructure|airfields?|shelters?)",
         r"(?:become|future|fate|status|disposition) of (?:[\w'’-]+ ){0,3}bases?",
         r"(?:defence|defense|military|cooperation) (?:cooperation )?agreement",
         r"(?:talks|negotiat\w+) (?:[\w'’-]+ ){0,6}bases?",
         r"secur(?:e|ed|ing) (?:\w+ ){0,2}(?:port|base|access|foothold)s?",
+        r"(?:security|safety|protection|future) of (?:its |their |the |russia's |our )?(?:\w+ )?(?:bases?|ports?|"
+        r"facilit(?:y|ies))",
     )),
     ("basing", 2, (
         r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence", r"still (?:in|at|based)",
+        # still there, and negative findings of change: "frigates still anchored", "largely unchanged"
+        r"still (?:anchored|moored|docked|stationed|there|present|parked|guarding|holding|manning|occupying|"
+        r"operating|deployed)",
+        r"(?:largely |mostly |virtually |almost |broadly )?unchanged",
+        r"(?:little|minimal|no (?:major|significant|visible)) changes?", r"stay(?:s|ed|ing)? (?:in|at|on)",
         r"construction",
         r"(?:leave|leaves|left|leaving) (?:\w+ ){0,3}without", r"negotiat\w+", r"settlement",
         r"replenishment", r"access to", r"agreement", r"contract", r"host", r"loss of", r"lost",
@@ -126,12 +159,16 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
 _TRIGGERS: tuple[tuple[EventClass, int, str], ...] = tuple((c, w, "|".join(alts)) for c, w, alts in _TRIGGER_TABLE)
 _COMPILED = (
     # leaving a named place: "left Hmeimim", "departed the Tartus naval base" (case matters: a proper name)
-    ("withdrawal", 3, re.compile(r"\b(?:left|leave|leaving|leaves|departed|departing|quit|pulled out of)\s+(?:the\s+)?"
-                                 r"(?:port of\s+)?[A-Z](?![^.,;]{0,40}\bwithout\b)")),
+    ("withdrawal", 3, re.compile(r"\b(?:left|leave|leaving|leaves|departed|departing|quit|pulled out of|took off from|"
+                                 r"flew out of|sailed out of)\s+(?:the\s+)?"
+                                 r"(?:port of\s+)?[A-Z](?![^.,;]{0,40}\bwithout\b)[\w'’-]*")),
     # stronger triggers claim their words first ("leave Russia without a base" is a loss, not a departure)
     *((cls, w, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE))
       for cls, w, p in sorted(_TRIGGERS, key=lambda t: -t[1])),
 )
+# The same case-blind triggers compiled for lower-cased text: about five times faster than IGNORECASE (which
+# Python's matcher applies at every position); [A-Z] under IGNORECASE matched any letter, so it becomes [a-z].
+_LOWER = (_COMPILED[0], *((cls, w, re.compile(p.pattern.replace("[A-Z]", "[a-z]"))) for cls, w, p in _COMPILED[1:]))
 # On equal scores the more specific class wins.
 _PRIORITY: tuple[EventClass, ...] = ("strike", "withdrawal", "transport", "deployment", "basing")
 _MILITARY = re.compile(
@@ -151,27 +188,64 @@ class EventScore:
     scores: dict[str, int]
     first_trigger: int  # position of the first trigger of the chosen class (-1: none)
     strongest: int = 0  # weight of the strongest single trigger found (any class)
+    cues: tuple[str, ...] = ()  # the trigger words of the chosen class, in text order
+
+
+# Vehicles named as participants ("a Russian cargo aircraft took off from Hmeimim"): nouns, not the event.
+_VEHICLE = re.compile(r"^(?:(?:cargo|transport|military|supply) (?:planes?|aircraft|ships?|vessels?|jets?)|"
+                      r"(?:il|an|c)-\d{2,3}s?|landing ships?)$", re.IGNORECASE)
+# A non-restrictive relative clause (", which led the response to attacks on shipping,") is background.
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b[^,;.]*,|"
+                       # a hedged participle phrase is not the asserted event: ", possibly escorting the ships,"
+                       r",\s+(?:possibly|probably|likely|perhaps|apparently|reportedly)\s+\w+ing\b[^,;.]*")
 
 
 def score_events(text: str) -> EventScore:
+    """Scores per class of the main clause (relative clauses blanked), or of the whole text when the main
+    clause has no trigger."""
+    main = _RELATIVE.sub(lambda m: " " * len(m.group()), text)
+    if main != text:
+        scored = _score(main)
+        if scored.score > 0:
+            return scored
+    return _score(text)
+
+
+def _score(text: str) -> EventScore:
     scores: dict[str, int] = dict.fromkeys(_PRIORITY, 0)
     first: dict[str, int] = {}
     taken = bytearray(len(text))  # 1 where a trigger already lies
     strongest = 0
-    for cls, weight, pattern in _COMPILED:
-        for m in pattern.finditer(text):
-            if taken[m.start()] or _in_name(text, m.start(), m.group()):
+    nominal: dict[str, int] = {}  # weight above 1 that vehicle nouns gave each class
+    found: list[tuple[int, str, str]] = []  # (position, class, words) of every trigger taken
+    verbal: set[str] = set()  # classes named by a strong trigger that is not a vehicle noun
+    lower = text.lower()
+    same_length = len(lower) == len(text)  # lower-casing keeps offsets (not so for a few non-ASCII letters)
+    for n, (cls, weight, pattern) in enumerate(_LOWER if same_length else _COMPILED):
+        for m in pattern.finditer(text if n == 0 or not same_length else lower):
+            words = text[m.start():m.end()]
+            if taken[m.start()] or _in_name(text, m.start(), words):
                 continue
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
             scores[cls] += weight
-            if weight >= 2:  # where the class is first named by a real trigger, not a context noun
+            found.append((m.start(), cls, words))
+            vehicle = weight >= 2 and _VEHICLE.match(words) is not None
+            if vehicle:
+                nominal[cls] = nominal.get(cls, 0) + weight - 1
+            elif weight >= 3:
+                verbal.add(cls)
+            if weight >= 2 and not vehicle:  # where the class is first named by a real trigger, not a noun
                 first[cls] = min(first.get(cls, m.start()), m.start())
             strongest = max(strongest, weight)
+    for named, excess in nominal.items():
+        if verbal - {named}:
+            scores[named] -= excess  # a vehicle noun is context where another event is named by its verb
     # on equal scores the event named first wins (the main clause leads in news prose), then the priority
     best = max(_PRIORITY, key=lambda c: (scores[c], -first.get(c, len(text)), -_PRIORITY.index(c)))
     if scores[best] == 0:
         return EventScore("other", 0, scores, -1)
-    return EventScore(best, scores[best], scores, first.get(best, -1), strongest)
+    cues = tuple(words for _, cls, words in sorted(found) if cls == best)
+    return EventScore(best, scores[best], scores, first.get(best, -1), strongest, cues)
 
 
 _LOOK_BACK = 200

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from basewatch.claims.actors import ActorFinder
 from basewatch.claims.attribution import Attribution, SourceMemory, classify_source, find_attribution
-from basewatch.claims.certainty import certainty_of
+from basewatch.claims.certainty import certainty_cues, certainty_of
 from basewatch.claims.dates import find_dates
 from basewatch.claims.discourse import (
     AGENTLESS,
@@ -18,17 +18,19 @@ from basewatch.claims.discourse import (
     BACK_REFERENCE,
     CONNECTIVE,
     CONTRAST,
+    EVENT_ANAPHOR,
     FUNCTION_WORDS,
     SECONDARY,
     YEAR,
     blank,
+    carries_wire_copy,
     is_commentary,
     mask_quotes,
     title_source,
 )
 from basewatch.claims.events import EventScore, mentions_military, score_events
 from basewatch.claims.grading import SourceGrades
-from basewatch.claims.model import Certainty, Claim, DateRange, EventClass, PlaceRef, SourceKind
+from basewatch.claims.model import Certainty, Claim, ClaimWhy, DateRange, EventClass, PlaceRef, SourceKind
 from basewatch.claims.places import Gazetteer, unique_places
 from basewatch.claims.sentences import Sentence, split_sentences
 from basewatch.watchlist.model import Actor, Site
@@ -65,6 +67,8 @@ class _Draft:
     actors: tuple[str, ...]
     date: DateRange | None
     secondary: bool = False
+    event_cues: tuple[str, ...] = ()
+    certainty_cues: tuple[str, ...] = ()
 
 
 def _same_speaker_goes_on(prev: _Draft, cur: _Draft, grades: SourceGrades) -> bool:
@@ -82,6 +86,50 @@ def _same_speaker_goes_on(prev: _Draft, cur: _Draft, grades: SourceGrades) -> bo
     return a == b or a.endswith(b) or b.endswith(a) or bool(set(a.split()) & set(b.split()) - FUNCTION_WORDS)
 
 
+_SINCE = re.compile(r"\bsince\s+(?:(?:early|mid|late|the end of|the start of)\s+)?(?:\w+\s+)?(?:19|20)\d\d\b",
+                    re.IGNORECASE)
+_ANTECEDENT_REACH = 4  # sentences back a pronoun source ("He said") looks for the speaker named before
+
+
+def resolve_pronouns(found: Sequence[Attribution | None]) -> list[Attribution | None]:
+    """Speaker coreference: "He told Reuters ..." takes the source of the nearest earlier attributed sentence
+    (within _ANTECEDENT_REACH sentences); an unresolved "it"/"they" names no source, "we" is the reporter."""
+    out: list[Attribution | None] = []
+    last: tuple[int, Attribution] | None = None
+    for i, a in enumerate(found):
+        if a is not None and a.anaphoric and a.source.lower() not in ("we",):
+            if last is not None and i - last[0] <= _ANTECEDENT_REACH:
+                a = replace(a, source=last[1].source, kind=last[1].kind)
+            elif a.source.lower() in ("it", "they"):
+                a = None
+        elif a is not None and a.anaphoric:
+            a = replace(a, kind="reporter")
+        elif a is not None:
+            last = (i, a)
+        out.append(a)
+    return out
+
+
+# an arrival or a call somewhere: a movement that is not a departure even in a story of withdrawal
+_ARRIVAL = re.compile(r"\b(?:arriv\w+|dock(?:s|ed|ing)?|berth\w*|moor\w*|landed|lands|landing at|reach\w*|"
+                      r"port calls?|visit\w*|called at|calls at|entered|enter|into|through|cross\w*|toward\w*|via|"
+                      r"unload\w*|offload\w*|driven|request)\b|\bto (?:the )?[A-Z]")
+
+
+def story_frame(drafts: Sequence[_Draft]) -> list[_Draft]:
+    """A report about a withdrawal frames its movement pictures: where withdrawal is one of the report's main
+    events (at least two claims and a third of them), a transport claim that names no arrival, route or
+    destination (aircraft readied with their noses open, equipment gathered at the base, a plane taking off)
+    is part of the withdrawal."""
+    counts: dict[str, int] = {}
+    for d in drafts:
+        counts[d.event] = counts.get(d.event, 0) + 1
+    if counts.get("withdrawal", 0) < 2 or 3 * counts["withdrawal"] < len(drafts):
+        return list(drafts)
+    return [replace(d, event="withdrawal", event_cues=("story: withdrawal", *d.event_cues))
+            if d.event == "transport" and not _ARRIVAL.search(d.sentence.text) else d for d in drafts]
+
+
 def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: Attribution | None,
             has_place: bool, previous: _Draft | None) -> EventClass | None:
     """The sentence's event class when it makes a claim, else None."""
@@ -94,11 +142,19 @@ def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: 
         return previous.event  # "However, the permanency of this move remains uncertain."
     if attribution is None:
         return None
-    if previous is not None and BACK_REFERENCE.match(attribution.source) and s.start - previous.end < 400:
+    if previous is not None and (attribution.anaphoric or BACK_REFERENCE.match(attribution.source)) and \
+            s.start - previous.end < 400:
         return previous.event  # '"Nothing has been decided," the official said.'
+    if previous is not None and scores.strongest < 2 and s.start - previous.end < 400 and \
+            EVENT_ANAPHOR.search(s.text):
+        return previous.event  # '... said the operation had finished ahead of schedule'
     speaks_for_forces = attribution.kind in ("official", "intelligence", "anonymous") and (
         military or certainty == "denied" or scores.strongest >= 2
     )
+    # what pictures, tracks, experts and outlets show of forces or of a watched place
+    observes = attribution.kind in ("imagery", "tracking") and (military or has_place or scores.score >= 1)
+    comments = attribution.kind in ("expert", "media") and (scores.strongest >= 2 or (military and has_place))
+    speaks_for_forces = speaks_for_forces or observes or comments
     if speaks_for_forces or (certainty == "denied" and scores.score >= 1):
         # an attributed statement about forces: weak cues still choose the class ("facilities", "talks")
         return scores.event if scores.score >= 2 else "other"
@@ -126,6 +182,8 @@ class RuleExtractor:
         memory = SourceMemory()
         default = title_source(doc.title)
         default_kind = classify_source(default, memory) if default else None
+        if default_kind == "media" and carries_wire_copy(doc.title):
+            default_kind = "reporter"  # "(Newser, citing AP)": AP's own reporting
         attributions = self._attributions(sentences, memory)
         drafts: list[_Draft] = []
         previous: _Draft | None = None
@@ -139,6 +197,7 @@ class RuleExtractor:
             drafts.append(draft)
             drafts.extend(self._secondary(s, draft))
             previous = draft
+        drafts = story_frame(drafts)
         claims = [self._finish(d, doc, default, default_kind) for d in drafts]
         return tuple(claims)
 
@@ -157,7 +216,7 @@ class RuleExtractor:
             if a is None and i > 0 and out[i - 1] is not None and self._inherits(s, sentences[i - 1]):
                 a = out[i - 1]
             out.append(a)
-        return out
+        return resolve_pronouns(out)
 
     @staticmethod
     def _inherits(s: Sentence, prev: Sentence) -> bool:
@@ -180,18 +239,31 @@ class RuleExtractor:
         if self._background(s.text, dates, ref) or is_commentary(s.text):
             return None
         places = self._gazetteer.find(s.text, s.start)
-        scores = score_events(blank(s.text, attribution.source if attribution else None))
+        text = blank(s.text, attribution.source if attribution else None)
+        scores = score_events(text[: m.start()]) if m else score_events(text)  # the main clause's event
+        if scores.score == 0:
+            scores = score_events(text)
         event = _decide(s, scores, certainty, attribution, bool(places), previous)
         if event is None:
             return None
+        if event == scores.event and scores.score > 0:
+            event_cues = scores.cues
+        elif previous is not None and event == previous.event:
+            event_cues = ("previous claim", *previous.event_cues)
+        else:
+            event_cues = ()
         return _Draft(s, s.start, s.end, event, certainty, attribution, places, self._actors.find(s.text),
-                      dates[0] if dates else None)
+                      dates[0] if dates else None, event_cues=event_cues,
+                      certainty_cues=certainty_cues(s.text[: m.start()] if m else s.text) if certainty != "asserted"
+                      else ())
 
     @staticmethod
     def _background(text: str, dates: list[DateRange], ref: dt.date | None) -> bool:
         """History: every date in the sentence lies more than a year before the report."""
         if ref is None or not YEAR.search(text) or not dates:
             return False
+        if _SINCE.search(text):
+            return False  # "has been in Mali since late 2021": a state that lasts until the report
         return all(d.end < ref - dt.timedelta(days=365) for d in dates)
 
     def _secondary(self, s: Sentence, main: _Draft) -> list[_Draft]:
@@ -208,7 +280,8 @@ class RuleExtractor:
         if scores.score < 2 or (scores.event == main.event and certainty == main.certainty):
             return []
         return [_Draft(s, s.start, s.end, scores.event, certainty, main.attribution, main.places, main.actors,
-                       main.date, secondary=True)]
+                       main.date, secondary=True, event_cues=scores.cues,
+                       certainty_cues=certainty_cues(clause) or (clause.split()[1],))]
 
     # -- merging ------------------------------------------------------------------------------
     def _continues(self, prev: _Draft, cur: _Draft) -> bool:
@@ -239,12 +312,16 @@ class RuleExtractor:
 
     # -- output -------------------------------------------------------------------------------
     def _finish(self, d: _Draft, doc: Document, default: str | None, default_kind: SourceKind | None) -> Claim:
+        source_cues: tuple[str, ...]
         if d.attribution is not None:
             source, kind = d.attribution.source, d.attribution.kind
+            source_cues = (d.attribution.cue, "coreference") if d.attribution.anaphoric else (d.attribution.cue,)
         elif default is not None and default_kind is not None:
             source, kind = default, default_kind
+            source_cues = ("headline",)
         else:
             source, kind = doc.publisher or "reporter", "reporter"
+            source_cues = ()
         claim = Claim(
             text=doc.text[d.start:d.end],
             start=d.start,
@@ -256,6 +333,7 @@ class RuleExtractor:
             source_kind=kind,
             certainty=d.certainty,
             date=d.date,
+            why=ClaimWhy(d.event_cues, d.certainty_cues if d.certainty != "asserted" else (), source_cues),
         )
         return replace(claim, reliability=self._grades.reliability(source, kind))
 

@@ -45,6 +45,23 @@ class DateRange:
 
 
 @dataclass(frozen=True)
+class ClaimWhy:
+    """The words that decided each field, so an analyst can see why a claim was called hedged or withdrawal.
+
+    event: the triggers of the chosen class (or how it was inherited: "story: withdrawal", "previous claim");
+    certainty: hedge or denial cues of the main clause (empty: asserted); source: the attribution cue
+    ("said", "according to", "showed", "quoted ... as saying"), with "coreference" when a pronoun was resolved.
+    """
+
+    event: tuple[str, ...] = ()
+    certainty: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"event": list(self.event), "certainty": list(self.certainty), "source": list(self.source)}
+
+
+@dataclass(frozen=True)
 class Claim:
     text: str
     start: int  # character offsets (Python str indices) into the report text
@@ -58,6 +75,7 @@ class Claim:
     date: DateRange | None = None
     reliability: str = "F"  # Admiralty code A-F for the source (F = cannot be judged)
     credibility: int = 6  # Admiralty code 1-6 for the information (6 = cannot be judged; fusion fills it)
+    why: ClaimWhy | None = None  # cue words behind event, certainty and source (None: not recorded)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,4 +91,5 @@ class Claim:
             "date": self.date.as_json() if self.date else None,
             "reliability": self.reliability,
             "credibility": self.credibility,
+            "why": self.why.as_json() if self.why else None,
         }

@@ -44,8 +44,27 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     word = line[start:dot]
     if word.lower().strip(".") in _ABBREV:
         return True
-    # initials and dotted abbreviations: "U.S.", "J. Smith"
-    return "." in word or len(word) == 1
+    if "." in word:
+        return True  # dotted abbreviations: "U.S.", "M.S.S."
+    # an initial ("J. Smith", "Austin S. Miller"), but not a one-letter name after a lower-case word
+    # ("he wrote on X. Ukraine's ...", "Plan B. The ..."): an initial follows a name, a title or nothing
+    return len(word) == 1 and not _after_lower_word(line, start)
+
+
+def _after_lower_word(line: str, start: int) -> bool:
+    """The word before line[start] begins with a lower-case letter ("on", "via", "plan")."""
+    i = start - 1
+    while i >= 0 and line[i] == " ":
+        i -= 1
+    j = i
+    while j >= 0 and j > i - _ABBREV_MAX and line[j].isalpha():
+        j -= 1
+    return j < i and line[j + 1].islower() and line[j + 1:i + 1] not in _INITIAL_AFTER
+
+
+# lower-case words an initial may follow ("said J. Smith", "by A. Jones")
+_INITIAL_AFTER = frozenset(("said", "says", "by", "and", "told", "wrote", "with", "from", "of", "to", "de", "van",
+                            "von", "al", "bin", "ibn"))
 
 
 def _line_spans(line: str) -> list[tuple[int, int]]:

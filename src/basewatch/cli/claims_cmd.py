@@ -175,16 +175,22 @@ def claims_eval(
     llm_model: LlmModelOpt = "local",
 ) -> None:
     """Recall, precision and label accuracy of the extractor against gold claims."""
-    from basewatch.claims.evaluate import evaluate_dir
+    from basewatch.claims.evaluate import CONFUSION_FIELDS, evaluate_dir
 
     _format(fmt, ("table", "json"))
     per_file, total = evaluate_dir(gold, directory, _extractor(workspace_path(ctx), llm_url, llm_model))
     rows = [{"file": f, **s.as_json()} for f, s in [*per_file.items(), ("TOTAL", total)]]
-    if fmt == "json":
+    if fmt == "json":  # one object per file, then TOTAL, which also carries the per-field confusion matrices
+        rows[-1]["confusion"] = {name: total.confusion(name) for name in CONFUSION_FIELDS}
         print_json(rows)
         return
     print_table(rows, ["file", "gold", "extracted", "matched", "recall", "precision", "event", "certainty",
                        "source"], title="claims against gold")
+    for name in CONFUSION_FIELDS:
+        matrix = total.confusion(name)
+        labels = sorted({*matrix, *(got for row in matrix.values() for got in row)})
+        print_table([{"gold": g, **{lab: matrix[g].get(lab, 0) for lab in labels}} for g in sorted(matrix)],
+                    ["gold", *labels], title=f"{name}: gold (rows) against extracted (columns), matched claims")
 
 
 def _extractor(ws_path: Path, llm_url: str | None = None, llm_model: str = "local") -> Extractor:

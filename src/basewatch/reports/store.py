@@ -21,7 +21,7 @@ CLAIMS_SCHEMA = pa.schema([
     ("site_ids", pa.list_(pa.string())), ("countries", pa.list_(pa.string())), ("source", pa.string()),
     ("source_kind", pa.string()), ("certainty", pa.string()), ("date_start", pa.date32()),
     ("date_end", pa.date32()), ("date_text", pa.string()), ("reliability", pa.string()),
-    ("credibility", pa.int32()), ("extractor", pa.string()),
+    ("credibility", pa.int32()), ("extractor", pa.string()), ("why", pa.string()),
 ])
 
 
@@ -50,6 +50,7 @@ def claims_table(report_id: int, claims: Sequence[Claim], extractor: str) -> pa.
             "date_start": c.date.start if c.date else None, "date_end": c.date.end if c.date else None,
             "date_text": c.date.text if c.date else None, "reliability": c.reliability,
             "credibility": c.credibility, "extractor": extractor,
+            "why": json.dumps(c.why.as_json()) if c.why else None,
         }
         for k, v in row.items():
             cols[k].append(v)
@@ -84,7 +85,7 @@ def list_claims(ws: Workspace, site: str | None = None, event: str | None = None
     sql = (
         "SELECT c.report_id, c.claim_no, r.title, r.report_date, r.path, c.event, c.certainty, c.source, "
         "c.source_kind, c.reliability, c.credibility, c.site_ids, c.countries, c.places, c.actors, "
-        "c.date_start, c.date_end, c.date_text, c.start_char, c.end_char, c.text "
+        "c.date_start, c.date_end, c.date_text, c.start_char, c.end_char, c.text, c.why "
         "FROM claims c JOIN reports r USING (report_id) WHERE 1 = 1"
     )
     params: list[Any] = []
@@ -100,6 +101,7 @@ def list_claims(ws: Workspace, site: str | None = None, event: str | None = None
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
     for r in rows:
         r["places"] = json.loads(r["places"])
+        r["why"] = json.loads(r["why"]) if r["why"] else None
     return rows
 
 

@@ -138,6 +138,11 @@ class Workspace:
             from basewatch.watchlist.store import install_default_watchlist
 
             install_default_watchlist(self)
+        if applied:
+            # Write the new schema into the file itself, not only the write-ahead log: DuckDB (1.4) cannot
+            # replay a WAL holding `ALTER TABLE ... ADD COLUMN` on a table whose default calls a function
+            # (sources: nextval), so a process killed before its first checkpoint left a file no one could open.
+            self.con.execute("CHECKPOINT")
         return applied
 
     def _check_version(self) -> None:
