@@ -205,3 +205,40 @@ def test_raw_frames_in_year_9999_and_in_nanoseconds(tmp_path: Path) -> None:
     rows = pq.read_metadata(shared_file(BAD + "08_opensky_raw_ns_timestamp.parquet")).num_rows
     assert report_ns.rejected == 0
     assert any(note.startswith(f"{rows} frames, {rows} passed the checks") for note in report_ns.notes)
+
+
+# Failures the fuzz harness found (tests/fuzz), made by hand here.
+def test_lone_surrogates_in_json_text_are_a_bad_value_not_a_crash(tmp_path: Path) -> None:
+    good = '{"icao24": "ae0455", "timestamp": 1600120072000, "latitude": 32.69, "longitude": -117.2}'
+    path = tmp_path / "t.json"
+    path.write_bytes(("[" + good + ', {"icao24": "ae\\ud80055", "timestamp": 1600120073000}, '
+                      '{"icao24": "ae04' ).encode() + b"\xed\xa0\x80" + b'", "timestamp": 1600120074000}]')
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        report = ingest_file(ws, path)
+    assert (report.accepted, _lines(report)) == (1, {"icao24 not 6 hex digits": [2, 3]})
+
+
+def test_unclosed_quote_costs_its_line_only(tmp_path: Path) -> None:
+    header = "time,icao24,lat,lon,velocity\n"
+    rows = [f"{1700000000 + i},4b1901,47.{i},8.0,100.0\n" for i in range(5)]
+    rows[2] = '1700000002,"4b1901,47.2,8.0,100.0\n'  # line 4: the quote never closes
+    path = tmp_path / "sv.csv"
+    path.write_text(header + "".join(rows))
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        report = ingest_file(ws, path)
+        stored = sorted(int(r[0]) for r in ws.con.execute("SELECT row_no FROM aircraft_points").fetchall())
+    assert _lines(report) == {"unclosed quote": [4]}
+    assert stored == [2, 3, 5, 6]
+
+
+def test_carriage_return_lines_keep_their_numbers_around_a_bad_byte(tmp_path: Path) -> None:
+    header = "MMSI,BaseDateTime,LAT,LON\r"
+    rows = [f"36775244{i},2023-01-11T00:00:0{i},43.0{i},-70.7\r".encode() for i in range(4)]
+    rows[1] = rows[1].replace(b"43.0", b"4\xff3.0")  # line 3 is not UTF-8
+    path = tmp_path / "ais.csv"
+    path.write_bytes(header.encode() + b"".join(rows))
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        report = ingest_file(ws, path, "ais-csv")
+        stored = sorted(int(r[0]) for r in ws.con.execute("SELECT row_no FROM ais_positions").fetchall())
+    assert _lines(report) == {"not UTF-8 text": [3]}
+    assert stored == [2, 4, 5]

@@ -184,7 +184,8 @@ def parse_json(data: bytes | str) -> Any:
     return _scrub(doc) if _SURROGATE.search(probe) else doc
 
 
-_SURROGATE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+# a surrogate escaped (\\ud800) or raw (json.loads decodes bytes with surrogatepass)
+_SURROGATE = re.compile(rb"\\[uU][dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 def _clean_text(text: str) -> str:

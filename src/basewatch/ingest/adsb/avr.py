@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basewatch.errors import InputFormatError
-from basewatch.ingest import parquet
+from basewatch.ingest import files, parquet
 from basewatch.ingest.adsb import capture, modes
 from basewatch.ingest.adsb.common import clean_text, epoch_seconds
 from basewatch.ingest.base import ReadResult, Rejects
@@ -121,7 +121,7 @@ def _guess_layout(lines: list[str]) -> CsvLayout | None:
 
 def _content_lines(text: str) -> list[tuple[int, str]]:
     out = []
-    for no, line in enumerate(text.splitlines(), start=1):
+    for no, line in enumerate(files.split_lines(text), start=1):
         s = line.strip()
         if s and not s.startswith("#"):
             out.append((no, line))
@@ -180,7 +180,7 @@ class AvrReader:
                 path, "AVR lines without reception times ('*8D...;'): frames cannot be placed in time; "
                 "record with timestamps (e.g. dump1090 --mlat '@...' lines, or 'time,hex' CSV)"
             )
-        lines = pa.array(text.splitlines(), pa.string())
+        lines = pa.array(files.split_lines(text), pa.string())
         numbers = np.arange(1, len(lines) + 1, dtype=np.int64)
         content = pc.invert(
             pc.or_(pc.equal(pc.utf8_trim_whitespace(lines), ""), pc.starts_with(pc.utf8_trim_whitespace(lines), "#"))
