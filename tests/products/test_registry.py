@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from basewatch.products import BuildSummary, ensure, is_stale, last_state, register
+from basewatch.products import BuildSummary, all_products, ensure, is_stale, last_state, register
 from basewatch.products.registry import _PRODUCTS, ProductError
 from basewatch.workspace.core import Workspace
 
@@ -50,6 +50,7 @@ def ws(tmp_path: Path) -> Workspace:
 
 @pytest.fixture
 def products() -> Any:
+    all_products()  # the built-ins registered first, so the snapshot restored below holds them
     before = dict(_PRODUCTS)
     yield
     _PRODUCTS.clear()
