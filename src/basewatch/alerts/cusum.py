@@ -23,6 +23,7 @@ stood at zero; the size is the ratio of observed to expected counts from the cha
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ def siegmund_arl(h: float, k: float) -> float:
     return (math.exp(x) - x - 1) / (2 * k * k)
 
 
+@functools.lru_cache(maxsize=64)
 def threshold(arl_days: float, k: float) -> float:
     """h such that each side's approximate in-control run length is 2 * arl_days (bisection)."""
     target = 2 * arl_days
