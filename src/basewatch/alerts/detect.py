@@ -8,6 +8,7 @@ first pass), so memory stays bounded for thousands of series over years.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 CHUNK = 1000
 WORKERS = 2  # threads over chunks (the target machine has 2 cores)
+TAIL_SPLIT_MIN = 5000  # candidates per thread below which the tail values are computed on one
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,20 @@ def redundant(frame: Frame) -> npt.NDArray[np.bool_]:
     return out
 
 
+def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> tuple[F64, F64]:
+    """`model.tail_values` over `WORKERS` threads (each candidate's values are its own: split and joined)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = x.size
+    if n < 2 * TAIL_SPLIT_MIN:
+        return model.tail_values(x, mean, phi, relvar, shift)
+    bounds = np.linspace(0, n, WORKERS + 1).astype(np.int64)
+    parts = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        done = list(pool.map(lambda c: model.tail_values(x[c], mean[c], phi[c], relvar[c], shift[c]), parts))
+    return np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
+
+
 def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _Acc) -> None:
     if not cand:
         return
@@ -182,7 +198,7 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
     rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
     phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
     shift = col["shift"]
-    p_up, p_down = model.tail_values(x, mean, phi, relvar, shift)
+    p_up, p_down = _tail_values(x, mean, phi, relvar, shift)
     up = x > mean
     p = np.where(up, p_up, p_down)
     q = bh_partial(p, day, tests)
