@@ -23,6 +23,7 @@ stood at zero; the size is the ratio of observed to expected counts from the cha
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ def siegmund_arl(h: float, k: float) -> float:
     return (math.exp(x) - x - 1) / (2 * k * k)
 
 
+@functools.lru_cache(maxsize=64)
 def threshold(arl_days: float, k: float) -> float:
     """h such that each side's approximate in-control run length is 2 * arl_days (bisection)."""
     target = 2 * arl_days
@@ -74,22 +76,28 @@ def cusum(z: F64, tested: Bool, x: F64, mean: F64, k: float, h: float) -> Shifts
     """Run both CUSUMs over every series at once (a loop over days, vectorised over series)."""
     s_count, days = z.shape
     found: list[tuple[int, int, int, int, float]] = []
+    ok_by_day = np.ascontiguousarray(tested.T)  # days x series: each day's column read contiguously
+    z0 = np.nan_to_num(z)
     for sign in (1, -1):
+        # the day's step for every series at once (0 on untested days, which leave the sum as it is:
+        # max(S + 0, 0) = S for S >= 0)
+        steps = np.ascontiguousarray(np.where(tested, sign * z0 - k, 0.0).T)
         stat = np.zeros(s_count)
         zero_day = np.full(s_count, -1, dtype=np.int64)  # last day the sum stood at zero
         quiet = np.zeros(s_count, dtype=bool)
         rising = np.zeros(s_count, dtype=np.int64)  # days with a positive step since the sum was zero
         for t in range(days):
-            ok = tested[:, t]
-            step = np.where(ok, sign * np.nan_to_num(z[:, t]) - k, 0.0)
-            stat = np.where(ok, np.maximum(stat + step, 0.0), stat)
-            at_zero = ok & (stat == 0)
+            step = steps[t]
+            stat = np.maximum(stat + step, 0.0)
+            at_zero = ok_by_day[t] & (stat == 0)
             zero_day[at_zero] = t
             quiet &= ~at_zero
-            rising = np.where(at_zero, 0, rising + (step > 0))
-            alarm = (stat > h) & ~quiet & (step > 0) & (rising >= 2)
-            for s in np.flatnonzero(alarm):
-                found.append((int(s), t, int(zero_day[s]) + 1, sign, float(stat[s])))
+            up = step > 0
+            rising = np.where(at_zero, 0, rising + up)
+            alarm = (stat > h) & ~quiet & up & (rising >= 2)
+            if alarm.any():
+                for s in np.flatnonzero(alarm):
+                    found.append((int(s), t, int(zero_day[s]) + 1, sign, float(stat[s])))
             quiet |= alarm
     found.sort()
     if not found:

@@ -8,6 +8,7 @@ first pass), so memory stays bounded for thousands of series over years.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,9 @@ from basewatch.alerts.params import AlertParams
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-CHUNK = 2000
+CHUNK = 1000
+WORKERS = 2  # threads over chunks (the target machine has 2 cores)
+TAIL_SPLIT_MIN = 5000  # candidates per thread below which the tail values are computed on one
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,11 @@ class _Acc:
         for name, values in cols.items():
             self.cols.setdefault(name, []).append(np.asarray(values, dtype=np.float64))
 
+    def extend(self, other: _Acc) -> None:
+        self.kind.extend(other.kind)
+        for name, parts in other.cols.items():
+            self.cols.setdefault(name, []).extend(parts)
+
     def found(self) -> Found:
         def col(name: str) -> F64:
             parts = self.cols.get(name, [])
@@ -77,47 +85,76 @@ class _Acc:
 
 
 def detect(frame: Frame, params: AlertParams) -> Found:
-    """Every count alert of the frame."""
+    """Every count alert of the frame.
+
+    Two passes over chunks of series, each run on `WORKERS` threads (numpy and scipy release the GIL
+    in their loops); the results are merged in chunk order, so they do not depend on the threads.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     s_count, days = frame.x.shape
     valid = frame.valid.astype(np.float64)
     chunks = _chunks(s_count)
     same = redundant(frame)
     testable = frame.testable & ~same[:, None]
-    prepared = [model.slim(*model.dispersion(frame.x[c], valid[c], params)) for c in chunks]
-    parts = [(frame.kind[c], d, np.where(same[c, None], 0.0, w.n)) for c, (w, d) in zip(chunks, prepared, strict=True)]
-    phi_pool = model.pooled_phi(parts, max(len(frame.kinds), 1), days, params.min_history_days)
-    del parts
-    h = cs.threshold(params.cusum_arl_days, params.cusum_k)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        prepared: list[tuple[model._Window, model.Dispersion] | None] = list(pool.map(
+            lambda c: model.slim(*model.dispersion(frame.x[c], valid[c], params)), chunks))
+        parts = [(frame.kind[c], p[1], np.where(same[c, None], 0.0, p[0].n))
+                 for c, p in zip(chunks, prepared, strict=True) if p is not None]
+        phi_pool = model.pooled_phi(parts, max(len(frame.kinds), 1), days, params.min_history_days)
+        del parts
+        h = cs.threshold(params.cusum_arl_days, params.cusum_k)
+
+        def run(i: int) -> tuple[F64, dict[str, F64] | None, _Acc]:
+            prep, prepared[i] = prepared[i], None
+            c = chunks[i]
+            return _chunk_alerts(frame, c, valid[c], testable[c], phi_pool, params, prep, h)
+
+        results = list(pool.map(run, range(len(chunks))))
     tests = np.zeros(days)
     cand: list[dict[str, F64]] = []
     acc = _Acc([], {})
-    for i, c in enumerate(chunks):
-        x = frame.x[c]
-        b = model.baseline(x, valid[c], testable[c], frame.kind[c], phi_pool, params, prepared[i])
-        prepared[i] = None  # type: ignore[call-overload]
-        # Tarone: a drawdown test that cannot reach the level even at a count of 0 is left out of the
-        # family (it could never raise an alert, and counting it would only cost the others power)
-        can_drop = b.tested & (0.5 * b.zero <= params.level)
-        tests += b.tested.sum(axis=0) + can_drop.sum(axis=0)
-        r, t = np.nonzero((b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level)))
-        if r.size:
-            cand.append({"row": (r + c.start).astype(np.float64), "day": t.astype(np.float64), "x": x[r, t],
-                         "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t], "shift": b.shift[r, t],
-                         "history": b.history[r, t], "weekday": b.weekday[r, t].astype(np.float64),
-                         "pooled": b.pooled[r, t].astype(np.float64)})
-        z = np.where(b.tested, model.ndtri_clipped(b.u), 0.0)
-        shifts = cs.cusum(z, b.tested, x, b.mean, params.cusum_k, h)
-        if shifts.series.size:
-            rr, tt = shifts.series, shifts.day
-            acc.add("shift", rr.size, row=rr + c.start, day=tt, first=shifts.start, observed=shifts.observed,
-                    expected=shifts.expected, lower=np.full(rr.size, np.nan), upper=np.full(rr.size, np.nan),
-                    p_value=np.full(rr.size, np.nan), q_value=np.full(rr.size, np.nan),
-                    sigma=np.full(rr.size, np.nan), history=b.history[rr, tt], weekday=b.weekday[rr, tt],
-                    pooled=b.pooled[rr, tt], tests=np.full(rr.size, np.nan),
-                    statistic=shifts.statistic * shifts.direction)
-        _new_corridors(frame, c, params, acc)
+    for chunk_tests, chunk_cand, chunk_acc in results:
+        tests += chunk_tests
+        if chunk_cand is not None:
+            cand.append(chunk_cand)
+        acc.extend(chunk_acc)
     _surges(cand, tests, params, acc)
     return acc.found()
+
+
+def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.bool_], phi_pool: F64,
+                  params: AlertParams, prepared: tuple[model._Window, model.Dispersion] | None,
+                  h: float) -> tuple[F64, dict[str, F64] | None, _Acc]:
+    """One chunk's BH family sizes per day, surge/drawdown candidates, shift and new-corridor alerts."""
+    x = frame.x[c]
+    b = model.baseline(x, valid, testable, frame.kind[c], phi_pool, params, prepared)
+    del prepared
+    # Tarone: a drawdown test that cannot reach the level even at a count of 0 is left out of the
+    # family (it could never raise an alert, and counting it would only cost the others power)
+    can_drop = b.tested & (0.5 * b.zero <= params.level)
+    tests = np.asarray(b.tested.sum(axis=0) + can_drop.sum(axis=0), dtype=np.float64)
+    r, t = np.nonzero((b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level)))
+    cand = None
+    if r.size:
+        cand = {"row": (r + c.start).astype(np.float64), "day": t.astype(np.float64), "x": x[r, t],
+                "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t], "shift": b.shift[r, t],
+                "history": b.history[r, t], "weekday": b.weekday[r, t].astype(np.float64),
+                "pooled": b.pooled[r, t].astype(np.float64)}
+    acc = _Acc([], {})
+    z = np.where(b.tested, model.ndtri_clipped(b.u), 0.0)
+    shifts = cs.cusum(z, b.tested, x, b.mean, params.cusum_k, h)
+    if shifts.series.size:
+        rr, tt = shifts.series, shifts.day
+        acc.add("shift", rr.size, row=rr + c.start, day=tt, first=shifts.start, observed=shifts.observed,
+                expected=shifts.expected, lower=np.full(rr.size, np.nan), upper=np.full(rr.size, np.nan),
+                p_value=np.full(rr.size, np.nan), q_value=np.full(rr.size, np.nan),
+                sigma=np.full(rr.size, np.nan), history=b.history[rr, tt], weekday=b.weekday[rr, tt],
+                pooled=b.pooled[rr, tt], tests=np.full(rr.size, np.nan),
+                statistic=shifts.statistic * shifts.direction)
+    _new_corridors(frame, c, params, acc)
+    return tests, cand, acc
 
 
 def redundant(frame: Frame) -> npt.NDArray[np.bool_]:
@@ -140,6 +177,20 @@ def redundant(frame: Frame) -> npt.NDArray[np.bool_]:
     return out
 
 
+def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> tuple[F64, F64]:
+    """`model.tail_values` over `WORKERS` threads (each candidate's values are its own: split and joined)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = x.size
+    if n < 2 * TAIL_SPLIT_MIN:
+        return model.tail_values(x, mean, phi, relvar, shift)
+    bounds = np.linspace(0, n, WORKERS + 1).astype(np.int64)
+    parts = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        done = list(pool.map(lambda c: model.tail_values(x[c], mean[c], phi[c], relvar[c], shift[c]), parts))
+    return np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
+
+
 def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _Acc) -> None:
     if not cand:
         return
@@ -147,7 +198,7 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
     rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
     phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
     shift = col["shift"]
-    p_up, p_down = model.tail_values(x, mean, phi, relvar, shift)
+    p_up, p_down = _tail_values(x, mean, phi, relvar, shift)
     up = x > mean
     p = np.where(up, p_up, p_down)
     q = bh_partial(p, day, tests)

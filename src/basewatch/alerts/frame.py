@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from basewatch.alerts.series import SERIES_COLUMNS
+from basewatch.alerts.series import ALL_TRAFFIC, PLACE_COLUMNS, SERIES_COLUMNS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -55,11 +55,60 @@ def _encode(table: pa.Table) -> tuple[I64, pa.Array]:
     return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
 
 
-def build_frame(counts: pa.Table, spans: pa.Table, extents: dict[str, Extent]) -> Frame:
+def _combination(table: pa.Table, columns: tuple[str, ...]) -> tuple[I64, I64]:
+    """For each row, the index of its combination of `columns` (NULL a value of its own); and the first
+    row of each combination."""
+    import pyarrow.compute as pc
+
+    code = np.zeros(table.num_rows, dtype=np.int64)
+    for name in columns:
+        enc = pc.dictionary_encode(table.column(name).combine_chunks(), null_encoding="encode")
+        size = max(len(enc.dictionary), 1)
+        if int(code.max(initial=0)) >= (2**62) // size:  # keep the mixed-radix code inside int64
+            code = np.unique(code, return_inverse=True)[1].astype(np.int64)
+        code = code * size + np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return np.asarray(inverse, dtype=np.int64).reshape(-1), np.asarray(first, dtype=np.int64)
+
+
+def series_label(keys: pa.Table) -> pa.Array:
+    """'mode direction place | actor' (place: the site, or 'origin -> destination'); as `series._labelled`."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    both = pa.concat_tables([counts.select(list(SERIES_COLUMNS)), spans.select(list(SERIES_COLUMNS))])
+    def col(name: str) -> pa.Array:
+        return keys.column(name).combine_chunks().cast(pa.string())
+
+    place = pc.coalesce(col("site"), pc.binary_join_element_wise(col("origin"), col("destination"), " -> "))
+    actor = pc.coalesce(col("actor"), pa.scalar(ALL_TRAFFIC, pa.string()))
+    return pc.binary_join_element_wise(pc.binary_join_element_wise(col("mode"), col("direction"), place, " "),
+                                       actor, " | ")
+
+
+def _series_keys(counts: pa.Table) -> tuple[pa.Table, I64, I64]:
+    """The keys (SERIES_COLUMNS) of the actor-group and all-traffic series of `counts` (rows per actor
+    group), and per count row the index of its group's key and of its all-traffic key in that table."""
+    import pyarrow as pa
+
+    group_of, group_first = _combination(counts, (*PLACE_COLUMNS, "actor"))
+    place_of, place_first = _combination(counts, PLACE_COLUMNS)
+    grouped = counts.take(pa.array(group_first)).select([*PLACE_COLUMNS, "actor"])
+    everyone = counts.take(pa.array(place_first)).select(list(PLACE_COLUMNS))
+    everyone = everyone.append_column("actor", pa.nulls(everyone.num_rows, pa.string()))
+    parts = []
+    for part in (grouped, everyone):
+        part = pa.table({c: part.column(c).combine_chunks().cast(pa.string()) for c in part.column_names})
+        parts.append(part.add_column(0, "series", series_label(part)).select(list(SERIES_COLUMNS)))
+    return pa.concat_tables(parts), group_of, grouped.num_rows + place_of
+
+
+def build_frame(counts: pa.Table, spans: pa.Table, extents: dict[str, Extent]) -> Frame:
+    """counts: rows per place, actor group and day (`series.counts`); spans: labelled port-call spans."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    count_keys, group_of, all_of = _series_keys(counts)
+    both = pa.concat_tables([count_keys, spans.select(list(SERIES_COLUMNS)).cast(count_keys.schema)])
     idx, dictionary = _encode(both)
     names = np.asarray(dictionary.to_pylist(), dtype=object)
     order = np.argsort(names, kind="stable")
@@ -75,13 +124,15 @@ def build_frame(counts: pa.Table, spans: pa.Table, extents: dict[str, Extent]) -
     days = max(max(e.last_day for e in extents.values()) - day0 + 1, 0)
     s = order.size
     x = np.zeros((s, days))
-    n_counts = counts.num_rows
-    c_row, c_day = row[:n_counts], counts.column("day").to_numpy() - day0
+    c_day = np.asarray(counts.column("day").to_numpy(), dtype=np.int64) - day0
     ok = (c_day >= 0) & (c_day < days)
-    np.add.at(x, (c_row[ok], c_day[ok]), np.asarray(counts.column("n").to_numpy(), dtype=np.float64)[ok])
+    n = np.asarray(counts.column("n").to_numpy(), dtype=np.float64)[ok]
+    for c_row in (row[group_of], row[all_of]):  # each count in its group's series and in all traffic
+        flat = c_row[ok] * days + c_day[ok]
+        x += np.bincount(flat, weights=n, minlength=s * days).reshape(s, days)
     if spans.num_rows:
         diff = np.zeros((s, days + 1))
-        s_row = row[n_counts:]
+        s_row = row[count_keys.num_rows:]
         a = np.clip(spans.column("day").to_numpy() - day0, 0, days)
         b = np.clip(spans.column("last_day").to_numpy() - day0 + 1, 0, days)
         keep = b > a

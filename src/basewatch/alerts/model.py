@@ -87,25 +87,19 @@ def _stride_cum(x: F64) -> F64:
     return np.asarray(padded.reshape(s, -1, 7).cumsum(axis=1).reshape(s, -1)[:, :days])
 
 
-def _at(q: F64, idx: I64) -> F64:
-    """q[:, idx] with zeros where idx < 0; idx is t - offset for consecutive t (a shift, by slicing)."""
-    out = np.zeros((q.shape[0], idx.size))
-    off = int(idx[0]) if idx.size else 0
-    if off >= 0:
-        return np.asarray(q[:, off:off + idx.size].copy())
-    start = min(-off, idx.size)
-    out[:, start:] = q[:, : idx.size - start]
-    return out
-
-
 def _class_sum(q: F64, c: int, far: int, near: int) -> F64:
-    """Sum over the window's days u with u = t - c (mod 7)."""
-    t = np.arange(q.shape[1], dtype=np.int64)
+    """Sum over the window's days u with u = t - c (mod 7): q shifted by two offsets (zeros before day 0)."""
+    days = q.shape[1]
     off_hi = c + 7 * max(0, -(-(near - c) // 7))
-    off_lo = c + 7 * ((far - c) // 7)
-    if off_lo < off_hi:
-        return np.zeros(q.shape)
-    return _at(q, t - off_hi) - _at(q, t - off_lo - 7)
+    off_lo = c + 7 * ((far - c) // 7) + 7
+    out = np.zeros(q.shape)
+    if off_lo - 7 < off_hi:
+        return out
+    if off_hi < days:
+        out[:, off_hi:] = q[:, : days - off_hi]
+    if off_lo < days:
+        out[:, off_lo:] -= q[:, : days - off_lo]
+    return out
 
 
 def _window(x: F64, valid: F64, p: AlertParams) -> _Window:

@@ -45,7 +45,8 @@ def count_alerts(engine: AlertEngine, extents: dict[str, Extent], params: AlertP
         event_keys = keys.filter(pc.invert(in_port))
         if event_keys.num_rows:
             parts.append(engine.to_arrow(series.evidence(series.events(engine.inputs), engine.table(event_keys))))
-        for part in parts:
-            for r in part.to_pylist():
-                evidence[(r["series"], r["first_day"], r["last_day"])].append((r["ev_kind"], r["ev_id"]))
+        for part in parts:  # column lists, not one dict per row (evidence can be 100,000s of rows)
+            cols = [part.column(c).to_pylist() for c in ("series", "first_day", "last_day", "ev_kind", "ev_id")]
+            for s, a, b, kind, ev_id in zip(*cols, strict=True):
+                evidence[(s, a, b)].append((kind, ev_id))
     return count_rows(frame, found, evidence, params)

@@ -26,6 +26,7 @@ ALL_TRAFFIC = "all traffic"
 # the columns of every event row and of the counts (day: days since 1970-01-01)
 EVENT_COLUMNS = ("mode", "direction", "site", "origin", "destination", "actor", "day", "ev_kind", "ev_id")
 SERIES_COLUMNS = ("series", "mode", "direction", "site", "origin", "destination", "actor")
+PLACE_COLUMNS = ("mode", "direction", "site", "origin", "destination")
 
 
 def _day(us: ir.IntegerValue) -> ir.IntegerValue:
@@ -107,20 +108,15 @@ def _labelled(t: ir.Table) -> ir.Table:
 
 
 def counts(ev: ir.Table) -> ir.Table:
-    """Events per series and day (only days with at least one; the frame fills the zeros).
+    """Events per place, actor group and day (only days with at least one; the frame fills the zeros).
 
-    Counted per actor group first, then summed into all traffic: the series key is only built on the
-    aggregated rows (string building per event row was most of the cost at scale).
+    Columns: mode, direction, site, origin, destination, actor (the group: an actor id or 'other',
+    never NULL), day, n. The all-traffic series and the series keys are made from these rows in
+    `basewatch.alerts.frame` (a second, labelled copy of every row made the result three times larger
+    and its transfer most of the query's cost at scale).
     """
-    import ibis
-
-    place = ["mode", "direction", "site", "origin", "destination"]
-    grouped = ev.group_by([*place, "grp", "day"]).aggregate(n=ev.count())
-    everyone = grouped.group_by([*place, "day"]).aggregate(n=grouped.n.sum()).mutate(actor=_str(None))
-    per_group = grouped.rename(actor="grp")
-    cols = [*place, "actor", "day", "n"]
-    both = ibis.union(everyone.select(*cols), per_group.select(*cols), distinct=False)
-    return _labelled(both).select(*SERIES_COLUMNS, "day", "n")
+    grouped = ev.group_by([*PLACE_COLUMNS, "grp", "day"]).aggregate(n=ev.count())
+    return grouped.rename(actor="grp").select(*PLACE_COLUMNS, "actor", "day", "n")
 
 
 def evidence(ev: ir.Table, keys: ir.Table) -> ir.Table:
