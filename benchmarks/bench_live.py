@@ -36,6 +36,7 @@ SECONDS = float(os.environ.get("BENCH_LIVE_SECONDS", "30"))
 JET = SHARED / "adsb" / "traffic_docs_tutorial_jet1090_toulouse.jsonl.gz"
 AIS = SHARED / "ais" / "amsa_risky_ais.txt"
 TICK = 0.02
+PROFILE = os.environ.get("BENCH_LIVE_PROFILE", "")  # a path: the watch case runs under `py-spy record` (raw)
 
 PEER = r"""
 import socket, sys, time
@@ -177,7 +178,10 @@ def main() -> None:
         run_for = SECONDS + 8.0  # the stream, then the last batches and the final snapshot
 
         def watch_argv(ports: list[int]) -> list[str]:
-            return [sys.executable, "-m", "basewatch", "-w", str(ws), "watch", "--beast", f"127.0.0.1:{ports[0]}",
+            spy = str(Path(sys.executable).with_name("py-spy"))
+            wrap = [spy, "record", "-r", "50", "-f", "raw", "-o", PROFILE, "--"] if PROFILE else []
+            return [*wrap, sys.executable, "-m", "basewatch", "-w", str(ws), "watch",
+                    "--beast", f"127.0.0.1:{ports[0]}",
                     "--ais-tcp", f"127.0.0.1:{ports[1]}", "--duration", str(run_for), "--no-products",
                     "--silent-after", "600"]
 
