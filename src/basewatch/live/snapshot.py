@@ -36,18 +36,22 @@ def _quote_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-# Tables only ever appended to, a source at a time, in the transaction that creates the source: a new
-# snapshot takes from them only the rows of sources newer than the previous snapshot's newest.
-APPEND_ONLY = ("aircraft_points", "ais_positions", "ais_static", "sources", "live_batches")
+# Tables whose rows belong to one source each and, within one watch process, are only added for new
+# sources (points, in the transaction that creates the source; atoms, deterministic per source, with it
+# or for sources that had none): a new snapshot takes from them only the rows of sources newer than the
+# previous snapshot's newest. A snapshot left by another process is never the base (`incremental`).
+APPEND_ONLY = ("aircraft_points", "ais_positions", "ais_static", "sources", "live_batches", "aircraft_atoms",
+               "atom_sources")
 
 
-def publish(ws: Workspace) -> Path:
+def publish(ws: Workspace, *, incremental: bool = True) -> Path:
     """Replace the workspace's snapshot with a copy of its current committed state.
 
     When a previous snapshot exists with the same tables and views, the new one starts as a byte copy of
     it and takes only what changed: the rows of new sources for the append-only tables (checked by row
     count: a table whose count then differs is copied whole), every other table whole. Otherwise the
-    whole database is copied (`COPY FROM DATABASE`)."""
+    whole database is copied (`COPY FROM DATABASE`), as it is when not `incremental` (the watch's first
+    snapshot: the previous one may be another process's)."""
     final = snapshot_path(ws.path)
     tmp = final.with_name(final.name + ".tmp")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -55,11 +59,12 @@ def publish(ws: Workspace) -> Path:
     row = ws.con.execute("SELECT current_database()").fetchone()
     assert row is not None
     main = _ident(str(row[0]))
-    if final.exists():
+    incremental = incremental and final.exists()
+    if incremental:
         shutil.copyfile(final, tmp)
     ws.con.execute(f"ATTACH {_quote_path(tmp)} AS {_SNAP}")
     try:
-        if not final.exists() or not _refresh(ws.con, str(row[0]), main):
+        if not incremental or not _refresh(ws.con, str(row[0]), main):
             ws.con.execute(f"DETACH {_SNAP}")
             tmp.unlink(missing_ok=True)
             ws.con.execute(f"ATTACH {_quote_path(tmp)} AS {_SNAP}")

@@ -164,6 +164,7 @@ class Watcher:
         self._last_products = 0.0
         self._snapshot_cost = 0.0  # seconds the last snapshot took
         self._dirty = False  # committed since the last snapshot
+        self._snapshots = 0  # published by this process
         self._unpublished: list[float] = []  # median arrival of each batch committed since the last snapshot
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -235,7 +236,8 @@ class Watcher:
         took = 0.0
         if self.params.snapshot:
             t0 = time.perf_counter()
-            publish(self._ws)
+            publish(self._ws, incremental=self._snapshots > 0)
+            self._snapshots += 1
             took = time.perf_counter() - t0
         return lines, took
 
