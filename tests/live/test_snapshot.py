@@ -64,7 +64,11 @@ def test_incremental_snapshots_equal_the_workspace(tmp_path: Path, monkeypatch: 
             counts = _same_rows(ws.con, snap)
             sizes.append(counts["ais_positions"])
         assert counts["sources"] == 3 and counts["live_feed_stats"] == 1
-        assert refreshed == [True, True]  # the 2nd and 3rd snapshots were built from the previous one
+        # the same number of rows, other content: the snapshot must not keep its copy
+        ws.con.execute("UPDATE live_feed_stats SET stats = '{\"units\": 7}'")
+        publish(ws)
+        _same_rows(ws.con, snapshot_path(ws.path))
+        assert refreshed == [True, True, True]  # the later snapshots were built from the previous one
     finally:
         ws.close()
     # each third added positions (the file's own count, independent of the snapshot code)

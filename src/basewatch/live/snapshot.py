@@ -114,6 +114,8 @@ def _refresh(con: duckdb.DuckDBPyConnection, database: str, main: str) -> bool:
                 con.execute(f"INSERT INTO {dst} SELECT * FROM {src} WHERE source_id > ?", [newest])
                 if _count(con, dst) == _count(con, src):
                     continue
+            elif _same(con, src, dst):
+                continue
             con.execute(f"DELETE FROM {dst}")
             con.execute(f"INSERT INTO {dst} SELECT * FROM {src}")
         con.execute("COMMIT")
@@ -121,6 +123,20 @@ def _refresh(con: duckdb.DuckDBPyConnection, database: str, main: str) -> bool:
         con.execute("ROLLBACK")
         raise
     return True
+
+
+def _same(con: duckdb.DuckDBPyConnection, src: str, dst: str) -> bool:
+    """The two tables hold the same rows (equal counts and nothing in one that the other lacks, as
+    multisets): then the snapshot keeps its copy (reference tables, products not rebuilt)."""
+    import duckdb
+
+    if _count(con, src) != _count(con, dst):
+        return False
+    try:
+        got = con.execute(f"SELECT count(*) FROM (SELECT * FROM {src} EXCEPT ALL SELECT * FROM {dst})").fetchone()
+    except duckdb.Error:  # a column type without equality: copy it
+        return False
+    return got == (0,)
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
