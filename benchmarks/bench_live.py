@@ -8,7 +8,10 @@ Cases, each in its own process:
   micro-batches, snapshot every 5 s, no products). Reported: messages committed per second of the run,
   median arrival-to-commit latency (per batch, from live_batches: committed_at minus the midpoint of its
   arrivals, weighted by units; committed = queryable by the watch process, and by other processes at the
-  next snapshot, whose median latency the watcher prints), peak RSS, and RSS at 1/3 and 2/3 of the run.
+  next snapshot, whose median latency the watcher prints), median arrival-to-queryable latency seen by
+  another process (a thread polling the snapshot file, opening each new one read-only: now minus the
+  midpoint of the arrivals of each batch it newly sees, weighted by units), peak RSS, and current RSS at
+  each tenth of the run. BENCH_LIVE_WATCH_ONLY=1 runs only this case (long runs, to watch RSS).
 - pyais + rs1090 loop: the same messages from the same TCP stream, read and decoded by a plain loop
   (rs1090.decode in batches, pyais.decode per sentence) and nothing stored: the peer.
 - duckdb line scan: DuckDB counting the stream's NMEA and hex lines from a file: the floor for any DuckDB
@@ -25,6 +28,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +40,8 @@ SECONDS = float(os.environ.get("BENCH_LIVE_SECONDS", "30"))
 JET = SHARED / "adsb" / "traffic_docs_tutorial_jet1090_toulouse.jsonl.gz"
 AIS = SHARED / "ais" / "amsa_risky_ais.txt"
 TICK = 0.02
+WATCH_ONLY = os.environ.get("BENCH_LIVE_WATCH_ONLY") == "1"  # skip the peer and the scan (long RSS runs)
+PROFILE = os.environ.get("BENCH_LIVE_PROFILE", "")  # a path: the watch case runs under `py-spy record` (raw)
 
 PEER = r"""
 import socket, sys, time
@@ -134,18 +140,80 @@ def _run_case(argv_for: Callable[[list[int]], list[str]], beast: list[bytes], nm
         t0 = time.perf_counter()
         peak = 0
         samples: list[float] = []
-        marks = [SECONDS / 3, 2 * SECONDS / 3]
+        marks = [SECONDS * k / 10 for k in range(1, 11)]
         while proc.poll() is None:
             hwm = _vm_hwm_kb(proc.pid)
             if hwm:
                 peak = max(peak, hwm)
             if marks and time.perf_counter() - t0 >= marks[0]:
                 marks.pop(0)
-                samples.append(peak / 1024)
+                samples.append(_vm_rss_kb(proc.pid) / 1024)
             await asyncio.sleep(0.05)
         return time.perf_counter() - t0, peak / 1024, samples, proc
 
     return asyncio.run(main())
+
+
+def _vm_rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class SnapshotReader(threading.Thread):
+    """Another process's view, measured from outside the watcher: poll the snapshot file every 0.1 s;
+    when it was replaced, open it read-only and note, for each batch newly visible, now minus the
+    midpoint of its arrivals (weighted by units)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.stop = threading.Event()
+        self.seen: list[tuple[float, int]] = []
+        self.opens = 0
+
+    def run(self) -> None:
+        import duckdb
+
+        last: tuple[int, int] | None = None
+        newest = -1
+        while not self.stop.wait(0.1):
+            try:
+                st = self.path.stat()
+                key = (st.st_ino, st.st_mtime_ns)
+                if key == last:
+                    continue
+                con = duckdb.connect(str(self.path), read_only=True)
+                rows = con.execute(
+                    "SELECT source_id, (epoch(first_arrival) + epoch(last_arrival)) / 2, units FROM live_batches "
+                    "WHERE source_id > ?", [newest]).fetchall()
+                con.close()
+            except (OSError, duckdb.Error):
+                continue
+            now = time.time()
+            last = key
+            self.opens += 1
+            for sid, mid, units in rows:
+                newest = max(newest, int(sid))
+                self.seen.append((now - float(mid), int(units)))
+
+    def median(self) -> float:
+        return _weighted_median(self.seen)
+
+
+def _weighted_median(pairs: list[tuple[float, int]]) -> float:
+    weighted = sorted(pairs)
+    half = sum(n for _, n in weighted) / 2
+    acc = 0
+    for lat, n in weighted:
+        acc += n
+        if acc >= half:
+            return lat
+    return float("nan")
 
 
 def _latency(ws: Path) -> tuple[float, int]:
@@ -177,16 +245,27 @@ def main() -> None:
         run_for = SECONDS + 8.0  # the stream, then the last batches and the final snapshot
 
         def watch_argv(ports: list[int]) -> list[str]:
-            return [sys.executable, "-m", "basewatch", "-w", str(ws), "watch", "--beast", f"127.0.0.1:{ports[0]}",
+            spy = str(Path(sys.executable).with_name("py-spy"))
+            wrap = [spy, "record", "-r", "50", "-f", "raw", "-o", PROFILE, "--"] if PROFILE else []
+            return [*wrap, sys.executable, "-m", "basewatch", "-w", str(ws), "watch",
+                    "--beast", f"127.0.0.1:{ports[0]}",
                     "--ais-tcp", f"127.0.0.1:{ports[1]}", "--duration", str(run_for), "--no-products",
                     "--silent-after", "600"]
 
+        reader = SnapshotReader(Path(tmp) / "ws.duckdb.snapshot")
+        reader.start()
         _, peak, samples, proc = _run_case(watch_argv, beast, nmea)
+        reader.stop.set()
+        reader.join()
         out = proc.stdout.read().decode() if proc.stdout else ""
         latency, committed = _latency(ws)
         snap = [ln for ln in out.splitlines() if "median latency" in ln]
         # the watch runs for a fixed time: its rate is what it committed over the stream's duration
         watch = Measurement("basewatch watch (committed)", committed, SECONDS, peak)
+
+        if WATCH_ONLY:
+            _print_watch(committed, total, latency, reader, peak, samples, snap)
+            return
 
         def peer_argv(ports: list[int]) -> list[str]:
             return [sys.executable, "-c", PEER, str(ports[0]), str(ports[1]), str(total)]
@@ -205,14 +284,20 @@ def main() -> None:
                        str(lines_file)], total)
     report(f"live: {RATE:,} msg/s target for {SECONDS:g} s ({total:,} messages, half Beast, half AIS NMEA)",
            [watch, peer, scan], "pyais + rs1090 loop")
-    print(f"basewatch watch: {committed:,} of {total:,} messages committed; sustained "
-          f"{committed / SECONDS:,.0f} msg/s against {RATE:,} sent; median arrival-to-commit latency "
-          f"{latency:.2f} s; peak RSS {peak:.0f} MB (at 1/3 and 2/3 of the run: "
-          + ", ".join(f"{s:.0f}" for s in samples) + " MB)")
-    for line in snap:
-        print("  watcher: " + line.strip())
+    _print_watch(committed, total, latency, reader, peak, samples, snap)
     print(f"peer loop: {peer.items:,} messages read and decoded in {p_seconds:.1f} s (it keeps up when about "
           f"{SECONDS:g} s), peak RSS {p_peak:.0f} MB")
+
+
+def _print_watch(committed: int, total: int, latency: float, reader: SnapshotReader, peak: float,
+                 samples: list[float], snap: list[str]) -> None:
+    print(f"basewatch watch: {committed:,} of {total:,} messages committed; sustained "
+          f"{committed / SECONDS:,.0f} msg/s against {RATE:,} sent; median arrival-to-commit latency "
+          f"{latency:.2f} s; median arrival-to-queryable by another process (reader polling the snapshot, "
+          f"{reader.opens} snapshots opened) {reader.median():.2f} s; peak RSS {peak:.0f} MB; RSS at each "
+          "tenth of the run: " + ", ".join(f"{s:.0f}" for s in samples) + " MB")
+    for line in snap:
+        print("  watcher: " + line.strip())
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def watch(
     batch_seconds: Annotated[float, typer.Option(help="close a micro-batch after this many seconds")] = 2.0,
     batch_size: Annotated[int, typer.Option(help="... or this many lines/frames")] = 5000,
     silent_after: Annotated[float, typer.Option(help="seconds without data before a feed is an outage")] = 60.0,
-    publish_every: Annotated[float, typer.Option(help="seconds between product updates and snapshots")] = 5.0,
+    publish_every: Annotated[float, typer.Option(help="seconds between product updates")] = 5.0,
+    snapshot_every: Annotated[float, typer.Option(help="seconds between snapshots for other processes")] = 1.0,
     duration: Annotated[float | None, typer.Option(help="stop after this many seconds (default: Ctrl-C)")] = None,
     no_products: Annotated[bool, typer.Option("--no-products", help="do not update derived products")] = False,
     alerts_jsonl: Annotated[Path | None, typer.Option(help="append new alerts to this JSON-lines file")] = None,
@@ -60,7 +61,7 @@ def watch(
                         "--follow or --folder")
     params = WatchParams(
         batch_seconds=batch_seconds, batch_units=batch_size, silent_after_s=silent_after,
-        publish_every_s=publish_every, products=not no_products,
+        publish_every_s=publish_every, snapshot_every_s=snapshot_every, products=not no_products,
         alerts_jsonl=str(alerts_jsonl) if alerts_jsonl else None, alerts_webhook=alerts_webhook,
         receiver_position=parse_position(receiver_position) if receiver_position else None,
     )

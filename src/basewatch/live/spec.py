@@ -96,7 +96,10 @@ class WatchParams:
     this many units (one transaction, one contiguous sequence range).
     queue_batches: closed batches waiting for the writer; past it a batch is dropped and counted.
     silent_after_s: a feed without data (or connection) this long is reported and recorded as an outage.
-    publish_every_s: derived products are ensured and the read-only snapshot replaced at most this often.
+    publish_every_s: derived products are ensured at most this often (and the snapshot replaced after).
+    snapshot_every_s: the read-only snapshot is replaced at most this often (never more often than every
+    publish_every_s when that is shorter), and no sooner than 3x the last replacement took (the writer
+    keeps at least 3/4 of its time for batches).
     """
 
     batch_seconds: float = 2.0
@@ -107,6 +110,7 @@ class WatchParams:
     backoff_max_s: float = 30.0
     silent_after_s: float = 60.0
     publish_every_s: float = 5.0
+    snapshot_every_s: float = 1.0
     folder_poll_s: float = 1.0
     receiver_position: tuple[float, float] | None = None
     snapshot: bool = True
@@ -120,7 +124,7 @@ class WatchParams:
             raise LiveError("batch seconds, batch size and queue size must be positive")
         if self.backoff_initial_s <= 0 or self.backoff_max_s < self.backoff_initial_s:
             raise LiveError("backoff: 0 < initial <= maximum")
-        if self.silent_after_s <= 0 or self.publish_every_s < 0 or self.folder_poll_s <= 0:
+        if self.silent_after_s <= 0 or self.publish_every_s < 0 or self.snapshot_every_s < 0 or self.folder_poll_s <= 0:
             raise LiveError("silent-after and poll intervals must be positive")
         if self.alerts_webhook is not None and not _LOCAL_URL.match(self.alerts_webhook):
             raise LiveError(f"{self.alerts_webhook!r}: the alert webhook must be a local http:// URL "

@@ -5,8 +5,9 @@ One asyncio loop reads every feed; units are cut into micro-batches per connecti
 batch is dropped and counted (overflow), never blocking the sockets. One writer thread owns the
 workspace: it decodes each batch (decoders.py) and writes it in one transaction (store.py). At most every
 `publish_every_s` it brings the derived products up to date through the product registry (`ensure`:
-whole products, rebuilt when their inputs changed, so the results are those of a batch analyse) and
-replaces the read-only snapshot that other processes read while the watch holds the file.
+whole products, rebuilt when their inputs changed, so the results are those of a batch analyse); at most
+every `snapshot_every_s` (and after each product update) it replaces the read-only snapshot that other
+processes read while the watch holds the file, from the previous one plus what changed (snapshot.py).
 A feed without data for `silent_after_s` is reported and recorded as a receiver outage until data
 returns. Folders are polled: a file whose size and time stayed the same for one poll is ingested once
 (by content hash), in one transaction, like `basewatch ingest`.
@@ -160,6 +161,10 @@ class Watcher:
         self._ws: Workspace | None = None
         self._started = time.time()
         self._last_publish = 0.0
+        self._last_products = 0.0
+        self._snapshot_cost = 0.0  # seconds the last snapshot took
+        self._dirty = False  # committed since the last snapshot
+        self._snapshots = 0  # published by this process
         self._unpublished: list[float] = []  # median arrival of each batch committed since the last snapshot
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -209,15 +214,16 @@ class Watcher:
         return Committed(batch.feed_id, batch.connection_id, len(batch.units), rep.accepted, rep.duplicates,
                          rep.rejected, dict(result.rejects.counts), latency, result.notes)
 
-    def _publish(self) -> list[str]:
-        """Ensure the registered products, then replace the snapshot. Returns lines to report."""
+    def _publish(self, products: bool) -> tuple[list[str], float]:
+        """Ensure the registered products (when `products`), then replace the snapshot. Returns lines to
+        report and the seconds the snapshot took."""
         from basewatch.errors import ProductError
         from basewatch.live.snapshot import publish
         from basewatch.products import ensure, get
 
         assert self._ws is not None
         lines: list[str] = []
-        if self.params.products:
+        if products and self.params.products:
             for name in self.products:
                 try:
                     get(name)
@@ -227,9 +233,13 @@ class Watcher:
                 if summary.rebuilt:
                     lines.append(f"{name}: brought up to date in {summary.seconds:.2f} s")
             lines.extend(self._new_alerts())
+        took = 0.0
         if self.params.snapshot:
-            publish(self._ws)
-        return lines
+            t0 = time.perf_counter()
+            publish(self._ws, incremental=self._snapshots > 0)
+            self._snapshots += 1
+            took = time.perf_counter() - t0
+        return lines, took
 
     def _new_alerts(self) -> list[str]:
         assert self._ws is not None
@@ -419,8 +429,7 @@ class Watcher:
                                 f"{type(exc).__name__}: {exc}")
                     continue
                 self._account(done)
-            if time.time() - self._last_publish >= self.params.publish_every_s:
-                await self._publish_now()
+            await self._publish_due()
             self.progress.set()
             if last or None in items:
                 return
@@ -437,17 +446,37 @@ class Watcher:
             st.reasons[reason] = st.reasons.get(reason, 0) + n
         self.latencies.append(done.latency_s)
         self._unpublished.append(time.time() - done.latency_s)
+        self._dirty = True
         self.report(f"{done.feed_id}: {done.units} units -> {done.records} records ({done.duplicates} duplicates, "
                     f"{done.rejected} rejected), {done.latency_s:.2f} s after arrival")
 
-    async def _publish_now(self) -> None:
+    def _due(self) -> tuple[bool, bool]:
+        """(products due, snapshot due) now."""
+        now = time.time()
+        products = self.params.products and now - self._last_products >= self.params.publish_every_s
+        every = min(self.params.snapshot_every_s, self.params.publish_every_s)
+        if every > 0:  # 0: after every batch
+            every = max(every, 3 * self._snapshot_cost)
+        snapshot = self.params.snapshot and self._dirty and now - self._last_publish >= every
+        return products, products or snapshot
+
+    async def _publish_due(self) -> None:
+        products, snapshot = self._due()
+        if snapshot:
+            await self._publish_now(products)
+
+    async def _publish_now(self, products: bool = True) -> None:
         if not (self.params.snapshot or self.params.products):
             return
-        lines = await self._db(self._publish)
+        lines, self._snapshot_cost = await self._db(self._publish, products)
         now = time.time()
         self._last_publish = now
-        self.snapshot_latencies.extend(now - t for t in self._unpublished)
+        if products:
+            self._last_products = now
+        if self.params.snapshot:
+            self.snapshot_latencies.extend(now - t for t in self._unpublished)
         self._unpublished.clear()
+        self._dirty = False
         for line in lines:
             self.report(line)
 
@@ -481,8 +510,8 @@ class Watcher:
                 self.folder_reports.append(rep)
                 self.report(f"folder: {path.name}: {rep.accepted} records ({rep.input_format}), "
                             f"{rep.rejected} rejected, {rep.duplicates} duplicates")
-                if time.time() - self._last_publish >= self.params.publish_every_s:
-                    await self._publish_now()
+                self._dirty = True
+                await self._publish_due()
                 self.progress.set()
             await pause(stop, self.params.folder_poll_s)
 
