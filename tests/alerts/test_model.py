@@ -108,3 +108,13 @@ def test_zero_history_two_events_is_unusual_but_one_is_not() -> None:
     p_one, p_two = 1 - b.u[0, 12], 1 - b.u[1, 12]
     assert 0.015 < p_one < 0.05      # the exact Gamma-Poisson mid-p: 0.5 (0.0465 + 0.0032) = 0.025
     assert p_two < 0.005             # exact: 0.5 (0.0032 + 0.0003) = 0.0017
+
+
+def test_weekday_strided_sums_by_hand_and_with_no_series() -> None:
+    """out[:, u] = x[u] + x[u-7] + ...: for x = 1..10, day 8 (index 8) is 9 + 2 = 11, day 9 is 10 + 3 = 13;
+    a workspace with no series yet (the first seconds of a live watch) gives an empty result, not an error."""
+    from basewatch.alerts.model import _stride_cum
+
+    x = np.arange(1.0, 11.0).reshape(1, 10)
+    assert _stride_cum(x).tolist() == [[1, 2, 3, 4, 5, 6, 7, 9, 11, 13]]
+    assert _stride_cum(np.zeros((0, 10))).shape == (0, 10)

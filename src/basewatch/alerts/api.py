@@ -36,10 +36,8 @@ def alerts(ws: Workspace, *, site: str | None = None, actor: str | None = None, 
     if not 0.0 < level < 1.0:
         raise AlertsError(f"the level must lie strictly between 0 and 1, got {level}")
     if not ws.read_only:
-        from basewatch.alerts.products import ensure_registered
         from basewatch.products.registry import ensure
 
-        ensure_registered()
         default = AlertParams()
         ensure(ws, "alerts", AlertParams(level=level) if level > default.level else None)
     return query_alerts(ws, site=site, actor=actor, kind=kind, since=since, until=until, level=level)

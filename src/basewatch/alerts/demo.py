@@ -10,8 +10,6 @@ if TYPE_CHECKING:
 
 
 def demo_alerts(ws: Workspace) -> BuildSummary:
-    from basewatch.alerts.products import ensure_registered
     from basewatch.products.registry import ensure
 
-    ensure_registered()
     return ensure(ws, "alerts")

@@ -84,7 +84,8 @@ def _stride_cum(x: F64) -> F64:
     s, days = x.shape
     pad = (-days) % 7
     padded = np.concatenate([x, np.zeros((s, pad))], axis=1)
-    return np.asarray(padded.reshape(s, -1, 7).cumsum(axis=1).reshape(s, -1)[:, :days])
+    # explicit sizes: with no series (s = 0) numpy cannot infer a -1 axis
+    return np.asarray(padded.reshape(s, (days + pad) // 7, 7).cumsum(axis=1).reshape(s, days + pad)[:, :days])
 
 
 def _class_sum(q: F64, c: int, far: int, near: int) -> F64:

@@ -48,10 +48,3 @@ class AlertsProduct:
 
 PRODUCT = register(AlertsProduct())
 
-
-def ensure_registered() -> None:
-    """Register the product again if a caller cleared the registry (tests that swap products do)."""
-    from basewatch.products.registry import _PRODUCTS
-
-    if PRODUCT.name not in _PRODUCTS:
-        register(PRODUCT)

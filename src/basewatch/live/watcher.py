@@ -468,7 +468,10 @@ class Watcher:
     async def _publish_now(self, products: bool = True) -> None:
         if not (self.params.snapshot or self.params.products):
             return
-        lines, self._snapshot_cost = await self._db(self._publish, products)
+        try:
+            lines, self._snapshot_cost = await self._db(self._publish, products)
+        except Exception as exc:  # a product that fails to build must not stop the watch: said, retried later
+            lines = [f"derived products not brought up to date: {type(exc).__name__}: {exc}"]
         now = time.time()
         self._last_publish = now
         if products:
