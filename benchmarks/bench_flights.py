@@ -98,17 +98,18 @@ def _count(ws: Path) -> int:
 
 def _cases(name: str, ws: Path, parquet: Path, n: int) -> list[Measurement]:
     summary = _summarise(ws, n)
+    analyse = [sys.executable, "-m", "basewatch", "-w", str(ws), "analyse", "--product", "flights", "--force"]
     rows = [
         measure("duckdb scan (same columns)", _py(
             f"import duckdb; c = duckdb.connect({str(ws)!r}, read_only=True); c.execute({SCAN_SQL!r}).fetchall()"
         ), n),
         # the first analyse after ingest (cold OS and DuckDB caches for the summary), then a repeat
-        measure("basewatch duckdb, first run", [sys.executable, "-m", "basewatch", "-w", str(ws), "analyse", "--force"], n),
-        measure("basewatch duckdb", [sys.executable, "-m", "basewatch", "-w", str(ws), "analyse", "--force"], n),
+        measure("basewatch duckdb, first run", analyse, n),
+        measure("basewatch duckdb", analyse, n),
     ]
     if n <= int(os.environ.get("BENCH_FLIGHTS_SPARK_MAX", "20000000")):
         rows.append(measure("basewatch spark local[*]", [
-            sys.executable, "-m", "basewatch", "-w", str(ws), "analyse", "--force", "--engine", "spark"], n))
+            *analyse, "--engine", "spark"], n))
     if not TRAFFIC_PY.exists():
         _setup_traffic()
     if not TRAFFIC_PY.exists():

@@ -15,6 +15,10 @@ standard error and exits with code 2, never with a traceback. The tree:
     ├── BriefError            a brief cannot be written (unknown output type, renderer missing)
     ├── GradingError          a claims gold file is invalid
     ├── LLMBackendError       the optional language-model backend failed
+    ├── BadRequest            a web API query parameter is malformed (the message names it)
+    ├── FusionError           a fusion query cannot be answered as asked
+    ├── LiveError             a watch option is wrong (bad HOST:PORT, unknown format...)
+    ├── AlertsError           an alerts query cannot be answered as asked (unknown kind, level out of range)
     └── InvalidIcaoAddress    not a 24-bit ICAO address (also a ValueError)
 
 `PlanError` is not a user error: a shipped or compiled flight plan is inconsistent with this code (a bug
@@ -87,3 +91,19 @@ class InvalidIcaoAddress(BasewatchError, ValueError):
 
 class PlanError(RuntimeError):
     """A flight plan (shipped or compiled) does not fit this code: a bug or a stale install, not user input."""
+
+
+class BadRequest(BasewatchError):
+    """A query parameter is malformed; the message names it."""
+
+
+class FusionError(BasewatchError):
+    """A fusion query cannot be answered as asked."""
+
+
+class LiveError(BasewatchError):
+    """A watch option is wrong (bad HOST:PORT, unknown format...)."""
+
+
+class AlertsError(BasewatchError):
+    """An alerts query cannot be answered as asked (unknown kind, level out of range)."""

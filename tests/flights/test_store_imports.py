@@ -62,7 +62,7 @@ def second_run(tmp_path_factory: pytest.TempPathFactory) -> SecondRun:
     _basewatch(ws, "analyse")
     probe = (
         "import sys\nfrom basewatch.cli.app import main\n"
-        f"main(['-w', {str(ws)!r}, 'analyse', '--force', '--format', 'json'])\n"
+        f"main(['-w', {str(ws)!r}, 'analyse', '--product', 'flights', '--force', '--format', 'json'])\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)

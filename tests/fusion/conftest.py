@@ -60,7 +60,7 @@ class Rows:
         no = int(row[0]) + 1 if row else 1
         places = [{"name": s, "site_id": s, "country": None, "kind": "site"} for s in site_ids]
         self.ws.con.execute(
-            "INSERT INTO claims VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 6, 'test')",
+            "INSERT INTO claims VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 6, 'test', NULL)",
             [rid, no, text, len(text), event, list(actors), json.dumps(places), sorted(site_ids), sorted(countries),
              source, source_kind, certainty, day(date[0]) if date else None, day(date[1]) if date else None,
              None, reliability])

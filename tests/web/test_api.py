@@ -135,12 +135,12 @@ def test_ships_voyages_and_dark_periods(client: TestClient, source: WorkspaceSou
 def test_claims_and_report_text(client: TestClient) -> None:
     claims = client.get("/api/claims", params={"site": "khmeimim"}).json()["rows"]
     assert {c["title"] for c in claims} >= {"Russia pulls aircraft out of Syria (Example Wire)"}
-    wire = next(c for c in claims if c["title"].startswith("Russia pulls"))
+    wire = next(c for c in claims if (c["title"] or "").startswith("Russia pulls"))
     report = client.get(f"/api/reports/{wire['report_id']}").json()
     text = report["report"]["text"]
     span = text[wire["start_char"]:wire["end_char"]]
     assert span.startswith("Russian transport aircraft flew from Khmeimim") and span.endswith("official said.")
-    hostile = next(c for c in client.get("/api/claims").json()["rows"] if HOSTILE_TITLE in c["title"])
+    hostile = next(c for c in client.get("/api/claims").json()["rows"] if HOSTILE_TITLE in (c["title"] or ""))
     raw = client.get(f"/api/reports/{hostile['report_id']}").content
     assert b"<" not in raw and b"\\u003cscript\\u003e" in raw
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import AlertsError as AlertsError  # re-exported: raised here
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 KINDS = ("surge", "drawdown", "shift", "new-corridor", "dark")
 
 
-class AlertsError(BasewatchError):
-    """An alerts query cannot be answered as asked (unknown kind, level out of range)."""
 
 
 def alerts(ws: Workspace, *, site: str | None = None, actor: str | None = None, kind: str | None = None,

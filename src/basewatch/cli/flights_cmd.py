@@ -43,6 +43,8 @@ def analyse(
     gap_minutes: Annotated[float | None, typer.Option(
         "--gap-minutes", help="A silence this long ends a flight (default: as last time, else 15).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every product, even those up to date.")] = False,
+    product: Annotated[list[str] | None, typer.Option(
+        "--product", help="Only this product and what it reads (repeatable; e.g. flights, maritime, alerts).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Bring every derived product (flights, visits, corridors; port calls, voyages, dark periods; ...)
@@ -56,11 +58,11 @@ def analyse(
     if gap_minutes is not None and gap_minutes <= 0:
         raise UsageError("--gap-minutes must be positive")
     with open_workspace(ctx) as ws, working_on("the analysis"):
-        if gap_minutes is None and spark_workdir is None:
+        if gap_minutes is None and spark_workdir is None and not product:
             summaries = ws.analyse(engine=engine, master=spark_master, force=force)
         else:
             summaries = ensure_all(ws, {"flights": _flight_params(ws, engine, spark_master, spark_workdir,
-                                                                  gap_minutes)}, force=force)
+                                                                  gap_minutes)}, force=force, names=product or None)
     if fmt == "json":
         print_json([s.as_json() for s in summaries])
         return

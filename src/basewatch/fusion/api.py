@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import FusionError as FusionError  # re-exported: raised here
 from basewatch.fusion.params import HYPOTHESIS_WORDS
 
 if TYPE_CHECKING:
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 STATUS_CHOICES = ("corroborated", "contradicted", "unverified", "not-checkable")
 
 
-class FusionError(BasewatchError):
-    """A fusion query cannot be answered as asked."""
 
 
 def ensure_fused(ws: Workspace) -> list[BuildSummary]:

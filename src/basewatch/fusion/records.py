@@ -321,7 +321,7 @@ ClaimsAt = dict[str, tuple[tuple[StoredClaim, bool], ...]]
 
 
 def _claims_at(claims: Sequence[StoredClaim], places: dict[str, Place]) -> ClaimsAt:
-    from basewatch.fusion.link import place_countries
+    from basewatch.fusion.countries import place_countries
 
     by_country: dict[str, list[str]] = defaultdict(list)
     for p in places.values():

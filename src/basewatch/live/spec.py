@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import LiveError as LiveError  # re-exported: raised here
 
 # format -> record kind (which receivers' outages it stands for)
 FORMATS: dict[str, str] = {"sbs": "adsb", "beast": "adsb", "avr": "adsb", "jet1090": "adsb", "ais": "ais"}
@@ -15,8 +15,6 @@ _LOCAL_URL = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?
 _HOST_PORT = re.compile(r"^(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]*):(?P<port>[0-9]{1,5})$")
 
 
-class LiveError(BasewatchError):
-    """A watch option is wrong (bad HOST:PORT, unknown format...)."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import ProductError
@@ -177,12 +177,14 @@ def ensure_all(
     *,
     force: bool = False,
     on_build: Callable[[Product], None] | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[BuildSummary]:
-    """`ensure` every registered product (dependencies first), each once; `params`: name -> parameters."""
+    """`ensure` every registered product (or those in `names`), dependencies first, each once; `params`:
+    name -> parameters."""
     params = params or {}
     done: list[str] = []
     summaries: list[BuildSummary] = []
-    for product in all_products():
+    for product in all_products() if names is None else [get(n) for n in names]:
         for step in _order(product.name):
             if step in done:
                 continue

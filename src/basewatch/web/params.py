@@ -7,15 +7,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from basewatch.errors import BasewatchError
+from basewatch.errors import BadRequest as BadRequest  # re-exported: raised here
 
 MAX_LIMIT = 1000
 _ID = re.compile(r"^[A-Za-z0-9_.:@/ -]{1,128}$")
 MODES = ("air", "sea")
 
 
-class BadRequest(BasewatchError):
-    """A query parameter is malformed; the message names it."""
 
 
 def text(params: Mapping[str, str], name: str, *, max_len: int = 200) -> str | None:
