@@ -96,7 +96,11 @@ def query_alerts(ws: Workspace, *, site: str | None = None, actor: str | None = 
     if until is not None:
         where.append("coalesce(day, CAST(start_time AS DATE)) <= $until")
         args["until"] = _day(until)
-    sql = (f"SELECT {', '.join(COLUMNS)} FROM alerts WHERE {' AND '.join(where)} "
+    # the stored table by its full name: a temporary object named `alerts` (a view a caller registered on
+    # this connection) would otherwise shadow it
+    row = ws.con.execute("SELECT current_database()").fetchone()
+    table_name = '"' + str(row[0] if row else "memory").replace('"', '""') + '".main.alerts'
+    sql = (f"SELECT {', '.join(COLUMNS)} FROM {table_name} WHERE {' AND '.join(where)} "
            "ORDER BY day, kind, actor IS NULL, series")
     table: pa.Table = ws.con.execute(sql, args).fetch_arrow_table()
     return table
