@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from basewatch.live.spec import FeedSpec, LiveError, WatchParams
 from basewatch.live.watcher import Watcher
-from basewatch.products import BuildSummary, register
+from basewatch.products import BuildSummary, register, scoped
 from basewatch.workspace.core import Workspace
 from tests.live.conftest import send_in_pieces, serve
 
@@ -28,7 +29,7 @@ class _NoParams:
 
 
 class BusyAircraft:
-    name = "test-live-busy-aircraft"
+    name = "alerts"  # stands in for the alerts product, inside `scoped()` only
     inputs = ("aircraft_points",)
     tables = ("alerts",)
 
@@ -46,8 +47,17 @@ class BusyAircraft:
         return BuildSummary(self.name, {"alerts": 0}, 0.0)
 
 
-def test_new_alerts_are_printed_appended_and_posted_once(tmp_path: Path, sbs_recording: Path) -> None:
-    register(BusyAircraft(), replace=True)
+@pytest.fixture
+def busy_alerts() -> Iterator[None]:
+    """The stand-in replaces the alerts product for this test only: left registered, it replaced every
+    later workspace's `alerts` table with its own columns at `analyse` (the order-dependent failure)."""
+    with scoped():
+        register(BusyAircraft(), replace=True)
+        yield
+
+
+def test_new_alerts_are_printed_appended_and_posted_once(tmp_path: Path, sbs_recording: Path,
+                                                          busy_alerts: None) -> None:
     posted: list[dict[str, object]] = []
 
     class Hook(BaseHTTPRequestHandler):

@@ -8,8 +8,18 @@ from typing import Any
 
 import pytest
 
-from basewatch.products import BuildSummary, all_products, ensure, is_stale, last_state, register
-from basewatch.products.registry import _PRODUCTS, ProductError
+from basewatch.errors import ProductError
+from basewatch.products import (
+    BuildSummary,
+    all_products,
+    ensure,
+    get,
+    is_stale,
+    last_state,
+    register,
+    scoped,
+    unregister,
+)
 from basewatch.workspace.core import Workspace
 
 
@@ -24,10 +34,10 @@ class CountParams:
 class CountSources:
     """A toy product: the number of ingested sources times `scale`, kept in a temp table."""
 
-    def __init__(self, name: str, inputs: tuple[str, ...] = ("sources",)) -> None:
+    def __init__(self, name: str, inputs: tuple[str, ...] = ("sources",), tables: tuple[str, ...] = ()) -> None:
         self.name = name
         self.inputs = inputs
-        self.tables = ()
+        self.tables = tables
         self.builds = 0
 
     def default_params(self) -> CountParams:
@@ -50,11 +60,8 @@ def ws(tmp_path: Path) -> Workspace:
 
 @pytest.fixture
 def products() -> Any:
-    all_products()  # the built-ins registered first, so the snapshot restored below holds them
-    before = dict(_PRODUCTS)
-    yield
-    _PRODUCTS.clear()
-    _PRODUCTS.update(before)
+    with scoped():
+        yield
 
 
 def _add_source(ws: Workspace) -> None:
@@ -97,3 +104,24 @@ def test_duplicate_name_refused(products: Any) -> None:
     register(CountSources("dup"))
     with pytest.raises(ProductError, match="registered already"):
         register(CountSources("dup"))
+
+
+def test_a_product_cannot_take_another_products_table(products: Any) -> None:
+    """A stand-in owning `alerts` under another name would overwrite the alerts product's table at every
+    later `analyse` in the process; it is refused, and allowed only as a replacement of `alerts` itself."""
+    with pytest.raises(ProductError, match="owned already by product 'alerts'"):
+        register(CountSources("stand_in", tables=("alerts",)))
+    assert "stand_in" not in [p.name for p in all_products()]
+    register(CountSources("alerts", tables=("alerts",)), replace=True)
+    assert type(get("alerts")) is CountSources
+
+
+def test_what_a_scope_registers_is_gone_after_it() -> None:
+    builtins = [p.name for p in all_products()]
+    original = get("alerts")
+    with scoped():
+        register(CountSources("toy_scoped"))
+        register(CountSources("alerts", tables=("alerts",)), replace=True)
+        unregister("flights")
+        assert [p.name for p in all_products()] == sorted([*(set(builtins) - {"flights"}), "toy_scoped"])
+    assert [p.name for p in all_products()] == builtins and get("alerts") is original

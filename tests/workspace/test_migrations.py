@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import basewatch
 from basewatch.flights.params import FlightParams
 from basewatch.flights.summary import SOURCE_POINTS_VIEW, source_atoms_sql
@@ -25,8 +23,6 @@ def test_versions_are_contiguous_from_one() -> None:
     assert versions == list(range(1, len(versions) + 1))
 
 
-@pytest.mark.xfail(reason="known bug, order-dependent: in a full test session the alerts table is read "
-                   "with another relation's columns (icao24); passes alone", strict=False)
 def test_a_whole_session_creates_no_table(tmp_path: Path) -> None:
     for name, text in (("feed.sbs", sbs_log()), ("ships.csv", ais_csv()), ("report.txt", REPORT),
                        ("aircraft.csv", TAR1090)):

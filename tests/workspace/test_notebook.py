@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 import basewatch
 
 T0 = dt.datetime(2024, 12, 14, 6, 0, tzinfo=dt.UTC)
@@ -62,8 +60,6 @@ REPORT = ("Russia withdraws aircraft from Khmeimim\n\n14 December 2024\n\n"
           "the Syrian defence ministry said.\n")
 
 
-@pytest.mark.xfail(reason="known bug, order-dependent: in a full test session the alerts table is read "
-                   "with another relation's columns (icao24); passes alone", strict=False)
 def test_a_session_through_the_workspace_alone(tmp_path: Path) -> None:
     (tmp_path / "feed.sbs").write_text(sbs_log())
     (tmp_path / "ships.csv").write_text(ais_csv())

@@ -9,7 +9,17 @@ register the same way a plugin would (`register`).
 from __future__ import annotations
 
 from basewatch.products.base import BuildSummary, Product, ProductState
-from basewatch.products.registry import all_products, ensure, ensure_all, get, is_stale, last_state, register
+from basewatch.products.registry import (
+    all_products,
+    ensure,
+    ensure_all,
+    get,
+    is_stale,
+    last_state,
+    register,
+    scoped,
+    unregister,
+)
 
 __all__ = [
     "BuildSummary",
@@ -22,4 +32,6 @@ __all__ = [
     "is_stale",
     "last_state",
     "register",
+    "scoped",
+    "unregister",
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import ProductError
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 _PRODUCTS: dict[str, Product] = {}
 _BUILTINS_LOADED = False
+_BUILTINS_LOADING = False
 
 # Modules whose import registers the built-in products (each calls `register` at the bottom of a
 # `products.py` of its own package; importing is cheap: no DuckDB, pyarrow or Ibis at module level).
@@ -26,22 +28,56 @@ BUILTIN_MODULES: tuple[str, ...] = (
 
 
 def register(product: Product, *, replace: bool = False) -> Product:
-    """Add a product (a plugin calls this too). Registering a name twice is an error unless replace."""
-    if product.name in _PRODUCTS and not replace and _PRODUCTS[product.name] is not product:
+    """Add a product (a plugin calls this too). Registering a name twice is an error unless `replace`;
+    so is a product that would own a table another product owns (it would overwrite that product's rows
+    at the next `analyse`), unless it replaces that very product by name."""
+    _load_builtins()
+    current = _PRODUCTS.get(product.name)
+    if current is not None and not replace and current is not product:
         raise ProductError(f"a product named {product.name!r} is registered already")
+    for other in _PRODUCTS.values():
+        if other.name == product.name:
+            continue
+        shared = sorted(set(other.tables) & set(product.tables))
+        if shared:
+            raise ProductError(f"product {product.name!r} would own table(s) {', '.join(shared)}, owned already "
+                               f"by product {other.name!r}")
     _PRODUCTS[product.name] = product
     return product
 
 
+def unregister(name: str) -> None:
+    """Remove a product (a plugin's or a test's); unknown names are ignored."""
+    _PRODUCTS.pop(name, None)
+
+
+@contextmanager
+def scoped() -> Iterator[None]:
+    """Products registered (or replaced, or removed) inside the block are undone at its end: the registry
+    is process-wide, so a test or a notebook experiment that registers a stand-in must not leave it behind
+    for every later `analyse` in the process."""
+    _load_builtins()
+    before = dict(_PRODUCTS)
+    try:
+        yield
+    finally:
+        _PRODUCTS.clear()
+        _PRODUCTS.update(before)
+
+
 def _load_builtins() -> None:
-    global _BUILTINS_LOADED
-    if _BUILTINS_LOADED:
+    global _BUILTINS_LOADED, _BUILTINS_LOADING
+    if _BUILTINS_LOADED or _BUILTINS_LOADING:
         return
     import importlib
 
-    for name in BUILTIN_MODULES:
-        importlib.import_module(name)
-    _BUILTINS_LOADED = True
+    _BUILTINS_LOADING = True
+    try:
+        for name in BUILTIN_MODULES:
+            importlib.import_module(name)
+        _BUILTINS_LOADED = True
+    finally:
+        _BUILTINS_LOADING = False
 
 
 def get(name: str) -> Product:
