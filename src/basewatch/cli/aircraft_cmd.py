@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from basewatch.cli.app import open_workspace, working_on
-from basewatch.cli.options import Actor, Limit, Out, check_format, emit
+from basewatch.cli.options import TABLE_FORMATS, Actor, Limit, Out, TableFormat, check_format, emit
 from basewatch.cli.output import console, err_console, print_json, print_table, to_jsonable
 
 aircraft_app = typer.Typer(
@@ -112,7 +112,7 @@ def _print_description(info: dict[str, Any]) -> None:
 def list_cmd(
     ctx: typer.Context,
     actor: Actor = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    fmt: TableFormat = "table",
     limit: Limit = None,
     out: Out = None,
 ) -> None:
@@ -121,7 +121,7 @@ def list_cmd(
 
     from basewatch.identity.actors import aircraft_identity
 
-    check_format(fmt, ("table", "json", "csv", "parquet"))
+    check_format(fmt, TABLE_FORMATS)
     with open_workspace(ctx) as ws:
         table = aircraft_identity(ws)
     if actor is not None:

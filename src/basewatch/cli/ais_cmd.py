@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from basewatch.cli.app import open_workspace
-from basewatch.cli.options import Actor, Limit, Out, check_format, emit
+from basewatch.cli.options import TABLE_FORMATS, Actor, Limit, Out, TableFormat, check_format, emit
 from basewatch.cli.output import print_json, print_table
 from basewatch.errors import UsageError
 
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 def vessels(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    fmt: TableFormat = "table",
     actor: Actor = None,
     flag: Annotated[str | None, typer.Option("--flag", help="Only vessels of this flag (ISO alpha-2).")] = None,
     why: Annotated[str | None, typer.Option("--why", help="Explain which actor rules match this MMSI.")] = None,
@@ -33,7 +33,7 @@ def vessels(
     """Vessels seen in AIS: MMSI, name, flag (by MID), ship type, first and last seen, actor."""
     from basewatch.maritime import query
 
-    check_format(fmt, ("table", "json", "csv", "parquet"))
+    check_format(fmt, TABLE_FORMATS)
     with open_workspace(ctx) as ws:
         if why is not None:
             _explain(ws, why, fmt)

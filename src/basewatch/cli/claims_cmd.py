@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from basewatch.cli.app import open_workspace, workspace_path
-from basewatch.cli.options import Limit, Out, Site, check_format, emit
+from basewatch.cli.options import Limit, Out, Site, TableFormat, check_format, emit
 from basewatch.cli.output import print_json, print_table, to_jsonable
 from basewatch.errors import UsageError
 
@@ -104,7 +104,7 @@ def claims_list(
         "--status", help="Only claims fusion found corroborated|contradicted|unverified|not-checkable "
                          "(runs `basewatch fuse` first when stale).")] = None,
     limit: Limit = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
 ) -> None:
     """List stored claims with their reports (when no subcommand is given)."""

@@ -13,12 +13,24 @@ from typing import Annotated
 import typer
 
 from basewatch.cli.app import open_workspace, working_on
-from basewatch.cli.options import Actor, Limit, Out, Since, Site, Until, check_format, emit, window, write_text
+from basewatch.cli.options import (
+    TABLE_FORMATS,
+    Actor,
+    Limit,
+    Out,
+    Since,
+    Site,
+    TableFormat,
+    Until,
+    check_format,
+    emit,
+    window,
+    write_text,
+)
 from basewatch.errors import UsageError
 
 FLIGHT_FORMATS = ("table", "json", "csv", "geojson", "kml", "parquet")
 CORRIDOR_FORMATS = ("table", "json", "csv", "geojson", "kml", "parquet")
-TABLE_FORMATS = ("table", "json", "csv", "parquet")
 FLIGHT_TABLE_COLUMNS = ["flight_id", "callsign", "start", "end", "origin_site", "origin_airport",
                         "destination_site", "destination_airport", "points", "actor"]
 
@@ -128,7 +140,7 @@ def activity(
     since: Since = None,
     until: Until = None,
     limit: Limit = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
 ) -> None:
     """Arrivals, departures, aircraft on the ground (ships in port) and dwell time at a site."""

@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from basewatch.cli.app import open_workspace
-from basewatch.cli.options import Actor, Format, Limit, Out, Since, Until, check_format, emit
+from basewatch.cli.options import (
+    TABLE_FORMATS,
+    Actor,
+    Format,
+    Limit,
+    Out,
+    Since,
+    TableFormat,
+    Until,
+    check_format,
+    emit,
+)
 
 SOURCE_TABLE_COLUMNS = ["source_id", "input_format", "ingested_at", "accepted", "rejected", "duplicates", "path"]
 
@@ -43,12 +54,12 @@ def info(ctx: typer.Context, fmt: Format = "table") -> None:
 
 def sources(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
     limit: Limit = None,
 ) -> None:
     """Ingested files: the source ids every output cites, with path, sha256, format, time and counts."""
-    check_format(fmt, ("table", "json", "csv", "parquet"))
+    check_format(fmt, TABLE_FORMATS)
     with open_workspace(ctx, read_only=True) as ws:
         table = ws.sources()
     emit(table, fmt, out, columns=SOURCE_TABLE_COLUMNS, title="sources", limit=limit)

@@ -7,23 +7,39 @@ registry (product `maritime`), with the rules given here or, when none is given,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from basewatch.cli.app import open_workspace
-from basewatch.cli.options import Actor, Limit, Out, Since, Until, check_format, emit, window
+from basewatch.cli.options import (
+    TABLE_FORMATS,
+    Actor,
+    Limit,
+    Out,
+    Since,
+    TableFormat,
+    Until,
+    check_format,
+    emit,
+    window,
+)
 from basewatch.errors import UsageError
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
+    import pyarrow as pa
+
     from basewatch.maritime import MaritimeRules
     from basewatch.workspace.core import Workspace
 
+    When = dt.date | dt.datetime | None
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "": 3600.0}
-FORMATS = ("table", "json", "csv", "parquet")
-
-FormatOpt = Annotated[str, typer.Option("--format", help="table, json, csv or parquet")]
 EnterOpt = Annotated[float | None, typer.Option(
     "--enter-km", help="Port zone entry radius (km, default 3); a watchlist port with a radius uses its own.")]
 ExitOpt = Annotated[float | None, typer.Option(
@@ -94,6 +110,23 @@ def _ensure(ws: Workspace, rules: MaritimeRules | None) -> None:
         f"analysing {positions:,} AIS positions (port calls, voyages, dark periods)...", err=True))
 
 
+
+def _show(ctx: typer.Context, fmt: str, out: Path | None, limit: int | None, *, site: str | None, port_site: bool,
+          since: str | None, until: str | None, rules: Callable[[Workspace], MaritimeRules | None],
+          read: Callable[[Workspace, When, When], pa.Table], columns: tuple[str, ...], title: str) -> None:
+    """What every maritime listing does: check the options, bring the tables up to date with the rules
+    asked for, read, write."""
+    from basewatch.maritime import query
+
+    check_format(fmt, TABLE_FORMATS)
+    start, stop = window(since, until)
+    with open_workspace(ctx) as ws:
+        query.site_position(ws, site, port=port_site)
+        _ensure(ws, rules(ws))
+        table = read(ws, start, stop)
+    emit(table, fmt, out, columns=columns, title=title, limit=limit)
+
+
 def portcalls(
     ctx: typer.Context,
     site: Annotated[str | None, typer.Option("--site", help="Only calls at this watchlist site.")] = None,
@@ -106,19 +139,16 @@ def portcalls(
     exit_km: ExitOpt = None,
     threshold: ThresholdOpt = None,
     limit: Limit = None,
-    fmt: FormatOpt = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
 ) -> None:
     """Port calls (arrival to departure) at watchlist ports and World Port Index ports."""
     from basewatch.maritime import query
 
-    check_format(fmt, FORMATS)
-    start, stop = window(since, until)
-    with open_workspace(ctx) as ws:
-        query.site_position(ws, site, port=True)
-        _ensure(ws, _rules(ws, enter_km, exit_km, threshold))
-        table = query.port_calls(ws, site, actor, start, stop, port=port, mmsi=mmsi)
-    emit(table, fmt, out, columns=CALL_TABLE, title="port calls", limit=limit)
+    _show(ctx, fmt, out, limit, site=site, port_site=True, since=since, until=until,
+          rules=lambda ws: _rules(ws, enter_km, exit_km, threshold),
+          read=lambda ws, start, stop: query.port_calls(ws, site, actor, start, stop, port=port, mmsi=mmsi),
+          columns=CALL_TABLE, title="port calls")
 
 
 def voyages(
@@ -134,19 +164,16 @@ def voyages(
     max_leg: Annotated[str | None, typer.Option(
         "--max-leg", help="Longest departure-to-arrival of a voyage (default 30d).")] = None,
     limit: Limit = None,
-    fmt: FormatOpt = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
 ) -> None:
     """Voyages: legs between consecutive port calls of a vessel."""
     from basewatch.maritime import query
 
-    check_format(fmt, FORMATS)
-    start, stop = window(since, until)
-    with open_workspace(ctx) as ws:
-        query.site_position(ws, site, port=True)
-        _ensure(ws, _rules(ws, enter_km, exit_km, threshold, max_leg=max_leg))
-        table = query.voyages(ws, site, actor, start, stop, mmsi=mmsi)
-    emit(table, fmt, out, columns=VOYAGE_TABLE, title="voyages", limit=limit)
+    _show(ctx, fmt, out, limit, site=site, port_site=True, since=since, until=until,
+          rules=lambda ws: _rules(ws, enter_km, exit_km, threshold, max_leg=max_leg),
+          read=lambda ws, start, stop: query.voyages(ws, site, actor, start, stop, mmsi=mmsi),
+          columns=VOYAGE_TABLE, title="voyages")
 
 
 def dark(
@@ -163,16 +190,14 @@ def dark(
     site_km: Annotated[float | None, typer.Option(
         "--site-km", min=0, help="Name a watched site only this close (km, default 100).")] = None,
     limit: Limit = None,
-    fmt: FormatOpt = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
 ) -> None:
     """Dark periods: silences longer than the threshold after regular reception."""
     from basewatch.maritime import query
 
-    check_format(fmt, FORMATS)
-    start, stop = window(since, until)
-    with open_workspace(ctx) as ws:
-        query.site_position(ws, near)
-        _ensure(ws, _rules(ws, enter_km, exit_km, threshold, site_km=site_km))
-        table = query.dark_periods(ws, near, actor, start, stop, within_km=within_km, mmsi=mmsi)
-    emit(table, fmt, out, columns=DARK_TABLE, title="dark periods", limit=limit)
+    _show(ctx, fmt, out, limit, site=near, port_site=False, since=since, until=until,
+          rules=lambda ws: _rules(ws, enter_km, exit_km, threshold, site_km=site_km),
+          read=lambda ws, start, stop: query.dark_periods(ws, near, actor, start, stop, within_km=within_km,
+                                                          mmsi=mmsi),
+          columns=DARK_TABLE, title="dark periods")

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Format = Annotated[str, typer.Option("--format", help="Output format (table, json, csv, ...: see above).")]
+TABLE_FORMATS = ("table", "json", "csv", "parquet")
+TableFormat = Annotated[str, typer.Option("--format", help="table, json, csv or parquet")]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
 Since = Annotated[str | None, typer.Option(
     "--since", help="From this UTC date or time, ISO 8601 (2024-12-10, 2024-12-10T06:00Z).")]

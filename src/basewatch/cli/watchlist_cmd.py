@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from basewatch.cli.app import open_workspace
-from basewatch.cli.options import Limit, Out, check_format, emit
+from basewatch.cli.options import TABLE_FORMATS, Limit, Out, TableFormat, check_format, emit
 
 watchlist_app = typer.Typer(help="Manage the watchlist of sites and actors.", no_args_is_help=True)
 
@@ -33,12 +33,12 @@ def load(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Watchlis
 
 def sites(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
     limit: Limit = None,
 ) -> None:
     """List the watched sites."""
-    check_format(fmt, ("table", "json", "csv", "parquet"))
+    check_format(fmt, TABLE_FORMATS)
     with open_workspace(ctx, read_only=True) as ws:
         table = ws.sites()
     emit(table, fmt, out, columns=["site_id", "name", "kind", "country", "lat", "lon", "radius_km", "icao"],
@@ -47,12 +47,12 @@ def sites(
 
 def actors(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet")] = "table",
+    fmt: TableFormat = "table",
     out: Out = None,
     limit: Limit = None,
 ) -> None:
     """List the watched actors: number of rules, airframes and vessels listed for each."""
-    check_format(fmt, ("table", "json", "csv", "parquet"))
+    check_format(fmt, TABLE_FORMATS)
     with open_workspace(ctx, read_only=True) as ws:
         table = ws.actors()
     emit(table, fmt, out, title="actors", limit=limit)

@@ -33,9 +33,9 @@ def transitions(days: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def _chart(series: dict[str, list[dict[str, Any]]], simulated: bool) -> str:
-    from basewatch.present.charts import _figure, png_data_uri
+    from basewatch.present.charts import new_figure, png_data_uri
 
-    fig = _figure(7.2, 2.6)
+    fig = new_figure(7.2, 2.6)
     ax = fig.add_subplot(1, 1, 1)
     for upper in (0.2, 0.45, 0.55, 0.8, 0.95):
         ax.axhline(upper, color="#dddddd", linewidth=0.6)

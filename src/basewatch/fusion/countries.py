@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from basewatch.fusion.records import StoredClaim
 
 
-def _stems(text: str) -> set[str]:
+def word_stems(text: str) -> set[str]:
+    """The first five letters of each word of four or more letters, lower case: a crude stem that lets
+    "Russian" match "Russia" and "forces" match "force"."""
     return {w[:5].lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
 
 
@@ -27,5 +29,5 @@ def place_countries(claim: StoredClaim, names: dict[str, str] | None = None) -> 
     Russia). A claim whose only country is its actor's own names no place to check (the extractor may
     have missed one: "eastern Libyan bases")."""
     names = names if names is not None else country_names()
-    said = _stems(" ".join(claim.actors))
-    return tuple(c for c in claim.countries if not (_stems(names.get(c, "")) & said))
+    said = word_stems(" ".join(claim.actors))
+    return tuple(c for c in claim.countries if not (word_stems(names.get(c, "")) & said))

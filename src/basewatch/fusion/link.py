@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from basewatch.fusion.countries import _stems, place_countries
+from basewatch.fusion.countries import place_countries, word_stems
 from basewatch.fusion.counts import ANY_WATCHED
 from basewatch.fusion.params import FusionParams
 from basewatch.fusion.records import Records, StoredClaim
@@ -53,13 +53,13 @@ class Link:
     absolute: bool                   # an absolute negative ("no aircraft left")
 
 
-_GENERIC = _stems("forces force transport military aircraft ships navy aerospace ministry defence defense army")
+_GENERIC = word_stems("forces force transport military aircraft ships navy aerospace ministry defence defense army")
 
 
 def match_actors(claim: StoredClaim, actors: dict[str, str]) -> tuple[str, ...]:
     """Watched actors whose name shares a word stem (Russia / Russian) with the claim's actors; else any."""
-    said = _stems(" ".join(claim.actors)) - _GENERIC
-    found = tuple(sorted(a for a, name in actors.items() if said & (_stems(name) - _GENERIC)))
+    said = word_stems(" ".join(claim.actors)) - _GENERIC
+    found = tuple(sorted(a for a, name in actors.items() if said & (word_stems(name) - _GENERIC)))
     return found or (ANY_WATCHED,)
 
 

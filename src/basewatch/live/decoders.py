@@ -244,11 +244,11 @@ def frame_keys(hexes: Sequence[str]) -> list[tuple[str, str] | None]:
     DF17/18 also 'ident', 'velocity', 'pos-air-0/1', 'pos-surface-0/1' (by CPR parity); 'squawk' (DF5/21
     replies) and 'ident-commb' (DF20 with BDS2,0), keyed by the address overlaid on their parity.
     """
-    from basewatch.ingest.adsb.modes import _frame_fields  # the reader's own CRC and address arithmetic
+    from basewatch.ingest.adsb.modes import frame_fields  # the reader's own CRC and address arithmetic
 
     if not hexes:
         return []
-    df, syndrome, address, mb0 = _frame_fields(list(hexes))
+    df, syndrome, address, mb0 = frame_fields(list(hexes))
     out: list[tuple[str, str] | None] = []
     for i, h in enumerate(hexes):
         d = int(df[i])

@@ -18,7 +18,7 @@ ROUTE_COLOUR = "#b2182b"
 TRACK_COLOUR = "#2166ac"
 
 
-def _figure(width_in: float, height_in: float) -> Any:
+def new_figure(width_in: float, height_in: float) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -37,7 +37,7 @@ def png_data_uri(fig: Any) -> str:
 def daily_movements_chart(days: Sequence[dt.date], arrivals: Sequence[int], departures: Sequence[int],
                           title: str, markers: Sequence[tuple[dt.date, str]] = ()) -> str:
     """Grouped bars of arrivals and departures per UTC day; markers: (day, label) dashed vertical lines."""
-    fig = _figure(7.2, 2.6)
+    fig = new_figure(7.2, 2.6)
     ax = fig.add_subplot(1, 1, 1)
     x = list(range(len(days)))
     for day, label in markers:
@@ -162,7 +162,7 @@ def corridor_map(lines: Sequence[CorridorLine], title: str, open_ends: Sequence[
     lons = [p.lon for p in places] + [e.seen_lon for e in open_ends]
     overview = extent_around(lats, lons, 3.0)
     close = _busiest_extent(lines)
-    fig = _figure(11.0, 5.6)
+    fig = new_figure(11.0, 5.6)
     if close is None:
         _draw_corridors(fig.add_subplot(1, 1, 1), lines, open_ends, overview, title, tracks)
     else:

@@ -188,7 +188,7 @@ def decode_frames(frames: pa.Table, rejects: Rejects) -> tuple[pa.Table, int]:
         }
     ).filter(pa.array(keep))
     hexes: list[str] = table["hex"].to_pylist()
-    df, syndrome, address, mb0 = _frame_fields(hexes)
+    df, syndrome, address, mb0 = frame_fields(hexes)
     rows = table["row_no"].to_numpy()
     long_frame = np.array([len(h) == 28 for h in hexes], dtype=bool)
     length_ok = np.where(long_frame, ~np.isin(df, list(SHORT_DF)), np.isin(df, list(SHORT_DF)))
@@ -228,7 +228,7 @@ def _crc_table() -> tuple[int, ...]:
     return tuple(table)
 
 
-def _frame_fields(hexes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def frame_fields(hexes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per frame: downlink format, CRC syndrome (parity field XOR computed CRC), address, first MB byte.
 
     The address is the AA field of DF11/17/18 and the syndrome of replies (their parity is overlaid
