@@ -72,7 +72,8 @@ class BuildReport:
 
 
 def fingerprint(ws: Workspace) -> str:
-    """What the maritime tables depend on: the positions (count, sources), sites and actors."""
+    """What the maritime tables depend on: the positions (count, sources), sites, actors and the AIS
+    receivers' recorded outages."""
     row = ws.con.execute(
         """
         SELECT (SELECT count(*) FROM ais_positions) || '|' ||
@@ -81,7 +82,10 @@ def fingerprint(ws: Workspace) -> str:
                (SELECT count(*) FROM ais_static) || '|' ||
                (SELECT coalesce(md5(string_agg(concat_ws(';', site_id, kind, lat, lon, radius_km, polygon),
                                                ',' ORDER BY site_id)), '') FROM sites) || '|' ||
-               (SELECT coalesce(md5(string_agg(CAST(rules AS VARCHAR), ',' ORDER BY actor_id)), '') FROM actors)
+               (SELECT coalesce(md5(string_agg(CAST(rules AS VARCHAR), ',' ORDER BY actor_id)), '') FROM actors) || '|' ||
+               (SELECT coalesce(md5(string_agg(concat_ws(';', feed_id, started_at, ended_at), ','
+                                               ORDER BY feed_id, started_at)), '')
+                  FROM receiver_outages WHERE kind = 'ais')
         """
     ).fetchone()
     return str(row[0]) if row else ""

@@ -6,7 +6,10 @@ Definitions (all configurable in DarkRules):
   overlap or lie within `coverage_slack_s` (1 h) of each other. A silence only counts where it lies inside
   one covered span: two recordings years apart do not make a vessel "dark" in between.
 * receiver up: in a source that heard at least two vessels, a stretch of `coverage_slack_s` or more with no
-  message from any vessel is an outage. A silence does not count when an outage of the source that heard
+  message from any vessel is an outage; so is a recorded outage of a `basewatch watch` feed (table
+  receiver_outages: a feed silent or down, from its last data to its first data again, NULL end while it
+  lasts) for the positions that feed delivered (found through their batch's live_batches row). A silence
+  does not count when an outage of the source that heard
   its last position overlaps its first `threshold_s` (the vessel must have stayed silent while others were
   heard). A source with a single vessel cannot show outages and is taken as continuous.
 * gap: two consecutive positions of a vessel at least `threshold_s` apart (6 h by default) within one
@@ -112,9 +115,14 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
               SELECT 1 FROM outages o
               WHERE o.source_id = b.source_id AND o.o_start < epoch(b.time) + ? AND o.o_end > epoch(b.time)
           )
+          AND NOT EXISTS (
+              SELECT 1 FROM live_batches lb JOIN receiver_outages ro ON ro.feed_id = lb.feed_id AND ro.kind = 'ais'
+              WHERE lb.source_id = b.source_id AND epoch(ro.started_at) < epoch(b.time) + ?
+                AND coalesce(epoch(ro.ended_at), 'infinity'::DOUBLE) > epoch(b.time)
+          )
         """,
         [rules.coverage_slack_s, rules.coverage_slack_s, rules.threshold_s, rules.threshold_s,
-         rules.min_intervals, rules.max_median_interval_s, rules.threshold_s],
+         rules.min_intervals, rules.max_median_interval_s, rules.threshold_s, rules.threshold_s],
     )
     d_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
     d_end = haversine_sql("g.next_lat", "g.next_lon", "s.lat", "s.lon")
