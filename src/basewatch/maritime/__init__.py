@@ -82,7 +82,8 @@ def fingerprint(ws: Workspace) -> str:
                (SELECT count(*) FROM ais_static) || '|' ||
                (SELECT coalesce(md5(string_agg(concat_ws(';', site_id, kind, lat, lon, radius_km, polygon),
                                                ',' ORDER BY site_id)), '') FROM sites) || '|' ||
-               (SELECT coalesce(md5(string_agg(CAST(rules AS VARCHAR), ',' ORDER BY actor_id)), '') FROM actors) || '|' ||
+               (SELECT coalesce(md5(string_agg(CAST(rules AS VARCHAR), ',' ORDER BY actor_id)), '')
+                  FROM actors) || '|' ||
                (SELECT coalesce(md5(string_agg(concat_ws(';', feed_id, started_at, ended_at), ','
                                                ORDER BY feed_id, started_at)), '')
                   FROM receiver_outages WHERE kind = 'ais')
