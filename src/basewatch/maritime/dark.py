@@ -56,8 +56,12 @@ class DarkRules:
             raise ValueError("need 1 <= min_intervals <= window")
 
 
-def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> int:
-    """Create temp table _dark from _pos, _calls and the sites table. Returns the number of periods."""
+def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules, universe: str = "_pos") -> int:
+    """Create temp table _dark from _pos, _calls and the sites table. Returns the number of periods.
+
+    `universe`: the positions (mmsi, time, source_id) that give the coverage and the receivers' own
+    outages: _pos itself, or all valid positions when _pos holds only some vessels (an incremental build).
+    """
     # haversine_sql uses least(), which skips NULLs: guard the ongoing case (no end position) explicitly.
     jump = f"CASE WHEN e.lat IS NULL THEN NULL ELSE {haversine_sql('s.lat', 's.lon', 'e.lat', 'e.lon')} END"
     # Only the few silences are examined: their ends are positions with prev_dt >= threshold, plus each
@@ -66,7 +70,7 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
         f"""
         CREATE OR REPLACE TEMP TABLE _gaps AS
         WITH spans AS (
-            SELECT source_id, min(time) AS s, max(time) AS e FROM _pos GROUP BY source_id
+            SELECT source_id, min(time) AS s, max(time) AS e FROM {universe} GROUP BY source_id
         ), ordered AS (
             SELECT *, max(e) OVER (ORDER BY s, source_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
             FROM spans
@@ -75,9 +79,13 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
                           OVER (ORDER BY s, source_id) AS g
             FROM ordered
         ), cover AS (SELECT g, min(s) AS cover_start, max(e) AS cover_end FROM grouped GROUP BY g),
-        monitored AS (SELECT source_id FROM _pos GROUP BY source_id HAVING count(DISTINCT mmsi) >= 2),
+        heard AS (SELECT DISTINCT source_id FROM _pos),
+        monitored AS (
+            SELECT source_id FROM {universe} WHERE source_id IN (SELECT source_id FROM heard)
+            GROUP BY source_id HAVING count(DISTINCT mmsi) >= 2
+        ),
         minutes AS (
-            SELECT DISTINCT source_id, CAST(floor(epoch(time) / 60) AS BIGINT) AS b FROM _pos
+            SELECT DISTINCT source_id, CAST(floor(epoch(time) / 60) AS BIGINT) AS b FROM {universe}
             WHERE source_id IN (SELECT source_id FROM monitored)
         ), outages AS (
             SELECT source_id, (b + 1) * 60.0 AS o_start, nb * 60.0 AS o_end

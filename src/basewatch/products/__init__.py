@@ -8,11 +8,12 @@ register the same way a plugin would (`register`).
 
 from __future__ import annotations
 
-from basewatch.products.base import BuildSummary, Product, ProductState
+from basewatch.products.base import BuildSummary, IncrementalProduct, Product, ProductState
 from basewatch.products.registry import all_products, ensure, ensure_all, get, is_stale, last_state, register
 
 __all__ = [
     "BuildSummary",
+    "IncrementalProduct",
     "Product",
     "ProductState",
     "all_products",
