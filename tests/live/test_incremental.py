@@ -26,6 +26,7 @@ from basewatch.products import ensure
 from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
 from tests.live.conftest import send_in_pieces, serve
+from tests.maritime.conftest import add_track, radial
 
 # AMSA: 2 h off Newcastle (NSW), many receivers; dark rules scaled to it (a 2 min silence after reception
 # at most 30 s apart), so it has dark periods at all; coverage slack 2 h: one covered span.
@@ -102,3 +103,54 @@ def _same(got: dict[str, list[tuple[object, ...]]], want: dict[str, list[tuple[o
         extra = [r for r in got[table] if r not in want[table]][:3]
         missing = [r for r in want[table] if r not in got[table]][:3]
         assert got[table] == want[table], f"{table}: extra {extra}, missing {missing}"
+
+
+# -- vessels with no new position whose result still changes (hand-built, times in minutes) -------------
+
+def _dark(ws: Workspace) -> list[tuple[object, ...]]:
+    return ws.con.execute("SELECT dark_id, mmsi, start_time, end_time, duration_s, ongoing FROM dark_periods "
+                          "ORDER BY dark_id").fetchall()
+
+
+def _step(ws: Workspace, track: tuple[str, list[tuple[float, float, float | None]], int]) -> None:
+    mmsi, points, source_id = track
+    add_track(ws, mmsi, radial(points), source_id=source_id)
+    summary = ensure(ws, "maritime", incremental=True)
+    assert summary.details.get("incremental") == 1
+
+
+def _regular(start_min: float, n: int, km: float) -> list[tuple[float, float, float | None]]:
+    return [(start_min + i * 10.0, km, 12.0) for i in range(n)]
+
+
+def test_coverage_growing_at_its_end_makes_an_untouched_vessel_dark(tmp_path: Path) -> None:
+    with Workspace(tmp_path / "inc.duckdb") as inc, Workspace(tmp_path / "whole.duckdb") as whole:
+        tracks = [("273000001", _regular(0, 10, 50), 1),     # V: heard 0-90, then nothing
+                  ("273000002", _regular(0, 10, 60), 2),     # W: 0-90 (coverage ends at 90: V not dark)
+                  ("273000002", _regular(100, 50, 60), 3)]   # W again 100-590: V silent 500 min, ongoing
+        ensure(inc, "maritime")
+        for track in tracks:
+            _step(inc, track)
+            add_track(whole, track[0], radial(track[1]), source_id=track[2])
+        ensure(whole, "maritime")
+        # V: ongoing from minute 90 to the end of coverage at 590 (500 min), though V sent nothing new
+        assert [(r[1], r[4], r[5]) for r in _dark(inc)] == [("273000001", 500 * 60.0, True)]
+        assert _dark(inc) == _dark(whole)
+
+
+def test_coverage_bridged_by_a_new_recording_makes_an_untouched_gap_dark(tmp_path: Path) -> None:
+    with Workspace(tmp_path / "inc.duckdb") as inc, Workspace(tmp_path / "whole.duckdb") as whole:
+        tracks = [("273000001", _regular(0, 11, 50), 1),    # U: 0-100 (recording 1)
+                  ("273000001", _regular(800, 2, 52), 2),   # U: 800-810 (recording 2, 700 min later)
+                  ("273000002", _regular(90, 73, 60), 3)]   # W: 90-810, one recording bridging both
+        ensure(inc, "maritime")
+        for track in tracks[:2]:
+            _step(inc, track)
+            add_track(whole, track[0], radial(track[1]), source_id=track[2])
+        assert _dark(inc) == []  # U's silence spans two recordings: no dark period (yet)
+        _step(inc, tracks[2])
+        add_track(whole, tracks[2][0], radial(tracks[2][1]), source_id=tracks[2][2])
+        ensure(whole, "maritime")
+        # now one covered span 0-810: U silent from 100 to 800 although U sent nothing new
+        assert [(r[1], r[4], r[5]) for r in _dark(inc)] == [("273000001", 700 * 60.0, False)]
+        assert _dark(inc) == _dark(whole)
