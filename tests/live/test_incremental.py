@@ -154,3 +154,22 @@ def test_coverage_bridged_by_a_new_recording_makes_an_untouched_gap_dark(tmp_pat
         # now one covered span 0-810: U silent from 100 to 800 although U sent nothing new
         assert [(r[1], r[4], r[5]) for r in _dark(inc)] == [("273000001", 700 * 60.0, False)]
         assert _dark(inc) == _dark(whole)
+
+
+def test_a_changed_watchlist_or_rules_rebuild_the_whole_product(tmp_path: Path) -> None:
+    from basewatch.watchlist.model import Site, Watchlist
+    from basewatch.watchlist.store import store_watchlist
+
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        ensure(ws, "maritime")
+        _step(ws, ("273000001", [*_regular(0, 12, 50), (590, 250, 12.0)], 1))
+        assert [r[1] for r in _dark(ws)] == ["273000001"]
+        site = Site(id="testport", name="Test port", kind="port", country="XX", lat=0.0, lon=-30.0, radius_km=3.0)
+        store_watchlist(ws, Watchlist(sites=(site,)), "<test>", "")
+        summary = ensure(ws, "maritime", incremental=True)
+        assert summary.rebuilt and "incremental" not in summary.details  # the context changed: whole
+        assert ws.con.execute("SELECT start_site FROM dark_periods").fetchall() == [("testport",)]
+        rules = MaritimeRules(dark=DarkRules(threshold_s=9 * 3600.0))
+        summary = ensure(ws, "maritime", rules, incremental=True)
+        assert summary.rebuilt and "incremental" not in summary.details  # other rules: whole
+        assert _dark(ws) == []  # an 8 h silence is under the 9 h threshold
