@@ -19,13 +19,12 @@ from pathlib import Path
 import pytest
 
 from basewatch.ingest.pipeline import ingest_file
-from basewatch.live.spec import FeedSpec, WatchParams
-from basewatch.live.watcher import Watcher
+from basewatch.live.spec import WatchParams
 from basewatch.maritime import DarkRules, MaritimeRules
 from basewatch.products import ensure
 from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
-from tests.live.conftest import send_in_pieces, serve
+from tests.live.conftest import watch_tcp
 from tests.maritime.conftest import add_track, radial
 
 # AMSA: 2 h off Newcastle (NSW), many receivers; dark rules scaled to it (a 2 min silence after reception
@@ -64,23 +63,9 @@ def test_incremental_maritime_while_watching_equals_batch_analyse(
     params = WatchParams(batch_seconds=0.2, batch_units=unit, merge_units=unit, publish_every_s=0.0,
                          snapshot=False)
 
-    async def handler(n: int, writer: asyncio.StreamWriter) -> None:
-        await send_in_pieces(writer, data, piece=len(data) // 40 + 1)
-        await asyncio.Event().wait()
-
-    async def scenario() -> Watcher:
-        async with serve(handler) as server:
-            watcher = Watcher(path, [FeedSpec("ais", "ais", "tcp", "127.0.0.1", server.port)], params,
-                              report=reports.append, products=("maritime",))
-            stop = asyncio.Event()
-            run = asyncio.ensure_future(watcher.run(stop))
-            await watcher.wait_until(lambda: watcher.stats["ais"].units >= lines, timeout=300)
-            stop.set()
-            await run
-        return watcher
-
-    watcher = asyncio.run(scenario())
-    assert watcher.stats["ais"].batches >= 5
+    watcher = asyncio.run(watch_tcp(path, "ais", data, lines, params, piece=len(data) // 40 + 1, timeout=300,
+                                    report=reports.append, products=("maritime",)))
+    assert watcher.stats["feed1"].batches >= 5
     incremental_updates = [r for r in reports if r.startswith("maritime: brought up to date (for what changed)")]
     assert len(incremental_updates) >= 2, reports
 
