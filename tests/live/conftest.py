@@ -7,10 +7,13 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 
+from basewatch.live.spec import FeedSpec, WatchParams
+from basewatch.live.watcher import Watcher
 from tests.conftest import shared_file
 
 STATE_VECTORS = (
@@ -104,3 +107,22 @@ async def send_in_pieces(writer: asyncio.StreamWriter, data: bytes, piece: int =
         writer.write(data[i:i + piece])
         await writer.drain()
         await asyncio.sleep(0)
+
+
+async def watch_tcp(ws_path: Path, fmt: str, data: bytes, expect_units: int, params: WatchParams, *,
+                    piece: int = 7001, timeout: float = 60.0, **watcher_options: Any) -> Watcher:
+    """A real TCP server sends `data` (in pieces) to a watcher of feed `feed1` (format `fmt`) and keeps
+    the connection open; the watch stops once `expect_units` units are committed."""
+    async def handler(n: int, writer: asyncio.StreamWriter) -> None:
+        await send_in_pieces(writer, data, piece)
+        await asyncio.Event().wait()  # keep the connection open until the test ends
+
+    async with serve(handler) as server:
+        watcher = Watcher(ws_path, [FeedSpec("feed1", fmt, "tcp", "127.0.0.1", server.port)], params,
+                          **watcher_options)
+        stop = asyncio.Event()
+        run = asyncio.ensure_future(watcher.run(stop))
+        await watcher.wait_until(lambda: watcher.stats["feed1"].units >= expect_units, timeout=timeout)
+        stop.set()
+        await run
+    return watcher

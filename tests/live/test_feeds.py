@@ -13,7 +13,7 @@ from basewatch.live.spec import FeedSpec, WatchParams
 from basewatch.live.watcher import Watcher
 from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
-from tests.live.conftest import send_in_pieces, serve
+from tests.live.conftest import watch_tcp
 
 FAST = WatchParams(batch_seconds=0.2, batch_units=700, merge_units=700, backoff_initial_s=0.05, backoff_max_s=0.2,
                    publish_every_s=0.0, products=False)
@@ -35,26 +35,10 @@ def live_records(path: Path, table: str, cols: tuple[str, ...]) -> list[tuple[ob
         con.close()
 
 
-async def _watch_tcp(ws_path: Path, fmt: str, data: bytes, expect_units: int,
-                     params: WatchParams = FAST) -> Watcher:
-    async def handler(n: int, writer: asyncio.StreamWriter) -> None:
-        await send_in_pieces(writer, data)
-        await asyncio.Event().wait()  # keep the connection open until the test ends
-
-    async with serve(handler) as server:
-        watcher = Watcher(ws_path, [FeedSpec("feed1", fmt, "tcp", "127.0.0.1", server.port)], params)
-        stop = asyncio.Event()
-        run = asyncio.ensure_future(watcher.run(stop))
-        await watcher.wait_until(lambda: watcher.stats["feed1"].units >= expect_units, timeout=60)
-        stop.set()
-        await run
-    return watcher
-
-
 def test_sbs_over_tcp_equals_file_ingest(tmp_path: Path, sbs_recording: Path) -> None:
     data = sbs_recording.read_bytes()
     lines = data.count(b"\n")
-    watcher = asyncio.run(_watch_tcp(tmp_path / "live.duckdb", "sbs", data, lines))
+    watcher = asyncio.run(watch_tcp(tmp_path / "live.duckdb", "sbs", data, lines, FAST))
     assert watcher.stats["feed1"].batches >= lines // 700  # many micro-batches, cut anywhere
     expected = file_records(tmp_path, sbs_recording, "aircraft_points", POINT_COLS)
     got = live_records(tmp_path / "live.duckdb", "aircraft_points", POINT_COLS)
@@ -83,23 +67,8 @@ def test_beast_over_tcp_equals_file_ingest(tmp_path: Path) -> None:
     params = WatchParams(batch_seconds=0.2, batch_units=10, merge_units=10, backoff_initial_s=0.05, publish_every_s=0.0,
                          products=False)
 
-    async def scenario() -> Watcher:
-        async def handler(n: int, writer: asyncio.StreamWriter) -> None:
-            await send_in_pieces(writer, data, piece=37)
-            await asyncio.Event().wait()
-
-        async with serve(handler) as server:
-            watcher = Watcher(tmp_path / "live.duckdb", [FeedSpec("b", "beast", "tcp", "127.0.0.1", server.port)],
-                              params)
-            stop = asyncio.Event()
-            run = asyncio.ensure_future(watcher.run(stop))
-            await watcher.wait_until(lambda: watcher.stats["b"].units >= frames, timeout=60)
-            stop.set()
-            await run
-        return watcher
-
-    watcher = asyncio.run(scenario())
-    assert watcher.stats["b"].batches >= 5
+    watcher = asyncio.run(watch_tcp(tmp_path / "live.duckdb", "beast", data, frames, params, piece=37))
+    assert watcher.stats["feed1"].batches >= 5
     expected = file_records(tmp_path, named, "aircraft_points", POINT_COLS)
     got = live_records(tmp_path / "live.duckdb", "aircraft_points", POINT_COLS)
     assert len(expected) >= 3
@@ -118,7 +87,7 @@ AIS_STATIC = ("mmsi", "time", "imo", "name", "callsign", "ship_type", "length_m"
 def test_ais_nmea_over_tcp_equals_file_ingest(tmp_path: Path) -> None:
     log = shared_file("ais/aisdb_test_data_20211101.nm4")  # tag blocks carry the reception times
     data = log.read_bytes()
-    watcher = asyncio.run(_watch_tcp(tmp_path / "live.duckdb", "ais", data, data.count(b"\n"),
+    watcher = asyncio.run(watch_tcp(tmp_path / "live.duckdb", "ais", data, data.count(b"\n"),
                                      WatchParams(batch_seconds=0.2, batch_units=97, merge_units=97, publish_every_s=0.0,
                                                  products=False)))
     assert watcher.stats["feed1"].batches >= 10  # multipart messages straddle batch ends
@@ -167,7 +136,7 @@ def test_avr_mlat_lines_over_tcp_equal_file_ingest(tmp_path: Path) -> None:
     # the same frames as dump1090 --mlat AVR lines: a 12 MHz counter instead of the time
     avr = "".join(f"@{round((float(t) - t0) * 12e6) + 12:012X}{h.strip()};\n" for t, h in rows).encode()
     params = WatchParams(batch_seconds=0.2, batch_units=60, merge_units=60, publish_every_s=0.0, products=False)
-    asyncio.run(_watch_tcp(tmp_path / "live.duckdb", "avr", avr, len(rows), params))
+    asyncio.run(watch_tcp(tmp_path / "live.duckdb", "avr", avr, len(rows), params))
     expected = file_records(tmp_path, csv, "aircraft_points", POINT_COLS)
     got = live_records(tmp_path / "live.duckdb", "aircraft_points", POINT_COLS)
     assert len(expected) > 20

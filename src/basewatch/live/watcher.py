@@ -229,9 +229,10 @@ class Watcher:
                     get(name)
                 except ProductError:
                     continue
-                summary = ensure(self._ws, name)
+                summary = ensure(self._ws, name, incremental=True)
                 if summary.rebuilt:
-                    lines.append(f"{name}: brought up to date in {summary.seconds:.2f} s")
+                    how = "for what changed" if summary.details.get("incremental") else "whole"
+                    lines.append(f"{name}: brought up to date ({how}) in {summary.seconds:.2f} s")
             lines.extend(self._new_alerts())
         took = 0.0
         if self.params.snapshot:

@@ -72,16 +72,32 @@ class BuildReport:
 
 
 def fingerprint(ws: Workspace) -> str:
-    """What the maritime tables depend on: the positions (count, sources), sites and actors."""
+    """What the maritime tables depend on: the positions (count, sources), ais_static, and the context
+    (`context_fingerprint`)."""
     row = ws.con.execute(
         """
         SELECT (SELECT count(*) FROM ais_positions) || '|' ||
                (SELECT coalesce(string_agg(CAST(source_id AS VARCHAR), ',' ORDER BY source_id), '')
                   FROM (SELECT DISTINCT source_id FROM ais_positions)) || '|' ||
-               (SELECT count(*) FROM ais_static) || '|' ||
-               (SELECT coalesce(md5(string_agg(concat_ws(';', site_id, kind, lat, lon, radius_km, polygon),
+               (SELECT count(*) FROM ais_static)
+        """
+    ).fetchone()
+    return (str(row[0]) if row else "") + "|" + context_fingerprint(ws)
+
+
+def context_fingerprint(ws: Workspace) -> str:
+    """What every vessel's result depends on besides its own positions: sites, actors and the AIS
+    receivers' recorded outages (a change rebuilds everything; new positions alone allow an incremental
+    build, `basewatch.maritime.incremental`)."""
+    row = ws.con.execute(
+        """
+        SELECT (SELECT coalesce(md5(string_agg(concat_ws(';', site_id, kind, lat, lon, radius_km, polygon),
                                                ',' ORDER BY site_id)), '') FROM sites) || '|' ||
-               (SELECT coalesce(md5(string_agg(CAST(rules AS VARCHAR), ',' ORDER BY actor_id)), '') FROM actors)
+               (SELECT coalesce(md5(string_agg(CAST(rules AS VARCHAR), ',' ORDER BY actor_id)), '')
+                  FROM actors) || '|' ||
+               (SELECT coalesce(md5(string_agg(concat_ws(';', feed_id, started_at, ended_at), ','
+                                               ORDER BY feed_id, started_at)), '')
+                  FROM receiver_outages WHERE kind = 'ais')
         """
     ).fetchone()
     return str(row[0]) if row else ""

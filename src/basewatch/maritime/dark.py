@@ -6,7 +6,10 @@ Definitions (all configurable in DarkRules):
   overlap or lie within `coverage_slack_s` (1 h) of each other. A silence only counts where it lies inside
   one covered span: two recordings years apart do not make a vessel "dark" in between.
 * receiver up: in a source that heard at least two vessels, a stretch of `coverage_slack_s` or more with no
-  message from any vessel is an outage. A silence does not count when an outage of the source that heard
+  message from any vessel is an outage; so is a recorded outage of a `basewatch watch` feed (table
+  receiver_outages: a feed silent or down, from its last data to its first data again, NULL end while it
+  lasts) for the positions that feed delivered (found through their batch's live_batches row). A silence
+  does not count when an outage of the source that heard
   its last position overlaps its first `threshold_s` (the vessel must have stayed silent while others were
   heard). A source with a single vessel cannot show outages and is taken as continuous.
 * gap: two consecutive positions of a vessel at least `threshold_s` apart (6 h by default) within one
@@ -53,8 +56,12 @@ class DarkRules:
             raise ValueError("need 1 <= min_intervals <= window")
 
 
-def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> int:
-    """Create temp table _dark from _pos, _calls and the sites table. Returns the number of periods."""
+def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules, universe: str = "_pos") -> int:
+    """Create temp table _dark from _pos, _calls and the sites table. Returns the number of periods.
+
+    `universe`: the positions (mmsi, time, source_id) that give the coverage and the receivers' own
+    outages: _pos itself, or all valid positions when _pos holds only some vessels (an incremental build).
+    """
     # haversine_sql uses least(), which skips NULLs: guard the ongoing case (no end position) explicitly.
     jump = f"CASE WHEN e.lat IS NULL THEN NULL ELSE {haversine_sql('s.lat', 's.lon', 'e.lat', 'e.lon')} END"
     # Only the few silences are examined: their ends are positions with prev_dt >= threshold, plus each
@@ -63,7 +70,7 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
         f"""
         CREATE OR REPLACE TEMP TABLE _gaps AS
         WITH spans AS (
-            SELECT source_id, min(time) AS s, max(time) AS e FROM _pos GROUP BY source_id
+            SELECT source_id, min(time) AS s, max(time) AS e FROM {universe} GROUP BY source_id
         ), ordered AS (
             SELECT *, max(e) OVER (ORDER BY s, source_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
             FROM spans
@@ -72,9 +79,13 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
                           OVER (ORDER BY s, source_id) AS g
             FROM ordered
         ), cover AS (SELECT g, min(s) AS cover_start, max(e) AS cover_end FROM grouped GROUP BY g),
-        monitored AS (SELECT source_id FROM _pos GROUP BY source_id HAVING count(DISTINCT mmsi) >= 2),
+        heard AS (SELECT DISTINCT source_id FROM _pos),
+        monitored AS (
+            SELECT source_id FROM {universe} WHERE source_id IN (SELECT source_id FROM heard)
+            GROUP BY source_id HAVING count(DISTINCT mmsi) >= 2
+        ),
         minutes AS (
-            SELECT DISTINCT source_id, CAST(floor(epoch(time) / 60) AS BIGINT) AS b FROM _pos
+            SELECT DISTINCT source_id, CAST(floor(epoch(time) / 60) AS BIGINT) AS b FROM {universe}
             WHERE source_id IN (SELECT source_id FROM monitored)
         ), outages AS (
             SELECT source_id, (b + 1) * 60.0 AS o_start, nb * 60.0 AS o_end
@@ -112,9 +123,14 @@ def compute_dark_periods(con: duckdb.DuckDBPyConnection, rules: DarkRules) -> in
               SELECT 1 FROM outages o
               WHERE o.source_id = b.source_id AND o.o_start < epoch(b.time) + ? AND o.o_end > epoch(b.time)
           )
+          AND NOT EXISTS (
+              SELECT 1 FROM live_batches lb JOIN receiver_outages ro ON ro.feed_id = lb.feed_id AND ro.kind = 'ais'
+              WHERE lb.source_id = b.source_id AND epoch(ro.started_at) < epoch(b.time) + ?
+                AND coalesce(epoch(ro.ended_at), 'infinity'::DOUBLE) > epoch(b.time)
+          )
         """,
         [rules.coverage_slack_s, rules.coverage_slack_s, rules.threshold_s, rules.threshold_s,
-         rules.min_intervals, rules.max_median_interval_s, rules.threshold_s],
+         rules.min_intervals, rules.max_median_interval_s, rules.threshold_s, rules.threshold_s],
     )
     d_start = haversine_sql("g.lat", "g.lon", "s.lat", "s.lon")
     d_end = haversine_sql("g.next_lat", "g.next_lon", "s.lat", "s.lon")

@@ -8,7 +8,7 @@ register the same way a plugin would (`register`).
 
 from __future__ import annotations
 
-from basewatch.products.base import BuildSummary, Product, ProductState
+from basewatch.products.base import BuildSummary, IncrementalProduct, Product, ProductState
 from basewatch.products.registry import (
     all_products,
     ensure,
@@ -23,6 +23,7 @@ from basewatch.products.registry import (
 
 __all__ = [
     "BuildSummary",
+    "IncrementalProduct",
     "Product",
     "ProductState",
     "all_products",

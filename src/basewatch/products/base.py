@@ -66,3 +66,15 @@ class Product(Protocol):
     def fingerprint(self, ws: Workspace, params: Any) -> str: ...
 
     def build(self, ws: Workspace, params: Any) -> BuildSummary: ...
+
+
+@runtime_checkable
+class IncrementalProduct(Product, Protocol):
+    """A product that can also bring its tables up to date from what was added since its last build.
+
+    `build_incremental(ws, params, state)`: given the last build's state (same params), update only what
+    the new inputs touch, in one transaction, with the result a whole build would give; return None
+    (having changed nothing) when that is not possible, and the registry builds the whole product.
+    """
+
+    def build_incremental(self, ws: Workspace, params: Any, state: ProductState) -> BuildSummary | None: ...

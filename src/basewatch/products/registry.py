@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from basewatch.errors import ProductError
-from basewatch.products.base import BuildSummary, Product, ProductState
+from basewatch.products.base import BuildSummary, IncrementalProduct, Product, ProductState
 
 if TYPE_CHECKING:
     from basewatch.workspace.core import Workspace
@@ -156,6 +156,7 @@ def ensure(
     force: bool = False,
     on_build: Callable[[Product], None] | None = None,
     only: bool = False,
+    incremental: bool = False,
 ) -> BuildSummary:
     """Bring `name` (and the products it reads) up to date; build only what is stale.
 
@@ -163,7 +164,9 @@ def ensure(
     parameters of its last build (stored in `product_state`), or its defaults when it was never built:
     `ensure` brings a product up to date with its data, it does not reset a user's choice. `force`
     rebuilds every step even when fresh. `on_build` is called just before each build (e.g. to tell the
-    user). `only`: do not look at the dependencies (the caller ensured them already).
+    user). `only`: do not look at the dependencies (the caller ensured them already). `incremental`: a
+    stale product that offers `build_incremental` (IncrementalProduct) and was last built with the same
+    parameters is brought up to date from what was added since; it may decline, then it is built whole.
     """
     _load_builtins()
     result: BuildSummary | None = None
@@ -182,7 +185,11 @@ def ensure(
             continue
         if on_build is not None:
             on_build(product)
-        result = product.build(ws, p)
+        built = None
+        if incremental and not force and state is not None and isinstance(product, IncrementalProduct) \
+                and dict(state.params) == json.loads(json.dumps(_params_json(p), sort_keys=True)):
+            built = product.build_incremental(ws, p, state)
+        result = built if built is not None else product.build(ws, p)
         _record(ws, step, fingerprint, p, result)
     assert result is not None
     return result
