@@ -19,7 +19,7 @@ _EVIDENCE = (r"recorded|logged|registered|tracked|counted|spotted|detected|show|
              r"suggested|captured|capture|captures|point to|points to|pointed to|confirm|confirms|confirmed|depict|"
              r"depicts|depicted|appear to show|appears to show|appeared to show|document|documents|documented")
 _AUX = (r"(?:(?:has|have|had|was|were|is|are|will|would|also|later|earlier|previously|then|further|again|publicly|"
-        r"not|never|did|does|do)\s+)*")
+        r"not|never|did|does|do|[a-z]+ly)\s+)*")  # adverbs too: "has never officially acknowledged"
 _ACCORDING = re.compile(r"\b(?:according to|cited by|as reported by|reported by|quoted by|in the words of)\s+"
                         r"(?P<src>[^,;:.\"“”]{1,300}(?:\.\s?[A-Z]\.?)?[^,;:.\"“”]{0,300})", re.IGNORECASE)
 # '..., said a senior US defence official.'  /  '..." said Peskov.'
@@ -199,7 +199,18 @@ def _subject(pre: str) -> str:
     candidate = _INTRO.sub("", candidate.strip())
     words = candidate.split()
     # a subordinate clause ending in the subject: keep the last capitalised run ("When asked ..., X replied")
-    return " ".join(words[-12:]) if len(words) > 12 else candidate
+    return " ".join(words[-_MAX_SUBJECT_WORDS:]) if len(words) > _MAX_SUBJECT_WORDS else candidate
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|his|her|these|those)\s+$", re.IGNORECASE)
+_MAX_SUBJECT_WORDS = 12
+
+
+def _clause_fragment(pre: str, subject: str) -> bool:
+    """A subject cut out of a longer clause (more words before the verb than a subject has) that starts with a
+    lower-case word: the verb's real subject is a list of events, not a source."""
+    words = _INTRO.sub("", pre.rstrip(" ,").split(",")[-1].strip()).split()  # the phrase the subject was cut from
+    return len(words) > _MAX_SUBJECT_WORDS and subject[:1].islower()
 
 
 def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attribution | None:
@@ -227,12 +238,16 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         if m.group("verb").endswith(("ed", "en", "wn")) and (
                 _PASSIVE_AUX.search(m.group()) or _PASSIVE_BEFORE.search(sentence[max(0, m.start() - 30):m.start()])):
             continue  # "a carrier group was detected", "the ships were first shown": passive, no source
+        if _DETERMINER_BEFORE.search(sentence[max(0, m.start() - 12):m.start()]):
+            continue  # "an alleged demand", "the reported move": a participle used as an adjective
         window = max(0, m.start() - _SUBJECT_WINDOW)  # a subject is a few words, not the whole text before
         begin = max(max(sentence.rfind(c, window, m.start()) for c in "\"“”:;") + 1, window)
         pre = sentence[begin:m.start()]
         if not pre.strip():
             continue
         subject = _subject(pre)
+        if subject and _clause_fragment(pre, subject):
+            continue  # "... their berthing at the pier and the disappearance of both ... all point to": no source
         if subject:
             at = pre.rfind(subject[:10])
             candidates.append((begin + max(at, 0), subject, m.group("verb")))

@@ -28,7 +28,7 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
-    r"\b(?:may|might|could|possibl[ey]|possibility|probabl[ey]|likely|unlikely|perhaps|potential(?:ly)?|"
+    r"\b(?:may|might|could(?! not| n't|n't)|possibl[ey]|possibility|probabl[ey]|likely|unlikely|perhaps|potential(?:ly)?|"
     r"reportedly|allegedly|alleged|apparently|purportedly|supposedly|presumabl[ey]|seemingly|"
     r"suggest(?:s|ed|ing)?|indicat(?:e|es|ed|ing)|point(?:s|ed)? to|appear(?:s|ed)? to|seem(?:s|ed)? to|"
     r"believed|believes?|thought to|understood to|said to be|expected to|"
@@ -75,9 +75,21 @@ _PARENTHETICAL = re.compile(
 _NON_DENIAL = re.compile(r"\b(?:confirm|neither confirm)\s+(?:or|nor)\s+deny\b", re.IGNORECASE)
 
 
+# A second clause hedging a side question of the first: "...; where they were going remained unclear",
+# "..., but their destination is unknown". It qualifies that question, not the event of the main clause.
+_SIDE_QUESTION = re.compile(
+    r"(?<=\w)\s*[;,]\s*(?:but |though |although |and )?(?:(?:where|when|how|why|what|which|who)\b[^;,.]{0,80}?|"
+    r"(?:their|its|his|her|the) (?:\w+ )?(?:destination|whereabouts|purpose|route|cargo|final stop)\s+)"
+    r"(?:remain(?:s|ed)?|is|was|were|are)\s+(?:still\s+|yet\s+)?(?:unclear|unknown|not (?:yet )?(?:clear|known))"
+    r"[^;,.]*",
+    re.IGNORECASE,
+)
+
+
 def main_clause(text: str) -> str:
-    """The text with trailing and parenthetical hedged phrases blanked (same length)."""
-    return _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
+    """The text with trailing and parenthetical hedged phrases and side questions blanked (same length)."""
+    text = _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
+    return _SIDE_QUESTION.sub(lambda m: " " * len(m.group()), text)
 
 
 def _first(pattern: re.Pattern[str], text: str) -> int:

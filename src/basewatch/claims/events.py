@@ -32,6 +32,11 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"return(?:s|ed|ing)?) home",
         r"(?:flew|flown|sailed|drove|driven|took off|steamed|rolled) (?:\w+ )?(?:out|away)\b(?! of \w+ into)",
         r"clear(?:s|ed|ing)? out",
+        # an announced departure: "due to leave", "ordered to leave", "preparing to quit"
+        r"(?:due|set|expected|scheduled|ordered|told|asked|going|about|poised|preparing|plans?|planning|agreed|"
+        r"decided|forced|required) to (?:leave|depart|quit|exit|pull out|withdraw)",
+        # taking things away from a place: "a ship sent to take equipment away from the naval base"
+        r"(?:tak|took|carr|mov|ship|bring|brought|haul|fly|flew|flown)\w* (?:[\w'’-]+ ){0,4}away (?:from|out)",
         r"remov(?:e|es|ed|ing|al of) (?:[\w'’,-]+ ){0,4}(?:troops|forces|soldiers|personnel|equipment|units|"
         r"military|contingents?|presence)",
         # a force as the subject of leaving: "NATO soldiers had already left", "its last soldier will leave"
@@ -51,7 +56,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"no longer (?:there|present|visible|at|in)",
         r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
         r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
-        r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?|tasks?)",
+        r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:[\w'’-]+ ){0,2}?(?:mission|deployment|presence|"
+        r"operations?|tasks?)",
         r"return(?:s|ed|ing)? to (?:base|port|home|[A-Z])",
         r"(?:the )?return of (?:[\w'’-]+ ){0,3}(?:ships|troops|forces|aircraft|units|vessels|warships|jets|soldiers)",
     )),
@@ -75,18 +81,15 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"marched|redeployed|sent|dispatched|deployed|flown in|landed|touched down)",
     )),
     ("deployment", 2, (
-        r"station(?:ed|ing)",
         r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|equipment|systems|weapons|personnel|assets)",
         r"arriv\w+", r"set (?:\w+ ){0,2}up", r"upgrad\w+", r"(?:take|takes|taking|taken|took) over",
         r"patroll?(?:s|ed|ing)?", r"exercises?", r"drills?", r"manoeuvres?", r"maneuvers?", r"mobili[sz]\w+",
         r"amass\w*", r"mass(?:ed|ing) (?:\w+ ){0,2}(?:troops|forces|units|tanks|armou?r)", r"positioned",
-        r"operat(?:e|es|ed|ing) (?:from|out of)", r"based (?:at|in|on)", r"emplace\w*",
+        r"emplace\w*",
         r"(?:spotted|seen|observed|photographed|parked) (?:at|in|near|on)",
         r"(?:equipment|troops|forces|weapons|systems|assets|aircraft|personnel|units|hardware)\b[^.;]{0,30}?"
         r"\b(?:been|being|be) (?:moved|relocated|transferred|shifted|repositioned)",
         r"replac(?:e|es|ed|ing)", r"rotat(?:e|es|ed|ing|ion)",
-        r"(?:troops|forces|soldiers|personnel|contingent|units)\s+(?:are|were|is|remain)\s+(?:now\s+|still\s+)?"
-        r"(?:in|at|based|stationed)",
     )),
     ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?", r"contingents?")),
     ("transport", 3, (
@@ -140,6 +143,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"facilit(?:y|ies))",
     )),
     ("basing", 2, (
+        # presence: "aircraft are stationed at al-Jufra", "based at Ouallam", "operating from two bases"
+        r"station(?:ed|ing)", r"based (?:at|in|on)", r"operat(?:e|es|ed|ing) (?:from|out of)",
+        r"(?:troops|forces|soldiers|personnel|contingent|units)\s+(?:are|were|is|remain)\s+(?:now\s+|still\s+)?"
+        r"(?:in|at|based|stationed)",
         r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence", r"still (?:in|at|based)",
         # still there, and negative findings of change: "frigates still anchored", "largely unchanged"
         r"still (?:anchored|moored|docked|stationed|there|present|parked|guarding|holding|manning|occupying|"
