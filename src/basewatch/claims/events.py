@@ -25,7 +25,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
         r"draw(?:s|n|ing)? ?down", r"drew down", r"draw-down",
         r"(?:pull|mov|order|forc|fl(?:y|ew|own|ow)|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* "
-        r"(?:\w+ ){0,5}out of",
+        r"(?:[\w,.'’-]+ ){0,5}out of",  # numbers too: "pulled its 2,400 troops out of Mali"
+        # falling back, and what a departing force leaves behind
+        r"f(?:a|e)ll(?:s|ing|en)? back", r"(?:left|leav(?:e|es|ing)) (?:[\w,.'’-]+ ){0,6}behind",
+        r"(?:troop|force|personnel) (?:numbers|levels|strength|totals?) (?:fell|fall|dropped|declined|shrank|halved)",
         r"evacuat\w+", r"retreat\w*", r"dismantl\w+", r"repatriat\w+", r"(?:tak(?:e|en|es|ing)|took) apart",
         # going home, flying or sailing out: "on its way home", "warplanes flew out", "clear out of Syria"
         r"(?:on (?:its|their|the) way|head(?:ed|ing|s)?|go(?:ing|es)?|went|sail(?:ed|ing|s)?|fl(?:ew|own|ying)|"
@@ -41,7 +44,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"military|contingents?|presence)",
         # a force as the subject of leaving: "NATO soldiers had already left", "its last soldier will leave"
         r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets)\b"
-        r"(?:\s+[\w'’-]+){0,3}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
+        r"(?:\s+[\w'’-]+){0,4}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
         r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
         r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
         r"hand(?:s|ed|ing)? over", r"handover", r"exit(?:s|ed|ing)? (?:from|the)", r"expel\w*",
@@ -67,6 +70,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"reposition\w*", r"transfer\w*",
         r"(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?(?:footprint|presence)",
         r"footprint", r"expansion", r"surge",
+        r"(?:troop|force|personnel) (?:numbers|levels|strength|totals?) (?:rose|rise|increased|grew|climbed|doubled)",
         r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships?|"
         r"jets|aircraft|systems|weapons|personnel|frigates?|corvettes?|destroyers?|submarines?|carriers?|"
         r"battalions?|brigades?|squadrons?|batteries|instructors|advisers|advisors|mercenaries|trainers|"
@@ -269,6 +273,19 @@ def _in_name(text: str, start: int, matched: str) -> bool:
         return False  # a single capitalised token such as a type designator ("Il-76") still counts
     before = before.rstrip()
     return not before.endswith((".", "!", "?", ":", "\"", "“", "(")) and matched[:1].isupper()
+
+
+# A count of a force in a place: "France had about 1,000 military personnel in Chad", "There are 1,890 Russian
+# instructors in the CAR". A claim (a troop count) even without an event word.
+_FORCE_COUNT = re.compile(
+    r"\b\d[\d,.]*\s+(?:[\w'’-]+\s+){0,3}?(?:troops|soldiers|personnel|sailors|marines|instructors|advisers|"
+    r"advisors|mercenaries|fighters|service members|servicemen|paratroopers|military police|warships|aircraft|jets)\b",
+    re.IGNORECASE,
+)
+
+
+def counts_forces(text: str) -> bool:
+    return _FORCE_COUNT.search(text) is not None
 
 
 def mentions_military(text: str) -> bool:

@@ -28,7 +28,7 @@ from basewatch.claims.discourse import (
     mask_quotes,
     title_source,
 )
-from basewatch.claims.events import EventScore, mentions_military, score_events
+from basewatch.claims.events import EventScore, counts_forces, mentions_military, score_events
 from basewatch.claims.grading import SourceGrades
 from basewatch.claims.model import Certainty, Claim, ClaimWhy, DateRange, EventClass, PlaceRef, SourceKind
 from basewatch.claims.places import Gazetteer, unique_places
@@ -140,6 +140,8 @@ def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: 
     if previous is not None and previous.end >= s.start - 2 and ANAPHOR.match(s.text) and \
             certainty != previous.certainty and scores.score < 3:
         return previous.event  # "However, the permanency of this move remains uncertain."
+    if counts_forces(s.text) and (attribution is None or attribution.kind != "reporter"):
+        return "other"  # a troop count: "France had about 1,000 military personnel in Chad"
     if attribution is None:
         return None
     if previous is not None and (attribution.anaphoric or BACK_REFERENCE.match(attribution.source)) and \
