@@ -141,7 +141,7 @@ def _head(source: str) -> str:
     return _POSTMOD.split(source, maxsplit=1)[0]
 
 
-def _names_person(text: str) -> bool:
+def names_person(text: str) -> bool:
     """Two or more capitalised words that are not nationality or region adjectives ("Dmitry Peskov")."""
     for m in _PERSON.finditer(text):
         words = [w for w in m.group().split() if not _DEMONYM.match(w)]
@@ -163,7 +163,7 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
     if _PRESS_OFFICE.search(source):
         return "official"  # "the army's media office", "the ministry's press service"
     head = _head(source)
-    unnamed = not _NAMED_INSTITUTION.search(head) and not _names_person(head)
+    unnamed = not _NAMED_INSTITUTION.search(head) and not names_person(head)
     anon = _ANON_HEAD.search(head)
     if anon and unnamed and not (anon.group()[:1].isupper() and re.match(r"^[Tt]he\s+$", head[:anon.start()])):
         return "anonymous"
@@ -213,8 +213,28 @@ def _clause_fragment(pre: str, subject: str) -> bool:
     return len(words) > _MAX_SUBJECT_WORDS and subject[:1].islower()
 
 
+# The period of a title or an initial before a name ("said Gen. Mir Kohistani", "Col. Ryan Dillon said", "Austin S.
+# Miller") is part of the source, not its end: it is masked while the source is looked for.
+_NAME_DOT = re.compile(r"\b(?P<w>Gen|Lt|Col|Maj|Capt|Cpt|Sgt|Adm|Brig|Cmdr|Cdr|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov|St|[A-Z])"
+                       r"\.(?= [A-Z])")
+_MASK = "\u2024"  # one dot leader: one character, matched by none of the source patterns' stop characters
+
+
 def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attribution | None:
     """The first source the sentence names, with its kind; None when it names none."""
+    masked = _NAME_DOT.sub(lambda m: m.group("w") + _MASK, sentence)
+    if masked == sentence:
+        return _find_attribution(sentence, memory)
+    found = _find_attribution(masked, memory)
+    if found is None or _MASK not in found.source:
+        return found
+    src = found.source.replace(_MASK, ".")
+    if memory is not None:
+        memory.remember(src, found.kind)
+    return Attribution(src, found.kind, found.start, found.end, found.anaphoric, found.cue)
+
+
+def _find_attribution(sentence: str, memory: SourceMemory | None) -> Attribution | None:
     candidates: list[tuple[int, str, str]] = []
     according: list[tuple[int, int]] = []
     there = _THERE_ARE.search(sentence)
@@ -227,14 +247,18 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         candidates.append((m.start("src"), m.group("src"), m.group().split()[0].lower() + " " +
                            m.group().split()[1].lower()))
         according.append((m.start(), m.end()))
+    inverted: set[int] = set()  # where a verb stands before its subject: ", said Lt. Cmdr. Tim Gorman"
     for m in _INVERTED.finditer(sentence):
         if len(m.group("src").split()) <= 8:  # "said a senior US defence official", not a whole clause
             candidates.append((m.start("src"), m.group("src"), m.group("verb")))
+            inverted.add(m.start("verb"))
     for m in _PASSIVE_BY.finditer(sentence):
         candidates.append((m.start("src"), m.group("src"), "by"))
     for m in _VERB.finditer(sentence):
         if any(a <= m.start() < b for a, b in according):
             continue  # "according to unconfirmed reports": a noun, not a reporting verb
+        if m.start("verb") in inverted:
+            continue  # the words before an inverted verb are what was said, not who said it
         if m.group("verb").endswith(("ed", "en", "wn")) and (
                 _PASSIVE_AUX.search(m.group()) or _PASSIVE_BEFORE.search(sentence[max(0, m.start() - 30):m.start()])):
             continue  # "a carrier group was detected", "the ships were first shown": passive, no source
@@ -268,7 +292,7 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         if kind is None:
             continue
         if kind == "official" and cue.lower() in ("reported", "reports", "report") and \
-                not _KIND_RE_BY_NAME["official"].search(src) and not _names_person(src):
+                not _KIND_RE_BY_NAME["official"].search(src) and not names_person(src):
             kind = "media"  # "The Insider reported": a named body that reports is an outlet
         if memory is not None:
             memory.remember(src, kind)

@@ -11,7 +11,7 @@ _DENIAL = re.compile(
     r"(?:no|any) truth|baseless|unfounded|groundless|fake news|false (?:reports?|claims?|information)|"
     r"(?:reports?|claims?) (?:were|are|was|is) (?:false|untrue|fabricated)|no (?:such )?plans? to|"
     r"(?:has|have|had) no (?:intention|plans?)|nothing to do with|never (?:happened|took place)|"
-    r"no question of|out of the question|not (?:going|planning) to|play(?:s|ed|ing)? down|downplay\w*|"
+    r"no question of|out of the question|never (?:\w+ly )?(?:acknowledged|admitted|recogni[sz]ed)|not (?:going|planning) to|play(?:s|ed|ing)? down|downplay\w*|"
     r"minimi[sz](?:e|es|ed|ing) (?:the )?(?:scale|size|extent|importance))\b",
     re.IGNORECASE,
 )
