@@ -13,7 +13,9 @@ _SAY = (r"said|says|say|warn|argue|note|insist|insists|insisted|told|tells|tell|
         r"dismissed|acknowledged|acknowledges|admitted|explained|insisted|estimated|estimates|believe|believes|"
         r"replied|wrote|writes|posted|observed|highlighted|emphasi[sz]ed|stressed|assessed|assesses|assess|"
         r"went on|continued|asserted|alleged|refrained|declined|did not respond|has not responded|revealed|"
-        r"agreed|argued|argues|maintained|maintains|predicted|cautioned|indicated")
+        r"agreed|argued|argues|maintained|maintains|predicted|cautioned|indicated|"
+        r"(?:called|calls|described|describes)(?= (?:it|this|that|them|the (?:move|decision|withdrawal|handover|"
+        r"departure|pullout|deployment))\b)")
 _EVIDENCE = (r"recorded|logged|registered|tracked|counted|spotted|detected|show|shows|showed|shown|reveal|reveals|"
              r"revealed|indicate|indicates|indicated|suggest|suggests|"
              r"suggested|captured|capture|captures|point to|points to|pointed to|confirm|confirms|confirmed|depict|"
@@ -150,11 +152,18 @@ def names_person(text: str) -> bool:
     return False
 
 
+_ANALYST_OF = re.compile(r"\b(?:imagery|satellite|tracking|flight[- ]tracking|ship[- ]tracking|intelligence|"
+                         r"open[- ]source|osint|military|defen[cs]e|research)\s+(?:analysts?|experts?|researchers?|"
+                         r"specialists?|groups?|firms?|institutes?|consultan\w+)\b", re.IGNORECASE)
+
+
 def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKind | None:
     """The kind of a named source; None when the phrase names no source at all."""
     if _NON_SOURCE.match(source.strip()):
         return None
     found = {kind: m.start() for kind, pattern in _KIND_RE if (m := pattern.search(source))}
+    if _ANALYST_OF.search(source):
+        return "expert"  # "the imagery analyst MT Anderson": a person who reads pictures or tracks
     strong = [(found[k], k) for k in ("imagery", "tracking", "intelligence", "expert") if k in found]
     if strong:
         return min(strong)[1]  # the first named: "flight records and satellite imagery" -> tracking

@@ -86,8 +86,14 @@ _SIDE_QUESTION = re.compile(
 )
 
 
+# The month, not the modal: "had started in May", "since May 2024", "on 5 May", "May 12" (mid-sentence capital).
+_MONTH_MAY = re.compile(r"(?<=\S )May\b(?! (?:be|have|not|also|well|soon|never|still|already|now|yet)\b)")
+
+
 def main_clause(text: str) -> str:
-    """The text with trailing and parenthetical hedged phrases and side questions blanked (same length)."""
+    """The text with trailing and parenthetical hedged phrases and side questions blanked (same length), and
+    the month May blanked."""
+    text = _MONTH_MAY.sub("   ", text)
     text = _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
     return _SIDE_QUESTION.sub(lambda m: " " * len(m.group()), text)
 

@@ -43,7 +43,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"remov(?:e|es|ed|ing|al of) (?:[\w'’,-]+ ){0,4}(?:troops|forces|soldiers|personnel|equipment|units|"
         r"military|contingents?|presence)",
         # a force as the subject of leaving: "NATO soldiers had already left", "its last soldier will leave"
-        r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets)\b"
+        r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets|"
+        r"warships|flotilla|fleet|frigates|destroyers|submarines|helicopters|bombers)\b"
         r"(?:\s+[\w'’-]+){0,4}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
         r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
         r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
@@ -206,7 +207,8 @@ class EventScore:
 _VEHICLE = re.compile(r"^(?:(?:cargo|transport|military|supply) (?:planes?|aircraft|ships?|vessels?|jets?)|"
                       r"(?:il|an|c)-\d{2,3}s?|landing ships?)$", re.IGNORECASE)
 # A non-restrictive relative clause (", which led the response to attacks on shipping,") is background.
-_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b[^,;.]*,|"
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b"
+                       r"(?:[^,;.]|(?<=\b[A-Z])\.)*,|"  # an initial's period ("the U.S. response") ends no clause
                        # a hedged participle phrase is not the asserted event: ", possibly escorting the ships,"
                        r",\s+(?:possibly|probably|likely|perhaps|apparently|reportedly)\s+\w+ing\b[^,;.]*")
 
