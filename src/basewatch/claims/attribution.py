@@ -162,8 +162,9 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
     if _NON_SOURCE.match(source.strip()):
         return None
     found = {kind: m.start() for kind, pattern in _KIND_RE if (m := pattern.search(source))}
-    if _ANALYST_OF.search(source):
-        return "expert"  # "the imagery analyst MT Anderson": a person who reads pictures or tracks
+    analyst = _ANALYST_OF.search(source)
+    if analyst and not any(pos < analyst.start() for pos in found.values()):
+        return "expert"  # "the imagery analyst MT Anderson" (but "flight data compiled by analysts" is data)
     strong = [(found[k], k) for k in ("imagery", "tracking", "intelligence", "expert") if k in found]
     if strong:
         return min(strong)[1]  # the first named: "flight records and satellite imagery" -> tracking
