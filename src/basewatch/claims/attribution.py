@@ -144,9 +144,12 @@ def _head(source: str) -> str:
 
 
 def names_person(text: str) -> bool:
-    """Two or more capitalised words that are not nationality or region adjectives ("Dmitry Peskov")."""
+    """Two or more capitalised words after any leading nationality or region adjectives ("Dmitry Peskov"; not
+    "Syrian Army"). Only leading words are adjectives: "Omar Hassan" and "Kohistani" are names."""
     for m in _PERSON.finditer(text):
-        words = [w for w in m.group().split() if not _DEMONYM.match(w)]
+        words = m.group().split()
+        while words and _DEMONYM.match(words[0]):
+            words.pop(0)
         if len(words) >= 2:
             return True
     return False
@@ -212,6 +215,7 @@ def _subject(pre: str) -> str:
     return " ".join(words[-_MAX_SUBJECT_WORDS:]) if len(words) > _MAX_SUBJECT_WORDS else candidate
 
 
+_FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|could|can|did|does|do|that|left|went|took)\b")
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|his|her|these|those)\s+$", re.IGNORECASE)
 _MAX_SUBJECT_WORDS = 12
 
@@ -261,7 +265,8 @@ def _find_attribution(sentence: str, memory: SourceMemory | None) -> Attribution
     for m in _INVERTED.finditer(sentence):
         if len(m.group("src").split()) <= 8:  # "said a senior US defence official", not a whole clause
             candidates.append((m.start("src"), m.group("src"), m.group("verb")))
-            inverted.add(m.start("verb"))
+            if not _FINITE.search(m.group("src")):  # "..., said two ships had left": a clause, not a source
+                inverted.add(m.start("verb"))
     for m in _PASSIVE_BY.finditer(sentence):
         candidates.append((m.start("src"), m.group("src"), "by"))
     for m in _VERB.finditer(sentence):

@@ -11,7 +11,8 @@ _DENIAL = re.compile(
     r"(?:no|any) truth|baseless|unfounded|groundless|fake news|false (?:reports?|claims?|information)|"
     r"(?:reports?|claims?) (?:were|are|was|is) (?:false|untrue|fabricated)|no (?:such )?plans? to|"
     r"(?:has|have|had) no (?:intention|plans?)|nothing to do with|never (?:happened|took place)|"
-    r"no question of|out of the question|never (?:\w+ly )?(?:acknowledged|admitted|recogni[sz]ed)|not (?:going|planning) to|play(?:s|ed|ing)? down|downplay\w*|"
+    r"no question of|out of the question|never (?:\w+ly )?(?:acknowledged|admitted|recogni[sz]ed)|"
+    r"not (?:going|planning) to|play(?:s|ed|ing)? down|downplay\w*|"
     r"minimi[sz](?:e|es|ed|ing) (?:the )?(?:scale|size|extent|importance))\b",
     re.IGNORECASE,
 )
@@ -28,7 +29,8 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
-    r"\b(?:may|might|could(?! not| n't|n't)|possibl[ey]|possibility|probabl[ey]|likely|unlikely|perhaps|potential(?:ly)?|"
+    r"\b(?:may|might|could(?! not| n't|n't)|possibl[ey]|possibility|probabl[ey]|likely|unlikely|perhaps|"
+    r"potential(?:ly)?|"
     r"reportedly|allegedly|alleged|apparently|purportedly|supposedly|presumabl[ey]|seemingly|"
     r"suggest(?:s|ed|ing)?|indicat(?:e|es|ed|ing)|point(?:s|ed)? to|appear(?:s|ed)? to|seem(?:s|ed)? to|"
     r"believed|believes?|thought to|understood to|said to be|expected to|"
