@@ -128,3 +128,13 @@ def test_named_people_are_not_nationality_words(source: str, kind: str) -> None:
     from basewatch.claims.attribution import classify_source
 
     assert classify_source(source) == kind
+
+
+def test_refused_entry_is_a_claim_without_an_attribution_verb(extractor: RuleExtractor) -> None:
+    c = _one(extractor, "The Libyan authorities had refused to let the Russian frigate in after the coup.")
+    assert (c.event, c.certainty, c.source_kind) == ("other", "asserted", "reporter")
+
+
+def test_the_only_way_out_is_a_withdrawal_route(extractor: RuleExtractor) -> None:
+    c = _one(extractor, "The air base at Bagram is now the only way out for the remaining troops.")
+    assert c.event == "withdrawal"

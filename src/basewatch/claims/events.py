@@ -60,6 +60,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"no longer (?:there|present|visible|at|in)",
         r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
         r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
+        r"only (?:way|route|exit|path|road) out",
         r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:[\w'’-]+ ){0,2}?(?:mission|deployment|presence|"
         r"operations?|tasks?)",
         r"return(?:s|ed|ing)? to (?:base|port|home|[A-Z])",
@@ -286,8 +287,20 @@ _FORCE_COUNT = re.compile(
 )
 
 
+# Access refused to a force's ship, aircraft or troops: "authorities had refused to let the ship in".
+_ACCESS_REFUSED = re.compile(
+    r"\b(?:refus|den(?:y|ie)|bar|barr|block|forbid|forbad|ban|bann)\w* (?:entry|access|permission|landing|docking|"
+    r"overflight|to let (?:[\w'’-]+ ){1,4}(?:in|dock|land|enter|berth|through))\b",
+    re.IGNORECASE,
+)
+
+
 def counts_forces(text: str) -> bool:
     return _FORCE_COUNT.search(text) is not None
+
+
+def refuses_access(text: str) -> bool:
+    return _ACCESS_REFUSED.search(text) is not None
 
 
 def mentions_military(text: str) -> bool:

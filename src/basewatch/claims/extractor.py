@@ -28,7 +28,7 @@ from basewatch.claims.discourse import (
     mask_quotes,
     title_source,
 )
-from basewatch.claims.events import EventScore, counts_forces, mentions_military, score_events
+from basewatch.claims.events import EventScore, counts_forces, mentions_military, refuses_access, score_events
 from basewatch.claims.grading import SourceGrades
 from basewatch.claims.model import Certainty, Claim, ClaimWhy, DateRange, EventClass, PlaceRef, SourceKind
 from basewatch.claims.places import Gazetteer, unique_places
@@ -166,6 +166,8 @@ def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: 
         return previous.event  # "However, the permanency of this move remains uncertain."
     if counts_forces(s.text) and (attribution is None or attribution.kind != "reporter"):
         return "other"  # a troop count: "France had about 1,000 military personnel in Chad"
+    if refuses_access(s.text) and (military or has_place or scores.score >= 1):
+        return "other"  # "Syria's new authorities had refused to let the ship in"
     if attribution is None:
         return None
     if previous is not None and (attribution.anaphoric or BACK_REFERENCE.match(attribution.source)) and \
