@@ -24,8 +24,9 @@ CASES = [
      "other", "denied", "official"),
     ("\"There are no plans to close the base,\" said Maria Zakharova, a spokeswoman for the foreign ministry.",
      "withdrawal", "denied", "official"),
+    # first labelled deployment; relabelled basing by the written corpus rule (data/CORPUS.md): presence
     ("In an interview with the BBC, the Libyan defence minister said Russian troops were stationed at three bases.",
-     "deployment", "asserted", "official"),
+     "basing", "asserted", "official"),
     # first labelled withdrawal; relabelled transport: the shared gold labels cargo flights transport
     # ("Russian cargo planes visiting Libya's al-Khadim base", "cargo planes have flown air-defense equipment")
     ("Open-source researchers tracking the flights said at least 40 cargo flights had left Hmeimim since December 8.",

@@ -13,13 +13,15 @@ _SAY = (r"said|says|say|warn|argue|note|insist|insists|insisted|told|tells|tell|
         r"dismissed|acknowledged|acknowledges|admitted|explained|insisted|estimated|estimates|believe|believes|"
         r"replied|wrote|writes|posted|observed|highlighted|emphasi[sz]ed|stressed|assessed|assesses|assess|"
         r"went on|continued|asserted|alleged|refrained|declined|did not respond|has not responded|revealed|"
-        r"agreed|argued|argues|maintained|maintains|predicted|cautioned|indicated")
+        r"agreed|argued|argues|maintained|maintains|predicted|cautioned|indicated|"
+        r"(?:called|calls|described|describes)(?= (?:it|this|that|them|the (?:move|decision|withdrawal|handover|"
+        r"departure|pullout|deployment))\b)")
 _EVIDENCE = (r"recorded|logged|registered|tracked|counted|spotted|detected|show|shows|showed|shown|reveal|reveals|"
              r"revealed|indicate|indicates|indicated|suggest|suggests|"
              r"suggested|captured|capture|captures|point to|points to|pointed to|confirm|confirms|confirmed|depict|"
              r"depicts|depicted|appear to show|appears to show|appeared to show|document|documents|documented")
 _AUX = (r"(?:(?:has|have|had|was|were|is|are|will|would|also|later|earlier|previously|then|further|again|publicly|"
-        r"not|never|did|does|do)\s+)*")
+        r"not|never|did|does|do|[a-z]+ly)\s+)*")  # adverbs too: "has never officially acknowledged"
 _ACCORDING = re.compile(r"\b(?:according to|cited by|as reported by|reported by|quoted by|in the words of)\s+"
                         r"(?P<src>[^,;:.\"“”]{1,300}(?:\.\s?[A-Z]\.?)?[^,;:.\"“”]{0,300})", re.IGNORECASE)
 # '..., said a senior US defence official.'  /  '..." said Peskov.'
@@ -141,13 +143,21 @@ def _head(source: str) -> str:
     return _POSTMOD.split(source, maxsplit=1)[0]
 
 
-def _names_person(text: str) -> bool:
-    """Two or more capitalised words that are not nationality or region adjectives ("Dmitry Peskov")."""
+def names_person(text: str) -> bool:
+    """Two or more capitalised words after any leading nationality or region adjectives ("Dmitry Peskov"; not
+    "Syrian Army"). Only leading words are adjectives: "Omar Hassan" and "Kohistani" are names."""
     for m in _PERSON.finditer(text):
-        words = [w for w in m.group().split() if not _DEMONYM.match(w)]
+        words = m.group().split()
+        while words and _DEMONYM.match(words[0]):
+            words.pop(0)
         if len(words) >= 2:
             return True
     return False
+
+
+_ANALYST_OF = re.compile(r"\b(?:imagery|satellite|tracking|flight[- ]tracking|ship[- ]tracking|intelligence|"
+                         r"open[- ]source|osint|military|defen[cs]e|research)\s+(?:analysts?|experts?|researchers?|"
+                         r"specialists?|groups?|firms?|institutes?|consultan\w+)\b", re.IGNORECASE)
 
 
 def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKind | None:
@@ -155,6 +165,9 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
     if _NON_SOURCE.match(source.strip()):
         return None
     found = {kind: m.start() for kind, pattern in _KIND_RE if (m := pattern.search(source))}
+    analyst = _ANALYST_OF.search(source)
+    if analyst and not any(pos < analyst.start() for pos in found.values()):
+        return "expert"  # "the imagery analyst MT Anderson" (but "flight data compiled by analysts" is data)
     strong = [(found[k], k) for k in ("imagery", "tracking", "intelligence", "expert") if k in found]
     if strong:
         return min(strong)[1]  # the first named: "flight records and satellite imagery" -> tracking
@@ -163,7 +176,7 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
     if _PRESS_OFFICE.search(source):
         return "official"  # "the army's media office", "the ministry's press service"
     head = _head(source)
-    unnamed = not _NAMED_INSTITUTION.search(head) and not _names_person(head)
+    unnamed = not _NAMED_INSTITUTION.search(head) and not names_person(head)
     anon = _ANON_HEAD.search(head)
     if anon and unnamed and not (anon.group()[:1].isupper() and re.match(r"^[Tt]he\s+$", head[:anon.start()])):
         return "anonymous"
@@ -199,11 +212,43 @@ def _subject(pre: str) -> str:
     candidate = _INTRO.sub("", candidate.strip())
     words = candidate.split()
     # a subordinate clause ending in the subject: keep the last capitalised run ("When asked ..., X replied")
-    return " ".join(words[-12:]) if len(words) > 12 else candidate
+    return " ".join(words[-_MAX_SUBJECT_WORDS:]) if len(words) > _MAX_SUBJECT_WORDS else candidate
+
+
+_FINITE = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|could|can|did|does|do|that|left|went|took)\b")
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|his|her|these|those)\s+$", re.IGNORECASE)
+_MAX_SUBJECT_WORDS = 12
+
+
+def _clause_fragment(pre: str, subject: str) -> bool:
+    """A subject cut out of a longer clause (more words before the verb than a subject has) that starts with a
+    lower-case word: the verb's real subject is a list of events, not a source."""
+    words = _INTRO.sub("", pre.rstrip(" ,").split(",")[-1].strip()).split()  # the phrase the subject was cut from
+    return len(words) > _MAX_SUBJECT_WORDS and subject[:1].islower()
+
+
+# The period of a title or an initial before a name ("said Gen. Mir Kohistani", "Col. Ryan Dillon said", "Austin S.
+# Miller") is part of the source, not its end: it is masked while the source is looked for.
+_NAME_DOT = re.compile(r"\b(?P<w>Gen|Lt|Col|Maj|Capt|Cpt|Sgt|Adm|Brig|Cmdr|Cdr|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov|St|[A-Z])"
+                       r"\.(?= [A-Z])")
+_MASK = "\u2024"  # one dot leader: one character, matched by none of the source patterns' stop characters
 
 
 def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attribution | None:
     """The first source the sentence names, with its kind; None when it names none."""
+    masked = _NAME_DOT.sub(lambda m: m.group("w") + _MASK, sentence)
+    if masked == sentence:
+        return _find_attribution(sentence, memory)
+    found = _find_attribution(masked, memory)
+    if found is None or _MASK not in found.source:
+        return found
+    src = found.source.replace(_MASK, ".")
+    if memory is not None:
+        memory.remember(src, found.kind)
+    return Attribution(src, found.kind, found.start, found.end, found.anaphoric, found.cue)
+
+
+def _find_attribution(sentence: str, memory: SourceMemory | None) -> Attribution | None:
     candidates: list[tuple[int, str, str]] = []
     according: list[tuple[int, int]] = []
     there = _THERE_ARE.search(sentence)
@@ -216,23 +261,32 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         candidates.append((m.start("src"), m.group("src"), m.group().split()[0].lower() + " " +
                            m.group().split()[1].lower()))
         according.append((m.start(), m.end()))
+    inverted: set[int] = set()  # where a verb stands before its subject: ", said Lt. Cmdr. Tim Gorman"
     for m in _INVERTED.finditer(sentence):
         if len(m.group("src").split()) <= 8:  # "said a senior US defence official", not a whole clause
             candidates.append((m.start("src"), m.group("src"), m.group("verb")))
+            if not _FINITE.search(m.group("src")):  # "..., said two ships had left": a clause, not a source
+                inverted.add(m.start("verb"))
     for m in _PASSIVE_BY.finditer(sentence):
         candidates.append((m.start("src"), m.group("src"), "by"))
     for m in _VERB.finditer(sentence):
         if any(a <= m.start() < b for a, b in according):
             continue  # "according to unconfirmed reports": a noun, not a reporting verb
+        if m.start("verb") in inverted:
+            continue  # the words before an inverted verb are what was said, not who said it
         if m.group("verb").endswith(("ed", "en", "wn")) and (
                 _PASSIVE_AUX.search(m.group()) or _PASSIVE_BEFORE.search(sentence[max(0, m.start() - 30):m.start()])):
             continue  # "a carrier group was detected", "the ships were first shown": passive, no source
+        if _DETERMINER_BEFORE.search(sentence[max(0, m.start() - 12):m.start()]):
+            continue  # "an alleged demand", "the reported move": a participle used as an adjective
         window = max(0, m.start() - _SUBJECT_WINDOW)  # a subject is a few words, not the whole text before
         begin = max(max(sentence.rfind(c, window, m.start()) for c in "\"“”:;") + 1, window)
         pre = sentence[begin:m.start()]
         if not pre.strip():
             continue
         subject = _subject(pre)
+        if subject and _clause_fragment(pre, subject):
+            continue  # "... their berthing at the pier and the disappearance of both ... all point to": no source
         if subject:
             at = pre.rfind(subject[:10])
             candidates.append((begin + max(at, 0), subject, m.group("verb")))
@@ -253,7 +307,7 @@ def find_attribution(sentence: str, memory: SourceMemory | None = None) -> Attri
         if kind is None:
             continue
         if kind == "official" and cue.lower() in ("reported", "reports", "report") and \
-                not _KIND_RE_BY_NAME["official"].search(src) and not _names_person(src):
+                not _KIND_RE_BY_NAME["official"].search(src) and not names_person(src):
             kind = "media"  # "The Insider reported": a named body that reports is an outlet
         if memory is not None:
             memory.remember(src, kind)

@@ -11,7 +11,8 @@ _DENIAL = re.compile(
     r"(?:no|any) truth|baseless|unfounded|groundless|fake news|false (?:reports?|claims?|information)|"
     r"(?:reports?|claims?) (?:were|are|was|is) (?:false|untrue|fabricated)|no (?:such )?plans? to|"
     r"(?:has|have|had) no (?:intention|plans?)|nothing to do with|never (?:happened|took place)|"
-    r"no question of|out of the question|not (?:going|planning) to|play(?:s|ed|ing)? down|downplay\w*|"
+    r"no question of|out of the question|never (?:\w+ly )?(?:acknowledged|admitted|recogni[sz]ed)|"
+    r"not (?:going|planning) to|play(?:s|ed|ing)? down|downplay\w*|"
     r"minimi[sz](?:e|es|ed|ing) (?:the )?(?:scale|size|extent|importance))\b",
     re.IGNORECASE,
 )
@@ -28,7 +29,8 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
-    r"\b(?:may|might|could|possibl[ey]|possibility|probabl[ey]|likely|unlikely|perhaps|potential(?:ly)?|"
+    r"\b(?:may|might|could(?! not| n't|n't)|possibl[ey]|possibility|probabl[ey]|likely|unlikely|perhaps|"
+    r"potential(?:ly)?|"
     r"reportedly|allegedly|alleged|apparently|purportedly|supposedly|presumabl[ey]|seemingly|"
     r"suggest(?:s|ed|ing)?|indicat(?:e|es|ed|ing)|point(?:s|ed)? to|appear(?:s|ed)? to|seem(?:s|ed)? to|"
     r"believed|believes?|thought to|understood to|said to be|expected to|"
@@ -75,9 +77,27 @@ _PARENTHETICAL = re.compile(
 _NON_DENIAL = re.compile(r"\b(?:confirm|neither confirm)\s+(?:or|nor)\s+deny\b", re.IGNORECASE)
 
 
+# A second clause hedging a side question of the first: "...; where they were going remained unclear",
+# "..., but their destination is unknown". It qualifies that question, not the event of the main clause.
+_SIDE_QUESTION = re.compile(
+    r"(?<=\w)\s*[;,]\s*(?:but |though |although |and )?(?:(?:where|when|how|why|what|which|who)\b[^;,.]{0,80}?|"
+    r"(?:their|its|his|her|the) (?:\w+ )?(?:destination|whereabouts|purpose|route|cargo|final stop)\s+)"
+    r"(?:remain(?:s|ed)?|is|was|were|are)\s+(?:still\s+|yet\s+)?(?:unclear|unknown|not (?:yet )?(?:clear|known))"
+    r"[^;,.]*",
+    re.IGNORECASE,
+)
+
+
+# The month, not the modal: "had started in May", "since May 2024", "on 5 May", "May 12" (mid-sentence capital).
+_MONTH_MAY = re.compile(r"(?<=\S )May\b(?! (?:be|have|not|also|well|soon|never|still|already|now|yet)\b)")
+
+
 def main_clause(text: str) -> str:
-    """The text with trailing and parenthetical hedged phrases blanked (same length)."""
-    return _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
+    """The text with trailing and parenthetical hedged phrases and side questions blanked (same length), and
+    the month May blanked."""
+    text = _MONTH_MAY.sub("   ", text)
+    text = _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
+    return _SIDE_QUESTION.sub(lambda m: " " * len(m.group()), text)
 
 
 def _first(pattern: re.Pattern[str], text: str) -> int:

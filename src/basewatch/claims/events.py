@@ -25,18 +25,27 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
         r"draw(?:s|n|ing)? ?down", r"drew down", r"draw-down",
         r"(?:pull|mov|order|forc|fl(?:y|ew|own|ow)|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* "
-        r"(?:\w+ ){0,5}out of",
+        r"(?:[\w,.'’-]+ ){0,5}out of",  # numbers too: "pulled its 2,400 troops out of Mali"
+        # falling back, and what a departing force leaves behind
+        r"f(?:a|e)ll(?:s|ing|en)? back", r"(?:left|leav(?:e|es|ing)) (?:[\w,.'’-]+ ){0,6}behind",
+        r"(?:troop|force|personnel) (?:numbers|levels|strength|totals?) (?:fell|fall|dropped|declined|shrank|halved)",
         r"evacuat\w+", r"retreat\w*", r"dismantl\w+", r"repatriat\w+", r"(?:tak(?:e|en|es|ing)|took) apart",
         # going home, flying or sailing out: "on its way home", "warplanes flew out", "clear out of Syria"
         r"(?:on (?:its|their|the) way|head(?:ed|ing|s)?|go(?:ing|es)?|went|sail(?:ed|ing|s)?|fl(?:ew|own|ying)|"
         r"return(?:s|ed|ing)?) home",
         r"(?:flew|flown|sailed|drove|driven|took off|steamed|rolled) (?:\w+ )?(?:out|away)\b(?! of \w+ into)",
         r"clear(?:s|ed|ing)? out",
+        # an announced departure: "due to leave", "ordered to leave", "preparing to quit"
+        r"(?:due|set|expected|scheduled|ordered|told|asked|going|about|poised|preparing|plans?|planning|agreed|"
+        r"decided|forced|required) to (?:leave|depart|quit|exit|pull out|withdraw)",
+        # taking things away from a place: "a ship sent to take equipment away from the naval base"
+        r"(?:tak|took|carr|mov|ship|bring|brought|haul|fly|flew|flown)\w* (?:[\w'’-]+ ){0,4}away (?:from|out)",
         r"remov(?:e|es|ed|ing|al of) (?:[\w'’,-]+ ){0,4}(?:troops|forces|soldiers|personnel|equipment|units|"
         r"military|contingents?|presence)",
         # a force as the subject of leaving: "NATO soldiers had already left", "its last soldier will leave"
-        r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets)\b"
-        r"(?:\s+[\w'’-]+){0,3}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
+        r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets|"
+        r"warships|flotilla|fleet|frigates|destroyers|submarines|helicopters|bombers)\b"
+        r"(?:\s+[\w'’-]+){0,4}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
         r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
         r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
         r"hand(?:s|ed|ing)? over", r"handover", r"exit(?:s|ed|ing)? (?:from|the)", r"expel\w*",
@@ -51,7 +60,9 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"no longer (?:there|present|visible|at|in)",
         r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
         r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
-        r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:mission|deployment|presence|operations?|tasks?)",
+        r"only (?:way|route|exit|path|road) out",
+        r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:[\w'’-]+ ){0,2}?(?:mission|deployment|presence|"
+        r"operations?|tasks?)",
         r"return(?:s|ed|ing)? to (?:base|port|home|[A-Z])",
         r"(?:the )?return of (?:[\w'’-]+ ){0,3}(?:ships|troops|forces|aircraft|units|vessels|warships|jets|soldiers)",
     )),
@@ -61,6 +72,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"reposition\w*", r"transfer\w*",
         r"(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?(?:footprint|presence)",
         r"footprint", r"expansion", r"surge",
+        r"(?:troop|force|personnel) (?:numbers|levels|strength|totals?) (?:rose|rise|increased|grew|climbed|doubled)",
         r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships?|"
         r"jets|aircraft|systems|weapons|personnel|frigates?|corvettes?|destroyers?|submarines?|carriers?|"
         r"battalions?|brigades?|squadrons?|batteries|instructors|advisers|advisors|mercenaries|trainers|"
@@ -75,18 +87,15 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"marched|redeployed|sent|dispatched|deployed|flown in|landed|touched down)",
     )),
     ("deployment", 2, (
-        r"station(?:ed|ing)",
         r"mov(?:e|es|ed|ing) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|equipment|systems|weapons|personnel|assets)",
         r"arriv\w+", r"set (?:\w+ ){0,2}up", r"upgrad\w+", r"(?:take|takes|taking|taken|took) over",
         r"patroll?(?:s|ed|ing)?", r"exercises?", r"drills?", r"manoeuvres?", r"maneuvers?", r"mobili[sz]\w+",
         r"amass\w*", r"mass(?:ed|ing) (?:\w+ ){0,2}(?:troops|forces|units|tanks|armou?r)", r"positioned",
-        r"operat(?:e|es|ed|ing) (?:from|out of)", r"based (?:at|in|on)", r"emplace\w*",
+        r"emplace\w*",
         r"(?:spotted|seen|observed|photographed|parked) (?:at|in|near|on)",
         r"(?:equipment|troops|forces|weapons|systems|assets|aircraft|personnel|units|hardware)\b[^.;]{0,30}?"
         r"\b(?:been|being|be) (?:moved|relocated|transferred|shifted|repositioned)",
         r"replac(?:e|es|ed|ing)", r"rotat(?:e|es|ed|ing|ion)",
-        r"(?:troops|forces|soldiers|personnel|contingent|units)\s+(?:are|were|is|remain)\s+(?:now\s+|still\s+)?"
-        r"(?:in|at|based|stationed)",
     )),
     ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?", r"contingents?")),
     ("transport", 3, (
@@ -140,6 +149,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"facilit(?:y|ies))",
     )),
     ("basing", 2, (
+        # presence: "aircraft are stationed at al-Jufra", "based at Ouallam", "operating from two bases"
+        r"station(?:ed|ing)", r"based (?:at|in|on)", r"operat(?:e|es|ed|ing) (?:from|out of)",
+        r"(?:troops|forces|soldiers|personnel|contingent|units)\s+(?:are|were|is|remain)\s+(?:now\s+|still\s+)?"
+        r"(?:in|at|based|stationed)",
         r"remain(?:s|ed|ing)? (?:stationed |deployed |based )?(?:at|in)", r"presence", r"still (?:in|at|based)",
         # still there, and negative findings of change: "frigates still anchored", "largely unchanged"
         r"still (?:anchored|moored|docked|stationed|there|present|parked|guarding|holding|manning|occupying|"
@@ -195,7 +208,8 @@ class EventScore:
 _VEHICLE = re.compile(r"^(?:(?:cargo|transport|military|supply) (?:planes?|aircraft|ships?|vessels?|jets?)|"
                       r"(?:il|an|c)-\d{2,3}s?|landing ships?)$", re.IGNORECASE)
 # A non-restrictive relative clause (", which led the response to attacks on shipping,") is background.
-_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b[^,;.]*,|"
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|sent|built|ordered|tasked|designed|used|known|led|once)\b"
+                       r"(?:[^,;.]|(?<=\b[A-Z])\.)*,|"  # an initial's period ("the U.S. response") ends no clause
                        # a hedged participle phrase is not the asserted event: ", possibly escorting the ships,"
                        r",\s+(?:possibly|probably|likely|perhaps|apparently|reportedly)\s+\w+ing\b[^,;.]*")
 
@@ -262,6 +276,31 @@ def _in_name(text: str, start: int, matched: str) -> bool:
         return False  # a single capitalised token such as a type designator ("Il-76") still counts
     before = before.rstrip()
     return not before.endswith((".", "!", "?", ":", "\"", "“", "(")) and matched[:1].isupper()
+
+
+# A count of a force in a place: "France had about 1,000 military personnel in Chad", "There are 1,890 Russian
+# instructors in the CAR". A claim (a troop count) even without an event word.
+_FORCE_COUNT = re.compile(
+    r"\b\d[\d,.]*\s+(?:[\w'’-]+\s+){0,3}?(?:troops|soldiers|personnel|sailors|marines|instructors|advisers|"
+    r"advisors|mercenaries|fighters|service members|servicemen|paratroopers|military police|warships|aircraft|jets)\b",
+    re.IGNORECASE,
+)
+
+
+# Access refused to a force's ship, aircraft or troops: "authorities had refused to let the ship in".
+_ACCESS_REFUSED = re.compile(
+    r"\b(?:refus|den(?:y|ie)|bar|barr|block|forbid|forbad|ban|bann)\w* (?:entry|access|permission|landing|docking|"
+    r"overflight|to let (?:[\w'’-]+ ){1,4}(?:in|dock|land|enter|berth|through))\b",
+    re.IGNORECASE,
+)
+
+
+def counts_forces(text: str) -> bool:
+    return _FORCE_COUNT.search(text) is not None
+
+
+def refuses_access(text: str) -> bool:
+    return _ACCESS_REFUSED.search(text) is not None
 
 
 def mentions_military(text: str) -> bool:

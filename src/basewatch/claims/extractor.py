@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from basewatch.claims.actors import ActorFinder
-from basewatch.claims.attribution import Attribution, SourceMemory, classify_source, find_attribution
+from basewatch.claims.attribution import Attribution, SourceMemory, classify_source, find_attribution, names_person
 from basewatch.claims.certainty import certainty_cues, certainty_of
 from basewatch.claims.dates import find_dates
 from basewatch.claims.discourse import (
@@ -28,7 +28,7 @@ from basewatch.claims.discourse import (
     mask_quotes,
     title_source,
 )
-from basewatch.claims.events import EventScore, mentions_military, score_events
+from basewatch.claims.events import EventScore, counts_forces, mentions_military, refuses_access, score_events
 from basewatch.claims.grading import SourceGrades
 from basewatch.claims.model import Certainty, Claim, ClaimWhy, DateRange, EventClass, PlaceRef, SourceKind
 from basewatch.claims.places import Gazetteer, unique_places
@@ -91,21 +91,45 @@ _SINCE = re.compile(r"\bsince\s+(?:(?:early|mid|late|the end of|the start of)\s+
 _ANTECEDENT_REACH = 4  # sentences back a pronoun source ("He said") looks for the speaker named before
 
 
+_HUMAN_HEAD = re.compile(r"\b(?:official|spokes\w+|source|person|officer|minister|commander|analyst|expert|fellow|"
+                         r"ambassador|envoy|diplomat|general|admiral|colonel|lieutenant|captain|chief|director|head|"
+                         r"secretary|president|adviser|advisor|researcher|journalist|correspondent|resident|witness|"
+                         r"worker|paratrooper|soldier|pilot|man|woman|lt|gen|col|maj|adm|sgt)\b", re.IGNORECASE)
+_NON_PERSON_KINDS = ("imagery", "tracking")
+
+
+def _agrees(pronoun: str, antecedent: Attribution) -> bool:
+    """Whether an anaphoric source can refer to an earlier one: "he"/"she" to a person (a name or a human head
+    noun, never pictures or tracks); "the same source"/"the official" to an antecedent with that head noun."""
+    p = pronoun.lower()
+    src = antecedent.source
+    if p in ("he", "she"):
+        return antecedent.kind not in _NON_PERSON_KINDS and (names_person(src) or bool(_HUMAN_HEAD.search(src)))
+    noun = re.search(r"\b(source|official|person|officer|diplomat)\b", p)
+    if noun:
+        return re.search(r"\b" + noun.group(1), src, re.IGNORECASE) is not None or (
+            noun.group(1) == "source" and antecedent.kind == "anonymous")
+    return True
+
+
 def resolve_pronouns(found: Sequence[Attribution | None]) -> list[Attribution | None]:
     """Speaker coreference: "He told Reuters ..." takes the source of the nearest earlier attributed sentence
-    (within _ANTECEDENT_REACH sentences); an unresolved "it"/"they" names no source, "we" is the reporter."""
+    (within _ANTECEDENT_REACH sentences) that agrees with it (a person for "he", a source for "the same
+    source"), else the nearest; an unresolved "it"/"they" names no source, "we" is the reporter."""
     out: list[Attribution | None] = []
-    last: tuple[int, Attribution] | None = None
+    seen: list[tuple[int, Attribution]] = []
     for i, a in enumerate(found):
         if a is not None and a.anaphoric and a.source.lower() not in ("we",):
-            if last is not None and i - last[0] <= _ANTECEDENT_REACH:
-                a = replace(a, source=last[1].source, kind=last[1].kind)
+            near = [(j, b) for j, b in reversed(seen) if i - j <= _ANTECEDENT_REACH]
+            pick = next((b for _, b in near if _agrees(a.source, b)), near[0][1] if near else None)
+            if pick is not None:
+                a = replace(a, source=pick.source, kind=pick.kind)
             elif a.source.lower() in ("it", "they"):
                 a = None
         elif a is not None and a.anaphoric:
             a = replace(a, kind="reporter")
         elif a is not None:
-            last = (i, a)
+            seen.append((i, a))
         out.append(a)
     return out
 
@@ -140,6 +164,10 @@ def _decide(s: Sentence, scores: EventScore, certainty: Certainty, attribution: 
     if previous is not None and previous.end >= s.start - 2 and ANAPHOR.match(s.text) and \
             certainty != previous.certainty and scores.score < 3:
         return previous.event  # "However, the permanency of this move remains uncertain."
+    if counts_forces(s.text) and (attribution is None or attribution.kind != "reporter"):
+        return "other"  # a troop count: "France had about 1,000 military personnel in Chad"
+    if refuses_access(s.text) and (military or has_place or scores.score >= 1):
+        return "other"  # "Syria's new authorities had refused to let the ship in"
     if attribution is None:
         return None
     if previous is not None and (attribution.anaphoric or BACK_REFERENCE.match(attribution.source)) and \
