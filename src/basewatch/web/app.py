@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from basewatch.errors import BasewatchError, WorkspaceError
-from basewatch.web import api
+from basewatch.web import analysis, api
 from basewatch.web.cache import AnswerCache
 from basewatch.web.source import WorkspaceSource
 
@@ -144,6 +144,11 @@ async def _db_error(request: Request, exc: Exception) -> Response:
 Endpoint = Callable[[Request], Response]
 
 
+def _index(request: Request) -> Response:
+    """Every endpoint with what it answers (served at /api)."""
+    return api.JsonResponse({"endpoints": {**api.ENDPOINTS, **analysis.ENDPOINTS}})
+
+
 def _cached(endpoint: Endpoint, cache: AnswerCache) -> Endpoint:
     """The endpoint with its successful answers kept for the current workspace snapshot."""
 
@@ -164,15 +169,21 @@ def _cached(endpoint: Endpoint, cache: AnswerCache) -> Endpoint:
 
 def _routes(cache: AnswerCache) -> list[Route | Mount]:
     endpoints: list[tuple[str, Endpoint]] = [
-        ("/api", api.index), ("/api/meta", api.meta), ("/api/sites", api.sites), ("/api/actors", api.actors),
+        ("/api", _index), ("/api/meta", api.meta), ("/api/sites", api.sites), ("/api/actors", api.actors),
         ("/api/sources", api.sources), ("/api/flights", api.flights), ("/api/flights/{flight_id}", api.flight),
         ("/api/flights/{flight_id}/points", api.flight_points), ("/api/activity", api.activity),
         ("/api/corridors", api.corridors), ("/api/port_calls", api.port_calls), ("/api/voyages", api.voyages),
         ("/api/dark_periods", api.dark_periods), ("/api/vessels", api.vessels), ("/api/vessels/{mmsi}", api.vessel),
         ("/api/claims", api.claims), ("/api/reports/{report_id}", api.report),
+        ("/api/alerts", analysis.alerts), ("/api/alerts/{alert_id}", analysis.alert), ("/api/bands", analysis.bands),
+        ("/api/assessments", analysis.assessments), ("/api/claim_statuses", analysis.claim_statuses),
+        ("/api/imagery", analysis.imagery), ("/api/imagery/{observation_id}", analysis.observation),
+        ("/api/imagery_changes", analysis.imagery_changes),
+        ("/api/imagery_changes/{change_id}", analysis.imagery_change),
     ]
     routes: list[Route | Mount] = [Route("/", _page)]
     routes += [Route(path, _cached(fn, cache) if cache.size > 0 else fn) for path, fn in endpoints]
+    routes.append(Route("/api/imagery/{observation_id}/image", analysis.image))  # a picture: not kept as JSON
     return [*routes, Mount("/static", StaticFiles(directory=_static_dir()), name="static")]
 
 
