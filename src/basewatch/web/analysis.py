@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -89,8 +90,8 @@ def _evidence_rows(api: Workspace, refs: list[JsonValue]) -> dict[str, list[Row]
     for ref in refs:
         if isinstance(ref, dict) and isinstance(ref.get("kind"), str) and ref.get("id") is not None:
             wanted.setdefault(str(ref["kind"]), []).append(str(ref["id"]))
-    readers = {"flight": api.flights, "port_call": api.port_calls, "voyage": api.voyages,
-               "dark_period": api.dark_periods}
+    readers: dict[str, Callable[[], pa.Table]] = {
+        "flight": api.flights, "port_call": api.port_calls, "voyage": api.voyages, "dark_period": api.dark_periods}
     out: dict[str, list[Row]] = {}
     for kind, ids in wanted.items():
         if kind not in readers:
