@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -16,6 +17,9 @@ from basewatch.reports.ingest import add_files
 from basewatch.web.app import create_app
 from basewatch.web.source import WorkspaceSource
 from basewatch.workspace.core import Workspace
+
+if TYPE_CHECKING:
+    from .browser import PageLog
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_BODY = 'Officials said <img src=x onerror="alert(2)"> Russian forces withdrew from Khmeimim air base.'
@@ -101,3 +105,42 @@ def month_source(month_demo: MonthDemo) -> Iterator[WorkspaceSource]:
 @pytest.fixture(scope="session")
 def month_client(month_source: WorkspaceSource) -> TestClient:
     return TestClient(create_app(month_source), base_url="http://127.0.0.1:8765")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless (each browser test module defines the base_url it serves)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str) -> Iterator[tuple[Any, PageLog]]:
+    """A fresh page that may ask only base_url's server for anything; what it asked and any error are logged."""
+    from .browser import PageLog
+
+    log = PageLog(base_url.rstrip("/"))
+    context = browser.new_context(viewport={"width": 1400, "height": 850})
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        log.requests.append(url)
+        if url.startswith(log.origin + "/") or url.startswith("data:"):
+            r.continue_()
+        else:
+            log.foreign.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.on("pageerror", lambda e: log.errors.append(str(e)))
+    pg.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
+    pg.on("dialog", lambda d: (log.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    yield pg, log
+    context.close()
