@@ -68,6 +68,11 @@ def _day(v: object) -> dt.date | None:
     return v if isinstance(v, dt.date) else None
 
 
+def _day_of(v: JsonValue) -> dt.date | None:
+    """The UTC day of an answer's date ('YYYY-MM-DD') or time ('...Z')."""
+    return dt.date.fromisoformat(v[:10]) if isinstance(v, str) and len(v) >= 10 else None
+
+
 def band_json(band: Band) -> Row:
     return {"series": band.series, "days": [d.isoformat() for d in band.days], "observed": list(band.observed),
             "expected": list(band.expected), "lower": list(band.lower), "upper": list(band.upper)}
@@ -109,20 +114,13 @@ def _evidence_rows(api: Workspace, refs: list[JsonValue]) -> dict[str, list[Row]
 
 def alert(request: Request) -> JsonResponse:
     api = _api(request)
-    alert_id = ident(request.path_params, "alert_id") or ""
-    table = api.alerts()
-    table = table.filter(pc.equal(table["alert_id"], alert_id)) if table.num_rows else table
-    if table.num_rows == 0:
-        raise NotFound(f"no alert {alert_id!r}")
-    row = table.to_pylist()[0]
-    refs = _json(row["evidence"])
-    out = encode.rows(table)[0]
-    out["evidence"] = refs
-    day = _day(row["day"]) or _day(row["start_time"])
+    out = _one(api.alerts(), "alert_id", ident(request.path_params, "alert_id") or "", "alert", ("evidence",))
+    refs = out["evidence"]
+    day = _day_of(out["day"]) or _day_of(out["start_time"])
     bands: list[Row] = []
-    if row["kind"] != "dark" and day is not None:
+    if out["kind"] != "dark" and day is not None:
         span = dt.timedelta(days=BAND_DAYS)
-        bands = [band_json(b) for b in api.alert_bands([row["series"]], first=day - span, last=day + span)]
+        bands = [band_json(b) for b in api.alert_bands([str(out["series"])], first=day - span, last=day + span)]
     return JsonResponse({"alert": out, "band": bands[0] if bands else None,
                          "evidence": _evidence_rows(api, refs if isinstance(refs, list) else [])})
 
@@ -182,16 +180,21 @@ def imagery(request: Request) -> JsonResponse:
     return _listing(table.drop_columns([c for c in LIST_DROP if c in table.column_names]), request)
 
 
-def _observation(api: Workspace, observation_id: str) -> Row:
-    table = api.imagery()
-    table = table.filter(pc.equal(table["observation_id"], observation_id)) if table.num_rows else table
+def _one(table: pa.Table, column: str, value: str, what: str, json_columns: tuple[str, ...]) -> Row:
+    """The row whose `column` is `value`, its JSON text columns parsed; NotFound when there is none."""
+    table = table.filter(pc.equal(table[column], value)) if table.num_rows else table
     if table.num_rows == 0:
-        raise NotFound(f"no observation {observation_id!r}")
+        raise NotFound(f"no {what} {value!r}")
     row = encode.rows(table)[0]
-    for key in ("counts", "item", "labels", "geotransform"):
+    for key in json_columns:
         if key in row:
             row[key] = _json(row[key])
     return row
+
+
+def _observation(api: Workspace, observation_id: str) -> Row:
+    return _one(api.imagery(), "observation_id", observation_id, "observation",
+                ("counts", "item", "labels", "geotransform"))
 
 
 def observation(request: Request) -> JsonResponse:
@@ -232,14 +235,7 @@ def imagery_changes(request: Request) -> JsonResponse:
 
 def imagery_change(request: Request) -> JsonResponse:
     api = _api(request)
-    cid = ident(request.path_params, "change_id") or ""
-    table = api.imagery_changes()
-    table = table.filter(pc.equal(table["change_id"], cid)) if table.num_rows else table
-    if table.num_rows == 0:
-        raise NotFound(f"no comparison {cid!r}")
-    row = encode.rows(table)[0]
-    for key in ("counts_before", "counts_after", "result", "params"):
-        if key in row:
-            row[key] = _json(row[key])
+    row = _one(api.imagery_changes(), "change_id", ident(request.path_params, "change_id") or "", "comparison",
+               ("counts_before", "counts_after", "result", "params"))
     return JsonResponse({"change": row, "before": _observation(api, str(row["before_id"])),
                          "after": _observation(api, str(row["after_id"]))})
