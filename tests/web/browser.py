@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from basewatch.web.server import ServeConfig, make_server
 from basewatch.web.source import WorkspaceSource
@@ -56,3 +57,32 @@ class PageLog:
         assert self.requests, "the page made no request at all"
         assert not self.foreign, f"requests to other addresses: {self.foreign}"
         assert not self.errors, f"page errors or CSP violations: {self.errors}"
+
+
+def open_page(pg: Any, url: str) -> None:
+    pg.goto(url)
+    pg.wait_for_selector("body[data-ready]", state="attached", timeout=60_000)
+
+
+def rerendered(pg: Any, before: str) -> None:
+    """Wait until the page has rendered a new state and the map is idle again (its ready mark changes).
+
+    Polled from here: wait_for_function's string predicates need eval, which the page's CSP forbids.
+    """
+    for _ in range(1200):
+        if pg.evaluate("document.body.dataset.ready") != before:
+            return
+        pg.wait_for_timeout(50)
+    raise AssertionError("the page did not render the new state")
+
+
+def after_click(pg: Any, selector: str) -> None:
+    before = pg.evaluate("document.body.dataset.ready")
+    pg.click(selector)
+    rerendered(pg, before)
+
+
+def rendered(pg: Any, layer: str) -> list[dict[str, Any]]:
+    props: list[dict[str, Any]] = pg.evaluate(
+        "(layer) => window.basewatch.map().queryRenderedFeatures({layers: [layer]}).map(f => f.properties)", layer)
+    return props

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -15,6 +17,9 @@ from basewatch.reports.ingest import add_files
 from basewatch.web.app import create_app
 from basewatch.web.source import WorkspaceSource
 from basewatch.workspace.core import Workspace
+
+if TYPE_CHECKING:
+    from .browser import PageLog
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_BODY = 'Officials said <img src=x onerror="alert(2)"> Russian forces withdrew from Khmeimim air base.'
@@ -49,3 +54,93 @@ def source(demo_ws: Path) -> Iterator[WorkspaceSource]:
 @pytest.fixture(scope="session")
 def client(source: WorkspaceSource) -> TestClient:
     return TestClient(create_app(source), base_url="http://127.0.0.1:8765")
+
+
+MONTH = ScenarioConfig(start=dt.date(2024, 12, 1), days=20)  # as tests/alerts: long enough for baselines
+AIRBUS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "imagery" / "airbus_airport"
+
+
+@dataclass(frozen=True)
+class MonthDemo:
+    workspace: Path
+    truth: Path
+    change_id: str | None      # the Airbus before/after comparison (None without ../shared)
+    before_id: str | None
+    after_id: str | None
+
+
+@pytest.fixture(scope="session")
+def month_demo(tmp_path_factory: pytest.TempPathFactory) -> MonthDemo:
+    """Twenty demo days (alerts and fusion built by the demo), the hostile report fused in, and the real
+    Airbus pair recorded and compared at Khmeimim when ../shared is there."""
+    out = tmp_path_factory.mktemp("webmonth")
+    result = run_demo(out, MONTH)
+    reports = out / "hostile"
+    reports.mkdir()
+    (reports / "hostile.txt").write_text(f"{HOSTILE_TITLE} (Nobody) | 2024-12-18\n\n{HOSTILE_BODY}\n",
+                                         encoding="utf-8")
+    ids: tuple[str | None, str | None, str | None] = (None, None, None)
+    with Workspace(result.workspace) as ws:
+        add_files(ws, sorted(reports.iterdir()))
+        ws.fuse()
+        if (AIRBUS / "annotations.csv").is_file():
+            a = ws.add_observation(AIRBUS / "date_a.jpg", site="khmeimim",
+                                   acquired_at=dt.datetime(2024, 12, 1, 9, tzinfo=dt.UTC),
+                                   labels=AIRBUS / "annotations.csv", provider="Airbus", resolution_m=0.5)
+            b = ws.add_observation(AIRBUS / "date_b.jpg", site="khmeimim",
+                                   acquired_at=dt.datetime(2024, 12, 20, 9, tzinfo=dt.UTC), counts={"Airplane": 23})
+            ws.compare_imagery(a.observation_id, b.observation_id)
+            change = ws.imagery_changes()["change_id"].to_pylist()[0]
+            ids = (change, a.observation_id, b.observation_id)
+    return MonthDemo(result.workspace, result.truth, *ids)
+
+
+@pytest.fixture(scope="session")
+def month_source(month_demo: MonthDemo) -> Iterator[WorkspaceSource]:
+    src = WorkspaceSource(month_demo.workspace)
+    yield src
+    src.close()
+
+
+@pytest.fixture(scope="session")
+def month_client(month_source: WorkspaceSource) -> TestClient:
+    return TestClient(create_app(month_source), base_url="http://127.0.0.1:8765")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless (each browser test module defines the base_url it serves)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str) -> Iterator[tuple[Any, PageLog]]:
+    """A fresh page that may ask only base_url's server for anything; what it asked and any error are logged."""
+    from .browser import PageLog
+
+    log = PageLog(base_url.rstrip("/"))
+    context = browser.new_context(viewport={"width": 1400, "height": 850})
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        log.requests.append(url)
+        if url.startswith(log.origin + "/") or url.startswith("data:"):
+            r.continue_()
+        else:
+            log.foreign.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.on("pageerror", lambda e: log.errors.append(str(e)))
+    pg.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
+    pg.on("dialog", lambda d: (log.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    yield pg, log
+    context.close()

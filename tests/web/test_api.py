@@ -22,7 +22,7 @@ def test_index_lists_every_documented_endpoint(client: TestClient) -> None:
     endpoints = client.get("/api").json()["endpoints"]
     assert {"/api/sites", "/api/flights", "/api/corridors", "/api/activity", "/api/claims"} <= set(endpoints)
     for path in endpoints:
-        if "{" not in path and path != "/api/activity":
+        if "{" not in path and path not in ("/api/activity", "/api/bands"):  # these need a site
             assert client.get(path).status_code == 200, path
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from basewatch.web.source import WorkspaceSource
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, PageLog, serving
+from .browser import CHROMIUM, PageLog, after_click, open_page, rendered, rerendered, serving
 from .conftest import HOSTILE_TITLE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
@@ -29,81 +29,19 @@ def base_url(source: WorkspaceSource, demo_ws: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser: Any, base_url: str) -> Iterator[tuple[Any, PageLog]]:
-    log = PageLog(base_url.rstrip("/"))
-    context = browser.new_context(viewport={"width": 1400, "height": 850})
-
-    def route(r: Any) -> None:
-        url = r.request.url
-        log.requests.append(url)
-        if url.startswith(log.origin + "/") or url.startswith("data:"):
-            r.continue_()
-        else:
-            log.foreign.append(url)
-            r.abort()
-
-    context.route("**/*", route)
-    pg = context.new_page()
-    pg.on("pageerror", lambda e: log.errors.append(str(e)))
-    pg.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
-    pg.on("dialog", lambda d: (log.errors.append(f"dialog: {d.message}"), d.dismiss()))
-    yield pg, log
-    context.close()
-
-
-def _open(pg: Any, url: str) -> None:
-    pg.goto(url)
-    pg.wait_for_selector("body[data-ready]", state="attached", timeout=60_000)
-
-
-def _rerendered(pg: Any, before: str) -> None:
-    """Wait until the page has rendered a new state and the map is idle again (its ready mark changes).
-
-    Polled from here: wait_for_function's string predicates need eval, which the page's CSP forbids.
-    """
-    for _ in range(1200):
-        if pg.evaluate("document.body.dataset.ready") != before:
-            return
-        pg.wait_for_timeout(50)
-    raise AssertionError("the page did not render the new state")
-
-
-def _after_click(pg: Any, selector: str) -> None:
-    before = pg.evaluate("document.body.dataset.ready")
-    pg.click(selector)
-    _rerendered(pg, before)
-
-
-def _rendered(pg: Any, layer: str) -> list[dict[str, Any]]:
-    props: list[dict[str, Any]] = pg.evaluate(
-        "(layer) => window.basewatch.map().queryRenderedFeatures({layers: [layer]}).map(f => f.properties)", layer)
-    return props
-
-
 def _sql(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     return source.workspace().con.execute(sql, params or []).fetchall()
 
 
 def test_the_map_draws_sites_and_corridors(page: tuple[Any, PageLog], base_url: str, tmp_path: Path) -> None:
     pg, log = page
-    _open(pg, base_url)
-    sites = {p["site_id"] for p in _rendered(pg, "sites")}
+    open_page(pg, base_url)
+    sites = {p["site_id"] for p in rendered(pg, "sites")}
     assert {"khmeimim", "al-khadim", "benina", "tartus"} <= sites
-    pairs = {(p["origin"], p["destination"], p["mode"]) for p in _rendered(pg, "corridors")}
+    pairs = {(p["origin"], p["destination"], p["mode"]) for p in rendered(pg, "corridors")}
     assert ("khmeimim", "al-khadim", "air") in pairs
     assert any(mode == "sea" for _, _, mode in pairs)
-    assert _rendered(pg, "port_calls") and _rendered(pg, "dark-ends")
+    assert rendered(pg, "port_calls") and rendered(pg, "dark-ends")
     # every site label is text: the marker holds the site's name and no element
     names = pg.eval_on_selector_all(".site-label", "els => els.map(e => [e.textContent, e.children.length])")
     assert ["Khmeimim Air Base", 0] in names
@@ -116,7 +54,7 @@ def test_the_map_draws_sites_and_corridors(page: tuple[Any, PageLog], base_url: 
 def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
         page: tuple[Any, PageLog], base_url: str, source: WorkspaceSource) -> None:
     pg, log = page
-    _open(pg, base_url + "?mode=air")
+    open_page(pg, base_url + "?mode=air")
     # a point of the Khmeimim -> al-Khadim great circle where no other corridor is drawn, in screen pixels
     point = pg.evaluate("""async () => {
         const m = window.basewatch.map();
@@ -144,7 +82,7 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
     assert point is not None, "no clear point on the corridor"
     before = pg.evaluate("document.body.dataset.ready")
     pg.mouse.click(point[0], point[1])
-    _rerendered(pg, before)
+    rerendered(pg, before)
     heading = pg.text_content("#panel h2") or ""
     # the reverse corridor runs along the same great circle: either may be on top
     assert re.match(r"^(khmeimim → al-khadim|al-khadim → khmeimim) air$", heading), heading
@@ -153,7 +91,7 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
                      "AND coalesce(destination_site, destination_airport) = ?", [origin, destination])[0][0]
     assert len(pg.query_selector_all("#panel table.rows tbody tr")) == n > 0
     assert "view=corridor" in pg.url and f"origin={origin}" in pg.url
-    _after_click(pg, "#panel table.rows tbody tr:first-child a[href*='view=flight']")
+    after_click(pg, "#panel table.rows tbody tr:first-child a[href*='view=flight']")
     flight_id = re.search(r"[?&]id=([^&]+)", pg.url).group(1)  # type: ignore[union-attr]
     files = pg.eval_on_selector_all(
         "#panel h3:text('Source files') + p + table tbody tr",
@@ -163,14 +101,14 @@ def test_a_corridor_click_reaches_a_flight_and_its_source_rows(
                         "JOIN sources s USING (source_id) WHERE f.flight_id = ? GROUP BY s.path", [flight_id])
     assert sorted((r[1], int(r[3]), int(r[4]), int(r[5])) for r in files) == sorted(
         (w[0], int(w[1]), int(w[2]), int(w[3])) for w in want)
-    assert _rendered(pg, "track")  # the flight's track is on the map
+    assert rendered(pg, "track")  # the flight's track is on the map
     log.check()
 
 
 def test_a_hostile_report_shows_as_text(page: tuple[Any, PageLog], base_url: str, source: WorkspaceSource) -> None:
     pg, log = page
     report_id = _sql(source, "SELECT report_id FROM reports WHERE starts_with(title, ?)", [HOSTILE_TITLE])[0][0]
-    _open(pg, f"{base_url}?view=report&id={report_id}&claim=1")
+    open_page(pg, f"{base_url}?view=report&id={report_id}&claim=1")
     assert (pg.text_content("#panel h2") or "").startswith(HOSTILE_TITLE)
     assert pg.evaluate("document.scripts.length") == 1  # main.js only: the title made no script element
     assert pg.query_selector("#panel img") is None
@@ -183,7 +121,7 @@ def test_a_hostile_report_shows_as_text(page: tuple[Any, PageLog], base_url: str
 def test_site_timeline_bars_are_the_daily_arrivals(
         page: tuple[Any, PageLog], base_url: str, source: WorkspaceSource) -> None:
     pg, log = page
-    _open(pg, f"{base_url}?view=site&id=al-khadim")
+    open_page(pg, f"{base_url}?view=site&id=al-khadim")
     tips = pg.eval_on_selector_all("svg.timeline rect.bar.air.arrivals title", "ts => ts.map(t => t.textContent)")
     got = {t.split(" ")[0]: int(t.split(": ")[1].split(" ")[0]) for t in tips}
     want = dict(_sql(source, "SELECT strftime(arrival, '%Y-%m-%d'), count(*) FROM visits WHERE site_id = 'al-khadim' "
@@ -196,14 +134,14 @@ def test_lists_are_paged_and_searchable_in_the_address(page: tuple[Any, PageLog]
                                                         source: WorkspaceSource) -> None:
     pg, log = page
     total = _sql(source, "SELECT count(*) FROM flights")[0][0]
-    _open(pg, f"{base_url}?view=flights")
+    open_page(pg, f"{base_url}?view=flights")
     assert pg.text_content("#panel .pager .count") == f"1–50 of {total}"
-    _after_click(pg, "#panel .pager a:text('next ›')")
+    after_click(pg, "#panel .pager a:text('next ›')")
     assert "offset=50" in pg.url and pg.text_content("#panel .pager .count") == f"51–{min(100, total)} of {total}"
     pg.fill("#panel input[name=q]", "RA-82")
     before = pg.evaluate("document.body.dataset.ready")
     pg.press("#panel input[name=q]", "Enter")
-    _rerendered(pg, before)
+    rerendered(pg, before)
     n = _sql(source, "SELECT count(*) FROM flights WHERE registration ILIKE '%RA-82%'")[0][0]
     assert "q=RA-82" in pg.url and "offset" not in pg.url
     assert len(pg.query_selector_all("#panel table.rows tbody tr")) == n > 0

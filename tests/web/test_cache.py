@@ -50,3 +50,18 @@ def test_least_recently_used_answers_leave_first() -> None:
     cache.put((1, "/d", ""), b"d")  # a new snapshot empties the old one's answers
     assert cache.get((0, "/a", "")) is None and cache.get((1, "/d", "")) == b"d"
     AnswerCache(0).put((0, "/x", ""), b"x")
+
+
+def test_large_kept_answers_go_gzipped_only_to_clients_that_accept_it(client: TestClient) -> None:
+    import gzip
+    import json
+
+    plain = client.get("/api/flights?limit=200", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and len(plain.content) > 1024
+    for _ in range(2):  # the first answer is made, the second is the kept one
+        with client.stream("GET", "/api/flights?limit=200", headers={"accept-encoding": "gzip"}) as r:
+            raw = b"".join(r.iter_raw())
+            assert r.headers["content-encoding"] == "gzip" and r.headers["vary"] == "Accept-Encoding"
+        assert json.loads(gzip.decompress(raw)) == plain.json() and len(raw) < len(plain.content)
+    small = client.get("/api/sites?limit=1", headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in small.headers  # under 1 KB: not worth it

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from starlette.requests import Request
 from starlette.responses import Response
 
+from basewatch.errors import FusionError
 from basewatch.web import encode
 from basewatch.web.encode import JsonValue, LonLat, PageRequest, Row
 from basewatch.web.params import MAX_LIMIT, BadRequest, Filters, ident, number, text
@@ -343,9 +344,31 @@ def vessel(request: Request) -> JsonResponse:
     })
 
 
+def statuses(api: Workspace, site: str | None = None, status: str | None = None) -> pa.Table | None:
+    """Fusion's claim statuses, or None when the workspace has none."""
+    try:
+        return api.claim_statuses(site=site, status=status)
+    except FusionError:
+        return None
+
+
+def with_status(api: Workspace, claims: pa.Table) -> pa.Table:
+    """The claims with fusion's status and why joined on (report_id, claim_no), when fused."""
+    found = statuses(api)
+    if found is None or claims.num_rows == 0:
+        return claims
+    by = {(r, c): (s, w) for r, c, s, w in zip(*(found[k].to_pylist() for k in ("report_id", "claim_no", "status",
+                                                                                   "why")), strict=True)}
+    keys = zip(claims["report_id"].to_pylist(), claims["claim_no"].to_pylist(), strict=True)
+    got = [by.get(k, (None, None)) for k in keys]
+    return (claims.append_column("fusion_status", pa.array([g[0] for g in got], pa.string()))
+            .append_column("fusion_why", pa.array([g[1] for g in got], pa.string())))
+
+
 def claims(request: Request) -> JsonResponse:
     params = request.query_params
-    table = _api(request).claims(site=ident(params, "site"), event=ident(params, "event"))
+    api = _api(request)
+    table = with_status(api, api.claims(site=ident(params, "site"), event=ident(params, "event")))
     return _listing(table, request)
 
 
@@ -358,5 +381,5 @@ def report(request: Request) -> JsonResponse:
     if table.num_rows == 0:
         raise NotFound(f"no report {raw}")
     found = api.claims()
-    found = found.filter(pc.equal(found["report_id"], int(raw))) if found.num_rows else found
+    found = with_status(api, found.filter(pc.equal(found["report_id"], int(raw)))) if found.num_rows else found
     return JsonResponse({"report": encode.rows(table)[0], "claims": encode.rows(found)})

@@ -9,6 +9,7 @@ file, so no `blob:` is needed), no sniffing, no referrer, no framing.
 
 from __future__ import annotations
 
+import gzip
 import hmac
 import mimetypes
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -18,13 +19,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from basewatch.errors import BasewatchError, WorkspaceError
-from basewatch.web import api
+from basewatch.web import analysis, api
 from basewatch.web.cache import AnswerCache
 from basewatch.web.source import WorkspaceSource
 
@@ -49,6 +51,7 @@ MAX_QUERY = 4096
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 TOKEN_COOKIE = "basewatch_token"
 DEFAULT_CACHE = 256
+GZIP_MIN = 1024
 
 
 def _host_name(host: str) -> str:
@@ -144,35 +147,57 @@ async def _db_error(request: Request, exc: Exception) -> Response:
 Endpoint = Callable[[Request], Response]
 
 
-def _cached(endpoint: Endpoint, cache: AnswerCache) -> Endpoint:
-    """The endpoint with its successful answers kept for the current workspace snapshot."""
+def _index(request: Request) -> Response:
+    """Every endpoint with what it answers (served at /api)."""
+    return api.JsonResponse({"endpoints": {**api.ENDPOINTS, **analysis.ENDPOINTS}})
 
-    def answer(request: Request) -> Response:
+
+def _cached(endpoint: Endpoint, cache: AnswerCache, zipped: AnswerCache) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint with its successful answers kept for the current workspace snapshot.
+
+    A kept answer is sent from the event loop itself (no worker thread); only a miss runs the endpoint in
+    the thread pool. Answers over GZIP_MIN bytes go gzipped to clients that accept it, compressed once.
+    """
+
+    async def answer(request: Request) -> Response:
         source: WorkspaceSource = request.app.state.source
-        source.workspace()  # notices a replaced file (a new generation) before the key is made
-        key = (source.generation, request.url.path, request.url.query)
+        key = (source.current_generation(), request.url.path, request.url.query)  # notices a replaced file
         body = cache.get(key)
-        if body is not None:
-            return Response(body, media_type="application/json")
-        response = endpoint(request)
-        if response.status_code == 200:
-            cache.put(key, bytes(response.body))
-        return response
+        if body is None:
+            response = await run_in_threadpool(endpoint, request)
+            if response.status_code != 200:
+                return response
+            body = bytes(response.body)
+            cache.put(key, body)
+        if len(body) < GZIP_MIN or "gzip" not in request.headers.get("accept-encoding", ""):
+            return Response(body, media_type="application/json", headers={"vary": "Accept-Encoding"})
+        packed = zipped.get(key)
+        if packed is None:
+            packed = gzip.compress(body, compresslevel=5, mtime=0)
+            zipped.put(key, packed)
+        return Response(packed, media_type="application/json",
+                        headers={"content-encoding": "gzip", "vary": "Accept-Encoding"})
 
     return answer
 
 
-def _routes(cache: AnswerCache) -> list[Route | Mount]:
+def _routes(cache: AnswerCache, zipped: AnswerCache) -> list[Route | Mount]:
     endpoints: list[tuple[str, Endpoint]] = [
-        ("/api", api.index), ("/api/meta", api.meta), ("/api/sites", api.sites), ("/api/actors", api.actors),
+        ("/api", _index), ("/api/meta", api.meta), ("/api/sites", api.sites), ("/api/actors", api.actors),
         ("/api/sources", api.sources), ("/api/flights", api.flights), ("/api/flights/{flight_id}", api.flight),
         ("/api/flights/{flight_id}/points", api.flight_points), ("/api/activity", api.activity),
         ("/api/corridors", api.corridors), ("/api/port_calls", api.port_calls), ("/api/voyages", api.voyages),
         ("/api/dark_periods", api.dark_periods), ("/api/vessels", api.vessels), ("/api/vessels/{mmsi}", api.vessel),
         ("/api/claims", api.claims), ("/api/reports/{report_id}", api.report),
+        ("/api/alerts", analysis.alerts), ("/api/alerts/{alert_id}", analysis.alert), ("/api/bands", analysis.bands),
+        ("/api/assessments", analysis.assessments), ("/api/claim_statuses", analysis.claim_statuses),
+        ("/api/imagery", analysis.imagery), ("/api/imagery/{observation_id}", analysis.observation),
+        ("/api/imagery_changes", analysis.imagery_changes),
+        ("/api/imagery_changes/{change_id}", analysis.imagery_change),
     ]
     routes: list[Route | Mount] = [Route("/", _page)]
-    routes += [Route(path, _cached(fn, cache) if cache.size > 0 else fn) for path, fn in endpoints]
+    routes += [Route(path, _cached(fn, cache, zipped) if cache.size > 0 else fn) for path, fn in endpoints]
+    routes.append(Route("/api/imagery/{observation_id}/image", analysis.image))  # a picture: not kept as JSON
     return [*routes, Mount("/static", StaticFiles(directory=_static_dir()), name="static")]
 
 
@@ -186,7 +211,8 @@ def create_app(source: WorkspaceSource, *, token: str | None = None, local_only:
     import duckdb
 
     cache = AnswerCache(cache_size)
-    app = Starlette(routes=_routes(cache), exception_handlers={BasewatchError: _error, duckdb.Error: _db_error})
+    handlers = {BasewatchError: _error, duckdb.Error: _db_error}
+    app = Starlette(routes=_routes(cache, AnswerCache(cache_size)), exception_handlers=handlers)
     app.state.source = source
     app.state.cache = cache
     guarded: ASGIApp = Guard(app, token=token, local_only=local_only)

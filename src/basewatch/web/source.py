@@ -93,6 +93,11 @@ class WorkspaceSource:
             self._stamp = stamp
             self._generation += 1
 
+    def current_generation(self) -> int:
+        """The generation of the file as it is now (a replaced file starts the next one)."""
+        self._refresh()
+        return self._generation
+
     def workspace(self) -> Workspace:
         """This thread's view of the current file (opened again when the file was replaced)."""
         self._refresh()

@@ -19,6 +19,7 @@ from basewatch.errors import WorkspaceError
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from basewatch.alerts.bands import Band
     from basewatch.imagery.api import AddedObservation, Comparison
     from basewatch.imagery.compare import CompareParams
     from basewatch.ingest.pipeline import IngestReport
@@ -468,3 +469,11 @@ class Workspace:
         from basewatch.web import evidence
 
         return evidence.vessel_positions(self, mmsi)
+
+    def alert_bands(self, series: Sequence[str], *, first: dt.date | None = None,
+                    last: dt.date | None = None) -> list[Band]:
+        """Daily observed counts of the named alert series (as in `alerts().series`) with the expected mean
+        and its 95 % interval, between first and last (inclusive); unknown names are left out."""
+        from basewatch.alerts.bands import series_bands
+
+        return series_bands(self, series, first=first, last=last)

@@ -2,11 +2,13 @@
 import { clear, h } from "./dom.js";
 import { addDetail, createMap, fetchLayers, fetchSites, nextIdle, showLayers, showSites, theMap } from "./map.js";
 import { FILTERS, api, onChange, state, update } from "./state.js";
-import { link, render, setSites } from "./views.js";
+import { ANALYSIS_VIEWS } from "./analysis.js";
+import { VIEWS, link, render, setSites } from "./views.js";
 
 const NAV = [["overview", "Map"], ["sites", "Sites"], ["flights", "Flights"], ["corridors", "Corridors"],
              ["vessels", "Vessels"], ["port_calls", "Port calls"], ["voyages", "Voyages"], ["dark", "Dark periods"],
-             ["claims", "Claims"], ["sources", "Files"]];
+             ["alerts", "Alerts"], ["claims", "Claims"], ["imagery", "Imagery"], ["sources", "Files"]];
+Object.assign(VIEWS, ANALYSIS_VIEWS);
 const DAY = 86400000;
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 

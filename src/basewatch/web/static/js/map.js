@@ -8,6 +8,7 @@ const AIR = "#b03a2e";
 const SEA = "#1f4e9c";
 const EMPTY = { type: "FeatureCollection", features: [] };
 const abs = (p) => new URL(p, location.href).href;
+const LATER = ["lakes", "rivers"];  // basemap layers loaded once the first view is drawn
 
 let map = null;
 let labels = [];
@@ -23,8 +24,9 @@ async function basemapStyle() {
   const layers = await fetch("/static/vendor/basemap/layers.json").then((r) => r.json());
   riversLayer = layers.find((l) => l.id === "rivers");
   const sources = {};
-  for (const name of ["land", "lakes", "rivers", "boundaries"]) {
-    sources[name] = { type: "geojson", data: abs(`/static/vendor/basemap/${name}.json`), maxzoom: 8 };
+  for (const name of ["land", "lakes", "rivers", "boundaries"]) {  // lakes and rivers: filled after the first idle
+    sources[name] = { type: "geojson", data: LATER.includes(name) ? EMPTY : abs(`/static/vendor/basemap/${name}.json`),
+                      maxzoom: 8 };
   }
   for (const name of ["corridors", "voyages", "port_calls", "dark", "sites", "track"]) {
     sources[name] = { type: "geojson", data: EMPTY };
@@ -79,8 +81,10 @@ export async function createMap(container) {
   return map;
 }
 
-// The minor rivers (shown from zoom 4.7 on) come after the first frame: the world view does not need them.
+// Lakes, rivers and the minor rivers (shown from zoom 4.5 on) come after the first view is drawn: land,
+// borders and the data layers are what the first frame needs.
 export function addDetail() {
+  for (const name of LATER) setData(name, abs(`/static/vendor/basemap/${name}.json`));
   if (!riversLayer || map.getSource("rivers-detail")) return;
   map.addSource("rivers-detail", { type: "geojson", data: abs("/static/vendor/basemap/rivers-detail.json") });
   map.addLayer({ ...riversLayer, id: "rivers-detail", source: "rivers-detail", minzoom: 4.5 }, "voyages");

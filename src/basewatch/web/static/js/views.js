@@ -20,6 +20,9 @@ const LINKS = {
   end_site: site, origin: site, destination: site,
   mmsi: (v) => ({ view: "vessel", id: v }),
   report_id: (v) => ({ view: "report", id: v }),
+  alert_id: (v) => ({ view: "alert", id: v }),
+  observation_id: (v) => ({ view: "observation", id: v }), before_id: (v) => ({ view: "observation", id: v }),
+  after_id: (v) => ({ view: "observation", id: v }), change_id: (v) => ({ view: "change", id: v }),
   source_id: (v, row) => (row && row.path ? { view: "sources", q: row.path } : null),
   actor: (v) => ({ view: "flights", actor: v }),
   icao24: (v) => ({ view: "flights", q: v }),
@@ -42,7 +45,7 @@ export function table(rows, columns, extra = {}) {
     h("tbody", {}, rows.map((r) => h("tr", {}, cols.map((c) => h("td", {}, extra[c] ? extra[c](r) : cell(c, r[c], r)))))));
 }
 
-function kv(obj, keys) {
+export function kv(obj, keys) {
   return h("table", { class: "kv" }, h("tbody", {}, (keys || Object.keys(obj)).map((k) =>
     h("tr", {}, h("th", {}, k), h("td", {}, cell(k, obj[k], obj))))));
 }
@@ -63,7 +66,7 @@ function pager(body, st) {
 }
 
 // A full-page list: title, search, table, pager; q and offset live in the address.
-async function listPage(panel, st, title, path, params, columns, extra) {
+export async function listPage(panel, st, title, path, params, columns, extra) {
   const body = await api(path, { ...params, q: st.q, offset: st.offset, limit: 50 });
   panel.append(h("h2", {}, title), searchBox(st), pager(body, st), table(body.rows, columns, extra), pager(body, st));
 }
@@ -77,14 +80,14 @@ async function sublist(panel, title, path, params, columns, full) {
   if (body.total > body.rows.length && full) panel.append(h("p", {}, link(full, `all ${body.total} →`)));
 }
 
-const FLIGHT_COLS = ["flight_id", "callsign", "registration", "typecode", "actor", "start", "end", "origin_site",
+export const FLIGHT_COLS = ["flight_id", "callsign", "registration", "typecode", "actor", "start", "end", "origin_site",
                      "origin_airport", "destination_site", "destination_airport"];
-const CALL_COLS = ["mmsi", "vessel_name", "actor", "site", "port", "arrival", "departure", "stops"];
-const VOYAGE_COLS = ["mmsi", "vessel_name", "actor", "origin_site", "origin_port", "destination_site",
+export const CALL_COLS = ["mmsi", "vessel_name", "actor", "site", "port", "arrival", "departure", "stops"];
+export const VOYAGE_COLS = ["mmsi", "vessel_name", "actor", "origin_site", "origin_port", "destination_site",
                      "destination_port", "departure", "arrival", "distance_km"];
-const DARK_COLS = ["mmsi", "vessel_name", "actor", "start_time", "end_time", "hours", "jump_km", "near_site"];
+export const DARK_COLS = ["mmsi", "vessel_name", "actor", "start_time", "end_time", "hours", "jump_km", "near_site"];
 const CLAIM_COLS = ["report_id", "claim_no", "title", "report_date", "event", "certainty", "source", "grading",
-                    "site_ids", "text"];
+                    "fusion_status", "site_ids", "text"];
 const corridorLink = (r) => link({ view: "corridor", origin: r.origin, destination: r.destination, mode: r.mode },
                                  `${r.origin ?? "?"} → ${r.destination ?? "?"}`);
 const claimExtra = {
@@ -92,6 +95,8 @@ const claimExtra = {
                     `${r.reliability}${r.credibility}`),
   text: (r) => link({ view: "report", id: r.report_id, claim: r.claim_no }, r.text),
   title: (r) => link({ view: "report", id: r.report_id }, r.title || "(untitled)"),
+  fusion_status: (r) => (r.fusion_status ? h("span", { class: `status ${r.fusion_status}`, title: r.fusion_why || "" },
+                                              r.fusion_status) : ""),
 };
 
 export const VIEWS = {
@@ -199,7 +204,7 @@ export const VIEWS = {
     }
     text.append(r.text.slice(at));
     panel.append(h("h3", {}, "Claims"), table(body.claims, ["claim_no", "event", "certainty", "source", "source_kind",
-      "grading", "site_ids", "actors", "date_start", "date_end"], {
+      "grading", "fusion_status", "fusion_why", "site_ids", "actors", "date_start", "date_end"], {
       ...claimExtra, claim_no: (c) => link({ view: "report", id: r.report_id, claim: c.claim_no }, String(c.claim_no)) }));
     panel.append(h("h3", {}, "Text"), text);
     const cur = text.querySelector("mark.current");
