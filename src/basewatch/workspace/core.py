@@ -82,8 +82,26 @@ class Workspace:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise WorkspaceError(f"{self.path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
+        from basewatch.workspace import lock
+
+        self._locked = lock.acquire(self.path, shared=read_only, give_way=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con = self._connect(read_only)
+        except BaseException:
+            if self._locked:
+                lock.release(self.path)
+            raise
+        self._memory_caps: list[str] = []
+        self.con.execute("SET TimeZone = 'UTC'")
+        # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
+        self.con.execute("SET enable_progress_bar = false")
+        if not self.read_only:
+            self.migrate()
+        self._check_version()
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             # -- live feeds (issue 14): held by `basewatch watch`? read its snapshot instead --
             from basewatch.live.snapshot import open_fallback
@@ -91,15 +109,9 @@ class Workspace:
             fallback = open_fallback(self.path, exc)
             if fallback is None:
                 raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
-            self.con, self.read_only, read_only = fallback, True, True
+            self.read_only = True
             self.snapshot_of_locked = True
-        self._memory_caps: list[str] = []
-        self.con.execute("SET TimeZone = 'UTC'")
-        # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
-        self.con.execute("SET enable_progress_bar = false")
-        if not read_only:
-            self.migrate()
-        self._check_version()
+            return fallback
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -357,6 +369,11 @@ class Workspace:
 
     def close(self) -> None:
         self.con.close()
+        if getattr(self, "_locked", False):
+            from basewatch.workspace import lock
+
+            self._locked = False
+            lock.release(self.path)
 
     def __enter__(self) -> Workspace:
         return self
