@@ -181,3 +181,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         error_line(exc.format_message())
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a full disk or a read-only file system, met by DuckDB or by Python
+        from basewatch.cli.faults import storage_fault
+
+        message = storage_fault(exc)
+        if message is None:
+            raise
+        error_line(message)
+        sys.exit(2)

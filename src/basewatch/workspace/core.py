@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -84,6 +85,10 @@ class Workspace:
             raise WorkspaceError(f"{self.path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
         from basewatch.workspace import lock
 
+        if not read_only and self.path.exists() and not os.access(self.path.parent, os.W_OK):
+            read_only = self.read_only = self.folder_read_only = True  # answer from what is stored
+            print(f"note: {self.path.parent} is read-only: answering from the workspace as stored "
+                  "(nothing can be ingested or brought up to date here)", file=sys.stderr)
         self._locked = lock.acquire(self.path, shared=read_only, give_way=True)
         try:
             self.con = self._connect(read_only)
@@ -172,6 +177,9 @@ class Workspace:
         if getattr(self, "snapshot_of_locked", False):  # -- live feeds (issue 14): a watch holds the file --
             raise WorkspaceError(f"{self.path}: held by a running `basewatch watch`: it cannot be changed until "
                                  "the watch stops (`basewatch watch --folder DIR` ingests files meanwhile)")
+        if getattr(self, "folder_read_only", False):
+            raise WorkspaceError(f"{self.path}: its folder is read-only, so nothing can be stored in it "
+                                 "(copy the workspace to a writable folder, or pick another with -w)")
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
