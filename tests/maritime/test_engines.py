@@ -85,3 +85,24 @@ def test_spark_equals_duckdb(demo_ships: Workspace, spark: Any, tmp_path: Path) 
     rules = MaritimeRules().port_calls
     got = port_calls_on(demo_ships, rules, "spark", session=spark, workdir=tmp_path / "spark")
     assert _rows(got) == _rows(_sql_calls(demo_ships))
+
+
+def test_analyse_engine_spark_writes_the_same_port_calls(demo_ships: Workspace, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    ws = tmp_path / "ws.duckdb"
+    demo_ships.con.execute("CHECKPOINT")
+    shutil.copyfile(demo_ships.path, ws)
+    cli = [sys.executable, "-m", "basewatch", "-w", str(ws), "analyse", "--product", "maritime", "--force"]
+    query = "SELECT * EXCLUDE (call_id) FROM port_calls ORDER BY mmsi, arrival, site_id"
+    tables = []
+    for extra in ([], ["--engine", "spark", "--spark-master", "local[2]"]):
+        done = subprocess.run([*cli, *extra], capture_output=True, text=True, check=False, timeout=900)
+        assert done.returncode == 0, done.stderr
+        with Workspace(ws, read_only=True) as w:
+            tables.append(w.con.execute(query).fetchall())
+            params = w.con.execute("SELECT params FROM product_state WHERE product = 'maritime'").fetchone()
+        assert params is not None and f'"engine": "{extra[1] if extra else "duckdb"}"' in str(params[0])
+    assert len(tables[0]) >= 3
+    assert tables[1] == tables[0]

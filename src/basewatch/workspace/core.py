@@ -254,7 +254,7 @@ class Workspace:
         if engine != "duckdb" or master is not None:
             state = last_state(self, "flights")
             base = FlightsBuild.from_json(dict(state.params)) if state else get("flights").default_params()
-            params = {"flights": FlightsBuild(base.params, engine, master)}
+            params = {"flights": FlightsBuild(base.params, engine, master), **self.maritime_params_on(engine, master)}
         return ensure_all(self, params, force=force)
 
     def ensure(self, name: str) -> BuildSummary:
@@ -493,3 +493,15 @@ class Workspace:
         from basewatch.web import evidence
 
         return evidence.vessel_positions(self, mmsi)
+
+    # -- reliability and scale (issue 16) --
+    def maritime_params_on(self, engine: str, master: str | None) -> dict[str, object]:
+        """The maritime product's parameters of its last build, with port calls on `engine` (issue 16)."""
+        import dataclasses
+
+        from basewatch.maritime import MaritimeRules
+        from basewatch.products import last_state
+
+        state = last_state(self, "maritime")
+        rules = MaritimeRules.from_json(dict(state.params)) if state else MaritimeRules()
+        return {"maritime": dataclasses.replace(rules, engine=engine, master=master)}
