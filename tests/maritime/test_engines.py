@@ -1,10 +1,9 @@
 """Port calls written once (Ibis) give exactly the port calls of the DuckDB SQL build, on DuckDB and on
-PySpark local mode, for the demo's ships (simulated tracks into Tartus, Benghazi, Tobruk and transits)
-and for a hand-made call with hysteresis and an overlapping neighbour."""
+PySpark local mode, for the demo's ships (its simulated tracks, calling at watched and World Port Index
+ports), and `basewatch analyse --engine spark` stores the same port calls as the default engine."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,20 +22,9 @@ from basewatch.maritime.ports import create_places
 from basewatch.maritime.sequence import create_position_sequence
 from basewatch.watchlist.store import read_sites
 from basewatch.workspace.core import Workspace
+from tests.flights import conftest as flights_conftest
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        pytest.skip("Java is not installed: Spark tests skipped")
-    pytest.importorskip("pyspark")
-    from basewatch.flights.engine import spark_session
-
-    session = spark_session("local[2]")
-    try:
-        yield session
-    finally:
-        session.stop()
+spark = flights_conftest.spark  # the session's one SparkSession (local[2]), shared with the flights tests
 
 
 @pytest.fixture(scope="module")

@@ -118,29 +118,6 @@ def read_holder(path: Path) -> Holder | None:
         return None
 
 
-def holder_of(workspace: Path) -> Holder | None:
-    """Who holds `workspace` now (None when no process does)."""
-    path = lock_path(workspace)
-    if not path.exists():
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:  # held exclusively by someone
-            return read_holder(path) or Holder(0, "", "")
-        try:  # (converting this descriptor's lock may drop it: it is closed right after)
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # readers hold it
-            return read_holder(path) or Holder(0, "", "")
-        return None
-    finally:
-        os.close(fd)
-
-
 def acquire(workspace: Path, *, shared: bool, wait: float | None = None,
             give_way: bool = False) -> bool:
     """Take the workspace's lock (shared for a reader), waiting up to `wait` seconds (BASEWATCH_WAIT).
