@@ -17,6 +17,8 @@ from harness import measure, report
 def main() -> None:
     for n in (int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "1000000").split(",")):
         ws, _, points = _prepare_synthetic(n)
+        if points == 0:  # a failed earlier preparation left an empty workspace behind
+            raise SystemExit(f"{ws}: holds no points; delete it (and its .parquet) and run again")
         analyse = [sys.executable, "-m", "basewatch", "-w", str(ws), "analyse", "--product", "flights", "--force"]
         rows = [
             measure("duckdb scan (same columns)", _py(
