@@ -53,6 +53,10 @@ class WorkspaceError(BasewatchError):
     """The workspace is missing, cannot be opened, or is of an unknown schema version."""
 
 
+class WorkspaceBusyError(WorkspaceError):
+    """Another process held the workspace for longer than the wait allowed."""
+
+
 class UsageError(BasewatchError):
     """A bad option value or a bad combination of options."""
 

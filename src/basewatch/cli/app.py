@@ -67,7 +67,14 @@ def _global_options(
     ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    wait: Annotated[float | None, typer.Option(
+        "--wait", min=0.0, metavar="SECONDS",
+        help="How long to wait for a workspace another command is using (default $BASEWATCH_WAIT or 60; "
+             "0: stop at once).")] = None,
 ) -> None:
+    from basewatch.workspace import lock
+
+    lock.set_wait(wait)
     ctx.obj = {"workspace": workspace or Path("basewatch.duckdb")}
 
 
@@ -127,12 +134,32 @@ def _register_all() -> None:
         _registered.add(name)
 
 
+_GLOBAL_WITH_VALUE = ("-w", "--workspace", "--wait")
+
+
+def _name_command(argv: list[str]) -> None:
+    """What this run does, for the workspace's lock file ("ingest day.sbs"): the words without global options."""
+    from basewatch.workspace import lock
+
+    words: list[str] = []
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not word.startswith(tuple(f"{g}=" for g in _GLOBAL_WITH_VALUE[1:])):
+            words.append(word)
+    lock.set_command(words or ["basewatch"])
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: a user error prints one line on stderr and exits 2 (Ctrl-C: one line, exit 130),
     never a traceback."""
     import click
 
     _register_all()
+    _name_command(sys.argv[1:] if argv is None else argv)
     try:
         # click returns typer.Exit codes here, not raises (typer turns Ctrl-C into code 130)
         code = app(args=argv, prog_name="basewatch", standalone_mode=False)
@@ -154,3 +181,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         error_line(exc.format_message())
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a full disk or a read-only file system, met by DuckDB or by Python
+        from basewatch.cli.faults import storage_fault
+
+        message = storage_fault(exc)
+        if message is None:
+            raise
+        error_line(message)
+        sys.exit(2)

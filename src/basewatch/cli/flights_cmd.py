@@ -73,8 +73,10 @@ def analyse(
         if gap_minutes is None and spark_workdir is None and not product:
             summaries = ws.analyse(engine=engine, master=spark_master, force=force)
         else:
-            summaries = ensure_all(ws, {"flights": _flight_params(ws, engine, spark_master, spark_workdir,
-                                                                  gap_minutes)}, force=force, names=product or None)
+            params: dict[str, object] = {
+                "flights": _flight_params(ws, engine, spark_master, spark_workdir, gap_minutes),
+                **ws.maritime_params_on(engine, spark_master)}
+            summaries = ensure_all(ws, params, force=force, names=product or None)
     if fmt == "json":
         print_json([s.as_json() for s in summaries])
         return

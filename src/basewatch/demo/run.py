@@ -88,9 +88,15 @@ def _clear_previous(scenario_dir: Path) -> None:
 
 
 def _fresh_workspace(path: Path) -> Workspace:
-    for p in (path, path.with_name(path.name + ".wal")):
-        p.unlink(missing_ok=True)
-    return Workspace(path)
+    from basewatch.workspace import lock
+
+    lock.acquire(path, shared=False)  # not under another command's feet: wait for it, or stop
+    try:
+        for p in (path, path.with_name(path.name + ".wal")):
+            p.unlink(missing_ok=True)
+        return Workspace(path)
+    finally:
+        lock.release(path)  # the Workspace holds it now
 
 
 def analyse_flights(ws: Workspace) -> int:

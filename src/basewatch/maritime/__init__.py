@@ -38,6 +38,8 @@ class MaritimeRules:
     port_calls: PortCallRules = field(default_factory=PortCallRules)
     dark: DarkRules = field(default_factory=DarkRules)
     voyages: VoyageRules = field(default_factory=VoyageRules)
+    engine: str = "duckdb"  # where port calls are computed: duckdb or spark (basewatch.maritime.engine_run)
+    master: str | None = None  # Spark master URL (None: local[*], or SPARK_REMOTE)
 
     def as_json(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -116,7 +118,8 @@ def build(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
     with ws.memory_capped(MEMORY_LIMIT), ws.transaction() as con:
         n_pos = create_position_sequence(con)
         create_places(con, sites, rules.port_calls.zones)
-        n_calls = compute_port_calls(con, rules.port_calls)
+        n_calls = (compute_port_calls(con, rules.port_calls) if rules.engine == "duckdb"
+                   else _port_calls_elsewhere(ws, rules))
         n_voy = compute_voyages(con, rules.voyages)
         n_dark = compute_dark_periods(con, rules.dark)
         for table, tmp in (("port_calls", "_calls"), ("voyages", "_voyages"), ("dark_periods", "_dark")):
@@ -129,6 +132,22 @@ def build(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
         for tmp in _TEMP_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {tmp}")
     return BuildReport(n_pos, n_calls, n_voy, n_dark)
+
+
+def _port_calls_elsewhere(ws: Workspace, rules: MaritimeRules) -> int:
+    """Temp table _calls computed on rules.engine (Spark): the same rows as compute_port_calls."""
+    from basewatch.maritime.engine_run import port_calls_on
+    from basewatch.maritime.portcalls_ibis import CALL_COLUMNS
+
+    result = port_calls_on(ws, rules.port_calls, rules.engine, rules.master)
+    cols = [f"make_timestamp({c}) AT TIME ZONE 'UTC' AS {c[:-3]}" if c.endswith("_us") else c
+            for c in CALL_COLUMNS]
+    ws.con.register("_calls_in", result)
+    try:
+        ws.con.execute(f"CREATE OR REPLACE TEMP TABLE _calls AS SELECT {', '.join(cols)} FROM _calls_in")
+    finally:
+        ws.con.unregister("_calls_in")
+    return int(result.num_rows)
 
 
 def _replace(con: object, table: str, tmp: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -83,8 +84,30 @@ class Workspace:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise WorkspaceError(f"{self.path}: no workspace here (run `basewatch ingest` or `basewatch demo`)")
+        from basewatch.workspace import lock
+
+        if not read_only and self.path.exists() and not os.access(self.path.parent, os.W_OK):
+            read_only = self.read_only = self.folder_read_only = True  # answer from what is stored
+            print(f"note: {self.path.parent} is read-only: answering from the workspace as stored "
+                  "(nothing can be ingested or brought up to date here)", file=sys.stderr)
+        self._locked = lock.acquire(self.path, shared=read_only, give_way=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con = self._connect(read_only)
+        except BaseException:
+            if self._locked:
+                lock.release(self.path)
+            raise
+        self._memory_caps: list[str] = []
+        self.con.execute("SET TimeZone = 'UTC'")
+        # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
+        self.con.execute("SET enable_progress_bar = false")
+        if not self.read_only:
+            self.migrate()
+        self._check_version()
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             # -- live feeds (issue 14): held by `basewatch watch`? read its snapshot instead --
             from basewatch.live.snapshot import open_fallback
@@ -92,15 +115,9 @@ class Workspace:
             fallback = open_fallback(self.path, exc)
             if fallback is None:
                 raise WorkspaceError(f"{self.path}: cannot open workspace: {exc}") from exc
-            self.con, self.read_only, read_only = fallback, True, True
+            self.read_only = True
             self.snapshot_of_locked = True
-        self._memory_caps: list[str] = []
-        self.con.execute("SET TimeZone = 'UTC'")
-        # DuckDB draws its progress bar on stdout, which would corrupt --format json output.
-        self.con.execute("SET enable_progress_bar = false")
-        if not read_only:
-            self.migrate()
-        self._check_version()
+            return fallback
 
     # -- schema -----------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -161,6 +178,9 @@ class Workspace:
         if getattr(self, "snapshot_of_locked", False):  # -- live feeds (issue 14): a watch holds the file --
             raise WorkspaceError(f"{self.path}: held by a running `basewatch watch`: it cannot be changed until "
                                  "the watch stops (`basewatch watch --folder DIR` ingests files meanwhile)")
+        if getattr(self, "folder_read_only", False):
+            raise WorkspaceError(f"{self.path}: its folder is read-only, so nothing can be stored in it "
+                                 "(copy the workspace to a writable folder, or pick another with -w)")
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
@@ -235,7 +255,7 @@ class Workspace:
         if engine != "duckdb" or master is not None:
             state = last_state(self, "flights")
             base = FlightsBuild.from_json(dict(state.params)) if state else get("flights").default_params()
-            params = {"flights": FlightsBuild(base.params, engine, master)}
+            params = {"flights": FlightsBuild(base.params, engine, master), **self.maritime_params_on(engine, master)}
         return ensure_all(self, params, force=force)
 
     def ensure(self, name: str) -> BuildSummary:
@@ -358,6 +378,11 @@ class Workspace:
 
     def close(self) -> None:
         self.con.close()
+        if getattr(self, "_locked", False):
+            from basewatch.workspace import lock
+
+            self._locked = False
+            lock.release(self.path)
 
     def __enter__(self) -> Workspace:
         return self
@@ -477,3 +502,15 @@ class Workspace:
         from basewatch.alerts.bands import series_bands
 
         return series_bands(self, series, first=first, last=last)
+
+    # -- reliability and scale (issue 16) --
+    def maritime_params_on(self, engine: str, master: str | None) -> dict[str, object]:
+        """The maritime product's parameters of its last build, with port calls on `engine` (issue 16)."""
+        import dataclasses
+
+        from basewatch.maritime import MaritimeRules
+        from basewatch.products import last_state
+
+        state = last_state(self, "maritime")
+        rules = MaritimeRules.from_json(dict(state.params)) if state else MaritimeRules()
+        return {"maritime": dataclasses.replace(rules, engine=engine, master=master)}
