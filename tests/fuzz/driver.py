@@ -36,8 +36,9 @@ import pyarrow.parquet as pq
 from basewatch.errors import BasewatchError
 from basewatch.ingest.base import Reader, ReadResult
 from basewatch.workspace.core import Workspace
-from tests.fuzz.mutate import mutate, mutate_columns
+from tests.fuzz.mutate import BYTE_OPS, mutate, mutate_columns
 from tests.fuzz.seeds import Seed
+from tests.fuzz.units import Unit, run_unit, seed_bytes, units
 
 # The linear bound of work, by the clock (long runs only; never in tests): a quadratic step on the largest
 # inputs (~200 KB) takes minutes, far beyond it.
@@ -342,12 +343,32 @@ class Driver:
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
+def run_units(driver: Driver, rng: random.Random, pool: tuple[Unit, ...], start: int, n: int) -> None:
+    """`n` mutated inputs to the parsers' entry points (tests/fuzz/units.py), round-robin from `start`."""
+    c = driver.campaign
+    for k in range(n):
+        unit = pool[(start + k) % len(pool)]
+        data = seed_bytes(unit)
+        for _ in range(rng.randint(1, 3)):
+            data = rng.choice(BYTE_OPS)(rng, data)
+        c.inputs[unit.name] += 1
+        began = time.process_time()
+        broken = run_unit(unit, data)
+        c.seconds[unit.name] += time.process_time() - began
+        if broken is not None:
+            c.add(Failure(broken[0], broken[1], unit.seed.name, data))
+
+
 def run_campaign(driver: Driver, seeds: tuple[Seed, ...], inputs: int, seed: int = 0,
-                 progress: Callable[[int], bool] | None = None) -> Campaign:
-    """`inputs` mutated inputs, round-robin over the seeds, deterministic for a given seed number; a full
-    command on about one input in `driver.pipeline_every`. `progress(i)` returning True stops the run."""
+                 progress: Callable[[int], bool] | None = None, units_per_file: int = 0) -> Campaign:
+    """`inputs` mutated files, round-robin over the seeds, deterministic for a given seed number; a full
+    command on about one input in `driver.pipeline_every`; after each file, `units_per_file` inputs to the
+    parsers' entry points. `progress(i)` returning True stops the run."""
     rng = random.Random(seed)
+    pool = units(seeds) if units_per_file else ()
     for i in range(inputs):
+        if pool:
+            run_units(driver, rng, pool, i * units_per_file, units_per_file)
         s = seeds[i % len(seeds)]
         data = mutate(rng, s)
         columns = mutate_columns(rng, s.columns) if s.columns is not None else None
