@@ -6,13 +6,16 @@ Prints the inputs tried per format and every distinct failure (with its count an
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.fuzz.driver import Campaign, Driver, run_campaign
-from tests.fuzz.seeds import seeds
+from tests.fuzz.driver import Campaign, Driver, run_campaign, run_units
+from tests.fuzz.seeds import Seed, seeds
+from tests.fuzz.units import units
 
 
 def summary(c: Campaign, elapsed: float) -> str:
@@ -28,6 +31,19 @@ def summary(c: Campaign, elapsed: float) -> str:
     return "\n".join(lines)
 
 
+def run_units_only(driver: Driver, pool: tuple[Seed, ...], inputs: int, seed: int,
+                   progress: Callable[[int], bool]) -> None:
+    rng = random.Random(seed)
+    targets = units(pool)
+    done = 0
+    while done < inputs:
+        n = min(1000, inputs - done)
+        run_units(driver, rng, targets, done, n)
+        done += n
+        if progress(done):
+            break
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.fuzz")
     ap.add_argument("--inputs", type=int, default=1_000_000)
@@ -38,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--slow", type=float, default=5.0, help="an input taking longer (+ 50 us/byte) is a failure")
     ap.add_argument("--hang", type=float, default=60.0, help="an input still running after this long is a hang")
     ap.add_argument("--only", default=None, help="comma-separated seed names")
+    ap.add_argument("--units-per-file", type=int, default=20,
+                    help="inputs to the parsers' entry points (tests/fuzz/units.py) after each file")
+    ap.add_argument("--units-only", action="store_true", help="only the parsers' entry points, no files")
     args = ap.parse_args(argv)
     pool = tuple(s for s in seeds() if args.only is None or s.name in args.only.split(","))
     if not pool:
@@ -58,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
             return args.minutes is not None and now - start > args.minutes * 60
 
         try:
-            run_campaign(driver, pool, args.inputs, seed=args.seed, progress=progress)
+            if args.units_only:
+                run_units_only(driver, pool, args.inputs, args.seed, progress)
+            else:
+                run_campaign(driver, pool, args.inputs, seed=args.seed, progress=progress,
+                             units_per_file=args.units_per_file)
         except KeyboardInterrupt:
             pass
         finally:
