@@ -158,7 +158,7 @@ class Driver:
             c.add(Failure(f"{seed.name}: slow (> {self.slow_s:g} s + {SLOW_PER_BYTE_S * 1e6:g} us/byte)",
                           f"{elapsed:.1f} s for {len(data):,} bytes", seed.name, data))
         if pipeline and seed.fmt != "watchlist":
-            self._pipeline(seed, path, data, result, refused, columns)
+            self._pipeline(seed, path, data, result, refused, columns, sniff)
 
     def _report(self, path: Path) -> None:
         from basewatch.claims.extractor import RuleExtractor
@@ -287,7 +287,7 @@ class Driver:
         return out, (int(found[0]), int(found[1]), int(found[2])) if found else None
 
     def _pipeline(self, seed: Seed, path: Path, data: bytes, result: ReadResult | None, refused: bool,
-                  columns: str | None) -> None:
+                  columns: str | None, sniffed: bool) -> None:
         """The whole command in-process: exit code 0 or 2, no traceback, one line on a refusal, nothing
         kept of a refused file, the sources row equal to what the reader read."""
         from basewatch.cli.app import main
@@ -325,9 +325,9 @@ class Driver:
             if after != before:
                 self._fail(seed, data, "workspace changed by a refused file", f"{before} -> {after}")
             return
-        if refused and seed.fmt != "report":
+        if refused and seed.fmt != "report" and not sniffed:  # a sniffed reader may differ from the named one
             self._fail(seed, data, "reader refused, command accepted", text[:300])
-        if result is None or stored is None:
+        if result is None or stored is None or sniffed:
             return
         offered = sum(result.tables[t].num_rows for t in result.counted if t in result.tables)
         accepted, rejected, duplicates = stored
