@@ -78,6 +78,9 @@ def _read_csv(
 ) -> _Csv:
     """Read a CSV of string columns; malformed lines become rejects, each row keeps its line number. A line
     that is not UTF-8 is emptied first (files.utf8_lines), then rejected as such: one bad byte costs its line."""
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise InputFormatError(path, f"the header names column {twice[0]!r} more than once")
     rejects = Rejects()
     bad_lines: list[int] = []
     data, not_utf8 = files.utf8_lines(files.read_bytes(path))  # a damaged gzip: one clear line
@@ -336,6 +339,7 @@ class RuRegistryReader:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         except sqlite3.Error as exc:
             raise InputFormatError(path, f"cannot open SQLite file: {exc}") from exc
+        con.text_factory = lambda raw: raw.decode("utf-8", "replace")  # one bad byte is not a refused file
         try:
             cols = {r[1] for r in con.execute("PRAGMA table_info(aircraftdb)")}
             missing = [c for c in self._columns if c not in cols]
