@@ -10,23 +10,38 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.fuzz.driver import Campaign, Driver
-from tests.fuzz.mutate import mutate
-from tests.fuzz.seeds import seeds
+from tests.fuzz.driver import Campaign, Driver, run_campaign, run_units
+from tests.fuzz.seeds import Seed, seeds
+from tests.fuzz.units import units
 
 
 def summary(c: Campaign, elapsed: float) -> str:
-    lines = [f"{sum(c.inputs.values()):,} inputs in {elapsed:,.0f} s; per format (inputs / refused / through the "
-             "pipeline / slowest s):"]
+    lines = [f"{sum(c.inputs.values()):,} inputs in {elapsed:,.0f} s ({sum(c.inputs.values()) / elapsed:,.0f}/s); "
+             "per format: inputs, refused, full commands, inputs/s in the parser, slowest s:"]
     for name in sorted(c.inputs):
-        lines.append(f"  {name:18s} {c.inputs[name]:>9,} {c.refused[name]:>9,} {c.pipeline[name]:>7,} "
-                     f"{c.slowest.get(name, 0.0):6.2f}")
+        rate = c.inputs[name] / c.seconds[name] if c.seconds[name] else 0.0
+        lines.append(f"  {name:22s} {c.inputs[name]:>9,} {c.refused[name]:>9,} {c.pipeline[name]:>7,} "
+                     f"{rate:8.0f} {c.slowest.get(name, 0.0):6.2f}")
     lines.append(f"distinct failures: {len(c.failures)}")
     for key, n in c.failure_counts.most_common():
         lines.append(f"  {n:>7,} x {key}: {c.failures[key].detail[:160]}")
     return "\n".join(lines)
+
+
+def run_units_only(driver: Driver, pool: tuple[Seed, ...], inputs: int, seed: int,
+                   progress: Callable[[int], bool]) -> None:
+    rng = random.Random(seed)
+    targets = units(pool)
+    done = 0
+    while done < inputs:
+        n = min(1000, inputs - done)
+        run_units(driver, rng, targets, done, n)
+        done += n
+        if progress(done):
+            break
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,31 +50,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--minutes", type=float, default=None, help="stop after this long")
     ap.add_argument("--out", type=Path, default=Path("fuzz-failures"))
-    ap.add_argument("--pipeline-every", type=int, default=20)
-    ap.add_argument("--slow", type=float, default=5.0, help="an input taking longer is a failure")
+    ap.add_argument("--pipeline-every", type=int, default=200, help="a full command on 1 input in N")
+    ap.add_argument("--slow", type=float, default=5.0, help="an input taking longer (+ 50 us/byte) is a failure")
+    ap.add_argument("--hang", type=float, default=60.0, help="an input still running after this long is a hang")
     ap.add_argument("--only", default=None, help="comma-separated seed names")
+    ap.add_argument("--units-per-file", type=int, default=20,
+                    help="inputs to the parsers' entry points (tests/fuzz/units.py) after each file")
+    ap.add_argument("--units-only", action="store_true", help="only the parsers' entry points, no files")
     args = ap.parse_args(argv)
     pool = tuple(s for s in seeds() if args.only is None or s.name in args.only.split(","))
     if not pool:
         print("no seeds (../shared/data absent?)", file=sys.stderr)
         return 2
-    rng = random.Random(args.seed)
     start = time.perf_counter()
-    last = start
-    with tempfile.TemporaryDirectory() as tmp:
-        driver = Driver(Path(tmp), pipeline_every=args.pipeline_every, slow_s=args.slow)
+    state = {"last": start}
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as tmp:
+        driver = Driver(Path(tmp), pipeline_every=args.pipeline_every, slow_s=args.slow, hang_s=args.hang)
+
+        def progress(i: int) -> bool:
+            now = time.perf_counter()
+            if now - state["last"] > 60:
+                state["last"] = now
+                print(f"[{(now - start) / 60:5.1f} min] {i:,} inputs, {len(driver.campaign.failures)} "
+                      "distinct failures", flush=True)
+            return args.minutes is not None and now - start > args.minutes * 60
+
         try:
-            for i in range(args.inputs):
-                s = pool[i % len(pool)]
-                data = mutate(rng, s)
-                driver.run(s, data, pipeline=rng.randrange(args.pipeline_every) == 0, sniff=rng.random() < 0.25)
-                now = time.perf_counter()
-                if now - last > 60:
-                    last = now
-                    print(f"[{(now - start) / 60:5.1f} min] {i + 1:,} inputs, {len(driver.campaign.failures)} "
-                          "distinct failures", flush=True)
-                if args.minutes is not None and now - start > args.minutes * 60:
-                    break
+            if args.units_only:
+                run_units_only(driver, pool, args.inputs, args.seed, progress)
+            else:
+                run_campaign(driver, pool, args.inputs, seed=args.seed, progress=progress,
+                             units_per_file=args.units_per_file)
         except KeyboardInterrupt:
             pass
         finally:

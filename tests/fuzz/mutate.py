@@ -88,7 +88,7 @@ def long_line(rng: random.Random, data: bytes) -> bytes:
     lines = _lines(data)
     i = rng.randrange(len(lines))
     fill = rng.choice((b"A", b"9", b",", b" ", b".", b"0123456789abcdef", b'"'))
-    return b"".join([*lines[:i], lines[i].rstrip(b"\r\n") + fill * (rng.randint(10_000, 200_000) // len(fill)) + b"\n",
+    return b"".join([*lines[:i], lines[i].rstrip(b"\r\n") + fill * (rng.randint(1_000, 60_000) // len(fill)) + b"\n",
                      *lines[i + 1:]])
 
 
@@ -281,3 +281,28 @@ def mutate(rng: random.Random, seed: Seed) -> bytes:
         if roll < 0.2:
             return gzip.compress(data, mtime=0)
     return data
+
+
+COLUMN_KEYS = ("mmsi", "time", "millisecond", "lat", "lon", "sog", "cog", "heading", "status", "msg_type", "name",
+               "callsign", "imo", "ship_type", "length", "width", "draught", "destination", "nonsense", "")
+COLUMN_NAMES = ("MMSI", "Time", "Latitude", "Longitude", "Vessel_Name", "Millisecond", "IMO", "", "  ", "no such",
+                "Time=Time", "\u00e9", "\x00", ",", "=")
+
+
+def mutate_columns(rng: random.Random, mapping: str) -> str:
+    """A `--columns` mapping with one pair added, dropped, remapped or damaged (text, not only valid pairs)."""
+    pairs = mapping.split(",")
+    kind = rng.randrange(6)
+    if kind == 0 and pairs:
+        del pairs[rng.randrange(len(pairs))]
+    elif kind == 1:
+        pairs.insert(rng.randrange(len(pairs) + 1), f"{rng.choice(COLUMN_KEYS)}={rng.choice(COLUMN_NAMES)}")
+    elif kind == 2 and pairs:
+        i = rng.randrange(len(pairs))
+        pairs[i] = pairs[i].split("=")[0] + "=" + rng.choice(COLUMN_NAMES)
+    elif kind == 3 and pairs:
+        i = rng.randrange(len(pairs))
+        pairs[i] = pairs[i].replace("=", rng.choice(("", "==", " = ", ":")), 1)
+    elif kind == 4:
+        pairs.append(pairs[0] if pairs else "mmsi=MMSI")
+    return ",".join(pairs)

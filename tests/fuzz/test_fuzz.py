@@ -1,4 +1,4 @@
-"""The bounded fuzzing run of the test suite: seeded, deterministic, about two thousand inputs.
+"""The bounded fuzzing run of the test suite: seeded, deterministic, about 3,500 inputs.
 
 The same driver as the long run (`python -m tests.fuzz`), with the invariants of tests/fuzz/driver.py checked
 on every input; any failure is reported with its key and detail. Skipped when ../shared/data is absent.
@@ -16,9 +16,11 @@ from tests.fuzz.driver import Driver, run_campaign
 from tests.fuzz.seeds import Seed, seeds
 from tests.fuzz.strategies import structured
 
-MUTATIONS = 800   # byte, line and column mutations over every seed but the report
-REPORTS = 30       # mutated reports through claim extraction
-EXAMPLES = 30      # Hypothesis examples per structured seed
+MUTATIONS = 100       # files: byte, line and column mutations over every seed but the reports
+UNITS_PER_FILE = 25    # and after each, inputs to the parsers' entry points (tests/fuzz/units.py)
+PIPELINE_EVERY = 12    # a whole `basewatch ingest` in-process on about one file in 12
+REPORTS = 12          # mutated reports (text, HTML, RSS, Atom) through claim extraction and `reports add`
+EXAMPLES = 15         # Hypothesis examples per structured seed
 
 
 def _seeds() -> tuple[Seed, ...]:
@@ -35,13 +37,13 @@ def _failures(driver: Driver) -> list[str]:
 
 def test_mutation_driver_bounded(tmp_path: Path) -> None:
     pool = tuple(s for s in _seeds() if s.fmt != "report")
-    driver = Driver(tmp_path, pipeline_every=20)
+    driver = Driver(tmp_path, pipeline_every=PIPELINE_EVERY)
     try:
-        campaign = run_campaign(driver, pool, MUTATIONS, seed=2026)
+        campaign = run_campaign(driver, pool, MUTATIONS, seed=2026, units_per_file=UNITS_PER_FILE)
     finally:
         driver.close()
-    assert sum(campaign.inputs.values()) == MUTATIONS
-    assert sum(campaign.pipeline.values()) > 20  # the workspace invariants were exercised
+    assert sum(campaign.inputs.values()) == MUTATIONS * (1 + UNITS_PER_FILE)
+    assert sum(campaign.pipeline.values()) > 3  # the workspace invariants were exercised
     assert _failures(driver) == []
 
 
@@ -49,7 +51,7 @@ def test_mutated_reports_bounded(tmp_path: Path) -> None:
     pool = tuple(s for s in _seeds() if s.fmt == "report")
     if not pool:
         pytest.skip("no seed report")
-    driver = Driver(tmp_path, pipeline_every=0)
+    driver = Driver(tmp_path, pipeline_every=6)
     run_campaign(driver, pool, REPORTS, seed=7)
     assert _failures(driver) == []
 

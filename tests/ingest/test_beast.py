@@ -100,16 +100,52 @@ def test_sample_points(sample: Path) -> None:
     assert any("2020-02-12T10:07:00+00:00 from the file name" in n for n in result.notes)
 
 
-def test_mtime_is_the_fallback_time_base(tmp_path: Path) -> None:
+def test_without_a_time_base_frames_are_undated_not_dated_by_mtime(tmp_path: Path) -> None:
+    # issue 16: the file's mtime dated a 2016 recording 2026; an unknowable base is stated and kept apart
     dest = tmp_path / "capture.bin"
     shutil.copy(shared_file("adsb/traffic_sample_dump1090.bin"), dest)
     os.utime(dest, (1700000000, 1700000000))
     frames = plain_parse(dest.read_bytes())
     result = READER.read(dest)
+    points = result.tables["aircraft_points"].to_pylist()
+    assert [p["row_no"] for p in points] == [51, 61, 71, 108]
+    # on the undated base: 1980-01-01T00:00:00Z is the first frame
+    relative = (frames[107][1] - frames[0][1]) / 12e6
+    assert points[-1]["time"].timestamp() == pytest.approx(315532800 + relative, abs=1e-6)
+    assert all(p["time"].year == 1980 for p in points)
+    assert any(n.startswith("UNDATED") and "--time-base" in n for n in result.notes)
+
+
+def test_time_base_given_by_the_user_dates_the_frames(tmp_path: Path) -> None:
+    dest = tmp_path / "capture.bin"
+    shutil.copy(shared_file("adsb/traffic_sample_dump1090.bin"), dest)
+    frames = plain_parse(dest.read_bytes())
+    base = dt.datetime(2016, 5, 19, 10, 0, tzinfo=UTC).timestamp()
+    result = READER.with_options(time_base=base).read(dest)
     last = result.tables["aircraft_points"].to_pylist()[-1]
-    assert last["row_no"] == 108
-    assert last["time"].timestamp() == pytest.approx(1700000000 - (frames[-1][1] - frames[107][1]) / 12e6, abs=1e-6)
-    assert any("approximate" in n for n in result.notes)
+    assert last["time"].timestamp() == pytest.approx(base + (frames[107][1] - frames[0][1]) / 12e6, abs=1e-6)
+    assert any("--time-base 2016-05-19T10:00:00+00:00" in n for n in result.notes)
+
+
+def test_time_base_option_of_the_command(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dest = tmp_path / "capture.bin"
+    shutil.copy(shared_file("adsb/traffic_sample_dump1090.bin"), dest)
+    ws = tmp_path / "w.duckdb"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "basewatch", "-w", str(ws), "ingest", *args],
+                              capture_output=True, text=True, timeout=300)
+
+    bad = run(str(dest), "--time-base", "yesterday")
+    assert bad.returncode == 2 and "--time-base" in bad.stderr and "Traceback" not in bad.stderr
+    ok = run(str(dest), "--time-base", "2016-05-19T10:00:00Z", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    with Workspace(ws) as w:
+        days = w.con.execute("SELECT DISTINCT CAST(time AT TIME ZONE 'UTC' AS DATE) FROM aircraft_points").fetchall()
+    assert [str(d[0]) for d in days] == ["2016-05-19"]
 
 
 def test_ingest_through_pipeline(sample: Path, tmp_path: Path) -> None:

@@ -219,13 +219,14 @@ def test_group_index_helpers() -> None:
     assert cpr.next_index(group, mask).tolist() == [0, -1, -1, 4, 4, -1]
 
 
-def test_wall_times_from_name_and_mtime(tmp_path: Path) -> None:
+def test_wall_times_from_time_base_name_else_undated(tmp_path: Path) -> None:
     counter = np.array([30.0, 31.5, 54.0])
     named = tmp_path / "capture-1581501900.bin"
     named.write_bytes(b"x")
     times, note = capture.wall_times(named, counter)
     assert times.tolist() == [1581501900.0, 1581501901.5, 1581501924.0]
     assert "file name" in note
+    assert capture.wall_times(named, counter, 1463652000.0)[0].tolist() == [1463652000.0, 1463652001.5, 1463652024.0]
     iso = tmp_path / "beast_20200212T1007Z.bin"
     iso.write_bytes(b"x")
     assert capture.wall_times(iso, counter)[0][0] == 1581502020.0  # 2020-02-12 10:07:00 UTC
@@ -233,10 +234,11 @@ def test_wall_times_from_name_and_mtime(tmp_path: Path) -> None:
     plain.write_bytes(b"x")
     import os
 
-    os.utime(plain, (1700000000, 1700000000))
+    os.utime(plain, (1700000000, 1700000000))  # the modification time is not used
     times, note = capture.wall_times(plain, counter)
-    assert times.tolist() == [1700000000.0 - 24, 1700000000.0 - 22.5, 1700000000.0]
-    assert "approximate" in note and "modification time" in note
+    assert times.tolist() == [315532800.0, 315532801.5, 315532824.0]  # 1980-01-01T00:00:00Z + 0, 1.5, 24 s
+    assert capture.UNDATED_BASE == modes.MIN_TIME_S
+    assert note.startswith("UNDATED") and "--time-base" in note
 
 
 def test_surface_positions_and_their_references() -> None:

@@ -148,7 +148,10 @@ def find_dates(text: str, ref: dt.date | None) -> list[DateRange]:
         for m in pattern.finditer(text):
             if m.end() == m.start() or taken[m.start()] or taken[m.end() - 1]:
                 continue
-            resolved = _resolve(name, m, ref)
+            try:
+                resolved = _resolve(name, m, ref)
+            except (OverflowError, ValueError):  # "next week" of 9999-12-31: no date, not a crash
+                resolved = None
             if resolved is not None:
                 hits.append((m.start(), m.end(), DateRange(resolved[0], resolved[1], m.group().strip())))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())

@@ -30,6 +30,9 @@ def ingest(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     strict: Annotated[bool, typer.Option("--strict", help="Reject records with a bad checksum.")] = False,
     columns: Annotated[str | None, typer.Option("--columns", help="CSV columns: mmsi=ID,time=T (ais-csv).")] = None,
+    time_base: Annotated[str | None, typer.Option(
+        "--time-base", help="UTC time of the first frame of a beast/avr capture (its clock is relative), "
+        "e.g. 2016-05-19T10:00:00Z; without it (or a time in the file name) the frames are kept UNDATED.")] = None,
 ) -> None:
     """Read flight records (and other sources) into the workspace; one transaction per file."""
     from basewatch.cli.output import progress_bar
@@ -37,6 +40,7 @@ def ingest(
     from basewatch.ingest.pipeline import ingest_file
 
     check_format(fmt, ("table", "json"))
+    base = _time_base(time_base)
     reports: list[IngestReport] = []
     failed: list[InputFormatError] = []
     # Progress goes to stderr: stdout carries only the table or the JSON document.
@@ -48,7 +52,8 @@ def ingest(
                 with working_on(str(p)):
                     reports.append(ingest_file(ws, p, "ais-csv" if columns and input_format == "auto" else
                                                input_format, strict=strict,
-                                               columns=parse_columns(columns) if columns else None))
+                                               columns=parse_columns(columns) if columns else None,
+                                               time_base=base))
             except InputFormatError as exc:
                 failed.append(exc)
             progress.advance(task)
@@ -80,3 +85,21 @@ def ingest(
         error_line(failure)
     if failed:
         raise typer.Exit(2)
+
+
+def _time_base(text: str | None) -> float | None:
+    """--time-base as Unix seconds: an ISO 8601 date-time (UTC when it has no offset)."""
+    if text is None:
+        return None
+    import datetime as dt
+
+    from basewatch.errors import BasewatchError
+
+    try:
+        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BasewatchError(f"--time-base: not an ISO 8601 date-time: {text!r} (e.g. 2016-05-19T10:00:00Z)") from exc
+    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    if not dt.datetime(1970, 1, 1, tzinfo=dt.UTC) <= when < dt.datetime(2100, 1, 1, tzinfo=dt.UTC):
+        raise BasewatchError(f"--time-base: {text!r} is outside 1970-2100")
+    return when.timestamp()

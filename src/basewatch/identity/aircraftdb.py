@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from basewatch.errors import InputFormatError
+from basewatch.ingest import files
 from basewatch.ingest.base import AIRCRAFT_SCHEMA, Reader, ReadResult, Rejects
 from basewatch.ingest.sniff import read_head
 
@@ -41,17 +42,13 @@ AIRCRAFT_DB_SCHEMA = AIRCRAFT_SCHEMA.append(pa.field("row_no", pa.int64()))
 BAD_ICAO = "icao24 is not 1-6 hex digits"
 EMPTY_RECORD = "no registration, type, operator or military flag"
 BAD_LINE = "malformed line (wrong number of fields)"
+NOT_UTF8 = "line not UTF-8"
 _OPENSKY_NEEDED = ("icao24", "registration", "typecode")
 _OPENSKY_COLUMNS = ("icao24", "registration", "typecode", "manufacturername", "model", "operator", "owner")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 # ---- shared helpers ------------------------------------------------------------------------------
-
-
-def _is_gzip(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
 
 
 def _first_line(head: bytes) -> str:
@@ -79,19 +76,24 @@ def _read_csv(
     skip_rows: int,
     include: list[str] | None = None,
 ) -> _Csv:
-    """Read a CSV of string columns; malformed lines become rejects, each row keeps its line number."""
+    """Read a CSV of string columns; malformed lines become rejects, each row keeps its line number. A line
+    that is not UTF-8 is emptied first (files.utf8_lines), then rejected as such: one bad byte costs its line."""
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise InputFormatError(path, f"the header names column {twice[0]!r} more than once")
     rejects = Rejects()
     bad_lines: list[int] = []
+    data, not_utf8 = files.utf8_lines(files.read_bytes(path))  # a damaged gzip: one clear line
+    emptied = set(not_utf8)
 
     def on_invalid(row: Any) -> str:
-        line = int(row.number) if row.number is not None else -1
+        line = int(row.number)  # known: one thread
         bad_lines.append(line)
-        rejects.add(BAD_LINE, line)
+        rejects.add(NOT_UTF8 if line in emptied else BAD_LINE, line)
         return "skip"
 
-    compression = "gzip" if _is_gzip(path) else None
     try:
-        with pa.input_stream(str(path), compression=compression) as stream:
+        with pa.BufferReader(data) as stream:
             table = pacsv.read_csv(
                 stream,
                 read_options=pacsv.ReadOptions(use_threads=False, column_names=names, skip_rows=skip_rows),
@@ -113,8 +115,13 @@ def _read_csv(
         raise InputFormatError(path, f"cannot read as CSV: {exc}") from exc
     first = skip_rows + 1
     all_lines = np.arange(first, first + table.num_rows + len(bad_lines), dtype=np.int64)
-    line_no = np.setdiff1d(all_lines, np.array(bad_lines, dtype=np.int64), assume_unique=True)
-    return _Csv(table, line_no[: table.num_rows], rejects)
+    line_no = np.setdiff1d(all_lines, np.array(bad_lines, dtype=np.int64), assume_unique=True)[: table.num_rows]
+    if emptied:  # an emptied line read as a blank row: rejected as not UTF-8, not skipped as blank
+        gone = np.isin(line_no, np.array(sorted(emptied), dtype=np.int64))
+        for line in line_no[gone].tolist():
+            rejects.add(NOT_UTF8, int(line))
+        table, line_no = table.filter(pa.array(~gone)), line_no[~gone]
+    return _Csv(table, line_no, rejects)
 
 
 def _clean(col: pa.Array | pa.ChunkedArray, nulls: tuple[str, ...] = ("", "-")) -> pa.Array:
@@ -332,6 +339,7 @@ class RuRegistryReader:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         except sqlite3.Error as exc:
             raise InputFormatError(path, f"cannot open SQLite file: {exc}") from exc
+        con.text_factory = lambda raw: raw.decode("utf-8", "replace")  # one bad byte is not a refused file
         try:
             cols = {r[1] for r in con.execute("PRAGMA table_info(aircraftdb)")}
             missing = [c for c in self._columns if c not in cols]

@@ -124,13 +124,16 @@ _LINE_END_TEXT = re.compile(r"\r\n|\r|\n")
 
 
 def utf8_lines(data: bytes) -> tuple[bytes, tuple[int, ...]]:
-    """The data with every line that is not valid UTF-8 emptied (its line end kept, so line numbers hold),
-    and the 1-based numbers of those lines. Lines end at \\n, \\r\\n or a lone \\r. Linear in the size."""
+    """The data with every line that is not valid UTF-8 emptied (line numbers hold), and the 1-based numbers
+    of those lines. Lines end at \\n, \\r\\n or a lone \\r; when a line is emptied every line end becomes
+    \\n (an emptied line between a lone \\r and a \\n would otherwise join them into one \\r\\n, and every
+    later line number would be one too low). Linear in the size."""
     try:
         data.decode("utf-8")
         return data, ()
     except UnicodeDecodeError:
         pass
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     view = memoryview(data)
     parts: list[bytes | memoryview] = []
     bad: list[int] = []
@@ -143,26 +146,20 @@ def utf8_lines(data: bytes) -> tuple[bytes, tuple[int, ...]]:
             break
         except UnicodeDecodeError as exc:
             at = pos + exc.start
-        begin = max(data.rfind(b"\n", pos, at), data.rfind(b"\r", pos, at)) + 1
+        begin = data.rfind(b"\n", pos, at) + 1
         if begin == 0 or begin < pos:
             begin = pos
-        line_no += _line_ends(data, pos, begin)
-        ends = [i for i in (data.find(b"\n", at), data.find(b"\r", at)) if i >= 0]
-        end = min(ends) if ends else len(data)
+        line_no += data.count(b"\n", pos, begin)
+        end = data.find(b"\n", at)
+        end = end if end >= 0 else len(data)
         parts.append(view[pos:begin])
         bad.append(line_no)
         if end >= len(data):
             break
-        step = 2 if data[end:end + 2] == b"\r\n" else 1
-        parts.append(view[end:end + step])  # the line end stays: numbering holds
-        pos = end + step
+        parts.append(b"\n")  # the line end stays: numbering holds
+        pos = end + 1
         line_no += 1
     return b"".join(parts), tuple(bad)
-
-
-def _line_ends(data: bytes, start: int, stop: int) -> int:
-    """Line ends in data[start:stop] (a \\r\\n counts once)."""
-    return data.count(b"\n", start, stop) + data.count(b"\r", start, stop) - data.count(b"\r\n", start, stop)
 
 
 def _json_int(text: str) -> int | float:

@@ -75,18 +75,23 @@ def file_sha256(path: Path) -> str:
 
 def ingest_file(
     ws: Workspace, path: Path | str, input_format: str = "auto", *, strict: bool = False,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str] | None = None, time_base: float | None = None,
 ) -> IngestReport:
     """Ingest one file. Raises InputFormatError (nothing written) if the file is not of the format.
 
-    strict: reject records with a bad checksum; columns: logical name -> file column (CSV readers).
-    Readers that take options expose with_options(strict=, columns=)."""
+    strict: reject records with a bad checksum; columns: logical name -> file column (CSV readers);
+    time_base: Unix time of the first frame of a capture with a relative clock (Beast, AVR --mlat).
+    Readers that take options expose with_options(strict=, columns=) or with_options(time_base=)."""
     p = Path(path)
     if not p.is_file():
         raise InputFormatError(p, "no such file")
     reader = choose_reader(p, input_format)
     configure = getattr(reader, "with_options", None)
-    if (strict or columns) and configure is not None:
+    if time_base is not None:
+        if reader.name not in ("beast", "avr") or configure is None:
+            raise InputFormatError(p, f"--time-base applies to beast and avr captures, not {reader.name}")
+        reader = configure(time_base=time_base)
+    elif (strict or columns) and configure is not None:
         reader = configure(strict=strict, columns=columns)
     digest = file_sha256(p)
     row = ws.con.execute("SELECT source_id FROM sources WHERE sha256 = ?", [digest]).fetchone()

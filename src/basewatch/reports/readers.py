@@ -107,9 +107,17 @@ def _read_feed(path: Path, data: bytes, fmt: ReportFormat) -> list[Report]:
             continue
         text = f"{title}\n\n{body}\n" if title else body + "\n"
         when = entry.get("published_parsed") or entry.get("updated_parsed")
-        date = dt.date(when.tm_year, when.tm_mon, when.tm_mday) if when else None
+        date = _feed_date(when)
         reports.append(Report(text, str(path), i, fmt, len(title) + 2 if title else 0, title, publisher,
                               entry.get("link"), date))
     if not reports:
         raise InputFormatError(path, "feed without items")
     return reports
+
+
+def _feed_date(when: object) -> dt.date | None:
+    """An item's date from feedparser's time tuple; None when absent or not a date (e.g. year 10000)."""
+    try:
+        return dt.date(when.tm_year, when.tm_mon, when.tm_mday) if when else None  # type: ignore[attr-defined]
+    except (ValueError, OverflowError, TypeError):
+        return None

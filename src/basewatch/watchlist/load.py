@@ -49,7 +49,7 @@ def load_watchlist(path: Path | str) -> Watchlist:
 def load_watchlist_text(text: str, origin: str = "<watchlist>") -> Watchlist:
     try:
         doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer of over 4,300 digits
         raise WatchlistError(f"{origin}: not valid TOML: {exc}") from exc
     sites = tuple(_site(entry, f"{origin}: sites[{i}]") for i, entry in enumerate(doc.get("sites", [])))
     actors = tuple(
@@ -128,7 +128,7 @@ def _float(entry: dict[str, Any], key: str, where: str, lo: float, hi: float) ->
     value = entry.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= float(value) <= hi:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:  # no float(): 10**400
         raise WatchlistError(f"{where}: '{key}' must be a number in [{lo}, {hi}], got {value!r}")
     return float(value)
 

@@ -8,7 +8,8 @@ Text layouts (sniffed from the first lines; row_no is the 1-based line number):
   `1495353600,4D010D,A00015B7...` (pyModeS Comm-B), `mintime,rawmsg,icao24` (OpenSky raw data as CSV).
 - AVR lines with a 12 MHz MLAT counter: `@0123456789AB8D4840D6...;` (dump1090 --mlat) or
   `<0123456789ABss8D48...;` (Beast-AVR with signal). The counter is relative: the wall-clock base comes
-  from the file name or modification time (see capture.wall_times, said in the notes). Bare `*8D...;` lines
+  from --time-base or the file name, else the frames are kept UNDATED (see capture.wall_times, said in the
+  notes). Bare `*8D...;` lines
   carry no time at all and cannot be placed in time: such a file is refused with a clear error.
 A stated address column is checked against the frame's own address (see modes).
 
@@ -19,7 +20,7 @@ row_no is the 1-based row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +162,10 @@ def _confirmed_by_content(layout: CsvLayout, lines: list[str]) -> bool:
 class AvrReader:
     name: str = "avr"
     kind: str = "adsb"
+    time_base: float | None = None  # Unix time of the first MLAT frame (--time-base); see capture.wall_times
+
+    def with_options(self, *, time_base: float | None = None, **_: object) -> AvrReader:
+        return replace(self, time_base=time_base)
 
     def sniff(self, head: bytes, path: Path) -> bool:
         try:
@@ -194,7 +199,7 @@ class AvrReader:
         rejects = Rejects()
         notes: list[str] = []
         if layout == "mlat":
-            frames = _mlat_frames(path, lines, numbers, rejects, notes)
+            frames = _mlat_frames(path, lines, numbers, rejects, notes, self.time_base)
         else:
             assert isinstance(layout, CsvLayout)
             frames = _csv_frames(layout, lines, numbers, rejects)
@@ -241,7 +246,7 @@ def _times(t: pa.Array, kind: str) -> pa.Array:
 
 
 def _mlat_frames(
-    path: Path, lines: pa.Array, numbers: np.ndarray, rejects: Rejects, notes: list[str]
+    path: Path, lines: pa.Array, numbers: np.ndarray, rejects: Rejects, notes: list[str], time_base: float | None
 ) -> pa.Table:
     parts = pc.extract_regex(lines, _MLAT_AVR)
     ok = _matched(parts, numbers, rejects)
@@ -252,7 +257,7 @@ def _mlat_frames(
     )
     counter = np.array([int(h, 16) for h in counter_hex.to_pylist()], dtype=np.float64)
     good = capture.usable_counter(counter, numbers[ok], rejects)
-    times, note = capture.wall_times(path, counter[good] / capture.MLAT_HZ)
+    times, note = capture.wall_times(path, counter[good] / capture.MLAT_HZ, time_base)
     notes.append(note)
     return pa.table(
         {

@@ -3,13 +3,13 @@
 A frame is 0x1a, a type byte ('1' Mode-A/C, '2' Mode-S short, '3' Mode-S long, '4' status), a 6-byte
 big-endian 12 MHz MLAT counter, one signal byte and the message; a 0x1a inside a frame is doubled.
 row_no is the 1-based index of the frame in the file. The counter is not wall time: see
-capture.wall_times for how a time base is chosen (file name, else modification time); the notes say which.
+capture.wall_times for how a time base is chosen (--time-base, the file name, else UNDATED); the notes say which.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +76,10 @@ def split_frames(data: bytes, rejects: Rejects) -> BeastFrames:
 class BeastReader:
     name: str = "beast"
     kind: str = "adsb"
+    time_base: float | None = None  # Unix time of the first frame (--time-base); else see capture.wall_times
+
+    def with_options(self, *, time_base: float | None = None, **_: object) -> BeastReader:
+        return replace(self, time_base=time_base)
 
     def sniff(self, head: bytes, path: Path) -> bool:
         if len(head) < 11 or head[0] != 0x1A or head[1:2] not in BODY_LENGTH:
@@ -96,7 +100,7 @@ class BeastReader:
                 path, f"mostly not Beast: {broken} broken pieces for {len(frames.hexes)} Mode-S frames"
             )
         good = capture.usable_counter(frames.counter, frames.frame_no, rejects)
-        times, time_note = capture.wall_times(path, frames.counter[good] / capture.MLAT_HZ)
+        times, time_note = capture.wall_times(path, frames.counter[good] / capture.MLAT_HZ, self.time_base)
         table = pa.table(
             {
                 "time_s": pa.array(times, pa.float64()),

@@ -26,21 +26,27 @@ def read_bytes(path: Path) -> bytes:
     return files.read_bytes(path)
 
 
-def wall_times(path: Path, counter_s: np.ndarray) -> tuple[np.ndarray, str]:
+def wall_times(path: Path, counter_s: np.ndarray, time_base: float | None = None) -> tuple[np.ndarray, str]:
     """Wall-clock times (Unix s) for a 12 MHz MLAT counter, which only measures time relative to itself.
 
-    The base comes from the file name when it holds a Unix time or a UTC date-time (taken as the time of
-    the first frame, as e.g. `nc host 30005 > beast-1717664319.bin` or `..._20240606T0938Z.bin`), else from
-    the file's modification time (taken as the time of the last frame, as when a capture stops).
+    The base (the time of the first frame) is the user's `time_base` (`--time-base`), else a Unix time or
+    UTC date-time in the file name (as `nc host 30005 > beast-1717664319.bin` or `..._20240606T0938Z.bin`).
+    Without either it cannot be known (a file's modification time says when it was last copied, not
+    recorded: a 2016 capture came out dated 2026): the frames are then kept undated, on a time base of
+    1980-01-01T00:00:00Z (UNDATED_BASE), apart from every dated record, and the note says so.
     """
     if not len(counter_s):
         return counter_s, ""
+    relative = counter_s - counter_s[0]
+    if time_base is not None:
+        when = datetime.fromtimestamp(time_base, UTC).isoformat()
+        return time_base + relative, f"frame times: 12 MHz MLAT counter relative to --time-base {when} (first frame)"
     name = path.name
     epoch = _EPOCH_IN_NAME.search(name)
-    when: datetime | None = None
+    stamp_time: datetime | None = None
     if epoch:
         base = float(epoch.group(1) + (epoch.group(2) or ""))
-        return base + (counter_s - counter_s[0]), (
+        return base + relative, (
             f"frame times: 12 MHz MLAT counter relative to the Unix time {base:.3f} in the file name "
             "(taken as the first frame)"
         )
@@ -48,22 +54,24 @@ def wall_times(path: Path, counter_s: np.ndarray) -> tuple[np.ndarray, str]:
     if stamp:
         y, mo, d, h, mi, s = (int(x) if x else 0 for x in stamp.groups())
         try:
-            when = datetime(y, mo, d, h, mi, s, tzinfo=UTC)
+            stamp_time = datetime(y, mo, d, h, mi, s, tzinfo=UTC)
         except ValueError:
-            when = None
-    if when is not None:
-        base = when.timestamp()
-        return base + (counter_s - counter_s[0]), (
-            f"frame times: 12 MHz MLAT counter relative to {when.isoformat()} from the file name "
+            stamp_time = None
+    if stamp_time is not None:
+        return stamp_time.timestamp() + relative, (
+            f"frame times: 12 MHz MLAT counter relative to {stamp_time.isoformat()} from the file name "
             "(taken as the first frame)"
         )
-    mtime = path.stat().st_mtime
-    return mtime - (counter_s[-1] - counter_s), (
-        "frame times are approximate: the 12 MHz MLAT counter is not wall time and the file name holds no "
-        f"time, so the file's modification time ({datetime.fromtimestamp(mtime, UTC).isoformat()}) was taken "
-        "as the time of the last frame; name the file with a Unix time or a UTC date-time of its first "
-        "frame (e.g. capture-1717664319.bin) for exact times"
-    )
+    return UNDATED_BASE + relative, UNDATED_NOTE
+
+
+UNDATED_BASE = 315532800.0  # 1980-01-01T00:00:00Z, the earliest time Mode-S decoding accepts (modes.MIN_TIME_S)
+UNDATED_NOTE = (
+    "UNDATED: the time base cannot be known (the 12 MHz MLAT counter is not wall time; the file name holds "
+    "no time): frames are kept on a time base of 1980-01-01T00:00:00Z, apart from dated records; give "
+    "--time-base 2016-05-19T10:00:00Z (the first frame's UTC time), or name the file with it "
+    "(capture-1463652000.bin), for real times"
+)
 
 
 def usable_counter(counter: np.ndarray, numbers: np.ndarray, rejects: Rejects) -> np.ndarray:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 from basewatch.errors import InputFormatError
 from basewatch.ingest import files
 from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, MAX_EXAMPLES, Rejects
+from basewatch.ingest.scratch import scratch
 
 # Times outside [1970-01-01, 2100-01-01) UTC are rejected: they come from wrong units or broken clocks.
 MIN_EPOCH_S = 0.0
@@ -75,16 +75,10 @@ def load_json(path: Path) -> Any:
 
 def _sql_map(values: AnyArray, expr: str) -> pa.ChunkedArray:
     """Apply a DuckDB expression over column `v` (e.g. TRY_CAST) in an in-memory engine; order kept."""
-    con = duckdb.connect()
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET enable_progress_bar = false")  # it would be drawn on stdout
-        tbl = pa.table({"v": values})
-        con.register("tbl", tbl)
+    with scratch() as con:
+        con.register("tbl", pa.table({"v": values}))
         out = con.execute(f"SELECT {expr} AS v FROM tbl").fetch_arrow_table()
         return out.column("v")
-    finally:
-        con.close()
 
 
 def _is_text(t: pa.DataType) -> bool:

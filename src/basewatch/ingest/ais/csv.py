@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,6 +24,7 @@ from basewatch.ingest.adsb.common import blank_rows, read_csv_rows
 from basewatch.ingest.ais import records
 from basewatch.ingest.ais.nmea import OTHER_TYPE
 from basewatch.ingest.base import SKIPPED_NOT_VESSEL, ReadResult, Rejects
+from basewatch.ingest.scratch import scratch
 from basewatch.units import KT_TO_MS
 
 # logical field -> known header spellings (compared case-insensitively)
@@ -174,9 +174,7 @@ def _q(name: str) -> str:
 def _convert(
     table: pa.Table, cols: Mapping[str, str], rejects: Rejects, counts: dict[str, int]
 ) -> tuple[pa.Table, pa.Table]:
-    con = duckdb.connect()
-    try:
-        con.execute("SET TimeZone = 'UTC'")
+    with scratch() as con:
         con.register("raw", table)
 
         def col(key: str) -> str:
@@ -269,8 +267,6 @@ def _convert(
         """).fetch_arrow_table()
         row = con.execute("SELECT count(*) FROM judged WHERE reason IS NULL AND has_static").fetchone()
         counts["repeated static"] = (int(row[0]) if row else 0) - sta.num_rows  # kept once: duplicates
-    finally:
-        con.close()
     return pos.cast(records.POSITIONS_SCHEMA), sta.cast(records.STATIC_SCHEMA)
 
 
