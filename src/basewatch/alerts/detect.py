@@ -140,7 +140,7 @@ def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.b
     if r.size:
         cand = {"row": (r + c.start).astype(np.float64), "day": t.astype(np.float64), "x": x[r, t],
                 "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t], "shift": b.shift[r, t],
-                "history": b.history[r, t], "weekday": b.weekday[r, t].astype(np.float64),
+                "history": b.history[r, t], "u": b.u[r, t], "weekday": b.weekday[r, t].astype(np.float64),
                 "pooled": b.pooled[r, t].astype(np.float64)}
     acc = _Acc([], {})
     z = np.where(b.tested, model.ndtri_clipped(b.u), 0.0)
@@ -177,17 +177,18 @@ def redundant(frame: Frame) -> npt.NDArray[np.bool_]:
     return out
 
 
-def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> tuple[F64, F64]:
+def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64, u: F64) -> tuple[F64, F64]:
     """`model.tail_values` over `WORKERS` threads (each candidate's values are its own: split and joined)."""
     from concurrent.futures import ThreadPoolExecutor
 
     n = x.size
     if n < 2 * TAIL_SPLIT_MIN:
-        return model.tail_values(x, mean, phi, relvar, shift)
+        return model.tail_values(x, mean, phi, relvar, shift, u)
     bounds = np.linspace(0, n, WORKERS + 1).astype(np.int64)
     parts = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
     with ThreadPoolExecutor(WORKERS) as pool:
-        done = list(pool.map(lambda c: model.tail_values(x[c], mean[c], phi[c], relvar[c], shift[c]), parts))
+        done = list(pool.map(lambda c: model.tail_values(x[c], mean[c], phi[c], relvar[c], shift[c], u[c]),
+                                 parts))
     return np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
 
 
@@ -198,7 +199,7 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
     rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
     phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
     shift = col["shift"]
-    p_up, p_down = _tail_values(x, mean, phi, relvar, shift)
+    p_up, p_down = _tail_values(x, mean, phi, relvar, shift, col["u"])
     up = x > mean
     p = np.where(up, p_up, p_down)
     q = bh_partial(p, day, tests)

@@ -298,24 +298,39 @@ def mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
     return np.asarray(0.5 * (mixture_cdf(x - 1.0, mean, phi, relvar, shift) + mixture_cdf(x, mean, phi, relvar, shift)))
 
 
-def tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> tuple[F64, F64]:
-    """(p_up, p_down), mid-p; the upper one from survival functions so tiny values keep their precision."""
+def tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
+                known_u: F64 | None = None) -> tuple[F64, F64]:
+    """(p_up, p_down), mid-p; the upper one from survival functions so tiny values keep their precision.
+
+    known_u: `fast_mid_pit`'s values for these counts, if at hand. Where that function computed the full
+    mixture (a count above 0 with a tail below `REFINE_TAIL`) it is p_down exactly, and is reused.
+    """
     from scipy.special import betaincc, gammainc
 
     lam, wts = _levels(mean, relvar, shift)
-    ph = phi[:, None]
-    pois = ph < POISSON_PHI
-    size = 1.0 / np.where(pois, 1.0, ph)
+    pois = phi < POISSON_PHI
+    size = (1.0 / np.where(pois, 1.0, phi))[:, None]
 
-    def sf(k: F64) -> F64:  # P(X > k)
-        kk = np.maximum(k, 0.0)[:, None]
-        out = np.where(pois, gammainc(kk + 1.0, lam), betaincc(size, kk + 1.0, size / (size + lam)))
-        out = np.where(k[:, None] < 0, 1.0, out)
+    def sf(k: F64) -> F64:  # P(X > k), each node by its own family (Poisson or NB) only
+        kk = np.broadcast_to((np.maximum(k, 0.0) + 1.0)[:, None], lam.shape)
+        out = np.empty(lam.shape)
+        out[pois] = gammainc(kk[pois], lam[pois])
+        nb = ~pois
+        sz = np.broadcast_to(size, lam.shape)[nb]
+        out[nb] = betaincc(sz, kk[nb], sz / (sz + lam[nb]))
+        out[k < 0] = 1.0
         return np.asarray((out * wts).sum(axis=1))
 
     p_up = 0.5 * (sf(x) + sf(x - 1.0))
-    p_down = 0.5 * (mixture_cdf(x - 1.0, mean, phi, relvar, shift) + mixture_cdf(x, mean, phi, relvar, shift))
-    return np.asarray(p_up), np.asarray(p_down)
+    p_down = np.empty(x.shape)
+    reuse = np.zeros(x.shape, dtype=bool)
+    if known_u is not None:
+        reuse = (x > 0) & (np.minimum(known_u, 1 - known_u) < REFINE_TAIL)
+        p_down[reuse] = known_u[reuse]
+    rest = ~reuse
+    if rest.any():
+        p_down[rest] = mid_pit(x[rest], mean[rest], phi[rest], relvar[rest], shift[rest])
+    return np.asarray(p_up), p_down
 
 
 def interval(mean: F64, phi: F64, relvar: F64, shift: F64, coverage: float = 0.95) -> tuple[F64, F64]:
