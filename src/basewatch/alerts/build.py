@@ -60,7 +60,7 @@ def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: st
         parts.insert(0, kept_alerts(ws, run.kept_through))
     table = pa.concat_tables(parts)
     total = write_alerts(ws, table)
-    write_state(ws, run.frame, run.carry, run.extents, params)
+    write_state(ws, run.frame, run.carry, run.extents, params, run.history)
     kinds = table.column("kind").to_pylist()
     notes = (f"computed: {mode}", *(f"{k}: {kinds.count(k)}" for k in sorted(set(kinds))))
     return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes)

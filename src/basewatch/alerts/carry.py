@@ -64,30 +64,45 @@ def through(frame: Frame) -> I64:
     return np.where(t.any(axis=1), last, -1).astype(np.int64)
 
 
-def _partner(frame: Frame) -> I64:
-    """Per all-traffic series, the rows of the actor-group series of the same place (-1: none); others -1."""
-    keys = frame.keys.select(["mode", "direction", "site", "origin", "destination", "actor"]).to_pylist()
-    by_place: dict[tuple[object, ...], list[int]] = {}
-    for i, k in enumerate(keys):
-        if k["actor"] is not None:
-            by_place.setdefault((k["mode"], k["direction"], k["site"], k["origin"], k["destination"]), []).append(i)
-    width = max((len(v) for v in by_place.values()), default=1)
-    out = np.full((len(keys), width), -1, dtype=np.int64)
-    for i, k in enumerate(keys):
-        if k["actor"] is None:
-            group = by_place.get((k["mode"], k["direction"], k["site"], k["origin"], k["destination"]), [])
-            out[i, : len(group)] = group
+def partners(frame: Frame) -> I64:
+    """Per series, the rows of the actor-group series of the same place if it is an all-traffic series
+    (-1 pads; other series: all -1). Columns: as many as the most groups of one place."""
+    import pyarrow.compute as pc
+
+    from basewatch.alerts.frame import _combination
+    from basewatch.alerts.series import PLACE_COLUMNS
+
+    s = frame.keys.num_rows
+    if not s:
+        return np.full((0, 1), -1, dtype=np.int64)
+    place = _combination(frame.keys, PLACE_COLUMNS)[0]
+    everyone = np.asarray(pc.is_null(frame.keys.column("actor")).to_numpy(zero_copy_only=False), dtype=bool)
+    groups = np.flatnonzero(~everyone)
+    groups = groups[np.argsort(place[groups], kind="stable")]  # rows of each place together, in row order
+    g_place = place[groups]
+    bounds = np.searchsorted(g_place, np.arange(int(place.max()) + 2))
+    size = np.diff(bounds)
+    width = max(int(size.max(initial=1)), 1)
+    out = np.full((s, width), -1, dtype=np.int64)
+    rows = np.flatnonzero(everyone)
+    for w in range(width):
+        has = size[place[rows]] > w
+        out[rows[has], w] = groups[bounds[place[rows[has]]] + w]
     return out
 
 
-def equal_over(frame: Frame, lo: I64, hi: I64) -> Bool:
+def equal_over(frame: Frame, lo: I64, hi: I64, partner: I64 | None = None) -> Bool:
     """All-traffic series equal, on columns lo..hi (inclusive, per series), to one actor group's series."""
-    partner = _partner(frame)
+    partner = partners(frame) if partner is None else partner
     out = np.zeros(frame.keys.num_rows, dtype=bool)
     cols = np.arange(frame.days)
-    for i in np.flatnonzero((partner >= 0).any(axis=1)):
-        m = (cols >= lo[i]) & (cols <= hi[i])
-        out[i] = any(np.array_equal(frame.x[i, m], frame.x[j, m]) for j in partner[i] if j >= 0)
+    for w in range(partner.shape[1]):
+        rows = np.flatnonzero(partner[:, w] >= 0)
+        if not rows.size:
+            continue
+        outside = (cols[None, :] < lo[rows, None]) | (cols[None, :] > hi[rows, None])
+        same = ((frame.x[rows] == frame.x[partner[rows, w]]) | outside).all(axis=1)
+        out[rows] |= same
     return out
 
 

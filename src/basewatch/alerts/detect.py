@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from basewatch.alerts import cusum as cs
 from basewatch.alerts import model
-from basewatch.alerts.carry import Carry, equal_over, last_count, through
+from basewatch.alerts.carry import Carry, equal_over, last_count, partners, through
 from basewatch.alerts.frame import Frame
 from basewatch.alerts.multiple import bh_partial
 from basewatch.alerts.params import AlertParams
@@ -108,7 +108,8 @@ def detect_carried(frame: Frame, params: AlertParams, carry: Carry | None = None
     valid = frame.valid.astype(np.float64)
     chunks = _chunks(s_count)
     last_col = np.full(s_count, days - 1, dtype=np.int64)
-    same = start.equal & equal_over(frame, start.from_col, last_col)
+    partner = partners(frame)
+    same = start.equal & equal_over(frame, start.from_col, last_col, partner)
     if carry is not None and bool((carry.known & (same != carry.same_used)).any()):
         return None
     testable = frame.testable & ~same[:, None]
@@ -141,7 +142,7 @@ def detect_carried(frame: Frame, params: AlertParams, carry: Carry | None = None
         sides.append(chunk_sides)
     _surges(cand, tests, params, acc)
     end = Carry(np.ones(s_count, dtype=bool), done + 1, same,
-                start.equal & equal_over(frame, start.from_col, done), last_count(frame, start, done),
+                start.equal & equal_over(frame, start.from_col, done, partner), last_count(frame, start, done),
                 start.first_valid, _joined([s[0] for s in sides]), _joined([s[1] for s in sides]))
     return acc.found(), end
 

@@ -47,11 +47,20 @@ SELECT
 """
 
 
-def history_fingerprint(ws: Workspace, through: dict[str, int]) -> str:
-    """Fingerprint of the records counted on days up to `through` (per mode; a missing mode: none)."""
-    cut = {m: (through.get(m, NONE_DAY) + 1) * DAY_US for m in ("air", "sea")}
-    row = ws.con.execute(HISTORY_SQL, cut).fetchone()
-    return "|".join("" if v is None else str(v) for v in (row or ()))
+def history_fingerprints(ws: Workspace, throughs: list[dict[str, int]]) -> list[str]:
+    """Fingerprints of the records counted on days up to each `through` (per mode; missing: none), in
+    one scan of each table."""
+    def cut(through: dict[str, int], mode: str) -> int:
+        return (through.get(mode, NONE_DAY) + 1) * DAY_US
+
+    args: dict[str, int] = {}
+    for i, t in enumerate(throughs):
+        args[f"air{i}"], args[f"sea{i}"] = cut(t, "air"), cut(t, "sea")
+    selects = [HISTORY_SQL.strip()[len("SELECT"):].replace("$air", f"$air{i}").replace("$sea", f"$sea{i}")
+               for i in range(len(throughs))]
+    row = ws.con.execute("SELECT " + ", ".join(selects), args).fetchone() or ()
+    per = len(row) // max(len(throughs), 1)
+    return ["|".join("" if v is None else str(v) for v in row[i * per:(i + 1) * per]) for i in range(len(throughs))]
 
 
 def _through_days(extents: dict[str, Extent]) -> dict[str, int]:
@@ -59,7 +68,7 @@ def _through_days(extents: dict[str, Extent]) -> dict[str, int]:
 
 
 def write_state(ws: Workspace, frame: Frame, carry: Carry, extents: dict[str, Extent],
-                params: AlertParams) -> None:
+                params: AlertParams, history: str | None = None) -> None:
     """Replace the stored state by the carry of a run over `frame` (one transaction)."""
     import pyarrow as pa
 
@@ -78,7 +87,8 @@ def write_state(ws: Workspace, frame: Frame, carry: Carry, extents: dict[str, Ex
     meta = pa.table({"params": [json.dumps(params.as_json(), sort_keys=True)],
                      "extents": [json.dumps({m: [e.first_day, e.last_testable] for m, e in extents.items()},
                                             sort_keys=True)],
-                     "history": [history_fingerprint(ws, _through_days(extents))]})
+                     "history": [history if history is not None
+                                 else history_fingerprints(ws, [_through_days(extents)])[0]]})
     with ws.transaction() as con:
         con.register("_bw_alert_state", table)
         con.register("_bw_alert_meta", meta)
@@ -93,8 +103,10 @@ def write_state(ws: Workspace, frame: Frame, carry: Carry, extents: dict[str, Ex
             con.unregister("_bw_alert_meta")
 
 
-def _stored(ws: Workspace, params: AlertParams, extents: dict[str, Extent]) -> tuple[pa.Table, dict[str, int]] | None:
-    """The stored state, if it still holds for these parameters and this data; with its through days."""
+def _stored(ws: Workspace, params: AlertParams,
+            extents: dict[str, Extent]) -> tuple[pa.Table, dict[str, int], str] | None:
+    """The stored state, if it still holds for these parameters and this data; with its through days and
+    the history fingerprint of the new through days."""
     row = ws.con.execute("SELECT params, extents, history FROM alert_state_meta").fetchone()
     if row is None or json.loads(row[0]) != json.loads(json.dumps(params.as_json(), sort_keys=True)):
         return None
@@ -103,12 +115,13 @@ def _stored(ws: Workspace, params: AlertParams, extents: dict[str, Extent]) -> t
                                           for m, e in extents.items()):
         return None
     through = {m: v[1] for m, v in stored.items()}
-    if history_fingerprint(ws, through) != row[2]:
+    old, new = history_fingerprints(ws, [through, _through_days(extents)])
+    if old != row[2]:
         return None
     state: pa.Table = ws.con.execute(
         "SELECT *, epoch_us(CAST(through_day AS TIMESTAMP)) // 86400000000 AS through_n, "
         "epoch_us(CAST(last_count_day AS TIMESTAMP)) // 86400000000 AS last_n FROM alert_state").fetch_arrow_table()
-    return state, through
+    return state, through, new
 
 
 def _pads(state: pa.Table, day: int) -> tuple[pa.Table, pa.Table]:
@@ -170,6 +183,7 @@ class Run:
     carry: Carry
     extents: dict[str, Extent]
     kept_through: dict[str, int] | None  # an update: the stored count alerts to keep (day <= this per mode)
+    history: str | None = None  # fingerprint of the covered days' records, if known
 
 
 def backfill(ws: Workspace, engine: AlertEngine, params: AlertParams) -> Run:
@@ -195,7 +209,7 @@ def update(ws: Workspace, engine: AlertEngine, params: AlertParams) -> Run | Non
     stored = _stored(ws, params, extents)
     if stored is None:
         return None
-    state, through = stored
+    state, through, history = stored
     since = min(through.values()) + 1 - (params.guard_days + params.window_days)
     window = {m: Extent(max(e.first_day, since), e.last_day, e.last_testable) for m, e in extents.items()}
     frame = count_frame(engine, window, since, _pads(state, min(e.first_day for e in window.values())))
@@ -203,7 +217,7 @@ def update(ws: Workspace, engine: AlertEngine, params: AlertParams) -> Run | Non
     if done is None:
         return None
     rows = alert_rows(engine, frame, done[0], params)
-    return Run(_after(rows, through), frame, done[1], extents, through)
+    return Run(_after(rows, through), frame, done[1], extents, through, history)
 
 
 def _after(rows: pa.Table, through: dict[str, int]) -> pa.Table:
