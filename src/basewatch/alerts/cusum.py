@@ -115,31 +115,43 @@ def cusum_carried(z: F64, tested: Bool, x: F64, mean: F64, k: float, h: float,
     cum_x = np.concatenate([np.zeros((s_count, 1)), np.cumsum(np.where(tested, x, 0.0), axis=1)], axis=1)
     cum_m = np.concatenate([np.zeros((s_count, 1)), np.cumsum(np.where(tested, np.nan_to_num(mean), 0.0),
                                                               axis=1)], axis=1)
-    for sign, side in zip((1, -1), begin, strict=True):
-        # the day's step for every series at once (0 on untested days, which leave the sum as it is:
-        # max(S + 0, 0) = S for S >= 0)
-        steps = np.ascontiguousarray(np.where(tested, sign * z0 - k, 0.0).T)
-        stat = side.stat.copy()
-        zero_day = side.zero_day.copy()  # last day the sum stood at zero
-        quiet = side.quiet.copy()
-        rising = side.rising.copy()  # days with a positive step since the sum was zero
-        for t in range(days):
-            step = steps[t]
-            stat = np.maximum(stat + step, 0.0)
-            at_zero = ok_by_day[t] & (stat == 0)
-            zero_day[at_zero] = t
-            quiet &= ~at_zero
-            up = step > 0
-            rising = np.where(at_zero, 0, rising + up)
-            alarm = (stat > h) & ~quiet & up & (rising >= 2)
-            if alarm.any():
-                for s in np.flatnonzero(alarm):
-                    found.append((int(s), t, int(zero_day[s]) + 1, sign, float(stat[s])))
+    # both sides in one pass over the days, as one array of 2 x series (upper side first): the day's
+    # step for every series at once (0 on untested days, which leave the sum as it is: max(S + 0, 0) = S)
+    steps = np.ascontiguousarray(np.concatenate([np.where(tested, z0 - k, 0.0), np.where(tested, -z0 - k, 0.0)]).T)
+    ups = steps > 0
+    ok2 = np.concatenate([ok_by_day, ok_by_day], axis=1)
+    stat = np.concatenate([begin[0].stat, begin[1].stat])
+    zero_day = np.concatenate([begin[0].zero_day, begin[1].zero_day])  # last day the sum stood at zero
+    quiet = np.concatenate([begin[0].quiet, begin[1].quiet])
+    rising = np.concatenate([begin[0].rising, begin[1].rising])  # days with a positive step since zero
+    at_zero = np.empty(2 * s_count, dtype=bool)
+    alarm = np.empty(2 * s_count, dtype=bool)
+    for t in range(days):
+        up = ups[t]
+        np.add(stat, steps[t], out=stat)
+        np.maximum(stat, 0.0, out=stat)
+        np.equal(stat, 0.0, out=at_zero)
+        np.logical_and(at_zero, ok2[t], out=at_zero)
+        zero_day[at_zero] = t
+        quiet[at_zero] = False
+        rising += up
+        rising[at_zero] = 0
+        np.greater(stat, h, out=alarm)
+        alarm &= up
+        alarm &= ~quiet
+        alarm &= rising >= 2
+        if alarm.any():
+            for i in np.flatnonzero(alarm):
+                s, sign = (int(i), 1) if i < s_count else (int(i) - s_count, -1)
+                found.append((s, t, int(zero_day[i]) + 1, sign, float(stat[i])))
             quiet |= alarm
-        carried = zero_day == side.zero_day  # still the carried zero day: its sums continue
-        rows = np.arange(s_count)
-        first = np.maximum(zero_day + 1, 0)
-        ends.append(Side(stat, zero_day, quiet, rising,
+    rows = np.arange(s_count)
+    for j, side in enumerate(begin):
+        part = slice(j * s_count, (j + 1) * s_count)
+        zd = zero_day[part]
+        carried = zd == side.zero_day  # still the carried zero day: its sums continue
+        first = np.maximum(zd + 1, 0)
+        ends.append(Side(stat[part].copy(), zd.copy(), quiet[part].copy(), rising[part].copy(),
                          np.where(carried, side.sum_x, 0.0) + cum_x[:, days] - cum_x[rows, first],
                          np.where(carried, side.sum_m, 0.0) + cum_m[:, days] - cum_m[rows, first]))
     end = (ends[0], ends[1])
