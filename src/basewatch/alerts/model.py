@@ -178,8 +178,7 @@ def baseline(x: F64, valid: F64, testable: Bool, kind: I64, phi_pool: F64, p: Al
     zero = np.ones(x.shape)
     if tested.any():
         args = (mean[tested], phi[tested], relvar[tested], shift[tested])
-        u[tested] = fast_mid_pit(x[tested], *args)
-        zero[tested] = fast_p_zero(*args, refine_below=4 * p.level)
+        u[tested], zero[tested] = pit_and_zero(x[tested], *args, zero_refine_below=4 * p.level)
     return Baseline(mean, phi, relvar, shift, n, weekday, short, tested, u, zero)
 
 
@@ -265,7 +264,14 @@ def _nb_pmf(k: F64, mean: F64, size: F64) -> F64:
 
 
 def fast_mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
-    """`mid_pit` at a fraction of the cost, equal to it where it decides anything.
+    """`mid_pit` at a fraction of the cost, equal to it where it decides anything (see `pit_and_zero`)."""
+    return pit_and_zero(x, mean, phi, relvar, shift, 0.0)[0]
+
+
+def pit_and_zero(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
+                 zero_refine_below: float) -> tuple[F64, F64]:
+    """The mid-p PIT u of each count (as `mid_pit` where it decides anything) and P(X = 0) (as
+    `fast_p_zero(..., zero_refine_below)`), sharing the moment-matched pieces.
 
     A count of 0: u = P(X = 0)/2 (closed form; the mixture's where it is small). Elsewhere first a
     single negative binomial with the mixture's mean and variance (one incomplete beta function instead
@@ -275,22 +281,28 @@ def fast_mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
     """
     from scipy.special import betainc
 
+    e, size = _moments(mean, phi, relvar, shift)
+    p0 = np.power(size / (size + e), size)  # the moment-matched NB's P(X = 0)
+    is_zero = x == 0
+    mix = (p0 < zero_refine_below) | (is_zero & (p0 < 2 * REFINE_TAIL))
+    p0_mix = p0.copy()
+    if mix.any():
+        p0_mix[mix] = p_zero(mean[mix], phi[mix], relvar[mix], shift[mix])
+    zero = np.where(p0 < zero_refine_below, p0_mix, p0)
     u = np.empty(x.shape)
-    zero = x == 0
-    if zero.any():
-        u[zero] = 0.5 * fast_p_zero(mean[zero], phi[zero], relvar[zero], shift[zero], 2 * REFINE_TAIL)
-    rest = ~zero
+    if is_zero.any():
+        u[is_zero] = 0.5 * p0_mix[is_zero]
+    rest = ~is_zero
     if rest.any():
-        xr = x[rest]
-        e, size = _moments(mean[rest], phi[rest], relvar[rest], shift[rest])
-        below = betainc(size, xr, size / (size + e))
-        ur = below + 0.5 * _nb_pmf(xr, e, size)
+        xr, er, sr = x[rest], e[rest], size[rest]
+        below = betainc(sr, xr, sr / (sr + er))
+        ur = below + 0.5 * _nb_pmf(xr, er, sr)
         refine = np.minimum(ur, 1 - ur) < REFINE_TAIL
         if refine.any():
             idx = np.flatnonzero(rest)[refine]
             ur[refine] = mid_pit(x[idx], mean[idx], phi[idx], relvar[idx], shift[idx])
         u[rest] = ur
-    return u
+    return u, zero
 
 
 def mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
@@ -321,7 +333,6 @@ def tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
         out[k < 0] = 1.0
         return np.asarray((out * wts).sum(axis=1))
 
-    p_up = 0.5 * (sf(x) + sf(x - 1.0))
     p_down = np.empty(x.shape)
     reuse = np.zeros(x.shape, dtype=bool)
     if known_u is not None:
@@ -330,6 +341,7 @@ def tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
     rest = ~reuse
     if rest.any():
         p_down[rest] = mid_pit(x[rest], mean[rest], phi[rest], relvar[rest], shift[rest])
+    p_up = 0.5 * (sf(x) + sf(x - 1.0))
     return np.asarray(p_up), p_down
 
 
