@@ -37,7 +37,10 @@ def compute_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: 
 def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: str = "duckdb",
                  session: Any = None, incremental: bool = True) -> BuildSummary:
     """Compute and store every alert. `incremental`: from the stored state (`basewatch.alerts.incremental`)
-    when it still holds, so only the days after it are computed; else (and always on Spark) the whole history."""
+    when it still holds, so only the days after it are computed; else (and always on Spark) the whole history.
+
+    The alerts are written before the state: if the process dies between the two, the next update
+    redoes the same days from the older state (their alerts are replaced, not added twice)."""
     import pyarrow as pa
 
     from basewatch.alerts.dark import dark_alerts
