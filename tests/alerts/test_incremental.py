@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import pyarrow as pa
 import pytest
 
 from basewatch.alerts.build import build_alerts, compute_alerts
+from basewatch.demo.run import DemoResult
 from basewatch.workspace.core import Workspace
 
 DAY0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -115,6 +117,39 @@ def test_the_new_day_figures_by_hand(updated: tuple[Path, list[str], list[str]])
     assert shift["expected"] == pytest.approx(4 * (8 * 4 + 0.5) / 8)
     corridor = next(r for r in rows if r["kind"] == "new-corridor")
     assert corridor["series"] == "air movements epsilon -> gamma | ru"
+
+
+DEMO_TABLES = ("flights", "port_calls", "voyages", "aircraft_points", "ais_positions")
+
+
+def test_the_demo_s_last_day_from_the_stored_state(alerts_demo: DemoResult, tmp_path: Path) -> None:
+    """Flights and ships: the demo less its last day, built, then the last day back and updated."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(alerts_demo.workspace, path)
+    cut = "TIMESTAMPTZ '2024-12-20 00:00:00+00'"
+    with Workspace(path) as ws:
+        ws.con.execute(f"ATTACH '{alerts_demo.workspace}' AS orig (READ_ONLY)")
+        ws.con.execute(f"DELETE FROM flights WHERE least(start, \"end\") >= {cut}")
+        ws.con.execute(f"DELETE FROM port_calls WHERE arrival >= {cut}")
+        ws.con.execute(f"UPDATE port_calls SET departure = NULL WHERE departure >= {cut}")  # in port then
+        ws.con.execute(f"DELETE FROM voyages WHERE departure >= {cut}")
+        for table in ("aircraft_points", "ais_positions"):
+            ws.con.execute(f"DELETE FROM {table} WHERE time >= {cut}")
+        assert build_alerts(ws, incremental=False).notes[0] == "computed: backfill"
+        for table in DEMO_TABLES:
+            ws.con.execute(f"DELETE FROM {table}")
+            ws.con.execute(f"INSERT INTO {table} SELECT * FROM orig.{table}")
+        assert build_alerts(ws).notes[0] == "computed: update"
+        stored = _by_id(ws.con.execute("SELECT * FROM alerts").fetch_arrow_table().to_pylist())
+        full = _by_id(compute_alerts(ws).to_pylist())
+    assert {r["mode"] for r in full.values()} == {"air", "sea"}
+    assert set(stored) == set(full)
+    for key, want in full.items():
+        for column, value in want.items():
+            if isinstance(value, float):
+                assert math.isclose(stored[key][column], value, rel_tol=1e-9), (key, column)
+            elif column != "evidence":
+                assert stored[key][column] == value, (key, column)
 
 
 def test_a_changed_history_is_redone_whole(tmp_path: Path) -> None:

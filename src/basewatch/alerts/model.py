@@ -346,18 +346,25 @@ def tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
 
 
 def interval(mean: F64, phi: F64, relvar: F64, shift: F64, coverage: float = 0.95) -> tuple[F64, F64]:
-    """Central prediction interval of the count: the predictive's 2.5 % and 97.5 % quantiles."""
+    """Central prediction interval of the count: the predictive's 2.5 % and 97.5 % quantiles.
+
+    The CDF of every count 0 .. mean + 12 sd + 10 of every alert in one call (the alerts' ranges laid end
+    to end), then each alert's two quantiles by a search within its own range.
+    """
     a = (1 - coverage) / 2
-    lower = np.zeros(mean.shape)
-    upper = np.zeros(mean.shape)
-    for i in range(mean.size):
-        sd = np.sqrt(mean[i] + (phi[i] + relvar[i] * (1 + phi[i])) * mean[i] ** 2)
-        ks = np.arange(0.0, np.ceil(mean[i] + 12 * sd + 10))
-        full = [np.full(ks.size, v[i]) for v in (mean, phi, relvar, shift)]
-        cdf = mixture_cdf(ks, *full)
-        lower[i] = ks[int(np.searchsorted(cdf, a))]
-        upper[i] = ks[min(int(np.searchsorted(cdf, 1 - a)), ks.size - 1)]
-    return lower, upper
+    n = mean.size
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    sd = np.sqrt(mean + (phi + relvar * (1 + phi)) * mean ** 2)
+    sizes = np.ceil(mean + 12 * sd + 10).astype(np.int64)
+    owner = np.repeat(np.arange(n), sizes)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    ks = (np.arange(owner.size) - starts[owner]).astype(np.float64)
+    cdf = mixture_cdf(ks, mean[owner], phi[owner], relvar[owner], shift[owner])
+    # per alert, the first k whose CDF reaches a (and 1 - a): count the k below within its range
+    lo_idx = np.bincount(owner, weights=cdf < a, minlength=n).astype(np.int64)
+    hi_idx = np.minimum(np.bincount(owner, weights=cdf < 1 - a, minlength=n).astype(np.int64), sizes - 1)
+    return lo_idx.astype(np.float64), hi_idx.astype(np.float64)
 
 
 def sigma(p_up: F64, p_down: F64) -> F64:
