@@ -114,6 +114,7 @@ def detect_carried(frame: Frame, params: AlertParams, carry: Carry | None = None
         return None
     testable = frame.testable & ~same[:, None]
     done = through(frame)
+    first_new = int(start.from_col[start.known].min()) if carry is not None and start.known.any() else 0
     with ThreadPoolExecutor(WORKERS) as pool:
         prepared: list[tuple[model._Window, model.Dispersion] | None] = list(pool.map(
             lambda c: model.slim(*model.dispersion(frame.x[c], valid[c], params)), chunks))
@@ -127,7 +128,7 @@ def detect_carried(frame: Frame, params: AlertParams, carry: Carry | None = None
             prep, prepared[i] = prepared[i], None
             c = chunks[i]
             return _chunk_alerts(frame, c, valid[c], testable[c], phi_pool, params, prep, h,
-                                 start.rows(c) if carry is not None else None)
+                                 start.rows(c) if carry is not None else None, first_new)
 
         results = list(pool.map(run, range(len(chunks))))
     tests = np.zeros(days)
@@ -156,7 +157,8 @@ def _joined(parts: list[cs.Side]) -> cs.Side:
 
 def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.bool_], phi_pool: F64,
                   params: AlertParams, prepared: tuple[model._Window, model.Dispersion] | None,
-                  h: float, carry: Carry | None) -> tuple[F64, dict[str, F64] | None, _Acc, tuple[cs.Side, cs.Side]]:
+                  h: float, carry: Carry | None,
+                  first_new: int = 0) -> tuple[F64, dict[str, F64] | None, _Acc, tuple[cs.Side, cs.Side]]:
     """One chunk's BH family sizes per day, surge/drawdown candidates, shift and new-corridor alerts, and
     the CUSUM state after its last day. With a carry, only columns from `carry.from_col` on are new."""
     x = frame.x[c]
@@ -168,12 +170,16 @@ def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.b
     tests = np.asarray(b.tested.sum(axis=0) + can_drop.sum(axis=0), dtype=np.float64)
     new = (np.arange(frame.days)[None, :] >= carry.from_col[:, None]) if carry is not None else None
     hit = (b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level))
-    r, t = np.nonzero(hit if new is None else hit & new)
+    if carry is not None:  # a day new for any series: every series' candidates (one BH family a day)
+        hit &= np.arange(frame.days)[None, :] >= first_new
+    r, t = np.nonzero(hit)
     cand = None
     if r.size:
         cand = {"row": (r + c.start).astype(np.float64), "day": t.astype(np.float64), "x": x[r, t],
                 "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t], "shift": b.shift[r, t],
-                "history": b.history[r, t], "u": b.u[r, t], "weekday": b.weekday[r, t].astype(np.float64),
+                "history": b.history[r, t], "u": b.u[r, t],
+                "new": np.ones(r.size) if new is None else new[r, t].astype(np.float64),
+                "weekday": b.weekday[r, t].astype(np.float64),
                 "pooled": b.pooled[r, t].astype(np.float64)}
     acc = _Acc([], {})
     z = np.where(b.tested, model.ndtri_clipped(b.u), 0.0)
@@ -228,7 +234,8 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
     up = x > mean
     p = np.where(up, p_up, p_down)
     q = bh_partial(p, day, tests)
-    keep = q <= params.level
+    keep = (q <= params.level) & (col["new"] > 0)  # the family is the whole day's; the alerts, new days'
+
     lower, upper = model.interval(mean[keep], phi[keep], relvar[keep], shift[keep])
     kinds = np.where(up[keep], "surge", "drawdown")
     for kind in ("surge", "drawdown"):
