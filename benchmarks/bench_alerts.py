@@ -11,6 +11,10 @@ pattern, daily means from 0.3 to 18 per site; some surges injected):
   the speed, not of the statistics).
 - basewatch alerts backfill: basewatch.alerts.build.compute_alerts, every detector over the whole two
   years, with evidence (items = series-days).
+- basewatch alerts, one new day: a copy of the workspace without its last day's flights is built once
+  (backfill, state stored: not timed); the case adds that day's flights (not timed) and runs the
+  `alerts` build, which updates from the stored state (timed in the process, printed, and the process
+  end to end). Items = series (one day each).
 
 Figures are printed, never asserted. BENCH_ALERTS_SITES scales the number of sites.
 """
@@ -97,6 +101,39 @@ print({{k: kinds.count(k) for k in set(kinds)}}, file=__import__('sys').stderr)
 """
 
 
+ONE_DAY = """
+import shutil, sys, time
+from basewatch.workspace.core import Workspace
+from basewatch.alerts.build import build_alerts
+ws = Workspace({path!r})
+ws.con.execute("INSERT INTO flights SELECT * FROM bench_held")
+t = time.perf_counter()
+s = build_alerts(ws)
+print(f"one new day: build {{time.perf_counter() - t:.2f}} s in the process, {{s.notes[0]}}", file=sys.stderr)
+"""
+
+
+def _one_day_base(ws_path: Path) -> Path:
+    """The workspace less its last day's flights (kept in bench_held), alerts built and state stored."""
+    base = CACHE / f"alerts_{N_SITES}sites_state.duckdb"
+    if base.exists():
+        return base
+    import shutil
+
+    from basewatch.alerts.build import build_alerts
+    from basewatch.workspace.core import Workspace
+
+    tmp = base.with_suffix(".tmp")
+    shutil.copy(ws_path, tmp)
+    with Workspace(tmp) as ws:
+        cut = "CAST((SELECT max(\"end\") FROM flights) AS DATE)"
+        ws.con.execute(f"CREATE TABLE bench_held AS SELECT * FROM flights WHERE least(start, \"end\") >= {cut}")
+        ws.con.execute("DELETE FROM flights WHERE flight_id IN (SELECT flight_id FROM bench_held)")
+        build_alerts(ws, incremental=False)
+    tmp.rename(base)
+    return base
+
+
 def main() -> None:
     CACHE.mkdir(exist_ok=True)
     ws_path = CACHE / f"alerts_{N_SITES}sites.duckdb"
@@ -121,6 +158,22 @@ def main() -> None:
         ],
         baseline="bare DuckDB group-by",
     )
+    import shutil
+
+    day_sql = f"SELECT * FROM ({GROUP_BY}) WHERE day = (SELECT max(CAST(\"end\" AS DATE)) FROM flights)"
+    base_day = f"import duckdb; duckdb.connect({str(ws_path)!r}, read_only=True).execute({day_sql!r}).fetchall()"
+    scratch = CACHE / f"alerts_{N_SITES}sites_oneday.duckdb"
+    shutil.copy(_one_day_base(ws_path), scratch)
+    report(
+        f"alerts, one new day, {N_SITES:,} sites, {series:,} series (items = series)",
+        [
+            measure("bare DuckDB group-by, last day", [py, "-c", base_day], series),
+            measure("basewatch alerts (one new day, process end to end)",
+                    [py, "-c", ONE_DAY.format(path=str(scratch))], series),
+        ],
+        baseline="bare DuckDB group-by, last day",
+    )
+    scratch.unlink()
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
-"""Shared fixtures: real data from ../shared (skipped cleanly when absent), temporary workspaces."""
+"""Shared fixtures: real data from ../shared (skipped cleanly when absent), temporary workspaces, and one
+local SparkSession for the whole test session (skipped cleanly without Java or pyspark)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +31,21 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
         yield ws
     finally:
         ws.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "spark: runs PySpark in local mode (needs Java)")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        pytest.skip("Java is not installed: Spark tests skipped")
+    pytest.importorskip("pyspark")
+    from basewatch.flights.engine import spark_session
+
+    session = spark_session("local[2]")
+    try:
+        yield session
+    finally:
+        session.stop()

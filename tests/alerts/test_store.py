@@ -66,7 +66,7 @@ def test_product_is_registered_and_not_rebuilt_when_fresh(copy: Path) -> None:
     from basewatch.products.registry import ensure, get, is_stale
 
     product = get("alerts")
-    assert product.inputs == ("flights", "maritime") and product.tables == ("alerts",)
+    assert product.inputs == ("flights", "maritime") and product.tables == ("alerts", "alert_state", "alert_state_meta")
     with Workspace(copy) as ws:
         assert not is_stale(ws, "alerts")  # the demo ensured it
         assert ensure(ws, "alerts").rebuilt is False

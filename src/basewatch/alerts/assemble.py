@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +28,7 @@ COLUMNS = (
     "status", "method", "evidence", "note", "history_days", "tests", "level",
 )
 EPOCH = dt.date(1970, 1, 1)
-Evidence = Mapping[tuple[str, int, int], Sequence[tuple[str, str]]]
+Evidence = Mapping[tuple[str, int, int], str]  # JSON text (`basewatch.alerts.evidence`)
 
 
 def alert_id(kind: str, series: str, when: str) -> str:
@@ -121,7 +120,6 @@ def count_rows(frame: Frame, found: Found, evidence: Evidence, p: AlertParams) -
         day = EPOCH + dt.timedelta(days=last)
         start = dt.datetime.combine(EPOCH + dt.timedelta(days=first), dt.time(), tzinfo=dt.UTC)
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        ev = sorted(evidence.get((str(k["series"]), first, last), ()))
         kind_name = f"{k['mode']} {k['direction']}"
         rows.append({
             **{c: k[c] for c in ("mode", "series", "site", "origin", "destination", "actor", "direction")},
@@ -130,7 +128,7 @@ def count_rows(frame: Frame, found: Found, evidence: Evidence, p: AlertParams) -
             "expected": _num(found.expected[i]), "lower": _num(found.lower[i]), "upper": _num(found.upper[i]),
             "p_value": _num(found.p_value[i]), "q_value": _num(found.q_value[i]), "sigma": _num(found.sigma[i]),
             "status": None, "method": _method(kind, found, i, kind_name, p),
-            "evidence": json.dumps([{"kind": a, "id": b} for a, b in ev]),
+            "evidence": evidence.get((str(k["series"]), first, last), "[]"),
             "note": _note(kind, found, i, p, frame.day0), "history_days": int(found.history[i]),
             "tests": None if np.isnan(found.tests[i]) else int(found.tests[i]),
             "level": p.level if kind in ("surge", "drawdown") else None,

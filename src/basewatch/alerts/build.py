@@ -35,13 +35,35 @@ def compute_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: 
 
 
 def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: str = "duckdb",
-                 session: Any = None) -> BuildSummary:
+                 session: Any = None, incremental: bool = True) -> BuildSummary:
+    """Compute and store every alert. `incremental`: from the stored state (`basewatch.alerts.incremental`)
+    when it still holds, so only the days after it are computed; else (and always on Spark) the whole history.
+
+    The alerts are written before the state: if the process dies between the two, the next update
+    redoes the same days from the older state (their alerts are replaced, not added twice)."""
+    import pyarrow as pa
+
+    from basewatch.alerts.dark import dark_alerts
+    from basewatch.alerts.engine import duckdb_alert_engine, spark_alert_engine
+    from basewatch.alerts.incremental import backfill, kept_alerts, update, write_state
     from basewatch.alerts.store import write_alerts
 
     t0 = time.perf_counter()
     params = params or AlertParams()
-    table = compute_alerts(ws, params, engine=engine, session=session)
+    eng = (spark_alert_engine(ws, session=session) if engine == "spark" else duckdb_alert_engine(ws))
+    try:
+        run = update(ws, eng, params) if incremental and engine == "duckdb" else None
+        mode = "update" if run is not None else "backfill"
+        if run is None:
+            run = backfill(ws, eng, params)
+    finally:
+        eng.close()
+    parts = [run.rows, dark_alerts(ws, params)]
+    if run.kept_through is not None:
+        parts.insert(0, kept_alerts(ws, run.kept_through))
+    table = pa.concat_tables(parts)
     total = write_alerts(ws, table)
+    write_state(ws, run.frame, run.carry, run.extents, params, run.history)
     kinds = table.column("kind").to_pylist()
-    notes = tuple(f"{k}: {kinds.count(k)}" for k in sorted(set(kinds)))
+    notes = (f"computed: {mode}", *(f"{k}: {kinds.count(k)}" for k in sorted(set(kinds))))
     return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from basewatch.alerts import cusum as cs
 from basewatch.alerts import model
+from basewatch.alerts.carry import Carry, equal_over, last_count, partners, through
 from basewatch.alerts.frame import Frame
 from basewatch.alerts.multiple import bh_partial
 from basewatch.alerts.params import AlertParams
@@ -85,7 +87,16 @@ class _Acc:
 
 
 def detect(frame: Frame, params: AlertParams) -> Found:
-    """Every count alert of the frame.
+    """Every count alert of the frame."""
+    done = detect_carried(frame, params)
+    assert done is not None  # only a carried state can be outdated
+    return done[0]
+
+
+def detect_carried(frame: Frame, params: AlertParams, carry: Carry | None = None) -> tuple[Found, Carry] | None:
+    """Every count alert of the frame on columns not yet processed (`carry`: all of them when None), and
+    what the next run needs (`basewatch.alerts.carry`). None: the carried state no longer holds (an
+    all-traffic series stopped or started being one actor's), the whole history must be redone.
 
     Two passes over chunks of series, each run on `WORKERS` threads (numpy and scipy release the GIL
     in their loops); the results are merged in chunk order, so they do not depend on the threads.
@@ -93,10 +104,17 @@ def detect(frame: Frame, params: AlertParams) -> Found:
     from concurrent.futures import ThreadPoolExecutor
 
     s_count, days = frame.x.shape
+    start = carry or Carry.fresh(frame)
     valid = frame.valid.astype(np.float64)
     chunks = _chunks(s_count)
-    same = redundant(frame)
+    last_col = np.full(s_count, days - 1, dtype=np.int64)
+    partner = partners(frame)
+    same = start.equal & equal_over(frame, start.from_col, last_col, partner)
+    if carry is not None and bool((carry.known & (same != carry.same_used)).any()):
+        return None
     testable = frame.testable & ~same[:, None]
+    done = through(frame)
+    first_new = int(start.from_col[start.known].min()) if carry is not None and start.known.any() else 0
     with ThreadPoolExecutor(WORKERS) as pool:
         prepared: list[tuple[model._Window, model.Dispersion] | None] = list(pool.map(
             lambda c: model.slim(*model.dispersion(frame.x[c], valid[c], params)), chunks))
@@ -106,28 +124,43 @@ def detect(frame: Frame, params: AlertParams) -> Found:
         del parts
         h = cs.threshold(params.cusum_arl_days, params.cusum_k)
 
-        def run(i: int) -> tuple[F64, dict[str, F64] | None, _Acc]:
+        def run(i: int) -> tuple[F64, dict[str, F64] | None, _Acc, tuple[cs.Side, cs.Side]]:
             prep, prepared[i] = prepared[i], None
             c = chunks[i]
-            return _chunk_alerts(frame, c, valid[c], testable[c], phi_pool, params, prep, h)
+            return _chunk_alerts(frame, c, valid[c], testable[c], phi_pool, params, prep, h,
+                                 start.rows(c) if carry is not None else None, first_new)
 
         results = list(pool.map(run, range(len(chunks))))
     tests = np.zeros(days)
     cand: list[dict[str, F64]] = []
     acc = _Acc([], {})
-    for chunk_tests, chunk_cand, chunk_acc in results:
+    sides: list[tuple[cs.Side, cs.Side]] = []
+    for chunk_tests, chunk_cand, chunk_acc, chunk_sides in results:
         tests += chunk_tests
         if chunk_cand is not None:
             cand.append(chunk_cand)
         acc.extend(chunk_acc)
+        sides.append(chunk_sides)
     _surges(cand, tests, params, acc)
-    return acc.found()
+    end = Carry(np.ones(s_count, dtype=bool), done + 1, same,
+                start.equal & equal_over(frame, start.from_col, done, partner), last_count(frame, start, done),
+                start.first_valid, _joined([s[0] for s in sides]), _joined([s[1] for s in sides]))
+    return acc.found(), end
+
+
+def _joined(parts: list[cs.Side]) -> cs.Side:
+    def cat(name: str) -> Any:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    return cs.Side(cat("stat"), cat("zero_day"), cat("quiet"), cat("rising"), cat("sum_x"), cat("sum_m"))
 
 
 def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.bool_], phi_pool: F64,
                   params: AlertParams, prepared: tuple[model._Window, model.Dispersion] | None,
-                  h: float) -> tuple[F64, dict[str, F64] | None, _Acc]:
-    """One chunk's BH family sizes per day, surge/drawdown candidates, shift and new-corridor alerts."""
+                  h: float, carry: Carry | None,
+                  first_new: int = 0) -> tuple[F64, dict[str, F64] | None, _Acc, tuple[cs.Side, cs.Side]]:
+    """One chunk's BH family sizes per day, surge/drawdown candidates, shift and new-corridor alerts, and
+    the CUSUM state after its last day. With a carry, only columns from `carry.from_col` on are new."""
     x = frame.x[c]
     b = model.baseline(x, valid, testable, frame.kind[c], phi_pool, params, prepared)
     del prepared
@@ -135,16 +168,23 @@ def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.b
     # family (it could never raise an alert, and counting it would only cost the others power)
     can_drop = b.tested & (0.5 * b.zero <= params.level)
     tests = np.asarray(b.tested.sum(axis=0) + can_drop.sum(axis=0), dtype=np.float64)
-    r, t = np.nonzero((b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level)))
+    new = (np.arange(frame.days)[None, :] >= carry.from_col[:, None]) if carry is not None else None
+    hit = (b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level))
+    if carry is not None:  # a day new for any series: every series' candidates (one BH family a day)
+        hit &= np.arange(frame.days)[None, :] >= first_new
+    r, t = np.nonzero(hit)
     cand = None
     if r.size:
         cand = {"row": (r + c.start).astype(np.float64), "day": t.astype(np.float64), "x": x[r, t],
                 "mean": b.mean[r, t], "phi": b.phi[r, t], "relvar": b.relvar[r, t], "shift": b.shift[r, t],
-                "history": b.history[r, t], "weekday": b.weekday[r, t].astype(np.float64),
+                "history": b.history[r, t], "u": b.u[r, t],
+                "new": np.ones(r.size) if new is None else new[r, t].astype(np.float64),
+                "weekday": b.weekday[r, t].astype(np.float64),
                 "pooled": b.pooled[r, t].astype(np.float64)}
     acc = _Acc([], {})
     z = np.where(b.tested, model.ndtri_clipped(b.u), 0.0)
-    shifts = cs.cusum(z, b.tested, x, b.mean, params.cusum_k, h)
+    shifts, sides = cs.cusum_carried(z, b.tested if new is None else b.tested & new, x, b.mean, params.cusum_k,
+                                     h, None if carry is None else (carry.up, carry.down))
     if shifts.series.size:
         rr, tt = shifts.series, shifts.day
         acc.add("shift", rr.size, row=rr + c.start, day=tt, first=shifts.start, observed=shifts.observed,
@@ -153,8 +193,8 @@ def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.b
                 sigma=np.full(rr.size, np.nan), history=b.history[rr, tt], weekday=b.weekday[rr, tt],
                 pooled=b.pooled[rr, tt], tests=np.full(rr.size, np.nan),
                 statistic=shifts.statistic * shifts.direction)
-    _new_corridors(frame, c, params, acc)
-    return tests, cand, acc
+    _new_corridors(frame, c, params, acc, carry)
+    return tests, cand, acc, sides
 
 
 def redundant(frame: Frame) -> npt.NDArray[np.bool_]:
@@ -164,30 +204,22 @@ def redundant(frame: Frame) -> npt.NDArray[np.bool_]:
     series are one test: the all-traffic copy is left out (of the tests, the BH family and the pooled
     dispersion), so each change is reported once, in the actor's series.
     """
-    keys = frame.keys.select(["mode", "direction", "site", "origin", "destination", "actor"]).to_pylist()
-    by_place: dict[tuple[object, ...], list[int]] = {}
-    for i, k in enumerate(keys):
-        if k["actor"] is not None:
-            by_place.setdefault((k["mode"], k["direction"], k["site"], k["origin"], k["destination"]), []).append(i)
-    out = np.zeros(len(keys), dtype=bool)
-    for i, k in enumerate(keys):
-        if k["actor"] is None:
-            place = (k["mode"], k["direction"], k["site"], k["origin"], k["destination"])
-            out[i] = any(np.array_equal(frame.x[i], frame.x[j]) for j in by_place.get(place, ()))
-    return out
+    rows = frame.keys.num_rows
+    return equal_over(frame, np.zeros(rows, dtype=np.int64), np.full(rows, frame.days - 1, dtype=np.int64))
 
 
-def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> tuple[F64, F64]:
+def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64, u: F64) -> tuple[F64, F64]:
     """`model.tail_values` over `WORKERS` threads (each candidate's values are its own: split and joined)."""
     from concurrent.futures import ThreadPoolExecutor
 
     n = x.size
     if n < 2 * TAIL_SPLIT_MIN:
-        return model.tail_values(x, mean, phi, relvar, shift)
+        return model.tail_values(x, mean, phi, relvar, shift, u)
     bounds = np.linspace(0, n, WORKERS + 1).astype(np.int64)
     parts = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
     with ThreadPoolExecutor(WORKERS) as pool:
-        done = list(pool.map(lambda c: model.tail_values(x[c], mean[c], phi[c], relvar[c], shift[c]), parts))
+        done = list(pool.map(lambda c: model.tail_values(x[c], mean[c], phi[c], relvar[c], shift[c], u[c]),
+                                 parts))
     return np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
 
 
@@ -198,11 +230,12 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
     rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
     phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
     shift = col["shift"]
-    p_up, p_down = _tail_values(x, mean, phi, relvar, shift)
+    p_up, p_down = _tail_values(x, mean, phi, relvar, shift, col["u"])
     up = x > mean
     p = np.where(up, p_up, p_down)
     q = bh_partial(p, day, tests)
-    keep = q <= params.level
+    keep = (q <= params.level) & (col["new"] > 0)  # the family is the whole day's; the alerts, new days'
+
     lower, upper = model.interval(mean[keep], phi[keep], relvar[keep], shift[keep])
     kinds = np.where(up[keep], "surge", "drawdown")
     for kind in ("surge", "drawdown"):
@@ -216,7 +249,7 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
                 pooled=pool[sel], tests=tests[day[sel]], statistic=np.full(int(m.sum()), np.nan))
 
 
-def _new_corridors(frame: Frame, c: slice, params: AlertParams, acc: _Acc) -> None:
+def _new_corridors(frame: Frame, c: slice, params: AlertParams, acc: _Acc, carry: Carry | None) -> None:
     """Movements on a corridor (of one actor group) silent for the whole look-back before."""
     directions = np.asarray(frame.keys.column("direction").to_pylist()[c], dtype=object)
     actors = frame.keys.column("actor").to_pylist()[c]
@@ -230,6 +263,12 @@ def _new_corridors(frame: Frame, c: slice, params: AlertParams, acc: _Acc) -> No
     pv = model._prefix(valid)
     before = model._range_sum(px, look, 1)
     covered = model._range_sum(pv, look, 1)
+    if carry is not None:  # the look-back reaches before the frame: the carried last count and cover
+        t_col = np.arange(frame.days)[None, :]
+        first = carry.first_valid[eligible][:, None]
+        covered = covered + np.maximum(0, np.minimum(-1, t_col - 1) - np.maximum(t_col - look, first) + 1)
+        before = np.where(carry.last_count[eligible][:, None] >= t_col - look, 1.0, before)
+        before = np.where(t_col >= carry.from_col[eligible][:, None], before, 1.0)  # processed before
     hit = (x > 0) & (before == 0) & (covered >= params.corridor_min_lookback_days) & frame.testable[c][eligible]
     r, t = np.nonzero(hit)
     if not r.size:

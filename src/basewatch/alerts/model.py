@@ -178,8 +178,7 @@ def baseline(x: F64, valid: F64, testable: Bool, kind: I64, phi_pool: F64, p: Al
     zero = np.ones(x.shape)
     if tested.any():
         args = (mean[tested], phi[tested], relvar[tested], shift[tested])
-        u[tested] = fast_mid_pit(x[tested], *args)
-        zero[tested] = fast_p_zero(*args, refine_below=4 * p.level)
+        u[tested], zero[tested] = pit_and_zero(x[tested], *args, zero_refine_below=4 * p.level)
     return Baseline(mean, phi, relvar, shift, n, weekday, short, tested, u, zero)
 
 
@@ -265,7 +264,14 @@ def _nb_pmf(k: F64, mean: F64, size: F64) -> F64:
 
 
 def fast_mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
-    """`mid_pit` at a fraction of the cost, equal to it where it decides anything.
+    """`mid_pit` at a fraction of the cost, equal to it where it decides anything (see `pit_and_zero`)."""
+    return pit_and_zero(x, mean, phi, relvar, shift, 0.0)[0]
+
+
+def pit_and_zero(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
+                 zero_refine_below: float) -> tuple[F64, F64]:
+    """The mid-p PIT u of each count (as `mid_pit` where it decides anything) and P(X = 0) (as
+    `fast_p_zero(..., zero_refine_below)`), sharing the moment-matched pieces.
 
     A count of 0: u = P(X = 0)/2 (closed form; the mixture's where it is small). Elsewhere first a
     single negative binomial with the mixture's mean and variance (one incomplete beta function instead
@@ -275,22 +281,28 @@ def fast_mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
     """
     from scipy.special import betainc
 
+    e, size = _moments(mean, phi, relvar, shift)
+    p0 = np.power(size / (size + e), size)  # the moment-matched NB's P(X = 0)
+    is_zero = x == 0
+    mix = (p0 < zero_refine_below) | (is_zero & (p0 < 2 * REFINE_TAIL))
+    p0_mix = p0.copy()
+    if mix.any():
+        p0_mix[mix] = p_zero(mean[mix], phi[mix], relvar[mix], shift[mix])
+    zero = np.where(p0 < zero_refine_below, p0_mix, p0)
     u = np.empty(x.shape)
-    zero = x == 0
-    if zero.any():
-        u[zero] = 0.5 * fast_p_zero(mean[zero], phi[zero], relvar[zero], shift[zero], 2 * REFINE_TAIL)
-    rest = ~zero
+    if is_zero.any():
+        u[is_zero] = 0.5 * p0_mix[is_zero]
+    rest = ~is_zero
     if rest.any():
-        xr = x[rest]
-        e, size = _moments(mean[rest], phi[rest], relvar[rest], shift[rest])
-        below = betainc(size, xr, size / (size + e))
-        ur = below + 0.5 * _nb_pmf(xr, e, size)
+        xr, er, sr = x[rest], e[rest], size[rest]
+        below = betainc(sr, xr, sr / (sr + er))
+        ur = below + 0.5 * _nb_pmf(xr, er, sr)
         refine = np.minimum(ur, 1 - ur) < REFINE_TAIL
         if refine.any():
             idx = np.flatnonzero(rest)[refine]
             ur[refine] = mid_pit(x[idx], mean[idx], phi[idx], relvar[idx], shift[idx])
         u[rest] = ur
-    return u
+    return u, zero
 
 
 def mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
@@ -298,39 +310,61 @@ def mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
     return np.asarray(0.5 * (mixture_cdf(x - 1.0, mean, phi, relvar, shift) + mixture_cdf(x, mean, phi, relvar, shift)))
 
 
-def tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> tuple[F64, F64]:
-    """(p_up, p_down), mid-p; the upper one from survival functions so tiny values keep their precision."""
+def tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
+                known_u: F64 | None = None) -> tuple[F64, F64]:
+    """(p_up, p_down), mid-p; the upper one from survival functions so tiny values keep their precision.
+
+    known_u: `fast_mid_pit`'s values for these counts, if at hand. Where that function computed the full
+    mixture (a count above 0 with a tail below `REFINE_TAIL`) it is p_down exactly, and is reused.
+    """
     from scipy.special import betaincc, gammainc
 
     lam, wts = _levels(mean, relvar, shift)
-    ph = phi[:, None]
-    pois = ph < POISSON_PHI
-    size = 1.0 / np.where(pois, 1.0, ph)
+    pois = phi < POISSON_PHI
+    size = (1.0 / np.where(pois, 1.0, phi))[:, None]
 
-    def sf(k: F64) -> F64:  # P(X > k)
-        kk = np.maximum(k, 0.0)[:, None]
-        out = np.where(pois, gammainc(kk + 1.0, lam), betaincc(size, kk + 1.0, size / (size + lam)))
-        out = np.where(k[:, None] < 0, 1.0, out)
+    def sf(k: F64) -> F64:  # P(X > k), each node by its own family (Poisson or NB) only
+        kk = np.broadcast_to((np.maximum(k, 0.0) + 1.0)[:, None], lam.shape)
+        out = np.empty(lam.shape)
+        out[pois] = gammainc(kk[pois], lam[pois])
+        nb = ~pois
+        sz = np.broadcast_to(size, lam.shape)[nb]
+        out[nb] = betaincc(sz, kk[nb], sz / (sz + lam[nb]))
+        out[k < 0] = 1.0
         return np.asarray((out * wts).sum(axis=1))
 
+    p_down = np.empty(x.shape)
+    reuse = np.zeros(x.shape, dtype=bool)
+    if known_u is not None:
+        reuse = (x > 0) & (np.minimum(known_u, 1 - known_u) < REFINE_TAIL)
+        p_down[reuse] = known_u[reuse]
+    rest = ~reuse
+    if rest.any():
+        p_down[rest] = mid_pit(x[rest], mean[rest], phi[rest], relvar[rest], shift[rest])
     p_up = 0.5 * (sf(x) + sf(x - 1.0))
-    p_down = 0.5 * (mixture_cdf(x - 1.0, mean, phi, relvar, shift) + mixture_cdf(x, mean, phi, relvar, shift))
-    return np.asarray(p_up), np.asarray(p_down)
+    return np.asarray(p_up), p_down
 
 
 def interval(mean: F64, phi: F64, relvar: F64, shift: F64, coverage: float = 0.95) -> tuple[F64, F64]:
-    """Central prediction interval of the count: the predictive's 2.5 % and 97.5 % quantiles."""
+    """Central prediction interval of the count: the predictive's 2.5 % and 97.5 % quantiles.
+
+    The CDF of every count 0 .. mean + 12 sd + 10 of every alert in one call (the alerts' ranges laid end
+    to end), then each alert's two quantiles by a search within its own range.
+    """
     a = (1 - coverage) / 2
-    lower = np.zeros(mean.shape)
-    upper = np.zeros(mean.shape)
-    for i in range(mean.size):
-        sd = np.sqrt(mean[i] + (phi[i] + relvar[i] * (1 + phi[i])) * mean[i] ** 2)
-        ks = np.arange(0.0, np.ceil(mean[i] + 12 * sd + 10))
-        full = [np.full(ks.size, v[i]) for v in (mean, phi, relvar, shift)]
-        cdf = mixture_cdf(ks, *full)
-        lower[i] = ks[int(np.searchsorted(cdf, a))]
-        upper[i] = ks[min(int(np.searchsorted(cdf, 1 - a)), ks.size - 1)]
-    return lower, upper
+    n = mean.size
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    sd = np.sqrt(mean + (phi + relvar * (1 + phi)) * mean ** 2)
+    sizes = np.ceil(mean + 12 * sd + 10).astype(np.int64)
+    owner = np.repeat(np.arange(n), sizes)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    ks = (np.arange(owner.size) - starts[owner]).astype(np.float64)
+    cdf = mixture_cdf(ks, mean[owner], phi[owner], relvar[owner], shift[owner])
+    # per alert, the first k whose CDF reaches a (and 1 - a): count the k below within its range
+    lo_idx = np.bincount(owner, weights=cdf < a, minlength=n).astype(np.int64)
+    hi_idx = np.minimum(np.bincount(owner, weights=cdf < 1 - a, minlength=n).astype(np.int64), sizes - 1)
+    return lo_idx.astype(np.float64), hi_idx.astype(np.float64)
 
 
 def sigma(p_up: F64, p_down: F64) -> F64:

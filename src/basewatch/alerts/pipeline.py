@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from basewatch.alerts import series
 from basewatch.alerts.assemble import count_rows, evidence_keys
-from basewatch.alerts.detect import detect
+from basewatch.alerts.detect import Found, detect
+from basewatch.alerts.evidence import evidence_json
 from basewatch.alerts.frame import Extent, Frame, build_frame
 from basewatch.alerts.params import AlertParams
 
@@ -19,25 +19,40 @@ if TYPE_CHECKING:
 SPAN_COLUMNS = (*series.SERIES_COLUMNS, "day", "last_day")
 
 
-def count_frame(engine: AlertEngine, extents: dict[str, Extent]) -> Frame:
+def count_frame(engine: AlertEngine, extents: dict[str, Extent], since: int | None = None,
+                pad: tuple[pa.Table, pa.Table] | None = None) -> Frame:
+    """The frame of every series; `since`: only the counts of days from it on; `pad`: rows (counts,
+    spans) of no count that name series the counts may lack (the series of a carried state)."""
+    import pyarrow as pa
+
     ev = series.events(engine.inputs)
+    span_expr = series.port_spans(engine.inputs)
+    if since is not None:
+        ev = ev.filter(ev.day >= since)
+        span_expr = span_expr.filter(span_expr.last_day >= since)
     counts = engine.to_arrow(series.counts(ev))
-    spans = engine.to_arrow(series.port_spans(engine.inputs).select(*SPAN_COLUMNS))
+    spans = engine.to_arrow(span_expr.select(*SPAN_COLUMNS))
+    if pad is not None:
+        counts = pa.concat_tables([counts, pad[0].select(counts.column_names).cast(counts.schema)])
+        spans = pa.concat_tables([spans, pad[1].select(spans.column_names).cast(spans.schema)])
     return build_frame(counts, spans, extents)
 
 
 def count_alerts(engine: AlertEngine, extents: dict[str, Extent], params: AlertParams) -> pa.Table:
     """Surge, drawdown, shift and new-corridor alerts with their evidence."""
+    frame = count_frame(engine, extents)
+    return alert_rows(engine, frame, detect(frame, params), params)
+
+
+def alert_rows(engine: AlertEngine, frame: Frame, found: Found, params: AlertParams) -> pa.Table:
+    """The rows of the `alerts` table for `found`, with the evidence of each looked up on the engine."""
     import pyarrow.compute as pc
 
-    frame = count_frame(engine, extents)
-    found = detect(frame, params)
     keys = evidence_keys(frame, found)
-    evidence: dict[tuple[str, int, int], list[tuple[str, str]]] = defaultdict(list)
+    parts = []
     if keys.num_rows:
         keys = keys.group_by(list(keys.column_names)).aggregate([])
         in_port = pc.equal(keys.column("direction"), "in_port")
-        parts = []
         span_keys = keys.filter(in_port).select(["series", "first_day", "last_day"])
         if span_keys.num_rows:
             parts.append(engine.to_arrow(series.span_evidence(series.port_spans(engine.inputs),
@@ -45,8 +60,4 @@ def count_alerts(engine: AlertEngine, extents: dict[str, Extent], params: AlertP
         event_keys = keys.filter(pc.invert(in_port))
         if event_keys.num_rows:
             parts.append(engine.to_arrow(series.evidence(series.events(engine.inputs), engine.table(event_keys))))
-        for part in parts:  # column lists, not one dict per row (evidence can be 100,000s of rows)
-            cols = [part.column(c).to_pylist() for c in ("series", "first_day", "last_day", "ev_kind", "ev_id")]
-            for s, a, b, kind, ev_id in zip(*cols, strict=True):
-                evidence[(s, a, b)].append((kind, ev_id))
-    return count_rows(frame, found, evidence, params)
+    return count_rows(frame, found, evidence_json(parts), params)

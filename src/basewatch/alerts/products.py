@@ -1,4 +1,5 @@
-"""The `alerts` product: reads the flights and maritime products' tables, owns `alerts`."""
+"""The `alerts` product: reads the flights and maritime products' tables, owns `alerts` and the carried
+state (`alert_state`, `alert_state_meta`) that lets a build compute only the days after the last one."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ SELECT
 class AlertsProduct:
     name = "alerts"
     inputs: tuple[str, ...] = ("flights", "maritime")
-    tables: tuple[str, ...] = ("alerts",)
+    tables: tuple[str, ...] = ("alerts", "alert_state", "alert_state_meta")
 
     def default_params(self) -> AlertParams:
         return AlertParams()
