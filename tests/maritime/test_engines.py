@@ -22,9 +22,6 @@ from basewatch.maritime.ports import create_places
 from basewatch.maritime.sequence import create_position_sequence
 from basewatch.watchlist.store import read_sites
 from basewatch.workspace.core import Workspace
-from tests.flights import conftest as flights_conftest
-
-spark = flights_conftest.spark  # the session's one SparkSession (local[2]), shared with the flights tests
 
 
 @pytest.fixture(scope="module")
