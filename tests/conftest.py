@@ -33,6 +33,17 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
         ws.close()
 
 
+@pytest.fixture(autouse=True)
+def _products_registry_restored() -> Iterator[None]:
+    """The product registry is process-wide: a stand-in product a test registers (and the tables it would
+    own) must not survive into later tests, where every `analyse` would build it (an order-dependent
+    failure, found twice)."""
+    from basewatch.products import scoped
+
+    with scoped():
+        yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "spark: runs PySpark in local mode (needs Java)")
 

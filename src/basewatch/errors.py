@@ -7,6 +7,7 @@ standard error and exits with code 2, never with a traceback. The tree:
     ├── InputFormatError      a file is not of the format it was read as (names file, line, reason)
     ├── WatchlistError        a watchlist file is invalid
     ├── WorkspaceError        the workspace is missing, cannot be opened, or has an unknown schema version
+    │   └── WorkspaceBusyError    another process held it longer than the wait allowed (names its PID)
     ├── UsageError            a bad option value or combination of options
     ├── QueryError            a filter names a site, actor or event the workspace does not know
     ├── ProductError          a derived product is unknown, or products depend on each other in a cycle

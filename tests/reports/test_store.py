@@ -70,6 +70,7 @@ def test_claims_keep_the_cue_words_behind_their_fields(workspace: Workspace, tmp
     p.write_text(TEXT, encoding="utf-8")
     add_files(workspace, [p])
     first, second = list_claims(workspace)
-    # "left Tartus" decided withdrawal, "showed" the source; nothing hedged it
-    assert first["why"] == {"event": ["left Tartus"], "certainty": [], "source": ["showed"]}
+    # "frigates left" (warships leaving) and "left Tartus" decided withdrawal, "showed" the source; nothing
+    # hedged it
+    assert first["why"] == {"event": ["frigates left", "left Tartus"], "certainty": [], "source": ["showed"]}
     assert second["why"]["event"] == ["struck"] and second["why"]["source"] == ["said"]

@@ -107,3 +107,27 @@ def test_comparison_page_shows_before_and_after(page: tuple[Any, PageLog], base_
     assert len(sizes) == 2 and all(done and width > 0 for done, width in sizes)
     assert pg.query_selector(f"#panel a[href*='id={month_demo.before_id}']") is not None
     log.check()
+
+
+def test_assessment_evidence_links_each_claim_to_its_place_in_the_report(
+        page: tuple[Any, PageLog], base_url: str, month_source: WorkspaceSource) -> None:
+    """Every id is a link: a claim the judgement rests on opens its report with that claim marked."""
+    import json
+
+    pg, log = page
+    ((evidence,),) = _sql(month_source, "SELECT evidence FROM assessments WHERE place = 'khmeimim' AND actor = ? "
+                                        "ORDER BY as_of DESC LIMIT 1", [ACTOR])
+    want = sorted(f"claim {r['id']}" for item in json.loads(evidence) for r in item["refs"][:6]
+                  if r["kind"] == "claim")
+    assert want  # the demo's Khmeimim judgement rests on claims (the denial it contradicts among them)
+    open_page(pg, f"{base_url}?view=site&id=khmeimim&actor={ACTOR}&mode=air")
+    links = pg.eval_on_selector_all(".assessment a[href*='view=report']", "as => as.map(a => a.textContent)")
+    assert sorted(links) == want
+    report_id, claim_no = want[0].removeprefix("claim C").split("-")
+    ((text,),) = _sql(month_source, "SELECT text FROM claims WHERE report_id = ? AND claim_no = ?",
+                      [int(report_id), int(claim_no)])
+    after_click(pg, f".assessment a:text-is('{want[0]}')")
+    assert "view=report" in pg.url
+    marked = pg.text_content("mark.claim.current") or ""
+    assert marked and (marked in text or text in marked)
+    log.check()

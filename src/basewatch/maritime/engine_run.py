@@ -22,7 +22,7 @@ def port_calls_on(ws: Workspace, rules: PortCallRules, engine: str = "duckdb", m
     places of temp tables _places and _place_cells (`create_places`, which the caller ran)."""
     import ibis
 
-    from basewatch.maritime import portcalls_ibis as pci
+    import basewatch.maritime.portcalls_ibis as pci
 
     if engine == "duckdb":
         backend = ibis.duckdb.from_connection(ws.con)
@@ -40,8 +40,8 @@ def _on_spark(ws: Workspace, rules: PortCallRules, master: str | None, session: 
     import ibis
     import pyarrow.parquet as pq
 
+    import basewatch.maritime.portcalls_ibis as pci
     from basewatch.flights.engine import _sql_path, spark_session
-    from basewatch.maritime import portcalls_ibis as pci
 
     spark = session if session is not None else spark_session(master)
     tmp = tempfile.TemporaryDirectory(prefix="basewatch-spark-maritime-") if workdir is None else None

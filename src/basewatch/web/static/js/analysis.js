@@ -65,6 +65,8 @@ export function bandChart(band, alerts = []) {
 }
 
 function refLink(ref) {
+  const claim = ref.kind === "claim" && /^C(\d+)-(\d+)$/.exec(String(ref.id));
+  if (claim) return link({ view: "report", id: claim[1], claim: claim[2] }, `claim ${ref.id}`);
   const view = REF_VIEWS[ref.kind];
   return view ? link({ view, id: ref.id }, `${ref.kind} ${ref.id}`) : `${ref.kind} ${ref.id}`;
 }
