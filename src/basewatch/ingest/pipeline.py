@@ -17,6 +17,7 @@ from basewatch.identity.cache import identity_table
 from basewatch.identity.callsigns import merge_source_callsigns
 from basewatch.ingest.base import ReadResult
 from basewatch.ingest.registry import choose_reader
+from basewatch.ingest.stream import Stream, from_result
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,6 +30,9 @@ DEDUPE_KEYS: dict[str, tuple[str, ...]] = {
     "aircraft_points": ("icao24", "time", "lat", "lon"),
     "ais_positions": ("mmsi", "time", "lat", "lon"), "ais_static": ("mmsi", "time", "msg_type", "name", "callsign"),
 }
+# DuckDB's memory limit while a file is streamed in: past it, it writes the transaction's blocks to
+# disk and spills its sorts instead of growing (its default is 80 % of RAM).
+INGEST_MEMORY = "1GB"
 # Side tables are upserted on these keys (the newest file wins).
 UPSERT_KEYS: dict[str, tuple[str, ...]] = {
     "aircraft": ("icao24", "origin"),
@@ -92,8 +96,11 @@ def ingest_file(
     row = ws.con.execute("SELECT source_id FROM sources WHERE sha256 = ?", [digest]).fetchone()
     if row is not None:
         return IngestReport(str(p), reader.name, 0, 0, 0, already_ingested=True, source_id=int(row[0]))
-    result = reader.read(p)
-    return write_result(ws, p, digest, reader.name, result)
+    streaming = getattr(reader, "stream", None)
+    if streaming is None:
+        return write_result(ws, p, digest, reader.name, reader.read(p))
+    with ws.memory_capped(INGEST_MEMORY):
+        return write_stream(ws, p, digest, reader.name, streaming(p))
 
 
 def write_result(
@@ -102,43 +109,61 @@ def write_result(
 ) -> IngestReport:
     """Write one reader result as one source, in one transaction. on_source(con, source_id) runs inside
     that transaction after the records (basewatch.live records its batch provenance there)."""
+    return write_stream(ws, path, digest, input_format, from_result(result), on_source=on_source)
+
+
+def write_stream(
+    ws: Workspace, path: Path, digest: str, input_format: str, stream: Stream,
+    *, on_source: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+) -> IngestReport:
+    """Write a reader's batches as one source, in one transaction (see write_result).
+
+    Each batch is de-duplicated against the workspace, which inside the transaction holds the file's
+    earlier batches too: a record repeated anywhere in the file is kept once, at its first line. An
+    error raised by the reader at any batch rolls the whole file back."""
     accepted = 0
-    duplicates = result.duplicates
-    reasons = result.rejects.as_json()
+    points = offered_points = 0
+    duplicates = 0
     with ws.transaction() as con:
         got = con.execute(
             "INSERT INTO sources (path, sha256, input_format, ingested_at, accepted, rejected, duplicates, "
-            "reasons, skipped) VALUES (?, ?, ?, now(), 0, ?, 0, ?, ?) RETURNING source_id",
-            [str(path.resolve()), digest, input_format, result.rejects.total, json.dumps(reasons),
-             result.skipped_total],
+            "reasons, skipped) VALUES (?, ?, ?, now(), 0, 0, 0, '{}', 0) RETURNING source_id",
+            [str(path.resolve()), digest, input_format],
         ).fetchone()
         assert got is not None
         source_id = int(got[0])
-        for name, table in result.tables.items():
-            inserted, offered = _insert(con, name, table, source_id)
-            if name == "aircraft_points" and inserted:  # identity reads callsigns from this summary
-                merge_source_callsigns(con, source_id)
-                add_source_atoms(ws, [source_id])  # and flights read this source's atoms
-            if name in result.counted:
-                accepted += inserted
-                duplicates += offered - inserted
+        for batch in stream.batches:
+            for name, table in batch.items():
+                inserted, offered = _insert(con, name, table, source_id)
+                if name == "aircraft_points":
+                    points += inserted
+                    offered_points += offered
+                if name in stream.counted:
+                    accepted += inserted
+                    duplicates += offered - inserted
+        duplicates += stream.duplicates
+        reasons = stream.rejects.as_json()
+        if points:  # identity reads callsigns from this summary, and flights read this source's atoms
+            merge_source_callsigns(con, source_id)
+            add_source_atoms(ws, [source_id])
         con.execute(
-            "UPDATE sources SET accepted = ?, duplicates = ? WHERE source_id = ?",
-            [accepted, duplicates, source_id],
+            "UPDATE sources SET accepted = ?, rejected = ?, duplicates = ?, reasons = ?, skipped = ? "
+            "WHERE source_id = ?",
+            [accepted, stream.rejects.total, duplicates, json.dumps(reasons), stream.skipped_total, source_id],
         )
         if on_source is not None:
             on_source(con, source_id)
-        if "aircraft_points" in result.tables and result.tables["aircraft_points"].num_rows:
+        if offered_points:
             identity_table(ws)  # the aircraft identity cache, so analysis finds it current
-    if "aircraft_points" in result.tables and result.tables["aircraft_points"].num_rows:
+    if offered_points:
         # the flight pipeline's airfield and site tables, built once per workspace (and again when
         # airportsdata or the watchlist's sites change), so the first analysis need not
         from basewatch.flights.plan import ensure_references, load_plan
 
         ensure_references(ws, load_plan())
     return IngestReport(
-        str(path), input_format, accepted, result.rejects.total, duplicates, reasons,
-        notes=result.notes, source_id=source_id, skipped=dict(result.skipped),
+        str(path), input_format, accepted, stream.rejects.total, duplicates, reasons,
+        notes=tuple(stream.notes), source_id=source_id, skipped=dict(stream.skipped),
     )
 
 
