@@ -70,14 +70,19 @@ class Block:
     data: bytes
 
 
-def line_blocks(path: Path, max_lines: int = BATCH_LINES, max_bytes: int = BATCH_BYTES) -> Iterator[Block]:
+def batch_lines(max_lines: int | None) -> int:
+    """max_lines, or BATCH_LINES as it is at the call (tests lower it to see many batches)."""
+    return max_lines if max_lines else BATCH_LINES
+
+
+def line_blocks(path: Path, max_lines: int | None = None, max_bytes: int = BATCH_BYTES) -> Iterator[Block]:
     """The file (gunzipped when gzip) in blocks of at most max_lines lines, cut after a \\n.
 
     A block also ends at the last \\n before max_bytes (or, when no line end lies before, at the next one).
     Lines that end in a lone \\r (old Mac text) count as lines of their block but do not cut it. The last
     line is given even without its line end."""
     first = 1
-    for data in _cut_blocks(files.open_stream(path), max_lines, max_bytes):
+    for data in _cut_blocks(files.open_stream(path), batch_lines(max_lines), max_bytes):
         yield Block(first, data)
         first += physical_lines(data)
 

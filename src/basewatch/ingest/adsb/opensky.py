@@ -32,7 +32,7 @@ from basewatch.ingest.adsb.common import (
     to_bool,
 )
 from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, ReadResult, Rejects
-from basewatch.ingest.stream import BATCH_LINES, Batch, Block, Stream, collect, line_blocks
+from basewatch.ingest.stream import Batch, Block, Stream, batch_lines, collect, line_blocks
 
 REQUIRED = ("time", "icao24", "lat", "lon")
 OPTIONAL = ("velocity", "heading", "vertrate", "callsign", "onground", "squawk", "baroaltitude", "geoaltitude")
@@ -76,12 +76,13 @@ class OpenSkyReader:
     def read(self, path: Path) -> ReadResult:
         return collect(self.stream(path))
 
-    def stream(self, path: Path, max_lines: int = BATCH_LINES) -> Stream:
+    def stream(self, path: Path, max_lines: int | None = None) -> Stream:
         """The file's points in batches of at most max_lines rows (CSV lines or Parquet rows)."""
         with path.open("rb") as fh:
             magic = fh.read(4)
         rejects = Rejects()
-        parts = _parquet_parts(path, max_lines) if magic == b"PAR1" else _csv_parts(path, max_lines, rejects)
+        parquet_file = magic == b"PAR1"
+        parts = _parquet_parts(path, batch_lines(max_lines)) if parquet_file else _csv_parts(path, max_lines, rejects)
         return Stream(_batches(path, parts, rejects), rejects, ("aircraft_points",),
                       {"aircraft_points": AIRCRAFT_POINTS_SCHEMA})
 
@@ -104,7 +105,7 @@ def _parquet_parts(path: Path, max_rows: int) -> Iterator[tuple[pa.Table, AnyArr
         first += table.num_rows
 
 
-def _csv_parts(path: Path, max_lines: int, rejects: Rejects) -> Iterator[tuple[pa.Table, AnyArray]]:
+def _csv_parts(path: Path, max_lines: int | None, rejects: Rejects) -> Iterator[tuple[pa.Table, AnyArray]]:
     blocks = (b for b in line_blocks(path, max_lines) if b.data and not b.data.isspace())
     head = next(blocks, None)
     if head is None:

@@ -14,8 +14,9 @@ in file order. Messages without a position (MSG,1/4/5/6/7/8) only feed that stat
 point of their own, so they are neither accepted nor rejected. Other SBS line types (SEL, ID, AIR,
 STA, CLK) are skipped with a note; any other non-blank line is rejected.
 row_no: the 1-based line number. Read in blocks of lines (ingest.stream: memory of one block, whatever
-the file's size; each aircraft's state is carried from block to block). Parsed with pyarrow's CSV reader and Arrow kernels; the state is
-carried forward with numpy over rows sorted by aircraft: no Python loop per line.
+the file's size; each aircraft's state is carried from block to block). Parsed with pyarrow's CSV
+reader and Arrow kernels; the state is carried forward with numpy over rows sorted by aircraft: no
+Python loop per line.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from basewatch.ingest.adsb.common import (
     to_float,
 )
 from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, ReadResult, Rejects
-from basewatch.ingest.stream import BATCH_LINES, Block, Stream, collect, line_blocks
+from basewatch.ingest.stream import Block, Stream, collect, line_blocks
 from basewatch.units import FPM_TO_MS, FT_TO_M, KT_TO_MS
 
 MSG_FIELDS = 22
@@ -92,7 +93,7 @@ class SbsReader:
     def read(self, path: Path) -> ReadResult:
         return collect(self.stream(path))
 
-    def stream(self, path: Path, max_lines: int = BATCH_LINES) -> Stream:
+    def stream(self, path: Path, max_lines: int | None = None) -> Stream:
         """The file's points in batches of at most max_lines lines' worth (see ingest.stream)."""
         rejects = Rejects()
         notes: list[str] = []
@@ -112,7 +113,7 @@ class _FileState:
     newest_s: float = float("-inf")
 
 
-def _batches(path: Path, max_lines: int, rejects: Rejects, notes: list[str]) -> Iterator[dict[str, pa.Table]]:
+def _batches(path: Path, max_lines: int | None, rejects: Rejects, notes: list[str]) -> Iterator[dict[str, pa.Table]]:
     state = _FileState()
     for block in line_blocks(path, max_lines):
         if not state.text_seen and block.data.isspace():
