@@ -68,6 +68,18 @@ def test_line_blocks_byte_bound(tmp_path: Path) -> None:
     assert [len(b.data) for b in blocks] == [1000] * 5
 
 
+def test_line_blocks_across_read_chunks(tmp_path: Path) -> None:
+    """A file larger than one read (4 MiB): blocks are cut by the line count, not at each read's end."""
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"".join(b"%059d\n" % i for i in range(100_000)))  # 100,000 lines of 60 bytes: 6 MB
+    blocks = list(streams.line_blocks(path, max_lines=60_000))
+    assert [streams.physical_lines(b.data) for b in blocks] == [60_000, 40_000]
+    assert [b.first_line for b in blocks] == [1, 60_001]
+    assert blocks[1].data.startswith(b"%059d\n" % 60_000)
+    by_bytes = list(streams.line_blocks(path, max_lines=1_000_000, max_bytes=5_000_000))
+    assert [len(b.data) for b in by_bytes] == [4_999_980, 1_000_020]  # 83,333 whole lines fit 5 MB
+
+
 def test_sbs_batches_bounded_totals_and_carried_state(tmp_path: Path) -> None:
     path, bad = _sbs_file(tmp_path)
     result = SBS.stream(path, max_lines=B)

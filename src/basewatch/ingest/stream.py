@@ -97,7 +97,9 @@ def _cut_blocks(chunks: Iterable[bytes], max_lines: int, max_bytes: int) -> Iter
         taken = 0  # ends[:taken] lie before start
         while taken < len(ends):
             by_lines = taken + (max_lines - lines) - 1           # the end that completes max_lines
-            by_bytes = int(np.searchsorted(ends, start + (max_bytes - size), side="left")) - 1
+            budget_end = start + (max_bytes - size)  # the block may take chunk[:budget_end]
+            by_bytes = (int(np.searchsorted(ends, budget_end, side="left")) - 1 if budget_end <= len(chunk)
+                        else len(ends))
             cut_at = min(by_lines, by_bytes)
             if cut_at >= len(ends):
                 break
