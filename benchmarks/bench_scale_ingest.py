@@ -146,8 +146,8 @@ def main(sizes: tuple[int, ...] = DEFAULT_SIZES) -> None:
     rows: list[tuple[str, int, Measurement, Measurement]] = []
     work = Path(tempfile.mkdtemp(prefix="bw_scale_", dir="/tmp"))
     try:
-        for fmt, (writer, suffix, options) in FORMATS.items():
-            for n in sizes:
+        for n in sizes:  # every format at one size before the next size
+            for fmt, (writer, suffix, options) in FORMATS.items():
                 path = work / f"{fmt}_{n}{suffix}"
                 writer(path, n)
                 ingest = _ingest(f"{fmt} ingest", path, work / "ws.duckdb", n)
