@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, Measurement, measure  # noqa: E402
+from harness import ROOT, Measurement, measure
 
 CHUNK = 1_000_000
 AIRCRAFT = 2_000
