@@ -32,7 +32,7 @@ DEDUPE_KEYS: dict[str, tuple[str, ...]] = {
 }
 # DuckDB's memory limit while a file is streamed in: past it, it writes the transaction's blocks to
 # disk and spills its sorts instead of growing (its default is 80 % of RAM).
-INGEST_MEMORY = "1GB"
+INGEST_MEMORY = "768MB"
 # Side tables are upserted on these keys (the newest file wins).
 UPSERT_KEYS: dict[str, tuple[str, ...]] = {
     "aircraft": ("icao24", "origin"),
@@ -174,59 +174,59 @@ def _insert(con: object, name: str, table: pa.Table, source_id: int) -> tuple[in
     assert isinstance(con, duckdb.DuckDBPyConnection)
     if table.num_rows == 0:
         return 0, 0
-    incoming = f"_incoming_{name}"
-    con.register(incoming, table)
-    try:
-        target_cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
-        cols = [c for c in target_cols if c in table.column_names]
-        col_list = ", ".join(cols)
-        with_source = "source_id" in target_cols and "source_id" not in table.column_names
-        ins_cols = col_list + (", source_id" if with_source else "")
-        sel_cols = ", ".join(f"n.{c}" for c in cols) + (f", {source_id}" if with_source else "")
-        before = _count(con, name)
-        if name in UPSERT_KEYS:
-            key = UPSERT_KEYS[name]
-            cond = " AND ".join(f"{name}.{k} = n.{k}" for k in key)
-            con.execute(f"DELETE FROM {name} WHERE EXISTS (SELECT 1 FROM {incoming} n WHERE {cond})")
-            con.execute(
-                f"INSERT INTO {name} ({ins_cols}) SELECT {sel_cols} FROM "
-                f"(SELECT *, row_number() OVER (PARTITION BY {', '.join(key)} ORDER BY row_no DESC) AS _rn "
-                f"FROM {incoming}) n WHERE _rn = 1"
-            )
-        elif name in DEDUPE_KEYS:
-            key = DEDUPE_KEYS[name]
-            part = ", ".join(key)
-            cond = " AND ".join(f"t.{k} IS NOT DISTINCT FROM n.{k}" for k in key)
-            window, bounds = _time_window(con, incoming, key)
-            con.execute(
-                f"INSERT INTO {name} ({ins_cols}) SELECT {sel_cols} FROM "
-                f"(SELECT *, row_number() OVER (PARTITION BY {part} ORDER BY row_no) AS _rn FROM {incoming}) n "
-                f"WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM {name} t WHERE {cond}{window}) "
-                f"ORDER BY {part}, n.row_no",
-                bounds,
-            )
-        else:
-            con.execute(f"INSERT INTO {name} ({ins_cols}) SELECT {sel_cols} FROM {incoming} n")
-        return _count(con, name) - before, table.num_rows
-    finally:
-        con.unregister(incoming)
+    # The batch is read by DuckDB's replacement scan of this local variable, not con.register: a
+    # registered Arrow table stays referenced until the transaction ends, so a file streamed in many
+    # batches would hold every batch in memory until its commit.
+    incoming_batch = table  # noqa: F841 (read by the SQL below)
+    incoming = "incoming_batch"
+    target_cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+    cols = [c for c in target_cols if c in table.column_names]
+    col_list = ", ".join(cols)
+    with_source = "source_id" in target_cols and "source_id" not in table.column_names
+    ins_cols = col_list + (", source_id" if with_source else "")
+    sel_cols = ", ".join(f"n.{c}" for c in cols) + (f", {source_id}" if with_source else "")
+    before = _count(con, name)
+    if name in UPSERT_KEYS:
+        key = UPSERT_KEYS[name]
+        cond = " AND ".join(f"{name}.{k} = n.{k}" for k in key)
+        con.execute(f"DELETE FROM {name} WHERE EXISTS (SELECT 1 FROM {incoming} n WHERE {cond})")
+        con.execute(
+            f"INSERT INTO {name} ({ins_cols}) SELECT {sel_cols} FROM "
+            f"(SELECT *, row_number() OVER (PARTITION BY {', '.join(key)} ORDER BY row_no DESC) AS _rn "
+            f"FROM {incoming}) n WHERE _rn = 1"
+        )
+    elif name in DEDUPE_KEYS:
+        key = DEDUPE_KEYS[name]
+        part = ", ".join(key)
+        cond = " AND ".join(f"t.{k} IS NOT DISTINCT FROM n.{k}" for k in key)
+        window, bounds = _time_window(table, key)
+        con.execute(
+            f"INSERT INTO {name} ({ins_cols}) SELECT {sel_cols} FROM "
+            f"(SELECT *, row_number() OVER (PARTITION BY {part} ORDER BY row_no) AS _rn FROM {incoming}) n "
+            f"WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM {name} t WHERE {cond}{window}) "
+            f"ORDER BY {part}, n.row_no",
+            bounds,
+        )
+    else:
+        con.execute(f"INSERT INTO {name} ({ins_cols}) SELECT {sel_cols} FROM {incoming} n")
+    return _count(con, name) - before, table.num_rows
 
 
-def _time_window(con: object, incoming: str, key: tuple[str, ...]) -> tuple[str, list[object]]:
+def _time_window(table: pa.Table, key: tuple[str, ...]) -> tuple[str, list[object]]:
     """When the de-duplication key has `time` and no incoming row lacks one, the stored rows that can
     collide lie within the incoming rows' time range: (' AND t.time BETWEEN ? AND ?', bounds), widened by
     a second against any sub-microsecond rounding. Same answer, but DuckDB skips the stored row groups
     outside the range, so a small batch into a large workspace stays cheap."""
-    import duckdb
+    import pyarrow.compute as pc
 
-    assert isinstance(con, duckdb.DuckDBPyConnection)
-    if "time" not in key:
+    if "time" not in key or "time" not in table.column_names:
         return "", []
-    row = con.execute(f"SELECT min(time), max(time), count(*) - count(time) FROM {incoming}").fetchone()
-    if row is None or row[0] is None or row[2]:
+    times = table.column("time")
+    if times.null_count or len(times) == 0:
         return "", []
+    bounds = pc.min_max(times)
     return (" AND t.time BETWEEN CAST(? AS TIMESTAMPTZ) - INTERVAL 1 SECOND "
-            "AND CAST(? AS TIMESTAMPTZ) + INTERVAL 1 SECOND"), [row[0], row[1]]
+            "AND CAST(? AS TIMESTAMPTZ) + INTERVAL 1 SECOND"), [bounds["min"].as_py(), bounds["max"].as_py()]
 
 
 def _count(con: object, name: str) -> int:
