@@ -30,8 +30,8 @@ DEDUPE_KEYS: dict[str, tuple[str, ...]] = {
     "aircraft_points": ("icao24", "time", "lat", "lon"),
     "ais_positions": ("mmsi", "time", "lat", "lon"), "ais_static": ("mmsi", "time", "msg_type", "name", "callsign"),
 }
-# DuckDB's memory limit while a file is streamed in: past it, it writes the transaction's blocks to
-# disk and spills its sorts instead of growing (its default is 80 % of RAM).
+# DuckDB's memory limit while a file's batches are written: past it, it evicts blocks and spills its
+# sorts instead of growing (its default is 80 % of RAM).
 INGEST_MEMORY = "768MB"
 # Side tables are upserted on these keys (the newest file wins).
 UPSERT_KEYS: dict[str, tuple[str, ...]] = {
@@ -99,8 +99,7 @@ def ingest_file(
     streaming = getattr(reader, "stream", None)
     if streaming is None:
         return write_result(ws, p, digest, reader.name, reader.read(p))
-    with ws.memory_capped(INGEST_MEMORY):
-        return write_stream(ws, p, digest, reader.name, streaming(p))
+    return write_stream(ws, p, digest, reader.name, streaming(p), memory=INGEST_MEMORY)
 
 
 def write_result(
@@ -114,9 +113,11 @@ def write_result(
 
 def write_stream(
     ws: Workspace, path: Path, digest: str, input_format: str, stream: Stream,
-    *, on_source: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    *, on_source: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None, memory: str | None = None,
 ) -> IngestReport:
-    """Write a reader's batches as one source, in one transaction (see write_result).
+    """Write a reader's batches as one source, in one transaction (see write_result). memory: DuckDB's
+    memory limit while the batches are written (the flight atoms after them run without it: their
+    window functions over the whole source cannot spill).
 
     Each batch is de-duplicated against the workspace, which inside the transaction holds the file's
     earlier batches too: a record repeated anywhere in the file is kept once, at its first line. An
@@ -132,15 +133,16 @@ def write_stream(
         ).fetchone()
         assert got is not None
         source_id = int(got[0])
-        for batch in stream.batches:
-            for name, table in batch.items():
-                inserted, offered = _insert(con, name, table, source_id)
-                if name == "aircraft_points":
-                    points += inserted
-                    offered_points += offered
-                if name in stream.counted:
-                    accepted += inserted
-                    duplicates += offered - inserted
+        with ws.memory_capped(memory):
+            for batch in stream.batches:
+                for name, table in batch.items():
+                    inserted, offered = _insert(con, name, table, source_id)
+                    if name == "aircraft_points":
+                        points += inserted
+                        offered_points += offered
+                    if name in stream.counted:
+                        accepted += inserted
+                        duplicates += offered - inserted
         duplicates += stream.duplicates
         reasons = stream.rejects.as_json()
         if points:  # identity reads callsigns from this summary, and flights read this source's atoms
