@@ -142,8 +142,11 @@ def test_killed_ingest_leaves_workspace_unchanged(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, str(child), "-w", str(ws), "ingest", str(big)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
-    line = proc.stdout.readline()  # written inside the transaction, after the source row was inserted
-    assert line.startswith("INSERTING aircraft_points 2000000"), line + proc.stderr.read()
+    # written inside the transaction, after the source row was inserted, before each batch of 250,000
+    # rows: at the fourth line, three batches are in the (uncommitted) workspace
+    for _ in range(4):
+        line = proc.stdout.readline()
+        assert line.startswith("INSERTING aircraft_points 250000"), line + proc.stderr.read()
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL  # killed midway, not finished

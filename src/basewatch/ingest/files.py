@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,33 +36,73 @@ def is_gzip(head: bytes) -> bool:
 
 
 def _gunzip_chunks(raw: bytes, path: Path, limit: int | None = None) -> Iterator[bytes]:
-    """Decompress every member of a gzip file; InputFormatError on damage (after `limit` bytes: stop)."""
+    """Decompress every member of a gzip file held in memory; see gunzip_stream."""
+    view = memoryview(raw)
+    return gunzip_stream((view[i:i + _CHUNK] for i in range(0, len(view), _CHUNK)), path, limit)
+
+
+def gunzip_stream(raw_chunks: Iterable[bytes | memoryview], path: Path, limit: int | None = None) -> Iterator[bytes]:
+    """Decompress every member of a gzip stream given in raw chunks, in parts of at most _CHUNK * 16 bytes;
+    InputFormatError on damage, a truncated end or garbage after a member (after `limit` bytes: stop).
+    Trailing zero padding (tape, some loggers) ends the file."""
     done = 0
-    pos = 0
-    while pos < len(raw):
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        view = memoryview(raw)[pos:]
-        for start in range(0, len(view), _CHUNK):
+    d: Any = None       # the decompressor of the member being read; None between members
+    chunks = iter(raw_chunks)
+    for chunk in chunks:
+        data: bytes | memoryview = chunk
+        while len(data):
+            if d is None:
+                if not bytes(data).strip(b"\x00"):
+                    return
+                if len(data) < 2:  # a member's magic cut between two chunks: rare, not worth a buffer
+                    data = bytes(data) + bytes(next(chunks, b""))
+                if not is_gzip(bytes(data[:2])):
+                    raise InputFormatError(path, f"garbage after the gzip stream (after {done:,} bytes); nothing kept")
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
             saved = d.copy()
             try:
-                part = d.decompress(view[start:start + _CHUNK])
+                part = d.decompress(data, _CHUNK * 16)
             except zlib.error as exc:
-                done += _good_prefix(saved, view[start:start + _CHUNK])
+                done += _good_prefix(saved, memoryview(data))
                 raise InputFormatError(path, f"gzip stream damaged after {done:,} bytes ({exc}); nothing kept") from exc
             done += len(part)
-            yield part
+            if part:
+                yield part
             if limit is not None and done >= limit:
                 return
             if d.eof:
-                break
-        if not d.eof:
+                data = d.unused_data
+                d = None
+            else:
+                data = d.unconsumed_tail
+    while d is not None and not d.eof:  # output held back by the size cap
+        part = d.decompress(b"", _CHUNK * 16)
+        if not part:
             raise InputFormatError(path, f"gzip stream damaged after {done:,} bytes (truncated); nothing kept")
-        rest = d.unused_data
-        pos = len(raw) - len(rest)
-        if not rest.strip(b"\x00"):  # trailing zero padding (tape, some loggers) ends the file
-            return
-        if not is_gzip(rest):
-            raise InputFormatError(path, f"garbage after the gzip stream (after {done:,} bytes); nothing kept")
+        done += len(part)
+        yield part
+
+
+def open_stream(path: Path, read_size: int = _CHUNK * 4) -> Iterator[bytes]:
+    """The file's bytes in parts, gunzipped when it is gzip (damage: InputFormatError, see gunzip_stream)."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise InputFormatError(path, f"cannot read: {exc.strerror or exc}") from exc
+    with fh:
+        raw = iter(lambda: fh.read(read_size), b"")
+        first = next(raw, b"")
+        chunks = _chain(first, raw)
+        if is_gzip(first):
+            yield from gunzip_stream(chunks, path)
+        else:
+            yield from chunks
+
+
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from rest
 
 
 def _good_prefix(d: Any, chunk: memoryview) -> int:

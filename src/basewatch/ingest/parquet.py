@@ -9,7 +9,7 @@ naming the column (and, for bad text, the first bad row).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,6 +29,12 @@ def schema_names(path: Path) -> list[str]:
 
 def read_columns(path: Path, columns: Sequence[str]) -> pa.Table:
     """The named columns of a Parquet file, checked: each named once, scalar, its text valid UTF-8."""
+    parts = list(read_batches(path, columns, None))
+    return pa.concat_tables(parts) if len(parts) != 1 else parts[0]
+
+
+def read_batches(path: Path, columns: Sequence[str], max_rows: int | None) -> Iterator[pa.Table]:
+    """The named columns (checked as by read_columns) in tables of at most max_rows rows (None: one table)."""
     import pyarrow.parquet as pq
 
     try:
@@ -44,15 +50,21 @@ def read_columns(path: Path, columns: Sequence[str]) -> pa.Table:
         if pa.types.is_nested(kind) or (pa.types.is_dictionary(kind) and pa.types.is_nested(kind.value_type)):
             raise InputFormatError(path, f"column {name!r} holds {kind}, not single values")
     try:
-        table = pf.read(columns=list(columns))
+        if max_rows is None:
+            parts: Iterator[pa.Table] = iter([pf.read(columns=list(columns))])
+        else:
+            parts = (pa.Table.from_batches([b]) for b in pf.iter_batches(batch_size=max_rows, columns=list(columns)))
+        offset = 0
+        for table in parts:
+            for name in columns:
+                _check_text(path, name, table.column(name), offset)
+            offset += table.num_rows
+            yield table
     except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise InputFormatError(path, f"unreadable Parquet file ({exc})") from exc
-    for name in columns:
-        _check_text(path, name, table.column(name))
-    return table
 
 
-def _check_text(path: Path, name: str, values: pa.ChunkedArray) -> None:
+def _check_text(path: Path, name: str, values: pa.ChunkedArray, offset: int = 0) -> None:
     kind = values.type
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
@@ -62,7 +74,7 @@ def _check_text(path: Path, name: str, values: pa.ChunkedArray) -> None:
         values.validate(full=True)
     except pa.ArrowInvalid as exc:
         row = _first_bad_utf8(values)
-        where = f" (row {row})" if row is not None else ""
+        where = f" (row {row + offset})" if row is not None else ""
         raise InputFormatError(path, f"column {name!r} holds text that is not valid UTF-8{where}") from exc
 
 

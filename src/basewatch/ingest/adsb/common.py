@@ -21,6 +21,7 @@ from basewatch.errors import InputFormatError
 from basewatch.ingest import files
 from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, MAX_EXAMPLES, Rejects
 from basewatch.ingest.scratch import scratch
+from basewatch.ingest.stream import physical_lines
 
 # Times outside [1970-01-01, 2100-01-01) UTC are rejected: they come from wrong units or broken clocks.
 MIN_EPOCH_S = 0.0
@@ -308,6 +309,16 @@ class CsvRows:
     not_utf8: tuple[int, ...] = ()    # lines that are not UTF-8 text (they come back as blank rows)
     unbalanced: tuple[int, ...] = ()  # lines with an unclosed quote (they come back as blank rows)
 
+    def shifted(self, offset: int) -> CsvRows:
+        """The same rows with every line number moved by offset (the lines before a block of the file)."""
+        if offset == 0:
+            return self
+        return CsvRows(
+            self.table, pa.array(self.line_no.to_numpy(zero_copy_only=False) + offset),
+            tuple((n + offset, text) for n, text in self.bad), tuple(n + offset for n in self.not_utf8),
+            tuple(n + offset for n in self.unbalanced),
+        )
+
     def count_set_aside(self, rejects: Rejects, width_reason: str) -> None:
         """Count the lines set aside as rejects: wrong width (non-blank), not UTF-8, unclosed quote."""
         count_rejects(rejects, width_reason, pa.array([n for n, text in self.bad if text.strip()], pa.int64()))
@@ -328,13 +339,15 @@ def read_csv_rows(
     numbers hold as long as no quoted field spans lines.
     """
     data, not_utf8 = files.utf8_lines(data)
+    if not data and not_utf8:  # one line, not UTF-8, without its line end: a blank line in its place
+        data = b"\n"
     if header:  # the header is no record (the caller read its names already)
         not_utf8 = tuple(n for n in not_utf8 if n != 1)
     table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=True)
     if bad:
         table, bad = _parse_csv(data, path, names, delimiter, header, include, quoting, null_values, threads=False)
     unbalanced: tuple[int, ...] = ()
-    physical = _physical_lines(data) - (1 if header else 0)
+    physical = physical_lines(data) - (1 if header else 0)
     if table.num_rows + len(bad) != physical and quoting:
         # a quote left open joined lines into one row: such lines are set aside, so every row is one line
         data, unbalanced = _blank_unbalanced_quotes(data)
@@ -349,14 +362,6 @@ def read_csv_rows(
         keep[np.array([n for n, _ in known], dtype=np.int64) - first] = False
         lines = lines[keep]
     return CsvRows(table, pa.array(lines[: table.num_rows]), tuple(sorted(known)), not_utf8, unbalanced)
-
-
-def _physical_lines(data: bytes) -> int:
-    """Lines as the CSV parser counts them (\n, \r\n and a lone \r end a line)."""
-    if not data:
-        return 0
-    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    return ends + (0 if data.endswith((b"\n", b"\r")) else 1)
 
 
 def _blank_unbalanced_quotes(data: bytes) -> tuple[bytes, tuple[int, ...]]:

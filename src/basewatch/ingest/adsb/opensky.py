@@ -6,11 +6,13 @@ Column names may carry a table prefix (`state_vectors_data4.time`, as Impala wri
 epoch seconds (integer or float), a timestamp, or ISO 8601 text. Units are already SI.
 
 row_no: the 1-based row for Parquet; the 1-based physical line for CSV (the header is line 1), which
-holds as long as no quoted field spans lines.
+holds as long as no quoted field spans lines. Read in batches of rows (ingest.stream): CSV in blocks of
+lines, Parquet by record batches; memory of one batch whatever the file's size.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +28,11 @@ from basewatch.ingest.adsb.common import (
     build_points,
     clean_text,
     epoch_seconds,
-    read_bytes,
     read_csv_rows,
     to_bool,
 )
-from basewatch.ingest.base import ReadResult, Rejects
+from basewatch.ingest.base import AIRCRAFT_POINTS_SCHEMA, ReadResult, Rejects
+from basewatch.ingest.stream import Batch, Block, Stream, batch_lines, collect, line_blocks
 
 REQUIRED = ("time", "icao24", "lat", "lon")
 OPTIONAL = ("velocity", "heading", "vertrate", "callsign", "onground", "squawk", "baroaltitude", "geoaltitude")
@@ -72,19 +74,64 @@ class OpenSkyReader:
         return _csv_header(head) is not None
 
     def read(self, path: Path) -> ReadResult:
+        return collect(self.stream(path))
+
+    def stream(self, path: Path, max_lines: int | None = None) -> Stream:
+        """The file's points in batches of at most max_lines rows (CSV lines or Parquet rows)."""
         with path.open("rb") as fh:
             magic = fh.read(4)
         rejects = Rejects()
-        if magic == b"PAR1":
-            table = _read_parquet(path)
-            rows: AnyArray = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
-        else:
-            table, rows = _read_csv(path, rejects)
+        parquet_file = magic == b"PAR1"
+        parts = _parquet_parts(path, batch_lines(max_lines)) if parquet_file else _csv_parts(path, max_lines, rejects)
+        return Stream(_batches(path, parts, rejects), rejects, ("aircraft_points",),
+                      {"aircraft_points": AIRCRAFT_POINTS_SCHEMA})
+
+
+def _batches(path: Path, parts: Iterator[tuple[pa.Table, AnyArray]], rejects: Rejects) -> Iterator[Batch]:
+    for table, rows in parts:
         try:
             points = _to_points(table, rows, rejects)
         except (pa.ArrowException, ValueError) as exc:
             raise InputFormatError(path, f"state-vector columns of an unusable type ({exc})") from exc
-        return ReadResult(tables={"aircraft_points": points}, rejects=rejects, counted=("aircraft_points",))
+        yield {"aircraft_points": points}
+
+
+def _parquet_parts(path: Path, max_rows: int) -> Iterator[tuple[pa.Table, AnyArray]]:
+    wanted = _wanted(parquet.schema_names(path), path)
+    first = 1
+    for table in parquet.read_batches(path, list(wanted.values()), max_rows):
+        yield (table.rename_columns([column_key(n) for n in table.column_names]),
+               pa.array(np.arange(first, first + table.num_rows, dtype=np.int64)))
+        first += table.num_rows
+
+
+def _csv_parts(path: Path, max_lines: int | None, rejects: Rejects) -> Iterator[tuple[pa.Table, AnyArray]]:
+    blocks = (b for b in line_blocks(path, max_lines) if b.data and not b.data.isspace())
+    head = next(blocks, None)
+    if head is None:
+        raise InputFormatError(path, "file is empty")
+    header = _csv_header(head.data[:65536])
+    if header is None:
+        first = files.first_line(head.data[:65536])[:200].decode("utf-8", errors="replace")
+        raise InputFormatError(
+            path, f"not an OpenSky state-vector CSV: header needs {', '.join(REQUIRED)} and velocity/"
+            f"baroaltitude/... (line 1 is {first!r})", head.first_line
+        )
+    names, delimiter = header
+    wanted = _wanted(names, path)
+    for block in _chain(head, blocks):
+        is_head = block is head
+        rows = read_csv_rows(block.data, path, names=names, delimiter=delimiter, include=list(wanted.values()),
+                             header=is_head).shifted(block.first_line - 1)
+        rows.count_set_aside(rejects, REASON_COLUMNS)
+        table = rows.table.rename_columns([column_key(n) for n in rows.table.column_names])
+        keep = pc.invert(blank_rows(table))  # blank lines are not records, not rejects
+        yield table.filter(keep), pc.filter(rows.line_no, keep)
+
+
+def _chain(head: Block, rest: Iterator[Block]) -> Iterator[Block]:
+    yield head
+    yield from rest
 
 
 def _wanted(names: list[str], path: Path) -> dict[str, str]:
@@ -101,32 +148,6 @@ def _wanted(names: list[str], path: Path) -> dict[str, str]:
             f"(found: {', '.join(names[:20])})"
         )
     return found
-
-
-def _read_parquet(path: Path) -> pa.Table:
-    wanted = _wanted(parquet.schema_names(path), path)
-    table = parquet.read_columns(path, list(wanted.values()))
-    return table.rename_columns([column_key(n) for n in table.column_names])
-
-
-def _read_csv(path: Path, rejects: Rejects) -> tuple[pa.Table, AnyArray]:
-    data = read_bytes(path)
-    if not data or data.isspace():  # isspace stops at the first visible byte; strip() would copy
-        raise InputFormatError(path, "file is empty")
-    header = _csv_header(data[:65536])
-    if header is None:
-        first = files.first_line(data[:65536])[:200].decode("utf-8", errors="replace")
-        raise InputFormatError(
-            path, f"not an OpenSky state-vector CSV: header needs {', '.join(REQUIRED)} and velocity/"
-            f"baroaltitude/... (line 1 is {first!r})", 1
-        )
-    names, delimiter = header
-    wanted = _wanted(names, path)
-    rows = read_csv_rows(data, path, names=names, delimiter=delimiter, include=list(wanted.values()))
-    rows.count_set_aside(rejects, REASON_COLUMNS)
-    table = rows.table.rename_columns([column_key(n) for n in rows.table.column_names])
-    keep = pc.invert(blank_rows(table))  # blank lines are not records, not rejects
-    return table.filter(keep), pc.filter(rows.line_no, keep)
 
 
 def _to_points(table: pa.Table, rows: AnyArray, rejects: Rejects) -> pa.Table:

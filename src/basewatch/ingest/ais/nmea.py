@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,6 +39,8 @@ from basewatch.ingest.ais.sentences import (
     Source,
 )
 from basewatch.ingest.base import SKIPPED_NOT_VESSEL, ReadResult, Rejects
+from basewatch.ingest.stream import Batch, Stream
+from basewatch.ingest.stream import collect as collect_stream
 
 OTHER_TYPE = "not a vessel position or static report"
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
@@ -60,6 +62,10 @@ class NmeaReader:
 
     def read(self, path: Path) -> ReadResult:
         return read_source(FileSource(path), path, strict=self.strict)
+
+    def stream(self, path: Path) -> Stream:
+        """The file's records in batches, one per block of FileSource (16 MiB of lines at most)."""
+        return stream_source(FileSource(path), path, strict=self.strict)
 
 
 def collect(source: Source) -> tuple[Messages, SentenceStream]:
@@ -119,49 +125,53 @@ def decode_messages(msgs: Messages, strict: bool = False) -> Decoded:
 
 
 def read_source(source: Source, path: Path, strict: bool = False) -> ReadResult:
-    """Read a whole source, decoding block by block (memory: one block of messages at a time)."""
+    """Read a whole source, decoding block by block (see stream_source)."""
+    return collect_stream(stream_source(source, path, strict))
+
+
+def stream_source(source: Source, path: Path, strict: bool = False) -> Stream:
+    """A source's records in batches, one per block of messages (memory: one block at a time)."""
+    rejects = Rejects()
+    notes: list[str] = []
+    skipped: dict[str, int] = {}
+    schemas = {"ais_positions": records.POSITIONS_SCHEMA, "ais_static": records.STATIC_SCHEMA}
+    return Stream(_batches(source, path, strict, rejects, notes, skipped), rejects,
+                  ("ais_positions", "ais_static"), schemas, notes, skipped)
+
+
+def _batches(source: Source, path: Path, strict: bool, rejects: Rejects, notes: list[str],
+             skipped: dict[str, int]) -> Iterator[Batch]:
     stream = SentenceStream()
-    parts = [decode_messages(batch, strict) for batch in stream.messages(source)]
+    other: Counter[int] = Counter()
+    time_sources: Counter[int] = Counter()
+    for batch in stream.messages(source):
+        part = decode_messages(batch, strict)
+        for reason, rows in part.rejected.items():
+            _add(rejects, reason, rows)
+        other += part.other_types
+        time_sources += part.time_sources
+        yield {"ais_positions": part.positions, "ais_static": part.statics}
     st = stream.stats
     if st.candidates == 0:
         raise InputFormatError(path, "no AIS sentences (!--VDM / !--VDO) found: not an NMEA AIS file")
-    rejects = Rejects()
     for reason, lines in st.rejects.items():
         _add(rejects, reason, np.asarray(lines, dtype=np.int64))
-    for part in parts:
-        for reason, rows in part.rejected.items():
-            _add(rejects, reason, rows)
-    notes: list[str] = []
     if st.bad_checksum and not strict:
         notes.append(f"{st.bad_checksum:,} sentences with a bad checksum were decoded anyway "
                      "(lenient; --strict rejects them)")
-    other: Counter[int] = sum((p.other_types for p in parts), Counter())
     if other:
         notes.append(f"{sum(other.values()):,} messages skipped (not vessel data): "
                      + ", ".join(f"type {t}: {c:,}" for t, c in sorted(other.items())))
-    notes.extend(_time_notes(sum((p.time_sources for p in parts), Counter())))
+        skipped[SKIPPED_NOT_VESSEL] = sum(other.values())
+    notes.extend(_time_notes(time_sources))
     if st.other_nmea:
         notes.append(f"{st.other_nmea:,} other NMEA sentences skipped")
-    return ReadResult(
-        tables={
-            "ais_positions": _concat([p.positions for p in parts], records.POSITIONS_SCHEMA),
-            "ais_static": _concat([p.statics for p in parts], records.STATIC_SCHEMA),
-        },
-        rejects=rejects,
-        counted=("ais_positions", "ais_static"),
-        notes=tuple(notes),
-        skipped={SKIPPED_NOT_VESSEL: sum(other.values())} if other else {},
-    )
 
 
 def _time_source_text(codes: npt.NDArray[np.int8]) -> pa.Array:
     """Time source codes as dictionary-encoded text (null where a message has no time)."""
     names = [TIME_CODES.get(code) for code in range(max(TIME_CODES) + 1)]
     return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8(), mask=codes == TIME_NONE), pa.array(names))
-
-
-def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
-    return pa.concat_tables(tables).combine_chunks() if tables else schema.empty_table()
 
 
 def _add(rejects: Rejects, reason: str, lines: npt.NDArray[np.int64]) -> None:
