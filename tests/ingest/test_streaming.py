@@ -196,3 +196,20 @@ def test_damage_late_in_file_leaves_nothing(tmp_path: Path, monkeypatch: pytest.
         assert ws.con.execute("SELECT count(*) FROM sources").fetchone() == (0,)
     finally:
         ws.close()
+
+
+def test_ingest_after_ibis_turned_replacement_scans_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ibis switches DuckDB's replacement scans off on a connection it has used (the live watcher's
+    connection after a product build): an ingest on it still writes every batch, and leaves the setting
+    as it found it."""
+    monkeypatch.setattr(streams, "BATCH_LINES", B)
+    path, _ = _sbs_file(tmp_path)
+    ws = Workspace.open(tmp_path / "ws.duckdb", create=True)
+    try:
+        ws.con.execute("SET python_enable_replacements = false")
+        report = ingest_file(ws, path)
+        assert report.accepted == N
+        assert ws.con.execute("SELECT count(*) FROM aircraft_points").fetchone() == (N,)
+        assert ws.con.execute("SELECT current_setting('python_enable_replacements')").fetchone() == (False,)
+    finally:
+        ws.close()

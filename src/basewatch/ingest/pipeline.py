@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -184,7 +185,36 @@ def _insert(con: object, name: str, table: pa.Table, source_id: int) -> tuple[in
         return 0, 0
     # The batch is read by DuckDB's replacement scan of this local variable, not con.register: a
     # registered Arrow table stays referenced until the transaction ends, so a file streamed in many
-    # batches would hold every batch in memory until its commit.
+    # batches would hold every batch in memory until its commit (measured: 10 M rows in 40 batches,
+    # 900 MB peak registered against 471 MB scanned). Ibis turns replacement scans off on a connection
+    # it has used, so they are switched on for these statements and the setting is restored after.
+    with _replacement_scans(con):
+        return _insert_scanned(con, name, table, source_id)
+
+
+@contextlib.contextmanager
+def _replacement_scans(con: object) -> Iterator[None]:
+    """DuckDB's replacement scans of Python variables on, for the block; the previous setting after."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    row = con.execute("SELECT current_setting('python_enable_replacements')").fetchone()
+    was_on = bool(row and str(row[0]).lower() in ("true", "1"))
+    if not was_on:
+        con.execute("SET python_enable_replacements = true")
+    try:
+        yield
+    finally:
+        if not was_on:
+            con.execute("SET python_enable_replacements = false")
+
+
+def _insert_scanned(con: object, name: str, table: pa.Table, source_id: int) -> tuple[int, int]:
+    """`_insert`'s statements; DuckDB scans only the frame that calls it, so the batch's variable is
+    this function's own."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
     incoming_batch = table  # noqa: F841 (read by the SQL below)
     incoming = "incoming_batch"
     target_cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]

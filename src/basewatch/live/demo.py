@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from basewatch.errors import DemoError
 from basewatch.live.replay import Target, replay
 from basewatch.live.spec import FeedSpec, WatchParams
 from basewatch.live.watcher import Watcher
@@ -58,11 +59,21 @@ async def _live(ws_path: Path, feeds_files: dict[str, Path], drops: Sequence[Pat
         tmp = inbox / (path.name + ".part")
         shutil.copyfile(path, tmp)
         tmp.rename(inbox / path.name)
-    await watcher.wait_until(
-        lambda: all(watcher.stats[f].units >= n for f, n in expected.items())
-        and len(watcher.files_ingested) >= len(drops),
-        timeout=600,
-    )
+    def arrived() -> bool:
+        failed = {f: st.failed_units for f, st in watcher.stats.items() if st.failed_units}
+        if failed:  # the demo could not end equal to the file demo; say so now, not after the timeout
+            raise DemoError(f"the live demo could not write what arrived (units not written: {failed}); "
+                            "the watcher's messages above say why")
+        return (all(watcher.stats[f].units >= n for f, n in expected.items())
+                and len(watcher.files_ingested) >= len(drops))
+
+    try:
+        await watcher.wait_until(arrived, timeout=600)
+    except BaseException:
+        stop.set()
+        stop_replay.set()
+        await asyncio.gather(run, *servers, return_exceptions=True)
+        raise
     stop.set()
     await run
     stop_replay.set()
