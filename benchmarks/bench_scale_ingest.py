@@ -3,6 +3,7 @@ OpenSky CSV and AIS NMEA, against a bare DuckDB `read_csv` of the same file into
 
     python benchmarks/bench_scale_ingest.py            # 1 M and 10 M lines of each format
     python benchmarks/bench_scale_ingest.py 1e6 1e7 5e7
+    python benchmarks/bench_scale_ingest.py 1e7 opensky   # one format
 
 Files are generated in /tmp (streamed out in chunks), each case runs in its own process (peak RSS is the
 child's VmHWM, see harness.py), and every file and workspace is deleted afterwards. Target (issue 16):
@@ -142,12 +143,14 @@ def _bare(name: str, path: Path, db: Path, options: str, lines: int) -> Measurem
     return measure(name, [sys.executable, "-c", code, str(db)], lines)
 
 
-def main(sizes: tuple[int, ...] = DEFAULT_SIZES) -> None:
+def main(sizes: tuple[int, ...] = DEFAULT_SIZES, formats: tuple[str, ...] = ()) -> None:
     rows: list[tuple[str, int, Measurement, Measurement]] = []
     work = Path(tempfile.mkdtemp(prefix="bw_scale_", dir="/tmp"))
     try:
         for n in sizes:  # every format at one size before the next size
             for fmt, (writer, suffix, options) in FORMATS.items():
+                if formats and fmt not in formats:
+                    continue
                 path = work / f"{fmt}_{n}{suffix}"
                 writer(path, n)
                 ingest = _ingest(f"{fmt} ingest", path, work / "ws.duckdb", n)
@@ -175,4 +178,5 @@ def _table(rows: list[tuple[str, int, Measurement, Measurement]]) -> None:
 
 
 if __name__ == "__main__":
-    main(tuple(int(float(a)) for a in sys.argv[1:]) or DEFAULT_SIZES)
+    names = tuple(a for a in sys.argv[1:] if a in FORMATS)  # e.g. `... 1e7 opensky`: that format only
+    main(tuple(int(float(a)) for a in sys.argv[1:] if a not in FORMATS) or DEFAULT_SIZES, names)

@@ -15,10 +15,12 @@ from basewatch.errors import InputFormatError
 from basewatch.ingest import stream as streams
 from basewatch.ingest.adsb.opensky import READER as OPENSKY
 from basewatch.ingest.adsb.sbs import READER as SBS
+from basewatch.ingest.ais.csv import READER as AIS_CSV
 from basewatch.ingest.ais.nmea import stream_source
 from basewatch.ingest.ais.sentences import FileSource
 from basewatch.ingest.pipeline import ingest_file
 from basewatch.workspace.core import Workspace
+from tests.conftest import shared_file
 
 N = 1000          # position lines in the generated SBS file
 B = 64            # lines per batch in these tests
@@ -213,3 +215,39 @@ def test_ingest_after_ibis_turned_replacement_scans_off(tmp_path: Path, monkeypa
         assert ws.con.execute("SELECT current_setting('python_enable_replacements')").fetchone() == (False,)
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("name", ["ais/aisdb_test_data_20210701_spire.csv", "ais/aisdb_test_data_noaa_20230101.csv"])
+def test_ais_csv_in_batches_equals_the_whole_file(name: str) -> None:
+    """Real AIS CSV exports read in 97-line batches give the records, rejects and duplicates of one read;
+    a vessel's static data seen in several batches stays one record with its earliest time."""
+    path = shared_file(name)
+    whole = streams.collect(AIS_CSV.stream(path, max_lines=10**9))
+    stream = AIS_CSV.stream(path, max_lines=97)
+    batches = list(stream.batches)
+    parts = streams.collect(AIS_CSV.stream(path, max_lines=97))
+    assert len(batches) >= 10
+    assert whole.tables["ais_positions"].num_rows + whole.tables["ais_static"].num_rows > 500
+    for table in ("ais_positions", "ais_static"):
+        assert parts.tables[table].equals(whole.tables[table]), table
+    assert parts.rejects.as_json() == whole.rejects.as_json()
+    assert (parts.duplicates, parts.skipped) == (whole.duplicates, whole.skipped)
+
+
+def test_ais_csv_static_state_merged_across_batches(tmp_path: Path) -> None:
+    """Vessel 211000001 sends the same name on data rows 1, 60 and 150 (file lines 2, 61, 151), at minutes
+    2, 1 and 3: with 50-line batches those lie in three batches, and the state is one record at minute 1,
+    line 2, with 2 duplicates. Its positions (every row) are all kept."""
+    lines = ["MMSI,BaseDateTime,LAT,LON,VesselName"]
+    minute = {1: 2, 60: 1, 150: 3}
+    for row in range(1, 201):
+        name = "ALPHA" if row in minute else ""
+        t = f"2024-12-14T10:{minute.get(row, 10 + row % 40):02d}:{row % 60:02d}"
+        lines.append(f"{211000001 if row in minute else 211000100 + row},{t},35.{row:03d},33.5,{name}")
+    path = tmp_path / "ais.csv"
+    path.write_text("\n".join(lines) + "\n")
+    got = streams.collect(AIS_CSV.stream(path, max_lines=50))
+    static = got.tables["ais_static"].to_pylist()
+    assert [(r["mmsi"], r["name"], r["time"].minute, r["row_no"]) for r in static] == [("211000001", "ALPHA", 1, 2)]
+    assert got.duplicates == 2
+    assert got.tables["ais_positions"].num_rows == 200

@@ -150,7 +150,7 @@ def write_stream(
                     if name in stream.counted:
                         accepted += inserted
                         duplicates += offered - inserted
-        duplicates += stream.duplicates
+        duplicates += stream.total_duplicates
         reasons = stream.rejects.as_json()
         if points:  # identity reads callsigns from this summary, and flights read this source's atoms
             merge_source_callsigns(con, source_id)

@@ -37,6 +37,12 @@ class Stream:
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
+    late: dict[str, int] = field(default_factory=dict)  # counts known only at the end ("duplicates")
+
+    @property
+    def total_duplicates(self) -> int:
+        """Duplicates the reader found (complete once the batches are exhausted)."""
+        return self.duplicates + self.late.get("duplicates", 0)
 
     @property
     def skipped_total(self) -> int:
@@ -59,7 +65,7 @@ def collect(stream: Stream) -> ReadResult:
     tables = {name: (pa.concat_tables(ts).combine_chunks() if ts else stream.schemas[name].empty_table())
               for name, ts in parts.items()}
     return ReadResult(tables=tables, rejects=stream.rejects, counted=stream.counted, notes=tuple(stream.notes),
-                      skipped=dict(stream.skipped), duplicates=stream.duplicates)
+                      skipped=dict(stream.skipped), duplicates=stream.total_duplicates)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ with its first time. `row_no` is the data row + 1 (the header is row 1).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from basewatch.ingest.ais import records
 from basewatch.ingest.ais.nmea import OTHER_TYPE
 from basewatch.ingest.base import SKIPPED_NOT_VESSEL, ReadResult, Rejects
 from basewatch.ingest.scratch import scratch
+from basewatch.ingest.stream import Batch, Block, Stream, collect, line_blocks
 from basewatch.units import KT_TO_MS
 
 # logical field -> known header spellings (compared case-insensitively)
@@ -132,14 +134,29 @@ class AisCsvReader:
     def read(self, path: Path) -> ReadResult:
         return read_csv(path, self.columns)
 
+    def stream(self, path: Path, max_lines: int | None = None) -> Stream:
+        return stream_csv(path, self.columns, max_lines)
+
 
 def header_is_csv(head: bytes) -> bool:
     return head.count(b",") >= 2
 
 
 def read_csv(path: Path, mapping: Mapping[str, str]) -> ReadResult:
-    rejects = Rejects()
-    data = files.read_bytes(path)
+    return collect(stream_csv(path, mapping))
+
+
+def stream_csv(path: Path, mapping: Mapping[str, str], max_lines: int | None = None) -> Stream:
+    """The file in batches of at most max_lines lines. Positions are written batch by batch; static data is
+    small (a vessel's few distinct states), so each batch's distinct states are kept and merged across the
+    file, and written last: a state seen in several batches is one record with its earliest time, as when
+    the file is read whole."""
+    blocks = (b for b in line_blocks(path, max_lines) if b.data and not b.data.isspace())
+    head = next(blocks, None)
+    data = head.data if head is not None else b""
+    if data.startswith(b"\xef\xbb\xbf"):
+        head = Block(1, data[3:]) if head is not None else None
+        data = data[3:]
     header = _header(data[:65536])
     cols = resolve(header, mapping)
     missing = [c for c in mapping.values() if c not in header]
@@ -148,23 +165,49 @@ def read_csv(path: Path, mapping: Mapping[str, str]) -> ReadResult:
     for need in ("mmsi", "time"):
         if need not in cols:
             raise InputFormatError(path, f"no {need} column (give one with --columns {need}=COLUMN)", 1)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    rows = read_csv_rows(data, path, names=header, include=sorted(set(cols.values())), null_values=list(NULLS))
-    rows.count_set_aside(rejects, MALFORMED_ROW)
-    keep = pc.invert(blank_rows(rows.table))  # blank lines (and emptied non-UTF-8 ones) are no records
-    table = rows.table.filter(keep).append_column("row_no", pc.filter(rows.line_no, keep))
-    counts: dict[str, int] = {}
-    pos, sta = _convert(table, cols, rejects, counts)
-    repeated = counts.pop("repeated static", 0)
-    return ReadResult(
-        tables={"ais_positions": pos, "ais_static": sta},
-        rejects=rejects,
-        counted=("ais_positions", "ais_static"),
-        notes=(f"columns used: {', '.join(f'{k}={v}' for k, v in cols.items())}",),
-        skipped=counts,
-        duplicates=repeated,
-    )
+    rejects = Rejects()
+    stream = Stream(iter(()), rejects, ("ais_positions", "ais_static"),
+                    {"ais_positions": records.POSITIONS_SCHEMA, "ais_static": records.STATIC_SCHEMA},
+                    notes=[f"columns used: {', '.join(f'{k}={v}' for k, v in cols.items())}"])
+    parts = [head] if head is not None else []
+    return replace(stream, batches=_batches(path, header, cols, itertools.chain(parts, blocks), stream))
+
+
+def _batches(path: Path, header: list[str], cols: Mapping[str, str], blocks: Iterator[Block],
+             stream: Stream) -> Iterator[Batch]:
+    states: list[pa.Table] = []  # each batch's distinct static states
+    static_rows = 0
+    for block in blocks:
+        rows = read_csv_rows(block.data, path, names=header, include=sorted(set(cols.values())),
+                             null_values=list(NULLS), header=block.first_line == 1).shifted(block.first_line - 1)
+        rows.count_set_aside(stream.rejects, MALFORMED_ROW)
+        keep = pc.invert(blank_rows(rows.table))  # blank lines (and emptied non-UTF-8 ones) are no records
+        table = rows.table.filter(keep).append_column("row_no", pc.filter(rows.line_no, keep))
+        pos, sta, n_static = _convert(table, cols, stream.rejects, stream.skipped)
+        static_rows += n_static
+        if sta.num_rows:
+            states.append(sta)
+        yield {"ais_positions": pos}
+    merged = _merge_states(states)
+    stream.late["duplicates"] = static_rows - merged.num_rows  # identical static data kept once
+    yield {"ais_static": merged}
+
+
+def _merge_states(parts: list[pa.Table]) -> pa.Table:
+    """Static states of several batches, one record per distinct state with its earliest time and row."""
+    if not parts:
+        return records.STATIC_SCHEMA.empty_table()
+    if len(parts) == 1:
+        return parts[0]
+    every = pa.concat_tables(parts)
+    with scratch() as con:
+        con.register("states", every)
+        out = con.execute(
+            "SELECT mmsi, min(time) AS time, imo, name, callsign, ship_type, length_m, beam_m, draught_m, "
+            "destination, msg_type, min(row_no) AS row_no FROM states GROUP BY ALL ORDER BY row_no"
+        ).fetch_arrow_table()
+        con.unregister("states")
+    return out.select(records.STATIC_SCHEMA.names).cast(records.STATIC_SCHEMA)
 
 
 def _q(name: str) -> str:
@@ -173,7 +216,8 @@ def _q(name: str) -> str:
 
 def _convert(
     table: pa.Table, cols: Mapping[str, str], rejects: Rejects, counts: dict[str, int]
-) -> tuple[pa.Table, pa.Table]:
+) -> tuple[pa.Table, pa.Table, int]:
+    """One batch's positions, its distinct static states, and its rows of static data."""
     with scratch() as con:
         con.register("raw", table)
 
@@ -243,7 +287,7 @@ def _convert(
             "GROUP BY reason"
         ).fetchall():
             if reason == OTHER_TYPE:  # a valid message of no vessel (base station, binary): skipped, not rejected
-                counts[SKIPPED_NOT_VESSEL] = int(count)
+                counts[SKIPPED_NOT_VESSEL] = counts.get(SKIPPED_NOT_VESSEL, 0) + int(count)
                 continue
             for ln in lines:
                 rejects.add(reason, int(ln), 0)
@@ -266,8 +310,7 @@ def _convert(
             GROUP BY ALL ORDER BY row_no
         """).fetch_arrow_table()
         row = con.execute("SELECT count(*) FROM judged WHERE reason IS NULL AND has_static").fetchone()
-        counts["repeated static"] = (int(row[0]) if row else 0) - sta.num_rows  # kept once: duplicates
-    return pos.cast(records.POSITIONS_SCHEMA), sta.cast(records.STATIC_SCHEMA)
+    return pos.cast(records.POSITIONS_SCHEMA), sta.cast(records.STATIC_SCHEMA), int(row[0]) if row else 0
 
 
 READER = AisCsvReader()
