@@ -6,6 +6,8 @@ import { api, filterParams, go } from "./state.js";
 
 const AIR = "#b03a2e";
 const SEA = "#1f4e9c";
+const DARK = "#6c3483";
+const EVIDENCE = "#e67e22";
 const EMPTY = { type: "FeatureCollection", features: [] };
 const abs = (p) => new URL(p, location.href).href;
 const LATER = ["lakes", "rivers"];  // basemap layers loaded once the first view is drawn
@@ -28,7 +30,7 @@ async function basemapStyle() {
     sources[name] = { type: "geojson", data: LATER.includes(name) ? EMPTY : abs(`/static/vendor/basemap/${name}.json`),
                       maxzoom: 8 };
   }
-  for (const name of ["corridors", "voyages", "port_calls", "dark", "sites", "track"]) {
+  for (const name of ["corridors", "voyages", "port_calls", "dark", "sites", "track", "evidence"]) {
     sources[name] = { type: "geojson", data: EMPTY };
   }
   return { version: 8, name: "basewatch", sources, layers: [...layers, ...overlayLayers()] };
@@ -50,6 +52,17 @@ function overlayLayers() {
     { id: "port_calls", type: "circle", source: "port_calls",
       paint: { "circle-radius": 4, "circle-color": "#17a589", "circle-opacity": 0.7 } },
     { id: "track", type: "line", source: "track", paint: { "line-color": "#111111", "line-width": 2.5 } },
+    // an evidence page's records: received tracks solid, dark gaps dashed with their start (open) and end marked
+    { id: "evidence-track", type: "line", source: "evidence", filter: ["==", ["get", "role"], "track"],
+      layout: { "line-cap": "round", "line-join": "round" },
+      paint: { "line-color": EVIDENCE, "line-width": 2.5, "line-opacity": 0.85 } },
+    { id: "evidence-gap", type: "line", source: "evidence", filter: ["==", ["get", "role"], "gap"],
+      paint: { "line-color": DARK, "line-width": 3, "line-dasharray": [2, 1.5] } },
+    { id: "evidence-ends", type: "circle", source: "evidence",
+      filter: ["match", ["get", "role"], ["start", "end", "call"], true, false],
+      paint: { "circle-radius": 6, "circle-stroke-width": 2,
+               "circle-stroke-color": ["match", ["get", "role"], "call", "#ffffff", DARK],
+               "circle-color": ["match", ["get", "role"], "start", "#ffffff", "call", "#17a589", DARK] } },
     { id: "sites", type: "circle", source: "sites",
       paint: { "circle-radius": 6, "circle-stroke-width": 1.5, "circle-stroke-color": "#ffffff",
                "circle-color": ["match", ["get", "kind"], "port", SEA, "region", "#7f8c8d", AIR] } },
@@ -73,10 +86,15 @@ export async function createMap(container) {
   };
   open("sites", (p) => go({ view: "site", id: p.site_id }));
   open("corridors", (p) => go({ view: "corridor", origin: p.origin, destination: p.destination, mode: p.mode }));
-  open("voyages", (p) => go({ view: "vessel", id: p.mmsi }));
-  open("port_calls", (p) => go({ view: "vessel", id: p.mmsi }));
-  open("dark-gap", (p) => go({ view: "vessel", id: p.mmsi }));
-  open("dark-ends", (p) => go({ view: "vessel", id: p.mmsi }));
+  open("voyages", (p) => go({ view: "voyage", id: p.voyage_id }));
+  open("port_calls", (p) => go({ view: "port_call", id: p.call_id }));
+  open("dark-gap", (p) => go({ view: "dark_period", id: p.dark_id }));
+  open("dark-ends", (p) => go({ view: "dark_period", id: p.dark_id }));
+  const record = (p) => (p.flight_id ? { view: "flight", id: p.flight_id } : p.dark_id ? { view: "dark_period", id: p.dark_id }
+    : p.voyage_id ? { view: "voyage", id: p.voyage_id } : p.call_id ? { view: "port_call", id: p.call_id } : null);
+  for (const layer of ["evidence-track", "evidence-gap", "evidence-ends"]) {
+    open(layer, (p) => { const to = record(p); if (to) go(to); });
+  }
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
   return map;
 }
@@ -133,13 +151,27 @@ export function showLayers(data) {
   for (const [name, collection] of Object.entries(data)) setData(name, collection);
 }
 
-export function showTrack(collection) {
-  setData("track", collection || EMPTY);
-  const coords = (collection ? collection.features : []).flatMap((f) => f.geometry.coordinates);
+const coordsOf = (g) => (g.type === "Point" ? [g.coordinates] : g.type === "LineString" ? g.coordinates
+  : g.coordinates.flat());
+
+function fit(collection) {
+  const coords = (collection ? collection.features : []).flatMap((f) => coordsOf(f.geometry));
+  if (coords.length === 1) map.jumpTo({ center: coords[0], zoom: Math.max(map.getZoom(), 7) });
   if (coords.length > 1) {
     const b = coords.reduce((acc, c) => acc.extend(c), new LngLatBounds(coords[0], coords[0]));
     map.fitBounds(b, { padding: 60, maxZoom: 9, duration: 0 });
   }
+}
+
+export function showTrack(collection) {
+  setData("track", collection || EMPTY);
+  fit(collection);
+}
+
+// The records an evidence page (or an alert) rests on; the map is fitted to them.
+export function showEvidence(collection) {
+  setData("evidence", collection || EMPTY);
+  fit(collection);
 }
 
 export function flyTo(lon, lat, zoom = 7) {
