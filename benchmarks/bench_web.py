@@ -36,6 +36,7 @@ DAYS = int(os.environ.get("BENCH_WEB_DAYS", "31"))
 LOADS = int(os.environ.get("BENCH_WEB_LOADS", "5"))
 CLIENTS = int(os.environ.get("BENCH_WEB_CLIENTS", "200"))
 SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "60"))
+PARTS = set(os.environ.get("BENCH_WEB_PARTS", "map,load").split(","))  # map: map idle only; load: API load only
 QUERIES = ("/api/sites?limit=100", "/api/flights?site=khmeimim&limit=100", "/api/flights?site=al-khadim&limit=100",
            "/api/flights?site=benina&since=2024-12-10&limit=100")
 
@@ -169,6 +170,13 @@ def _line(name: str, latencies: list[float], errors: list[str], seconds: float) 
             f"{_percentile(ms, 95):>8.1f} {_percentile(ms, 99):>8.1f} {len(errors):>7}")
 
 
+def _cpu() -> float:
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _map_idle(url: str) -> list[float]:
     from playwright.sync_api import sync_playwright
 
@@ -208,9 +216,15 @@ def main() -> None:
         port = _free_port()
         server = _start([sys.executable, "-m", "basewatch", "serve", "-w", ws, "--port", str(port)], port)
         try:
-            idle = _map_idle(f"http://127.0.0.1:{port}/")
-            print(f"map idle in headless chromium (software WebGL), {LOADS} loads: "
-                  f"median {statistics.median(idle):.2f} s, worst {max(idle):.2f} s", flush=True)
+            if "map" in PARTS:
+                cpu0, wall0 = _cpu(), time.perf_counter()
+                idle = _map_idle(f"http://127.0.0.1:{port}/")
+                print(f"map idle in headless chromium (software WebGL), {LOADS} loads: "
+                      f"median {statistics.median(idle):.2f} s, worst {max(idle):.2f} s "
+                      f"(wall {time.perf_counter() - wall0:.1f} s, CPU of this process and children "
+                      f"{_cpu() - cpu0:.1f} s, 1-min load average {os.getloadavg()[0]:.2f})", flush=True)
+            if "load" not in PARTS:
+                return
             basewatch = asyncio.run(_load(port, CLIENTS, SECONDS))
         finally:
             _stop(server)

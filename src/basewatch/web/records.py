@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from starlette.requests import Request
 
 from basewatch.web import encode
-from basewatch.web.api import JsonResponse, NotFound, _api, _dark_features, _page, _place, _places
+from basewatch.web.api import JsonResponse, NotFound, _api, _dark_features, _page, _place, _places, call_place
 from basewatch.web.encode import JsonValue, LonLat, Row
 from basewatch.web.params import BadRequest
 
@@ -104,11 +104,9 @@ def _end_points(coords: Sequence[LonLat], props: Row) -> list[Feature]:
             encode.feature(encode.point(*coords[-1]), {**props, "role": "end"})]
 
 
-def _call_point(r: Row) -> list[Feature]:
-    lon, lat = r.get("port_lon"), r.get("port_lat")
-    if isinstance(lon, int | float) and isinstance(lat, int | float):
-        return [encode.feature(encode.point(float(lon), float(lat)), {**r, "role": "call"})]
-    return []
+def _call_point(places: dict[str, LonLat], r: Row) -> list[Feature]:
+    at = call_place(places, r)
+    return [encode.feature(encode.point(*at), {**r, "role": "call"})] if at is not None else []
 
 
 def _voyage_lines(api: Workspace, voyages: list[Row], extra: Row) -> list[Feature]:
@@ -146,7 +144,14 @@ def port_call(request: Request) -> JsonResponse:
     r = _one(api.port_calls(), "call_id", _id(request, "call_id"), "port call")
     positions = api.vessel_positions(str(r["mmsi"]), since=_time(r["arrival"]), until=_time(r["departure"]))
     brief = {"call_id": r["call_id"], "mmsi": r["mmsi"]}
-    return _answer(api, request, "port_call", r, positions, [*_track(_coords(positions), brief), *_call_point(r)])
+    return _answer(api, request, "port_call", r, positions, [*_track(_coords(positions), brief),
+                                                                    *_call_point(_places(api), r)])
+
+
+def _voyage_track(api: Workspace, v: Row, props: Row) -> list[Feature]:
+    """The positions received between the voyage's departure and arrival, as a thinned line."""
+    positions = api.vessel_positions(str(v["mmsi"]), since=_time(v["departure"]), until=_time(v["arrival"]))
+    return _track(thin(_coords(positions)), props)
 
 
 def voyage(request: Request) -> JsonResponse:
@@ -195,9 +200,10 @@ def alert_map(api: Workspace, evidence: dict[str, list[Row]]) -> dict[str, JsonV
         flight_id = str(f["flight_id"])
         features += _track(thin(_coords(api.flight_points(flight_id))), {"flight_id": flight_id, "kind": "flight"})
     features += _tagged(_dark_features(evidence.get("dark_period", [])), "dark_period")
-    voyages = evidence.get("voyage", [])
-    if voyages:
-        features += _voyage_lines(api, voyages, {"kind": "voyage", "role": "track"})
+    for v in evidence.get("voyage", []):
+        track = _voyage_track(api, v, {"voyage_id": v["voyage_id"], "mmsi": v["mmsi"], "kind": "voyage"})
+        features += track or _voyage_lines(api, [v], {"kind": "voyage", "role": "track"})
+    places = _places(api) if evidence.get("port_call") else {}
     for c in evidence.get("port_call", []):
-        features += _tagged(_call_point(c), "port_call")
+        features += _tagged(_call_point(places, c), "port_call")
     return encode.collection(features)
