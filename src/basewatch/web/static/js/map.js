@@ -168,9 +168,20 @@ export function showTrack(collection) {
   fit(collection);
 }
 
-// The records an evidence page (or an alert) rests on; the map is fitted to them.
+// The records an evidence page (or an alert) rests on; the map is fitted to them and the other movement
+// layers are dimmed while they are shown.
+const DIMMED = [["corridors", "line-opacity", 0.8], ["voyages", "line-opacity", 0.35], ["dark-gap", "line-opacity", 1],
+                ["port_calls", "circle-opacity", 0.7], ["dark-ends", "circle-opacity", 1],
+                ["dark-ends", "circle-stroke-opacity", 1]];
+let dimmed = false;
+
 export function showEvidence(collection) {
+  const some = Boolean(collection && collection.features.length);
   setData("evidence", collection || EMPTY);
+  if (some !== dimmed) {
+    for (const [layer, prop, full] of DIMMED) map.setPaintProperty(layer, prop, some ? full * 0.2 : full);
+    dimmed = some;
+  }
   fit(collection);
 }
 
