@@ -13,6 +13,11 @@ const abs = (p) => new URL(p, location.href).href;
 const LATER = ["lakes", "rivers"];  // basemap layers loaded once the first view is drawn
 
 let map = null;
+let frames = 0;  // frames drawn so far (the benchmark reports it next to the page's marks)
+
+export function framesDrawn() {
+  return frames;
+}
 let labels = [];
 let idleWaiters = [];
 
@@ -21,17 +26,25 @@ export function theMap() {
 }
 
 let riversLayer = null;
+let landLayer = null;
 
-async function basemapStyle() {
-  const layers = await fetch("/static/vendor/basemap/layers.json").then((r) => r.json());
+// The style with the first view's data inline (sites and movement layers fetched while the library loads),
+// so the map's worker cuts each source into tiles once, before the first frame.
+async function basemapStyle(initial) {
+  const [layers, data] = await Promise.all([fetch("/static/vendor/basemap/layers.json").then((r) => r.json()),
+                                            initial]);
   riversLayer = layers.find((l) => l.id === "rivers");
+  landLayer = layers.find((l) => l.id === "land");
   const sources = {};
   for (const name of ["land", "lakes", "rivers", "boundaries"]) {  // lakes and rivers: filled after the first idle
     sources[name] = { type: "geojson", data: LATER.includes(name) ? EMPTY : abs(`/static/vendor/basemap/${name}.json`),
                       maxzoom: 8 };
   }
+  // the world view's land is a simplified copy (scripts/simplify_basemap.py); the full one comes after the
+  // first idle, for zoom 5 on
+  sources.land = { type: "geojson", data: abs("/static/vendor/basemap/land-low.json"), maxzoom: 5 };
   for (const name of ["corridors", "voyages", "port_calls", "dark", "sites", "track", "evidence"]) {
-    sources[name] = { type: "geojson", data: EMPTY };
+    sources[name] = { type: "geojson", data: data[name] || EMPTY };
   }
   return { version: 8, name: "basewatch", sources, layers: [...layers, ...overlayLayers()] };
 }
@@ -69,11 +82,13 @@ function overlayLayers() {
   ];
 }
 
-export async function createMap(container) {
-  map = new Map({ container, style: await basemapStyle(), center: [28, 33], zoom: 3.6, attributionControl: false,
-                  fadeDuration: 0 });
+// initial: a promise of {sites, corridors, voyages, port_calls, dark} collections for the first view.
+export async function createMap(container, initial) {
+  map = new Map({ container, style: await basemapStyle(initial), center: [28, 33], zoom: 3.6,
+                  attributionControl: false, fadeDuration: 0 });
   map.addControl(new NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new ScaleControl({}), "bottom-left");
+  map.on("render", () => { frames += 1; });
   map.on("idle", () => {
     const waiting = idleWaiters;
     idleWaiters = [];
@@ -96,13 +111,29 @@ export async function createMap(container) {
     open(layer, (p) => { const to = record(p); if (to) go(to); });
   }
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
+  loaded = true;
+  mapReady(map);
   return map;
 }
 
-// Lakes, rivers and the minor rivers (shown from zoom 4.5 on) come after the first view is drawn: land,
-// borders and the data layers are what the first frame needs.
+// The panel may render before the map has loaded: what it asks of the map waits for the load, in order.
+let loaded = false;
+let mapReady = null;
+const mapLoaded = new Promise((resolve) => { mapReady = resolve; });
+function onMap(fn) {
+  if (loaded) fn();
+  else mapLoaded.then(fn);
+}
+
+// Lakes, rivers, the minor rivers (shown from zoom 4.5 on) and the full land (from zoom 5 on) come after
+// the first view is drawn: simplified land, borders and the data layers are what the first frame needs.
 export function addDetail() {
   for (const name of LATER) setData(name, abs(`/static/vendor/basemap/${name}.json`));
+  if (landLayer && !map.getSource("land-detail")) {
+    map.addSource("land-detail", { type: "geojson", data: abs("/static/vendor/basemap/land.json"), maxzoom: 8 });
+    map.addLayer({ ...landLayer, id: "land-detail", source: "land-detail", minzoom: 5 }, "rivers");
+    map.setLayerZoomRange("land", 0, 5);
+  }
   if (!riversLayer || map.getSource("rivers-detail")) return;
   map.addSource("rivers-detail", { type: "geojson", data: abs("/static/vendor/basemap/rivers-detail.json") });
   map.addLayer({ ...riversLayer, id: "rivers-detail", source: "rivers-detail", minzoom: 4.5 }, "voyages");
@@ -111,8 +142,10 @@ export function addDetail() {
 // Resolves at the next 'idle' (every source loaded, nothing left to draw).
 export function nextIdle() {
   return new Promise((resolve) => {
-    idleWaiters.push(resolve);
-    map.triggerRepaint();
+    onMap(() => {
+      idleWaiters.push(resolve);
+      map.triggerRepaint();
+    });
   });
 }
 
@@ -124,8 +157,8 @@ export function fetchSites() {
   return api("/api/sites", { format: "geojson" });
 }
 
+// The sites' name labels (the sites themselves are in the style from the start).
 export function showSites(sites) {
-  setData("sites", sites);
   for (const m of labels) m.remove();
   labels = sites.features.map((f) => new Marker({ element: h("div", { class: "site-label" }, f.properties.name),
                                                   anchor: "left", offset: [8, 0] })
@@ -164,8 +197,10 @@ function fit(collection) {
 }
 
 export function showTrack(collection) {
-  setData("track", collection || EMPTY);
-  fit(collection);
+  onMap(() => {
+    setData("track", collection || EMPTY);
+    fit(collection);
+  });
 }
 
 // The records an evidence page (or an alert) rests on; the map is fitted to them and the other movement
@@ -176,15 +211,18 @@ const DIMMED = [["corridors", "line-opacity", 0.8], ["voyages", "line-opacity", 
 let dimmed = false;
 
 export function showEvidence(collection) {
-  const some = Boolean(collection && collection.features.length);
-  setData("evidence", collection || EMPTY);
-  if (some !== dimmed) {
-    for (const [layer, prop, full] of DIMMED) map.setPaintProperty(layer, prop, some ? full * 0.2 : full);
-    dimmed = some;
-  }
-  fit(collection);
+  onMap(() => {
+    const some = Boolean(collection && collection.features.length);
+    setData("evidence", collection || EMPTY);
+    if (some !== dimmed) {
+      for (const [layer, prop, full] of DIMMED) map.setPaintProperty(layer, prop, some ? full * 0.2 : full);
+      dimmed = some;
+    }
+    fit(collection);
+  });
 }
 
 export function flyTo(lon, lat, zoom = 7) {
-  map.jumpTo({ center: [lon, lat], zoom });
+  onMap(() => map.jumpTo({ center: [lon, lat], zoom }));
 }
+

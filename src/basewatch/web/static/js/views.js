@@ -159,8 +159,9 @@ export const VIEWS = {
     const f = filterParams(st);
     panel.append(h("h2", {}, `${st.origin ?? "?"} → ${st.destination ?? "?"}`, h("span", { class: "count" }, ` ${st.mode || ""}`)));
     if (st.mode === "sea") {
-      const body = await api("/api/voyages", { ...f, origin: st.origin, destination: st.destination, limit: 1000 });
-      return panel.append(h("h3", {}, `${body.total} voyages`), table(body.rows, VOYAGE_COLS));
+      const body = await api("/api/voyages", { ...f, origin: st.origin, destination: st.destination, q: st.q,
+                                               offset: st.offset, limit: 50 });
+      return panel.append(h("h3", {}, "Voyages"), searchBox(st), pager(body, st), table(body.rows, VOYAGE_COLS));
     }
     const body = await api("/api/flights", { ...f, mode: null, origin: st.origin, destination: st.destination,
                                              q: st.q, offset: st.offset, limit: 50 });
