@@ -20,6 +20,7 @@ export function framesDrawn() {
 }
 let labels = [];
 let idleWaiters = [];
+let idle = false;  // the map has fired 'idle' and nothing was changed through this module since
 
 export function theMap() {
   return map;
@@ -44,7 +45,8 @@ async function basemapStyle(initial) {
   // first idle, for zoom 5 on
   sources.land = { type: "geojson", data: abs("/static/vendor/basemap/land-low.json"), maxzoom: 5 };
   for (const name of ["corridors", "voyages", "port_calls", "dark", "sites", "track", "evidence"]) {
-    sources[name] = { type: "geojson", data: data[name] || EMPTY };
+    shown[name] = data[name] || EMPTY;
+    sources[name] = { type: "geojson", data: shown[name] };
   }
   return { version: 8, name: "basewatch", sources, layers: [...layers, ...overlayLayers()] };
 }
@@ -90,6 +92,7 @@ export async function createMap(container, initial) {
   map.addControl(new ScaleControl({}), "bottom-left");
   map.on("render", () => { frames += 1; });
   map.on("idle", () => {
+    idle = true;
     const waiting = idleWaiters;
     idleWaiters = [];
     for (const fn of waiting) fn();
@@ -139,17 +142,27 @@ export function addDetail() {
   map.addLayer({ ...riversLayer, id: "rivers-detail", source: "rivers-detail", minzoom: 4.5 }, "voyages");
 }
 
-// Resolves at the next 'idle' (every source loaded, nothing left to draw).
+// Resolves once the map is idle (every source loaded, nothing left to draw): at once when nothing changed
+// since its last 'idle' (a forced frame costs a few hundred ms with software WebGL), else at the next one.
 export function nextIdle() {
   return new Promise((resolve) => {
     onMap(() => {
+      if (idle) {
+        resolve();
+        return;
+      }
       idleWaiters.push(resolve);
       map.triggerRepaint();
     });
   });
 }
 
+const shown = {};  // what each data source holds (the object given), so that setting it again costs nothing
+
 function setData(name, data) {
+  if (shown[name] === data) return;
+  shown[name] = data;
+  idle = false;
   map.getSource(name).setData(data);
 }
 
@@ -189,6 +202,7 @@ const coordsOf = (g) => (g.type === "Point" ? [g.coordinates] : g.type === "Line
 
 function fit(collection) {
   const coords = (collection ? collection.features : []).flatMap((f) => coordsOf(f.geometry));
+  if (coords.length) idle = false;
   if (coords.length === 1) map.jumpTo({ center: coords[0], zoom: Math.max(map.getZoom(), 7) });
   if (coords.length > 1) {
     const b = coords.reduce((acc, c) => acc.extend(c), new LngLatBounds(coords[0], coords[0]));
@@ -215,6 +229,7 @@ export function showEvidence(collection) {
     const some = Boolean(collection && collection.features.length);
     setData("evidence", collection || EMPTY);
     if (some !== dimmed) {
+      idle = false;
       for (const [layer, prop, full] of DIMMED) map.setPaintProperty(layer, prop, some ? full * 0.2 : full);
       dimmed = some;
     }
@@ -223,6 +238,9 @@ export function showEvidence(collection) {
 }
 
 export function flyTo(lon, lat, zoom = 7) {
-  onMap(() => map.jumpTo({ center: [lon, lat], zoom }));
+  onMap(() => {
+    idle = false;
+    map.jumpTo({ center: [lon, lat], zoom });
+  });
 }
 
