@@ -191,8 +191,9 @@ def _map_idle(url: str) -> list[float]:
             page.wait_for_selector("body[data-ready]", state="attached", timeout=120_000)
             times.append(time.perf_counter() - t)
             marks = page.evaluate("performance.getEntriesByType('mark').filter(m => m.name.startsWith('bw:'))"
-                                  ".map(m => [m.name, m.startTime])")
-            print("  " + ", ".join(f"{name[3:]} {ms / 1000:.2f} s" for name, ms in marks), flush=True)
+                                  ".map(m => [m.name, m.startTime, m.detail ? m.detail.frames : null])")
+            print("  in the page: " + ", ".join(f"{name[3:]} {ms / 1000:.2f} s" + (f" ({n} frames)" if n else "")
+                                               for name, ms, n in marks), flush=True)
             context.close()
         browser.close()
     return times
