@@ -28,6 +28,7 @@ export function theMap() {
 
 let riversLayer = null;
 let landLayer = null;
+let lakesLayer = null;
 
 // The style with the first view's data inline (sites and movement layers fetched while the library loads),
 // so the map's worker cuts each source into tiles once, before the first frame.
@@ -36,6 +37,7 @@ async function basemapStyle(initial) {
                                             initial]);
   riversLayer = layers.find((l) => l.id === "rivers");
   landLayer = layers.find((l) => l.id === "land");
+  lakesLayer = layers.find((l) => l.id === "lakes");
   const sources = {};
   for (const name of ["land", "lakes", "rivers", "boundaries"]) {  // lakes and rivers: filled after the first idle
     sources[name] = { type: "geojson", data: LATER.includes(name) ? EMPTY : abs(`/static/vendor/basemap/${name}.json`),
@@ -128,18 +130,39 @@ function onMap(fn) {
   else mapLoaded.then(fn);
 }
 
-// Lakes, rivers, the minor rivers (shown from zoom 4.5 on) and the full land (from zoom 5 on) come after
-// the first view is drawn: simplified land, borders and the data layers are what the first frame needs.
+// Simplified lakes and the major rivers come after the first view is drawn (simplified land, borders and the
+// data layers are what the first frame needs); the minor rivers (shown from zoom 4.5 on) and the full land
+// and lakes (from zoom 5 on) only once the map is zoomed in that far, so the world view's worker has less to
+// cut into tiles and the page stays responsive after its first frame.
+const DETAIL_ZOOM = 4.5;
+
 export function addDetail() {
-  for (const name of LATER) setData(name, abs(`/static/vendor/basemap/${name}.json`));
+  setData("lakes", abs("/static/vendor/basemap/lakes-low.json"));  // simplified, as land-low.json
+  setData("rivers", abs("/static/vendor/basemap/rivers.json"));
+  const zoomedIn = () => {
+    if (map.getZoom() < DETAIL_ZOOM) return;
+    map.off("zoomend", zoomedIn);
+    addZoomedDetail();
+  };
+  map.on("zoomend", zoomedIn);
+  zoomedIn();
+}
+
+function addZoomedDetail() {
+  idle = false;
   if (landLayer && !map.getSource("land-detail")) {
     map.addSource("land-detail", { type: "geojson", data: abs("/static/vendor/basemap/land.json"), maxzoom: 8 });
     map.addLayer({ ...landLayer, id: "land-detail", source: "land-detail", minzoom: 5 }, "rivers");
     map.setLayerZoomRange("land", 0, 5);
   }
+  if (lakesLayer && !map.getSource("lakes-detail")) {
+    map.addSource("lakes-detail", { type: "geojson", data: abs("/static/vendor/basemap/lakes.json"), maxzoom: 8 });
+    map.addLayer({ ...lakesLayer, id: "lakes-detail", source: "lakes-detail", minzoom: 5 }, "boundaries-bg");
+    map.setLayerZoomRange("lakes", 0, 5);
+  }
   if (!riversLayer || map.getSource("rivers-detail")) return;
   map.addSource("rivers-detail", { type: "geojson", data: abs("/static/vendor/basemap/rivers-detail.json") });
-  map.addLayer({ ...riversLayer, id: "rivers-detail", source: "rivers-detail", minzoom: 4.5 }, "voyages");
+  map.addLayer({ ...riversLayer, id: "rivers-detail", source: "rivers-detail", minzoom: DETAIL_ZOOM }, "voyages");
 }
 
 // Resolves once the map is idle (every source loaded, nothing left to draw): at once when nothing changed
