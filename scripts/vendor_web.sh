@@ -40,13 +40,17 @@ write("rivers-detail", {**rivers, "features": minor})
 layers = [layer for layer in style["layers"] if layer.get("source") in (None, *keep)]
 (out / "layers.json").write_text(json.dumps(layers, separators=(",", ":")), encoding="utf-8")
 PY
+# the world view's land and lakes, simplified (the full files are loaded once the map is zoomed to 4.5)
+python3 scripts/simplify_basemap.py "$OUT/basemap/land.json" "$OUT/basemap/land-low.json" 0.08
+python3 scripts/simplify_basemap.py "$OUT/basemap/lakes.json" "$OUT/basemap/lakes-low.json" 0.08
 cat > "$OUT/basemap/LICENSE.md" <<TXT
 # Basemap
 
 From the npm package @comapeo/fallback-smp $FALLBACK_SMP (MIT licence, (c) Gregor MacLennan / Digital
 Democracy; https://github.com/digidem/comapeo-fallback-smp): its style's land, lakes, rivers and country
 boundary sources, split into one GeoJSON file each (the rivers Natural Earth shows from zoom 4.7 on in
-rivers-detail.json), and its layers (layers.json). The geometries are Natural
+rivers-detail.json; land-low.json and lakes-low.json are land.json and lakes.json simplified by
+scripts/simplify_basemap.py for the world view), and its layers (layers.json). The geometries are Natural
 Earth (https://www.naturalearthdata.com), in the public domain. Copied by scripts/vendor_web.sh.
 
 The package declares the MIT licence (package.json: "license": "MIT", author Gregor MacLennan) and ships no

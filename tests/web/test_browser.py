@@ -146,3 +146,16 @@ def test_lists_are_paged_and_searchable_in_the_address(page: tuple[Any, PageLog]
     assert "q=RA-82" in pg.url and "offset" not in pg.url
     assert len(pg.query_selector_all("#panel table.rows tbody tr")) == n > 0
     log.check()
+
+
+def test_a_request_to_another_address_fails_the_page_check(page: tuple[Any, PageLog], base_url: str) -> None:
+    """The guard the other browser tests rely on: any request off 127.0.0.1's dashboard fails log.check()."""
+    pg, log = page
+    open_page(pg, base_url + "?view=sources")
+    log.check()  # the dashboard itself asked only its own server
+    for url in ("http://192.0.2.1/tile.png", base_url.replace("127.0.0.1", "localhost") + "/api"):
+        pg.evaluate("(url) => fetch(url).then(() => 'sent', () => 'refused')", url)
+        with pytest.raises(AssertionError, match=r"192\.0\.2\.1|localhost"):
+            log.check()  # blocked by the page's CSP (a console error) or aborted by the route: either fails
+        log.errors.clear()
+        log.foreign.clear()

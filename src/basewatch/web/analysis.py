@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from basewatch.errors import FusionError
-from basewatch.web import encode
+from basewatch.web import encode, records
 from basewatch.web.api import JsonResponse, NotFound, _api, _listing, statuses
 from basewatch.web.encode import JsonValue, Row
 from basewatch.web.params import BadRequest, Filters, choice, ident
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 ENDPOINTS: dict[str, str] = {
     "/api/alerts": "alerts (surge, drawdown, shift, new-corridor, dark); site (either end), actor, kind, since, until",
     "/api/alerts/{alert_id}": "one alert: its series' band around its day, and the flights, port calls, voyages "
-                              "and dark periods it came from",
+                              "and dark periods it came from, and those records as map features (flight tracks, "
+                              "dashed dark gaps)",
     "/api/bands": "a site's daily series with expected mean and 95 % interval, and its alerts; site required, "
                   "actor, since, until",
     "/api/assessments": "ICD 203 assessments per place: the latest (or timeline=1: every day); site, actor",
@@ -121,8 +122,9 @@ def alert(request: Request) -> JsonResponse:
     if out["kind"] != "dark" and day is not None:
         span = dt.timedelta(days=BAND_DAYS)
         bands = [band_json(b) for b in api.alert_bands([str(out["series"])], first=day - span, last=day + span)]
-    return JsonResponse({"alert": out, "band": bands[0] if bands else None,
-                         "evidence": _evidence_rows(api, refs if isinstance(refs, list) else [])})
+    evidence = _evidence_rows(api, refs if isinstance(refs, list) else [])
+    return JsonResponse({"alert": out, "band": bands[0] if bands else None, "evidence": evidence,
+                         "map": records.alert_map(api, evidence)})
 
 
 def bands(request: Request) -> JsonResponse:

@@ -256,16 +256,24 @@ def corridors(request: Request) -> JsonResponse:
     return _listing(table, request)
 
 
+def call_place(places: dict[str, LonLat], r: Row) -> LonLat | None:
+    """Where a port call was: its watched site, else its World Port Index port."""
+    site, port, country = r.get("site"), r.get("port"), r.get("port_country")
+    at = places.get(site) if isinstance(site, str) else None
+    if at is None and isinstance(port, str):
+        at = _ports().get((port, country if isinstance(country, str) else None))
+    return at
+
+
 def port_calls(request: Request) -> JsonResponse:
     f = Filters.of(request.query_params)
     table = _api(request).port_calls(site=f.site, actor=f.actor, since=f.since, until=f.until)
     table = _eq(table, "mmsi", ident(request.query_params, "mmsi"))
     if f.geojson:
-        places, ports = _places(_api(request)), _ports()
+        places = _places(_api(request))
         feats = []
         for r in encode.rows(table):
-            at = (places.get(r["site"]) if isinstance(r["site"], str) else None) or (
-                ports.get((r["port"], r["port_country"])) if isinstance(r["port"], str) else None)  # type: ignore[arg-type]
+            at = call_place(places, r)
             if at is not None:
                 feats.append(encode.feature(encode.point(*at), r))
         return JsonResponse(encode.collection(feats))

@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from basewatch.errors import BasewatchError, WorkspaceError
-from basewatch.web import analysis, api
+from basewatch.web import analysis, api, records
 from basewatch.web.cache import AnswerCache
 from basewatch.web.source import WorkspaceSource
 
@@ -149,7 +149,7 @@ Endpoint = Callable[[Request], Response]
 
 def _index(request: Request) -> Response:
     """Every endpoint with what it answers (served at /api)."""
-    return api.JsonResponse({"endpoints": {**api.ENDPOINTS, **analysis.ENDPOINTS}})
+    return api.JsonResponse({"endpoints": {**api.ENDPOINTS, **records.ENDPOINTS, **analysis.ENDPOINTS}})
 
 
 def _cached(endpoint: Endpoint, cache: AnswerCache, zipped: AnswerCache) -> Callable[[Request], Awaitable[Response]]:
@@ -187,7 +187,9 @@ def _routes(cache: AnswerCache, zipped: AnswerCache) -> list[Route | Mount]:
         ("/api/sources", api.sources), ("/api/flights", api.flights), ("/api/flights/{flight_id}", api.flight),
         ("/api/flights/{flight_id}/points", api.flight_points), ("/api/activity", api.activity),
         ("/api/corridors", api.corridors), ("/api/port_calls", api.port_calls), ("/api/voyages", api.voyages),
-        ("/api/dark_periods", api.dark_periods), ("/api/vessels", api.vessels), ("/api/vessels/{mmsi}", api.vessel),
+        ("/api/dark_periods", api.dark_periods), ("/api/port_calls/{call_id}", records.port_call),
+        ("/api/voyages/{voyage_id}", records.voyage), ("/api/dark_periods/{dark_id}", records.dark_period),
+        ("/api/vessels", api.vessels), ("/api/vessels/{mmsi}", api.vessel),
         ("/api/claims", api.claims), ("/api/reports/{report_id}", api.report),
         ("/api/alerts", analysis.alerts), ("/api/alerts/{alert_id}", analysis.alert), ("/api/bands", analysis.bands),
         ("/api/assessments", analysis.assessments), ("/api/claim_statuses", analysis.claim_statuses),

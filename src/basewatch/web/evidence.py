@@ -6,6 +6,7 @@ Reached through Workspace methods (`ws.flight_points`, `ws.flight_sources`, `ws.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -40,6 +41,7 @@ _VESSEL_POSITIONS = """
 SELECT p.time, p.lat, p.lon, p.sog_ms, p.cog_deg, p.source_id, s.path, p.row_no
 FROM ais_positions p JOIN sources s ON s.source_id = p.source_id
 WHERE p.mmsi = $mmsi AND p.lat IS NOT NULL AND p.lon IS NOT NULL
+  AND ($since IS NULL OR p.time >= $since) AND ($until IS NULL OR p.time <= $until)
 ORDER BY p.time, p.source_id, p.row_no
 """
 
@@ -72,9 +74,11 @@ def report(ws: Workspace, report_id: int) -> pa.Table:
     return table
 
 
-def vessel_positions(ws: Workspace, mmsi: str) -> pa.Table:
-    """A vessel's received positions, oldest first, with file and row."""
+def vessel_positions(ws: Workspace, mmsi: str, since: dt.datetime | None = None,
+                     until: dt.datetime | None = None) -> pa.Table:
+    """A vessel's received positions, oldest first, with file and row; [since, until] when given."""
     if not _table_exists(ws, "ais_positions"):
         return pa.table({})
-    table: pa.Table = ws.con.execute(_VESSEL_POSITIONS, {"mmsi": mmsi}).fetch_arrow_table()
+    table: pa.Table = ws.con.execute(_VESSEL_POSITIONS, {"mmsi": mmsi, "since": since,
+                                                         "until": until}).fetch_arrow_table()
     return table

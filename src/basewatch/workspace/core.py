@@ -489,11 +489,12 @@ class Workspace:
 
         return evidence.report(self, report_id)
 
-    def vessel_positions(self, mmsi: str) -> pa.Table:
-        """A vessel's received AIS positions with the source file and row of each."""
+    def vessel_positions(self, mmsi: str, *, since: dt.datetime | None = None,
+                         until: dt.datetime | None = None) -> pa.Table:
+        """A vessel's received AIS positions with the source file and row of each, within [since, until]."""
         from basewatch.web import evidence
 
-        return evidence.vessel_positions(self, mmsi)
+        return evidence.vessel_positions(self, mmsi, since, until)
 
     def alert_bands(self, series: Sequence[str], *, first: dt.date | None = None,
                     last: dt.date | None = None) -> list[Band]:

@@ -3,10 +3,12 @@
 import { fmt, h, s } from "./dom.js";
 import { CALL_COLS, DARK_COLS, FLIGHT_COLS, VIEWS, VOYAGE_COLS, kv, link, listPage, table } from "./views.js";
 import { api, filterParams, go, href } from "./state.js";
+import { showEvidence } from "./map.js";
 
 const COUNT_KINDS = ["surge", "drawdown", "shift"];
 const ALERT_COLS = ["alert_id", "day", "kind", "series", "observed", "expected", "lower", "upper", "p_value", "status"];
-const REF_VIEWS = { flight: "flight", alert: "alert", observation: "observation", change: "change" };
+const REF_VIEWS = { flight: "flight", alert: "alert", observation: "observation", change: "change",
+                    port_call: "port_call", voyage: "voyage", dark_period: "dark_period" };
 
 // Observed daily counts (bars), the expected mean (line) and its 95 % interval (shaded), alert days marked.
 export function bandChart(band, alerts = []) {
@@ -135,10 +137,11 @@ export const ANALYSIS_VIEWS = {
                  kv(a, ["alert_id", "day", "kind", "site", "origin", "destination", "actor", "direction",
                         "start_time", "end_time", "observed", "expected", "lower", "upper", "p_value", "q_value",
                         "sigma", "status", "history_days", "tests", "level", "method", "note"]));
+    showEvidence(body.map);
     if (body.band) panel.append(h("h3", {}, "The series around its day"), bandChart(body.band, [a]));
     panel.append(h("h3", {}, "Where it came from"), h("p", {}, refs(a.evidence, 50)));
     const ev = body.evidence;
-    const parts = [["flight", "Flights", FLIGHT_COLS], ["port_call", "Port calls", ["call_id", ...CALL_COLS]],
+    const parts = [["flight", "Flights", FLIGHT_COLS], ["port_call", "Port calls", CALL_COLS],
                    ["voyage", "Voyages", VOYAGE_COLS], ["dark_period", "Dark periods", DARK_COLS]];
     for (const [kind, title, cols] of parts) {
       if (ev[kind]) panel.append(h("h3", {}, title), table(ev[kind], cols));

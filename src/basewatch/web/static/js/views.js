@@ -1,7 +1,7 @@
 // The panel's pages: lists (paged, searchable) and evidence pages. Every id is a link to its own page.
 import { timeline } from "./chart.js";
 import { clear, fmt, h } from "./dom.js";
-import { flyTo, showTrack } from "./map.js";
+import { flyTo, showEvidence, showTrack } from "./map.js";
 import { api, filterParams, go, href, update } from "./state.js";
 
 const known = { sites: new Map() };
@@ -19,6 +19,9 @@ const LINKS = {
   site_id: site, site: site, origin_site: site, destination_site: site, near_site: site, start_site: site,
   end_site: site, origin: site, destination: site,
   mmsi: (v) => ({ view: "vessel", id: v }),
+  call_id: (v) => ({ view: "port_call", id: v }), origin_call_id: (v) => ({ view: "port_call", id: v }),
+  destination_call_id: (v) => ({ view: "port_call", id: v }), left_call: (v) => ({ view: "port_call", id: v }),
+  voyage_id: (v) => ({ view: "voyage", id: v }), dark_id: (v) => ({ view: "dark_period", id: v }),
   report_id: (v) => ({ view: "report", id: v }),
   alert_id: (v) => ({ view: "alert", id: v }),
   observation_id: (v) => ({ view: "observation", id: v }), before_id: (v) => ({ view: "observation", id: v }),
@@ -82,10 +85,14 @@ async function sublist(panel, title, path, params, columns, full) {
 
 export const FLIGHT_COLS = ["flight_id", "callsign", "registration", "typecode", "actor", "start", "end", "origin_site",
                      "origin_airport", "destination_site", "destination_airport"];
-export const CALL_COLS = ["mmsi", "vessel_name", "actor", "site", "port", "arrival", "departure", "stops"];
-export const VOYAGE_COLS = ["mmsi", "vessel_name", "actor", "origin_site", "origin_port", "destination_site",
+export const CALL_COLS = ["call_id", "mmsi", "vessel_name", "actor", "site", "port", "arrival", "departure", "stops"];
+export const VOYAGE_COLS = ["voyage_id", "mmsi", "vessel_name", "actor", "origin_site", "origin_port", "destination_site",
                      "destination_port", "departure", "arrival", "distance_km"];
-export const DARK_COLS = ["mmsi", "vessel_name", "actor", "start_time", "end_time", "hours", "jump_km", "near_site"];
+export const DARK_COLS = ["dark_id", "mmsi", "vessel_name", "actor", "start_time", "end_time", "hours", "jump_km", "near_site"];
+const VESSEL_KEYS = ["mmsi", "vessel_name", "actor"];
+const ofVessel = (cols) => cols.filter((c) => !VESSEL_KEYS.includes(c));  // a vessel's own page: those are above
+const POSITION_COLS = ["time", "lat", "lon", "sog_ms", "cog_deg", "source_id", "path", "row_no"];
+const FILE_COLS = ["source_id", "path", "input_format", "first_row", "last_row", "points", "first_time", "last_time"];
 const CLAIM_COLS = ["report_id", "claim_no", "title", "report_date", "event", "certainty", "source", "grading",
                     "fusion_status", "site_ids", "text"];
 const corridorLink = (r) => link({ view: "corridor", origin: r.origin, destination: r.destination, mode: r.mode },
@@ -152,8 +159,9 @@ export const VIEWS = {
     const f = filterParams(st);
     panel.append(h("h2", {}, `${st.origin ?? "?"} → ${st.destination ?? "?"}`, h("span", { class: "count" }, ` ${st.mode || ""}`)));
     if (st.mode === "sea") {
-      const body = await api("/api/voyages", { ...f, origin: st.origin, destination: st.destination, limit: 1000 });
-      return panel.append(h("h3", {}, `${body.total} voyages`), table(body.rows, VOYAGE_COLS));
+      const body = await api("/api/voyages", { ...f, origin: st.origin, destination: st.destination, q: st.q,
+                                               offset: st.offset, limit: 50 });
+      return panel.append(h("h3", {}, "Voyages"), searchBox(st), pager(body, st), table(body.rows, VOYAGE_COLS));
     }
     const body = await api("/api/flights", { ...f, mode: null, origin: st.origin, destination: st.destination,
                                              q: st.q, offset: st.offset, limit: 50 });
@@ -167,8 +175,7 @@ export const VIEWS = {
     panel.append(h("h2", {}, `Flight ${fl.callsign || fl.icao24}`), kv(fl));
     panel.append(h("h3", {}, "Source files"), h("p", { class: "muted" },
       "The reports from take-off to landing, by file, with their row (or line) numbers."));
-    panel.append(table(body.sources, ["source_id", "path", "input_format", "first_row", "last_row", "points",
-                                      "first_time", "last_time"]));
+    panel.append(table(body.sources, FILE_COLS));
     const pts = await api(`/api/flights/${encodeURIComponent(st.id)}/points`, { offset: st.offset, limit: 50, q: st.q });
     panel.append(h("h3", {}, "Reported positions"), pager(pts, st),
                  table(pts.rows, ["time", "lat", "lon", "alt_baro_m", "gs_ms", "on_ground", "path", "row_no"]),
@@ -179,10 +186,24 @@ export const VIEWS = {
     const body = await api(`/api/vessels/${encodeURIComponent(st.id)}`);
     showTrack(body.track);
     panel.append(h("h2", {}, `Vessel ${body.vessel.name || body.vessel.mmsi}`), kv(body.vessel));
-    panel.append(h("h3", {}, "Port calls"), table(body.port_calls, CALL_COLS.slice(3)));
-    panel.append(h("h3", {}, "Voyages"), table(body.voyages, VOYAGE_COLS.slice(3)));
-    panel.append(h("h3", {}, "Dark periods"), table(body.dark_periods, DARK_COLS.slice(3)));
+    panel.append(h("h3", {}, "Port calls"), table(body.port_calls, ofVessel(CALL_COLS)));
+    panel.append(h("h3", {}, "Voyages"), table(body.voyages, ofVessel(VOYAGE_COLS)));
+    panel.append(h("h3", {}, "Dark periods"), table(body.dark_periods, ofVessel(DARK_COLS)));
     panel.append(h("h3", {}, "Source files"), table(body.sources));
+  },
+
+  port_call: (p, st) => recordPage(p, st, "port_call", "/api/port_calls", (r) => `Port call: ${r.vessel_name ||
+    r.mmsi} at ${r.site || r.port || "?"}`, "The positions received from arrival to departure, by file, with their row numbers."),
+  voyage: (p, st) => recordPage(p, st, "voyage", "/api/voyages", (r) => `Voyage: ${r.vessel_name || r.mmsi}, ` +
+    `${r.origin_site || r.origin_port || "?"} → ${r.destination_site || r.destination_port || "?"}`,
+    "The positions received between the two port calls, by file, with their row numbers."),
+  async dark_period(p, st) {
+    const r = await recordPage(p, st, "dark_period", "/api/dark_periods", (d) => `Dark period: ${d.vessel_name ||
+      d.mmsi}, ${fmt(d.hours ?? d.duration_s / 3600)} h silent`,
+      "The positions received 6 h either side of the silence, by file, with their row numbers.");
+    const heading = p.querySelector("h3");
+    heading.before(h("h3", {}, "Last position before and first after the silence"),
+                   table(r.boundary_rows, ["role", ...POSITION_COLS]));
   },
 
   async report(panel, st) {
@@ -212,10 +233,23 @@ export const VIEWS = {
   },
 };
 
+// The page of one record: its fields, its source files, its received positions (paged) and its map features.
+async function recordPage(panel, st, key, path, title, note) {
+  const body = await api(`${path}/${encodeURIComponent(st.id)}`, { offset: st.offset, limit: 50, q: st.q });
+  showEvidence(body.map);
+  const r = body[key];
+  panel.append(h("h2", {}, title(r)), kv(r, Object.keys(r).filter((k) => k !== "boundary_rows")));
+  panel.append(h("h3", {}, "Source files"), h("p", { class: "muted" }, note), table(body.sources, FILE_COLS));
+  panel.append(h("h3", {}, "Received positions"), pager(body.positions, st), table(body.positions.rows, POSITION_COLS),
+               pager(body.positions, st));
+  return r;
+}
+
 export async function render(panel, st) {
   clear(panel);
   const view = VIEWS[st.view] ? st.view : "overview";
   if (!["flight", "vessel"].includes(view)) showTrack(null);
+  showEvidence(null);
   try {
     await VIEWS[view](panel, st);
   } catch (err) {
