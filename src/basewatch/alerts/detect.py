@@ -223,10 +223,36 @@ def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64, u: F64) -
     return np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
 
 
+SCREEN_MARGIN = 1e-9  # absolute slack on the screen's tail values (theirs agree with the exact ones to ~1e-11)
+
+
+def _may_pass(col: dict[str, F64], tests: F64, level: float) -> npt.NDArray[np.bool_]:
+    """Candidates that can pass Benjamini-Hochberg on their day; the others cannot (and are not computed).
+
+    With K candidates (tail <= level) among m tests on a day, an alert needs p <= level j / m for some
+    rank j <= K, so p <= level K / m. The screen reads p from the PIT u (1 - u above the mean, u below),
+    which below `model.REFINE_TAIL` is the full mixture's (the exact tail values differ from it only by
+    rounding, hence SCREEN_MARGIN); at a threshold near REFINE_TAIL nothing is screened. Every candidate
+    that can pass ranks before every one screened out, so the alerts and their q-values are those of the
+    whole candidate set.
+    """
+    day = col["day"].astype(np.int64)
+    per_day = np.bincount(day, minlength=tests.size).astype(np.float64)
+    m = np.maximum(tests[day], 1.0)
+    limit = level * per_day[day] / m
+    up = col["x"] > col["mean"]
+    approx = np.where(up, 1.0 - col["u"], col["u"])
+    return np.asarray((approx <= limit + SCREEN_MARGIN) | (limit >= 0.5 * model.REFINE_TAIL))
+
+
 def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _Acc) -> None:
     if not cand:
         return
     col = {name: np.concatenate([c[name] for c in cand]) for name in cand[0]}
+    keep_cand = _may_pass(col, tests, params.level)
+    if not keep_cand.any():
+        return
+    col = {name: values[keep_cand] for name, values in col.items()}
     rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
     phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
     shift = col["shift"]
