@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from basewatch.alerts import cusum as cs
 from basewatch.alerts import model
-from basewatch.alerts.carry import Carry, equal_over, last_count, partners, through
+from basewatch.alerts.carry import NONE_DAY, Carry, equal_over, last_count, partners, through
 from basewatch.alerts.frame import Frame
 from basewatch.alerts.multiple import bh_partial
 from basewatch.alerts.params import AlertParams
@@ -167,7 +167,13 @@ def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.b
     # Tarone: a drawdown test that cannot reach the level even at a count of 0 is left out of the
     # family (it could never raise an alert, and counting it would only cost the others power)
     can_drop = b.tested & (0.5 * b.zero <= params.level)
-    tests = np.asarray(b.tested.sum(axis=0) + can_drop.sum(axis=0), dtype=np.float64)
+    # a series joins the day's family from its first count on (`multiple`): before it, every one of its
+    # days is a zero that cannot raise an alert, and counting those days would make earlier days'
+    # families depend on series first seen later (a rerun would then differ from the update)
+    begun = np.cumsum(x > 0, axis=1) > 0
+    if carry is not None:
+        begun |= (carry.last_count > NONE_DAY // 2)[:, None]
+    tests = np.asarray((b.tested & begun).sum(axis=0) + (can_drop & begun).sum(axis=0), dtype=np.float64)
     new = (np.arange(frame.days)[None, :] >= carry.from_col[:, None]) if carry is not None else None
     hit = (b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level))
     if carry is not None:  # a day new for any series: every series' candidates (one BH family a day)
