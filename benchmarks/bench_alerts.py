@@ -102,14 +102,18 @@ print({{k: kinds.count(k) for k in set(kinds)}}, file=__import__('sys').stderr)
 
 
 ONE_DAY = """
-import shutil, sys, time
+import os, resource, sys, time
 from basewatch.workspace.core import Workspace
 from basewatch.alerts.build import build_alerts
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 ws = Workspace({path!r})
 ws.con.execute("INSERT INTO flights SELECT * FROM bench_held")
-t = time.perf_counter()
+t, c = time.perf_counter(), cpu()
 s = build_alerts(ws)
-print(f"one new day: build {{time.perf_counter() - t:.2f}} s in the process, {{s.notes[0]}}", file=sys.stderr)
+print(f"one new day: build {{time.perf_counter() - t:.2f}} s wall, {{cpu() - c:.2f}} s CPU in the process "
+      f"(load {{os.getloadavg()[0]:.1f}}), {{s.notes[0]}}", file=sys.stderr)
 """
 
 

@@ -24,6 +24,8 @@ class Measurement:
     items: int
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float = float("nan")  # the child's own user + system time (wait4's rusage)
+    load: float = float("nan")  # 1-minute load average when the case ended
 
     @property
     def per_second(self) -> float:
@@ -52,7 +54,7 @@ def measure(name: str, argv: list[str], items: int, env: dict[str, str] | None =
     proc = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
     peak_kb = 0
     while True:
-        pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid != 0:
             break
         hwm = _vm_hwm_kb(proc.pid)
@@ -63,16 +65,17 @@ def measure(name: str, argv: list[str], items: int, env: dict[str, str] | None =
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark case {name!r} failed: {' '.join(argv)}")
-    return Measurement(name, items, seconds, peak_kb / 1024.0)
+    return Measurement(name, items, seconds, peak_kb / 1024.0, usage.ru_utime + usage.ru_stime, os.getloadavg()[0])
 
 
 def report(title: str, rows: list[Measurement], baseline: str) -> None:
     """Print a table of throughput and memory, with ratios against the named baseline row."""
     base = next((r for r in rows if r.name == baseline), None)
     print(f"\n## {title}")
-    print(f"{'case':<34} {'items':>12} {'seconds':>9} {'items/s':>14} {'peak MB':>9} {'x ' + baseline:>18}")
+    print(f"{'case':<34} {'items':>12} {'seconds':>9} {'cpu s':>7} {'load':>5} {'items/s':>14} {'peak MB':>9} "
+          f"{'x ' + baseline:>18}")
     for r in rows:
         ratio = (r.per_second / base.per_second) if base else float("nan")
-        print(f"{r.name:<34} {r.items:>12,} {r.seconds:>9.2f} {r.per_second:>14,.0f} {r.peak_rss_mb:>9.0f} "
-              f"{ratio:>18.2f}")
+        print(f"{r.name:<34} {r.items:>12,} {r.seconds:>9.2f} {r.cpu_seconds:>7.2f} {r.load:>5.2f} "
+              f"{r.per_second:>14,.0f} {r.peak_rss_mb:>9.0f} {ratio:>18.2f}")
     sys.stdout.flush()

@@ -118,3 +118,35 @@ def test_weekday_strided_sums_by_hand_and_with_no_series() -> None:
     x = np.arange(1.0, 11.0).reshape(1, 10)
     assert _stride_cum(x).tolist() == [[1, 2, 3, 4, 5, 6, 7, 9, 11, 13]]
     assert _stride_cum(np.zeros((0, 10))).shape == (0, 10)
+
+
+def test_summed_probabilities_by_hand_and_against_scipy() -> None:
+    """P(X < x) and P(X = x) by summing: NB(size 2, mean 2) has P(0) = P(1) = 1/4, P(2) = 3 / 16 (as above);
+    Poisson(2) below 5 is 7 e^-2 and at 5 e^-2 32/120; other cases against scipy.stats."""
+    from basewatch.alerts import recurrence as rc
+
+    below, at = rc.below_and_at(_arr(0, 1, 2), *rc.nb_terms(_arr(2, 2, 2), _arr(2, 2, 2)))
+    assert below.tolist() == pytest.approx([0, 0.25, 0.5], rel=1e-12)
+    assert at.tolist() == pytest.approx([0.25, 0.25, 3 / 16], rel=1e-12)
+    terms = rc.mixed_terms(_arr(2.0)[:, None], _arr(1.0)[:, None], np.array([[True]]))
+    below, at = rc.below_and_at(_arr(5), *terms)
+    assert below[0, 0] == pytest.approx(7 * math.exp(-2), rel=1e-12)
+    assert at[0, 0] == pytest.approx(math.exp(-2) * 32 / 120, rel=1e-12)
+    rng = np.random.default_rng(7)
+    lam, size = rng.gamma(1.0, 5.0, 500) + 0.01, rng.gamma(1.0, 3.0, 500) + 0.05
+    x = rng.poisson(lam * 2).astype(np.float64)
+    below, at = rc.below_and_at(x, *rc.nb_terms(lam, size))
+    prob = size / (size + lam)
+    assert below == pytest.approx(stats.nbinom.cdf(x - 1, size, prob), rel=1e-9, abs=1e-15)
+    assert at == pytest.approx(stats.nbinom.pmf(x, size, prob), rel=1e-9, abs=1e-15)
+
+
+def test_the_mixture_mid_p_by_summing_equals_the_special_functions() -> None:
+    rng = np.random.default_rng(11)
+    n = 400
+    mean = rng.gamma(1.0, 4.0, n) + 0.01
+    phi = np.where(rng.random(n) < 0.3, 0.0, rng.gamma(1.0, 0.2, n))
+    relvar, shift = rng.gamma(1.0, 0.05, n), np.log1p(phi / 8)
+    x = rng.poisson(mean * 1.5).astype(np.float64)
+    want = model.mid_pit(x, mean, phi, relvar, shift)
+    assert model.fast_mixture_mid_pit(x, mean, phi, relvar, shift) == pytest.approx(want, rel=1e-9, abs=1e-12)

@@ -50,8 +50,7 @@ def evidence_keys(frame: Frame, found: Found) -> pa.Table:
     """The series (and its key parts) and day span of every count alert: what the evidence query looks up."""
     import pyarrow as pa
 
-    keys = frame.keys.to_pylist()
-    rows = [keys[int(r)] for r in found.row]
+    rows = _found_keys(frame, found)
 
     def part(name: str) -> pa.Array:
         return pa.array(["" if k[name] is None else k[name] for k in rows], pa.string())
@@ -65,6 +64,14 @@ def evidence_keys(frame: Frame, found: Found) -> pa.Table:
         "first_day": pa.array(found.first + frame.day0, pa.int64()),
         "last_day": pa.array(found.day + frame.day0, pa.int64()),
     })
+
+
+def _found_keys(frame: Frame, found: Found) -> list[dict[str, object]]:
+    """The key of each alert's series (only those rows: the frame may hold tens of thousands)."""
+    import pyarrow as pa
+
+    rows: list[dict[str, object]] = frame.keys.take(pa.array(found.row, pa.int64())).to_pylist()
+    return rows
 
 
 def _num(v: float) -> float | None:
@@ -110,11 +117,11 @@ def _note(kind: str, f: Found, i: int, p: AlertParams, day0: int) -> str:
 def count_rows(frame: Frame, found: Found, evidence: Evidence, p: AlertParams) -> pa.Table:
     import pyarrow as pa
 
-    keys = frame.keys.to_pylist()
+    keys = _found_keys(frame, found)
     rows: list[dict[str, object]] = []
     for i in range(found.size):
         kind = found.kind[i]
-        k = keys[int(found.row[i])]
+        k = keys[i]
         first = int(found.first[i]) + frame.day0
         last = int(found.day[i]) + frame.day0
         day = EPOCH + dt.timedelta(days=last)

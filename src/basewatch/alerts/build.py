@@ -45,7 +45,7 @@ def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: st
 
     from basewatch.alerts.dark import dark_alerts
     from basewatch.alerts.engine import duckdb_alert_engine, spark_alert_engine
-    from basewatch.alerts.incremental import backfill, kept_alerts, update, write_state
+    from basewatch.alerts.incremental import backfill, kept_condition, update, write_state
     from basewatch.alerts.store import write_alerts
 
     t0 = time.perf_counter()
@@ -58,12 +58,11 @@ def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: st
             run = backfill(ws, eng, params)
     finally:
         eng.close()
-    parts = [run.rows, dark_alerts(ws, params)]
-    if run.kept_through is not None:
-        parts.insert(0, kept_alerts(ws, run.kept_through))
-    table = pa.concat_tables(parts)
-    total = write_alerts(ws, table)
+    table = pa.concat_tables([run.rows, dark_alerts(ws, params)])
+    keep = kept_condition(run.kept_through) if run.kept_through is not None else None
+    total = write_alerts(ws, table, keep)
     write_state(ws, run.frame, run.carry, run.extents, params, run.history)
-    kinds = table.column("kind").to_pylist()
-    notes = (f"computed: {mode}", *(f"{k}: {kinds.count(k)}" for k in sorted(set(kinds))))
+    kinds = ws.con.execute("SELECT kind, count(*) FROM alerts WHERE status IS DISTINCT FROM 'retracted' "
+                           "GROUP BY kind ORDER BY kind").fetchall()
+    notes = (f"computed: {mode}", *(f"{k}: {n}" for k, n in kinds))
     return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes)

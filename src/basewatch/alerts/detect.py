@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from basewatch.alerts import cusum as cs
 from basewatch.alerts import model
-from basewatch.alerts.carry import Carry, equal_over, last_count, partners, through
+from basewatch.alerts.carry import NONE_DAY, Carry, equal_over, last_count, partners, through
 from basewatch.alerts.frame import Frame
 from basewatch.alerts.multiple import bh_partial
 from basewatch.alerts.params import AlertParams
@@ -114,6 +114,7 @@ def detect_carried(frame: Frame, params: AlertParams, carry: Carry | None = None
         return None
     testable = frame.testable & ~same[:, None]
     done = through(frame)
+    corridors = corridor_rows(frame)
     first_new = int(start.from_col[start.known].min()) if carry is not None and start.known.any() else 0
     with ThreadPoolExecutor(WORKERS) as pool:
         prepared: list[tuple[model._Window, model.Dispersion] | None] = list(pool.map(
@@ -128,7 +129,7 @@ def detect_carried(frame: Frame, params: AlertParams, carry: Carry | None = None
             prep, prepared[i] = prepared[i], None
             c = chunks[i]
             return _chunk_alerts(frame, c, valid[c], testable[c], phi_pool, params, prep, h,
-                                 start.rows(c) if carry is not None else None, first_new)
+                                 start.rows(c) if carry is not None else None, corridors, first_new)
 
         results = list(pool.map(run, range(len(chunks))))
     tests = np.zeros(days)
@@ -157,7 +158,7 @@ def _joined(parts: list[cs.Side]) -> cs.Side:
 
 def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.bool_], phi_pool: F64,
                   params: AlertParams, prepared: tuple[model._Window, model.Dispersion] | None,
-                  h: float, carry: Carry | None,
+                  h: float, carry: Carry | None, corridors: npt.NDArray[np.bool_],
                   first_new: int = 0) -> tuple[F64, dict[str, F64] | None, _Acc, tuple[cs.Side, cs.Side]]:
     """One chunk's BH family sizes per day, surge/drawdown candidates, shift and new-corridor alerts, and
     the CUSUM state after its last day. With a carry, only columns from `carry.from_col` on are new."""
@@ -167,7 +168,13 @@ def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.b
     # Tarone: a drawdown test that cannot reach the level even at a count of 0 is left out of the
     # family (it could never raise an alert, and counting it would only cost the others power)
     can_drop = b.tested & (0.5 * b.zero <= params.level)
-    tests = np.asarray(b.tested.sum(axis=0) + can_drop.sum(axis=0), dtype=np.float64)
+    # a series joins the day's family from its first count on (`multiple`): before it, every one of its
+    # days is a zero that cannot raise an alert, and counting those days would make earlier days'
+    # families depend on series first seen later (a rerun would then differ from the update)
+    begun = np.cumsum(x > 0, axis=1) > 0
+    if carry is not None:
+        begun |= (carry.last_count > NONE_DAY // 2)[:, None]
+    tests = np.asarray((b.tested & begun).sum(axis=0) + (can_drop & begun).sum(axis=0), dtype=np.float64)
     new = (np.arange(frame.days)[None, :] >= carry.from_col[:, None]) if carry is not None else None
     hit = (b.tested & (1 - b.u <= params.level)) | (can_drop & (b.u <= params.level))
     if carry is not None:  # a day new for any series: every series' candidates (one BH family a day)
@@ -193,7 +200,7 @@ def _chunk_alerts(frame: Frame, c: slice, valid: F64, testable: npt.NDArray[np.b
                 sigma=np.full(rr.size, np.nan), history=b.history[rr, tt], weekday=b.weekday[rr, tt],
                 pooled=b.pooled[rr, tt], tests=np.full(rr.size, np.nan),
                 statistic=shifts.statistic * shifts.direction)
-    _new_corridors(frame, c, params, acc, carry)
+    _new_corridors(frame, c, params, acc, carry, corridors[c])
     return tests, cand, acc, sides
 
 
@@ -223,10 +230,36 @@ def _tail_values(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64, u: F64) -
     return np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done])
 
 
+SCREEN_MARGIN = 1e-9  # absolute slack on the screen's tail values (theirs agree with the exact ones to ~1e-11)
+
+
+def _may_pass(col: dict[str, F64], tests: F64, level: float) -> npt.NDArray[np.bool_]:
+    """Candidates that can pass Benjamini-Hochberg on their day; the others cannot (and are not computed).
+
+    With K candidates (tail <= level) among m tests on a day, an alert needs p <= level j / m for some
+    rank j <= K, so p <= level K / m. The screen reads p from the PIT u (1 - u above the mean, u below),
+    which below `model.REFINE_TAIL` is the full mixture's (the exact tail values differ from it only by
+    rounding, hence SCREEN_MARGIN); at a threshold near REFINE_TAIL nothing is screened. Every candidate
+    that can pass ranks before every one screened out, so the alerts and their q-values are those of the
+    whole candidate set.
+    """
+    day = col["day"].astype(np.int64)
+    per_day = np.bincount(day, minlength=tests.size).astype(np.float64)
+    m = np.maximum(tests[day], 1.0)
+    limit = level * per_day[day] / m
+    up = col["x"] > col["mean"]
+    approx = np.where(up, 1.0 - col["u"], col["u"])
+    return np.asarray((approx <= limit + SCREEN_MARGIN) | (limit >= 0.5 * model.REFINE_TAIL))
+
+
 def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _Acc) -> None:
     if not cand:
         return
     col = {name: np.concatenate([c[name] for c in cand]) for name in cand[0]}
+    keep_cand = _may_pass(col, tests, params.level)
+    if not keep_cand.any():
+        return
+    col = {name: values[keep_cand] for name, values in col.items()}
     rows, day, x, mean = col["row"].astype(np.int64), col["day"].astype(np.int64), col["x"], col["mean"]
     phi, relvar, hist, wday, pool = col["phi"], col["relvar"], col["history"], col["weekday"], col["pooled"]
     shift = col["shift"]
@@ -249,32 +282,43 @@ def _surges(cand: list[dict[str, F64]], tests: F64, params: AlertParams, acc: _A
                 pooled=pool[sel], tests=tests[day[sel]], statistic=np.full(int(m.sum()), np.nan))
 
 
-def _new_corridors(frame: Frame, c: slice, params: AlertParams, acc: _Acc, carry: Carry | None) -> None:
+def corridor_rows(frame: Frame) -> npt.NDArray[np.bool_]:
+    """Series a new corridor can be raised on: movements of one actor group (not all traffic)."""
+    import pyarrow.compute as pc
+
+    keys = frame.keys
+    if not keys.num_rows:
+        return np.zeros(0, dtype=bool)
+    mask = pc.and_(pc.equal(keys.column("direction"), "movements"), pc.is_valid(keys.column("actor")))
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _new_corridors(frame: Frame, c: slice, params: AlertParams, acc: _Acc, carry: Carry | None,
+                   eligible: npt.NDArray[np.bool_]) -> None:
     """Movements on a corridor (of one actor group) silent for the whole look-back before."""
-    directions = np.asarray(frame.keys.column("direction").to_pylist()[c], dtype=object)
-    actors = frame.keys.column("actor").to_pylist()[c]
-    eligible = (directions == "movements") & np.array([a is not None for a in actors], dtype=bool)
     if not eligible.any():
         return
     x = frame.x[c][eligible]
-    valid = frame.valid[c][eligible].astype(np.float64)
     look = params.corridor_lookback_days
-    px = model._prefix(x)
-    pv = model._prefix(valid)
-    before = model._range_sum(px, look, 1)
-    covered = model._range_sum(pv, look, 1)
+    # the days with a count, row by row in day order; each one's previous day with a count (same row)
+    r, t = np.nonzero(x > 0)
+    prev = np.full(r.size, NONE_DAY, dtype=np.int64)
+    same_row = np.r_[False, r[1:] == r[:-1]]
+    prev[same_row] = t[np.flatnonzero(same_row) - 1]
+    pv = model._prefix(frame.valid[c][eligible].astype(np.float64))
+    covered = pv[r, t] - pv[r, np.clip(t - look, 0, None)]  # covered days t-look .. t-1 in the frame
+    quiet = prev < t - look
     if carry is not None:  # the look-back reaches before the frame: the carried last count and cover
-        t_col = np.arange(frame.days)[None, :]
-        first = carry.first_valid[eligible][:, None]
-        covered = covered + np.maximum(0, np.minimum(-1, t_col - 1) - np.maximum(t_col - look, first) + 1)
-        before = np.where(carry.last_count[eligible][:, None] >= t_col - look, 1.0, before)
-        before = np.where(t_col >= carry.from_col[eligible][:, None], before, 1.0)  # processed before
-    hit = (x > 0) & (before == 0) & (covered >= params.corridor_min_lookback_days) & frame.testable[c][eligible]
-    r, t = np.nonzero(hit)
+        first = carry.first_valid[eligible][r]
+        covered = covered + np.maximum(0, np.minimum(-1, t - 1) - np.maximum(t - look, first) + 1)
+        quiet &= carry.last_count[eligible][r] < t - look
+        quiet &= t >= carry.from_col[eligible][r]  # days processed before are the stored run's
+    hit = quiet & (covered >= params.corridor_min_lookback_days) & frame.testable[c][eligible][r, t]
+    r, t, covered = r[hit], t[hit], covered[hit]
     if not r.size:
         return
     rows = np.flatnonzero(eligible)[r] + c.start
     nan = np.full(r.size, np.nan)
     acc.add("new-corridor", r.size, row=rows, day=t, first=t, observed=x[r, t], expected=np.zeros(r.size),
-            lower=nan, upper=nan, p_value=nan, q_value=nan, sigma=nan, history=covered[r, t],
-            weekday=np.zeros(r.size), pooled=np.zeros(r.size), tests=nan, statistic=covered[r, t])
+            lower=nan, upper=nan, p_value=nan, q_value=nan, sigma=nan, history=covered,
+            weekday=np.zeros(r.size), pooled=np.zeros(r.size), tests=nan, statistic=covered)

@@ -110,8 +110,8 @@ def build_frame(counts: pa.Table, spans: pa.Table, extents: dict[str, Extent]) -
     count_keys, group_of, all_of = _series_keys(counts)
     both = pa.concat_tables([count_keys, spans.select(list(SERIES_COLUMNS)).cast(count_keys.schema)])
     idx, dictionary = _encode(both)
-    names = np.asarray(dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names, kind="stable")
+    # byte order of UTF-8 is code-point order: as sorting the names in Python (they are unique)
+    order = np.asarray(pc.sort_indices(dictionary).to_numpy(zero_copy_only=False), dtype=np.int64)
     rank = np.empty(order.size, dtype=np.int64)
     rank[order] = np.arange(order.size)
     row = rank[idx] if idx.size else idx

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from basewatch.alerts.carry import NONE_DAY, Carry
 from basewatch.alerts.cusum import Side
@@ -145,8 +146,7 @@ def _carry(frame: Frame, state: pa.Table, extents: dict[str, Extent]) -> Carry:
     s = frame.keys.num_rows
     day0 = frame.day0
     fresh = Carry.fresh(frame)
-    row_of = {name: i for i, name in enumerate(frame.keys.column("series").to_pylist())}
-    at = np.array([row_of[n] for n in state.column("series").to_pylist()], dtype=np.int64)
+    at = _rows_of(frame, state)
 
     def put(base: np.ndarray, values: object, shift: int = 0) -> np.ndarray:
         out = base.copy()
@@ -172,6 +172,16 @@ def _carry(frame: Frame, state: pa.Table, extents: dict[str, Extent]) -> Carry:
     return Carry(known, put(fresh.from_col, col("through_n") + 1, day0), put(fresh.same_used, col("same_used")),
                  put(fresh.equal, col("equal")), put(fresh.last_count, last_col), first_valid,
                  side("up", fresh.up), side("down", fresh.down))
+
+
+def _rows_of(frame: Frame, state: pa.Table) -> npt.NDArray[np.int64]:
+    """The frame row of each stored series (every one is in the frame: `_pads` names them all)."""
+    import pyarrow.compute as pc
+
+    found = pc.index_in(state.column("series"), value_set=frame.keys.column("series").combine_chunks())
+    if found.null_count:
+        raise AssertionError("a stored series is missing from the frame")
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -233,13 +243,10 @@ def _after(rows: pa.Table, through: dict[str, int]) -> pa.Table:
     return rows.filter(pa.array(keep))
 
 
-def kept_alerts(ws: Workspace, through: dict[str, int]) -> pa.Table:
-    """The stored count alerts on days the stored state covers (an update adds the later ones)."""
-    from basewatch.alerts.assemble import COLUMNS, schema
-
+def kept_condition(through: dict[str, int]) -> str:
+    """SQL condition of the stored count alerts on days the stored state covers (an update adds the later
+    ones). Built from fixed names and integers only."""
     where = " OR ".join(f"(mode = '{m}' AND day <= DATE '1970-01-01' + {int(d)})" for m, d in through.items()
                         if m in ("air", "sea")) or "false"
     kinds = ", ".join(f"'{k}'" for k in COUNT_KINDS)
-    table: pa.Table = ws.con.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM alerts WHERE kind IN ({kinds}) AND ({where})").fetch_arrow_table()
-    return table.cast(schema())
+    return f"kind IN ({kinds}) AND ({where})"

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from basewatch.alerts import recurrence as rc
 from basewatch.alerts.params import AlertParams
 
 F64 = npt.NDArray[np.float64]
@@ -152,8 +153,10 @@ def pooled_phi(parts: list[tuple[I64, Dispersion, F64]], kinds: int, days: int, 
     den = np.zeros((kinds, days))
     for kind, disp, n in parts:
         ok = n >= min_history
-        np.add.at(num, kind, np.where(ok, disp.num, 0.0))
-        np.add.at(den, kind, np.where(ok, disp.den, 0.0))
+        for k in np.unique(kind):  # row by row in order, as np.add.at would, at a fraction of its cost
+            rows = kind == k
+            num[k] += np.where(ok[rows], disp.num[rows], 0.0).sum(axis=0)
+            den[k] += np.where(ok[rows], disp.den[rows], 0.0).sum(axis=0)
     return np.maximum(_div(num, den), 0.0)
 
 
@@ -295,14 +298,37 @@ def pit_and_zero(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64,
     rest = ~is_zero
     if rest.any():
         xr, er, sr = x[rest], e[rest], size[rest]
-        below = betainc(sr, xr, sr / (sr + er))
-        ur = below + 0.5 * _nb_pmf(xr, er, sr)
+        ur = np.empty(xr.shape)
+        summed = rc.handled(xr, er)
+        below, at = rc.below_and_at(xr[summed], *rc.nb_terms(er[summed], sr[summed]))
+        ur[summed] = below + 0.5 * at
+        other = ~summed
+        if other.any():
+            xo, eo, so = xr[other], er[other], sr[other]
+            ur[other] = betainc(so, xo, so / (so + eo)) + 0.5 * _nb_pmf(xo, eo, so)
         refine = np.minimum(ur, 1 - ur) < REFINE_TAIL
         if refine.any():
             idx = np.flatnonzero(rest)[refine]
-            ur[refine] = mid_pit(x[idx], mean[idx], phi[idx], relvar[idx], shift[idx])
+            ur[refine] = fast_mixture_mid_pit(x[idx], mean[idx], phi[idx], relvar[idx], shift[idx])
         u[rest] = ur
     return u, zero
+
+
+def fast_mixture_mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:
+    """`mid_pit` by summed probabilities (`basewatch.alerts.recurrence`) where it applies."""
+    lam, wts = _levels(mean, relvar, shift)
+    out = np.empty(x.shape)
+    summed = rc.handled(x, lam)
+    if summed.any():
+        ph = phi[summed][:, None]
+        pois = ph < POISSON_PHI
+        terms = rc.mixed_terms(lam[summed], 1.0 / np.where(pois, 1.0, ph), pois)
+        below, at = rc.below_and_at(x[summed], *terms)
+        out[summed] = ((below + 0.5 * at) * wts[summed]).sum(axis=1)
+    other = ~summed
+    if other.any():
+        out[other] = mid_pit(x[other], mean[other], phi[other], relvar[other], shift[other])
+    return out
 
 
 def mid_pit(x: F64, mean: F64, phi: F64, relvar: F64, shift: F64) -> F64:

@@ -2,7 +2,10 @@
 
 The family of a day is every tested series' two one-sided tails (surge and drawdown) that day, less
 the drawdown tests that cannot reach the level even at a count of zero (Tarone's rule for discrete
-tests: a series expecting 0.2 a day cannot show a significant drop in one day). With m
+tests: a series expecting 0.2 a day cannot show a significant drop in one day), and less the days of
+a series before its first count (all zeros: none can raise an alert; counted, they made a day's family
+grow whenever a series was first seen later, so a whole rerun gave other q-values on earlier days than
+the day-by-day update that had stored them). With m
 tests and p-values sorted p(1) <= ... <= p(m), q(i) = min over j >= i of m p(j) / j (capped at 1);
 an alert is raised where q <= level. Under the global null (nothing changed anywhere) this raises at
 least one false alarm on about `level` of days whatever the size of the watchlist, so the whole

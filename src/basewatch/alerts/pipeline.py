@@ -55,9 +55,21 @@ def alert_rows(engine: AlertEngine, frame: Frame, found: Found, params: AlertPar
         in_port = pc.equal(keys.column("direction"), "in_port")
         span_keys = keys.filter(in_port).select(["series", "first_day", "last_day"])
         if span_keys.num_rows:
-            parts.append(engine.to_arrow(series.span_evidence(series.port_spans(engine.inputs),
-                                                              engine.table(span_keys))))
+            lo, hi = _day_range(span_keys)
+            spans = series.port_spans(engine.inputs)
+            spans = spans.filter((spans.last_day >= lo) & (spans.day <= hi))
+            parts.append(engine.to_arrow(series.span_evidence(spans, engine.table(span_keys))))
         event_keys = keys.filter(pc.invert(in_port))
         if event_keys.num_rows:
-            parts.append(engine.to_arrow(series.evidence(series.events(engine.inputs), engine.table(event_keys))))
+            lo, hi = _day_range(event_keys)
+            ev = series.events(engine.inputs)
+            ev = ev.filter((ev.day >= lo) & (ev.day <= hi))  # before the join: one new day's few alerts
+            parts.append(engine.to_arrow(series.evidence(ev, engine.table(event_keys))))
     return count_rows(frame, found, evidence_json(parts), params)
+
+
+def _day_range(keys: pa.Table) -> tuple[int, int]:
+    """The first and last day any key asks for."""
+    import pyarrow.compute as pc
+
+    return int(pc.min(keys.column("first_day")).as_py()), int(pc.max(keys.column("last_day")).as_py())

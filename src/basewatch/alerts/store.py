@@ -48,8 +48,11 @@ def data_extents(ws: Workspace, params: AlertParams) -> dict[str, Extent]:
     return out
 
 
-def write_alerts(ws: Workspace, alerts: pa.Table) -> int:
-    """Replace the alerts; a dark alert that is no longer found is kept, marked retracted."""
+def write_alerts(ws: Workspace, alerts: pa.Table, keep: str | None = None) -> int:
+    """Replace the alerts; a dark alert that is no longer found is kept, marked retracted.
+
+    keep: a fixed SQL condition (no user text) on stored alerts that stay as they are (an update keeps
+    the count alerts of the days its stored state covers: neither read back nor rewritten)."""
     cols = ", ".join(COLUMNS)
     with ws.transaction() as con:
         con.register("_bw_new_alerts", alerts)
@@ -58,7 +61,7 @@ def write_alerts(ws: Workspace, alerts: pa.Table) -> int:
                 "CREATE TEMP TABLE _bw_retracted AS SELECT * FROM alerts a WHERE a.kind = 'dark' "
                 "AND a.alert_id NOT IN (SELECT alert_id FROM _bw_new_alerts)"
             )
-            con.execute("DELETE FROM alerts")
+            con.execute("DELETE FROM alerts" if keep is None else f"DELETE FROM alerts WHERE NOT ({keep})")
             con.execute(f"INSERT INTO alerts ({cols}) SELECT {cols} FROM _bw_new_alerts")
             con.execute(f"INSERT INTO alerts ({cols}) SELECT {_RETRACTED_SELECT} FROM _bw_retracted")
         finally:
