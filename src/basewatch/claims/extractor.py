@@ -134,10 +134,11 @@ def resolve_pronouns(found: Sequence[Attribution | None]) -> list[Attribution | 
     return out
 
 
-# an arrival or a call somewhere: a movement that is not a departure even in a story of withdrawal
+# an arrival, a call or a wait somewhere, or a named destination: a movement that is not a departure even in a
+# story of withdrawal. A bare direction ("driven south toward Tartus") is no destination: it is the way out.
 _ARRIVAL = re.compile(r"\b(?:arriv\w+|dock(?:s|ed|ing)?|berth\w*|moor\w*|landed|lands|landing at|reach\w*|"
-                      r"port calls?|visit\w*|called at|calls at|entered|enter|into|through|cross\w*|toward\w*|via|"
-                      r"unload\w*|offload\w*|driven|request)\b|\bto (?:the )?[A-Z]")
+                      r"port calls?|visit\w*|called at|calls at|entered|enter|into|through|cross\w*|via|"
+                      r"unload\w*|offload\w*|request|circl\w+|drift\w+|loiter\w*)\b|\bto (?:the )?[A-Z]")
 
 
 def story_frame(drafts: Sequence[_Draft]) -> list[_Draft]:
