@@ -319,7 +319,7 @@ def _in_name(text: str, start: int, matched: str) -> bool:
 # A count of a force in a place: "France had about 1,000 military personnel in Chad", "There are 1,890 Russian
 # instructors in the CAR". A claim (a troop count) even without an event word.
 _FORCE_COUNT = re.compile(
-    r"\b\d[\d,.]*\s+(?:[\w'’-]+\s+){0,3}?(?:troops|soldiers|personnel|sailors|marines|instructors|advisers|"
+    r"\b\d[\d,.]*\s+(?:[\w.'’-]+\s+){0,3}?(?:troops|soldiers|personnel|sailors|marines|instructors|advisers|"
     r"advisors|mercenaries|fighters|service members|servicemen|paratroopers|military police|warships|aircraft|jets)\b",
     re.IGNORECASE,
 )
