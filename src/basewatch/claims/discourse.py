@@ -15,9 +15,13 @@ ANAPHOR = re.compile(
     r"shift|handover|departure|evacuation|convoy|vessels|ships|aircraft|planes)\b)",
     re.IGNORECASE,
 )
-CONNECTIVE = re.compile(r"^(?:in the meantime|meanwhile|also|in addition|additionally|moreover|furthermore)\b",
+CONNECTIVE = re.compile(r"^(?:in the meantime|also|in addition|additionally|moreover|furthermore)\b",
                         re.IGNORECASE)
-CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so)\b", re.IGNORECASE)
+# The reporter's own voice, never the previous speaker's: a contrast, a change of scene ("Meanwhile Moscow has
+# begun ..."), and an expletive "it" judging what is known ("It is not yet clear whether ...").
+CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so|meanwhile|"
+                      r"it (?:is|was|remains|remained) (?:not )?(?:yet |immediately |still )?(?:clear|unclear|known|"
+                      r"unknown|uncertain))\b", re.IGNORECASE)
 AGENTLESS = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:deemed|considered|said|believed|seen|described|"
                        r"thought|understood|regarded|viewed)\b(?![^.]{0,300}?\bby\b)", re.IGNORECASE)
 SECONDARY = re.compile(
