@@ -15,6 +15,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"hit (?:\w+ ){0,3}targets",
     )),
     ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"targeted", r"sorties",
+                   r"(?:used|use|uses|using) (?:\w+ ){0,2}to (?:target|strike|attack|bomb|hit)",
                    r"destroy(?:s|ed|ing)?",
                    r"explosions?", r"blasts?", r"(?:was|were|been|being) hit",
                    r"fired (?:\w+ ){0,2}(?:missiles?|rockets?|shells?|drones?)",
@@ -23,6 +24,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("strike", 1, (r"casualt(?:y|ies)", r"killed", r"targets?", r"precision")),
     ("withdrawal", 3, (
         r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
+        r"pull(?:s|ed|ing)? (?:the |its |their |all |some |most )?(?:[\w'’-]+ ){0,2}(?:troops|forces|soldiers|"
+        r"personnel|units|contingent) (?:out|back)\b",  # "decided to pull the troops out"
         r"draw(?:s|n|ing)? ?down", r"drew down", r"draw-down",
         r"(?:pull|mov|order|forc|fl(?:y|ew|own|ow)|ship|tak|took|withdr|airlift|evacuat|ferr|rotat|carr|brought|bring|"
         r"truck|haul)\w* "
@@ -47,7 +50,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         # a force as the subject of leaving: "NATO soldiers had already left", "its last soldier will leave"
         r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets|"
         r"warships|flotilla|fleet|frigates|destroyers|submarines|helicopters|bombers)\b"
-        r"(?:\s+[\w'’-]+){0,4}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
+        r"(?:\s+[\w'’-]+){0,5}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
         r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
         r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
         r"hand(?:s|ed|ing)? over", r"handover", r"exit(?:s|ed|ing)? (?:from|the)", r"expel\w*",
@@ -115,7 +118,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("transport", 2, (
         r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?)", r"convoys?",
         r"berth(?:ed|ing)", r"(?<!still )(?:moored|anchored) (?:at|in|off|alongside)",
-        r"(?:circl|drift|loiter)(?:e|es|ed|ing)? (?:\w+ )?(?:near|off|outside|around|in)",
+        r"(?:circl|drift|loiter|wait)(?:e|es|ed|ing)? (?:\w+ )?(?:near|off|outside|around|in)",
         r"(?:being |been )?(?:driven|trucked|hauled|towed|transported) (?:\w+ ){0,2}(?:south|north|east|west|"
         r"toward\w*|to|from|out|away|along)\b",
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
@@ -143,6 +146,9 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"new (?:aircraft )?(?:shelters?|hangars?|barracks|bunkers?|runways?|revetments?)",
         r"(?:keep|keeps|kept|keeping|retain\w*|maintain\w*|preserv\w*|hold(?:s|ing)? on to|held on to) "
         r"(?:[\w'’-]+ ){0,3}(?:bases?|airbases?|presence|foothold|footprint|facilit(?:y|ies)|access)",
+        # forces kept at a place: "Russia will be able to keep up to four navy ships there"
+        r"keep(?:s|ing)? (?:[\w'’-]+ ){0,4}(?:ships|warships|vessels|troops|forces|soldiers|aircraft|jets|"
+        r"personnel) (?:there|at|in|on)\b",
         # what a base can hold: "the base could hold up to 300 military personnel"
         r"(?:base|facility|port|airbase) (?:could|can|will|would|is to|may) (?:hold|house|accommodate|host|take)",
         r"(?:fuel(?:l)?ing|refuel(?:l)?ing|resupply|replenishment|logistics|supply) (?:station|point|depot)s?",
