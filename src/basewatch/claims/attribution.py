@@ -165,6 +165,10 @@ _ANALYST_OF = re.compile(r"\b(?:imagery|satellite|tracking|flight[- ]tracking|sh
                          r"specialists?|groups?|firms?|institutes?|consultan\w+)\b", re.IGNORECASE)
 
 
+_DOCUMENT = re.compile(r"^(?:a|an|the)\s+(?:[\w'’-]+\s+)?(?:draft|copy|text|letter|memo|memorandum|document|decree|"
+                       r"communiqu\w+|cable|directive|order)s?\b", re.IGNORECASE)
+
+
 def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKind | None:
     """The kind of a named source; None when the phrase names no source at all."""
     if _NON_SOURCE.match(source.strip()):
@@ -187,6 +191,8 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
         return "anonymous"
     if "media" in found and _KIND_RE_BY_NAME["media"].search(head):
         return "media"
+    if _DOCUMENT.match(head):
+        return "official"  # "A draft of the agreement", "a letter seen by Reuters": a document speaks officially
     if _INDEFINITE.match(head) and unnamed:
         return "anonymous"  # "a port worker", "two residents": someone not named
     for kind in _PRIORITY:
@@ -308,7 +314,8 @@ def _find_attribution(sentence: str, memory: SourceMemory | None) -> Attribution
             at = max(pos, 0)
             return Attribution(src, classify_source(src, memory) or "anonymous", at, at + len(src), True, cue)
         kind = classify_source(src, memory)
-        if kind is None or (kind == "anonymous" and not _ANON_HEAD.search(src)):
+        if kind is None or (kind == "anonymous" and not _ANON_HEAD.search(src)) or \
+                (full != src and _DOCUMENT.match(src)):
             fallback = classify_source(full, memory) if full != src else None
             if fallback is not None and fallback != "anonymous":
                 src, kind = full, fallback  # "a draft seen by Reuters": known only through the outlet

@@ -22,7 +22,7 @@ _NEGATED = re.compile(
     r"(?:withdr\w+|le(?:ave|ft)|deploy\w*|sen[dt]|mov\w+|arriv\w+|land\w*|flown|fl[ye]w?|sail\w*|"
     r"dock\w*|strik\w*|struck|evacuat\w+|pull\w*|transfer\w*|receiv\w+|station\w*|hand\w* over|dispatch\w*|"
     r"visit\w*|call\w* at|berth\w*|mean|signal\w*|amount to|represent|constitute)\b|"
-    r"\bno (?:russian |american |us |foreign |military )?(?:troops|forces|soldiers|aircraft|warships|"
+    r"\bno (?:[\w'’-]+ )?(?:troops|forces|soldiers|aircraft|warships|"
     r"ships|flights|equipment|personnel|request)\b|"
     r"\b(?:shows?|showed|found|revealed?) no (?:new |further |visible |sign of )?(?:construction|activity|"
     r"movement|work|aircraft|ships|vehicles)\b",

@@ -32,7 +32,9 @@ SECONDARY = re.compile(
 # Commentary, not a report of events: "The evolving situation underscores a shift", "The buildup comes as ...".
 _COMMENTARY = re.compile(
     r"^(?:[\w'’-]+\s+){0,6}?(?:underscores?|signals?|signifies|marks?|represents?|reflects?|illustrates?|"
-    r"demonstrates?|regards?|comes? as|came as)\b",
+    r"demonstrates?|regards?|comes? as|came as)\b"
+    # "Today marks the end of the disengagement of French forces": an event, dated, not a comment
+    r"(?! the (?:end|start|beginning|completion|conclusion|close) of\b)",
     re.IGNORECASE,
 )
 # A reaction to events reported elsewhere: "Iran's foreign ministry condemned the strikes."

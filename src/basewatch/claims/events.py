@@ -148,7 +148,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:[\w'’-]+ ){0,3}(?:bases?|airbases?|presence|foothold|footprint|facilit(?:y|ies)|access)",
         # forces kept at a place: "Russia will be able to keep up to four navy ships there"
         r"keep(?:s|ing)? (?:[\w'’-]+ ){0,4}(?:ships|warships|vessels|troops|forces|soldiers|aircraft|jets|"
-        r"personnel) (?:there|at|in|on)\b",
+        r"personnel|drones|helicopters|warplanes|submarines|frigates) (?:there|at|in|on)\b",
         # what a base can hold: "the base could hold up to 300 military personnel"
         r"(?:base|facility|port|airbase) (?:could|can|will|would|is to|may) (?:hold|house|accommodate|host|take)",
         r"(?:fuel(?:l)?ing|refuel(?:l)?ing|resupply|replenishment|logistics|supply) (?:station|point|depot)s?",
@@ -160,6 +160,8 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:has|have|had) been (?:present |based |stationed |deployed )?(?:in|at) (?:[A-Z][\w'’-]* ){1,3}since",
         r"(?:set|setting|sets) up (?:a |an |its |their )?(?:[\w'’-]+ ){0,2}(?:base|airbase|facility|outpost|hub|"
         r"posts?)\b",
+        r"establish\w* (?:a |an |its |their )?(?:[\w'’-]+ ){0,2}(?:base|airbase|facility|outpost|hub|presence|"
+        r"foothold)",
         r"(?:expand|extend|upgrad|build|construct|repair|renovat|moderni[sz]|fortif)\w* (?:\w+ ){0,3}"
         r"(?:runways?|hangars?|bases?|facilit(?:y|ies)|piers?|infrastructure|airfields?|shelters?)",
         r"(?:become|future|fate|status|disposition) of (?:[\w'’-]+ ){0,3}bases?",
