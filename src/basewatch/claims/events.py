@@ -198,7 +198,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
 )
 _TRIGGERS: tuple[tuple[EventClass, int, str], ...] = tuple((c, w, "|".join(alts)) for c, w, alts in _TRIGGER_TABLE)
 # Words that look like triggers but do not name the sentence's event; they are taken first and score nothing.
-_NOT_THE_EVENT = re.compile(r"\b(?:" + "|".join((
+_NOT_THE_EVENT_PATTERN = r"\b(?:" + "|".join((
     # a time reference: "having left Baltiysk on Dec. 11", "to stay in Iraq after the drawdown"
     r"(?:having|after|since|before) (?:leaving|left|departing|departed|sailing from|sailed from)",
     r"(?:after|before|until|following|since|pending) (?:the |an? |its |their )?(?:expected |planned |"
@@ -210,7 +210,9 @@ _NOT_THE_EVENT = re.compile(r"\b(?:" + "|".join((
     # statistics of a tour: "had flown more than 30,000 hours and sailed more than 55,000 miles"
     r"(?:flown|flew|sailed|steamed|logged|driven) (?:more than |over |some |about |nearly )?[\d,.]+ "
     r"(?:flight )?(?:hours|miles|nautical miles|kilometres|kilometers|km|sorties)",
-)) + r")\b", re.IGNORECASE)
+)) + r")\b"
+_NOT_THE_EVENT = re.compile(_NOT_THE_EVENT_PATTERN)  # for lower-cased text (as _LOWER below)
+_NOT_THE_EVENT_ANY_CASE = re.compile(_NOT_THE_EVENT_PATTERN, re.IGNORECASE)
 _COMPILED = (
     # leaving a named place: "left Hmeimim", "departed the Tartus naval base" (case matters: a proper name)
     ("withdrawal", 3, re.compile(r"\b(?:left|leave|leaving|leaves|departed|departing|quit|pulled out of|took off from|"
@@ -276,7 +278,7 @@ def _score(text: str) -> EventScore:
     verbal: set[str] = set()  # classes named by a strong trigger that is not a vehicle noun
     lower = text.lower()
     same_length = len(lower) == len(text)  # lower-casing keeps offsets (not so for a few non-ASCII letters)
-    for m in _NOT_THE_EVENT.finditer(lower if same_length else text):
+    for m in (_NOT_THE_EVENT.finditer(lower) if same_length else _NOT_THE_EVENT_ANY_CASE.finditer(text)):
         taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for n, (cls, weight, pattern) in enumerate(_LOWER if same_length else _COMPILED):
         for m in pattern.finditer(text if n == 0 or not same_length else lower):
