@@ -13,7 +13,6 @@ import pytest
 from basewatch.claims.attribution import find_attribution
 from basewatch.claims.events import score_events
 from basewatch.claims.extractor import Document, RuleExtractor
-from basewatch.claims.model import Claim
 
 REF = dt.date(2025, 3, 10)
 
@@ -59,15 +58,10 @@ CASES = [
 ]
 
 
-def _one(extractor: RuleExtractor, text: str, ref: dt.date = REF) -> Claim:
-    claims = extractor.extract(Document(text, ref))
-    assert len(claims) == 1, [c.text for c in claims]
-    return claims[0]
-
-
 @pytest.mark.parametrize(("sentence", "event", "certainty", "kind"), CASES, ids=[c[0][:40] for c in CASES])
-def test_labels(extractor: RuleExtractor, sentence: str, event: str, certainty: str, kind: str) -> None:
-    c = _one(extractor, sentence)
+def test_each_sentence_is_one_claim_with_its_labels_and_cues(extractor: RuleExtractor, sentence: str, event: str,
+                                                             certainty: str, kind: str) -> None:
+    (c,) = extractor.extract(Document(sentence, REF))
     assert (c.event, c.certainty, c.source_kind) == (event, certainty, kind)
     assert c.why is not None and c.why.event  # every class names the words it was chosen by
 
@@ -107,5 +101,6 @@ def test_tour_statistics_name_no_movement() -> None:
 
 
 def test_history_is_kept_and_dated_when_it_happened(extractor: RuleExtractor) -> None:
-    c = _one(extractor, "At the height of the war in 2007 there were about 160,000 U.S. troops in Iraq.")
+    (c,) = extractor.extract(Document("At the height of the war in 2007 there were about 160,000 U.S. troops in "
+                                      "Iraq.", REF))
     assert c.date is not None and (c.date.start, c.date.end) == (dt.date(2007, 1, 1), dt.date(2007, 12, 31))
