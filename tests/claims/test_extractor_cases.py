@@ -156,9 +156,12 @@ def test_quotation_over_several_sentences_has_one_speaker(extractor: RuleExtract
     assert claims and all(c.source_kind == "intelligence" for c in claims)
 
 
-def test_background_history_is_not_a_claim(extractor: RuleExtractor) -> None:
+def test_background_history_is_a_claim_dated_when_it_happened(extractor: RuleExtractor) -> None:
+    # an analyst reading the report sees its history; fusion places the claim in 2015, not in the report's days
     text = "In 2015 Russia deployed warplanes to Khmeimim to support the Assad government."
-    assert extractor.extract(Document(text, REF)) == ()
+    (c,) = extractor.extract(Document(text, REF))
+    assert c.event == "deployment"
+    assert c.date is not None and (c.date.start, c.date.end) == (dt.date(2015, 1, 1), dt.date(2015, 12, 31))
 
 
 def test_no_military_content_is_not_a_claim(extractor: RuleExtractor) -> None:

@@ -139,8 +139,11 @@ def test_arrival_is_not_framed_as_withdrawal(extractor: RuleExtractor) -> None:
 def test_a_state_since_a_past_year_is_no_history(extractor: RuleExtractor) -> None:
     c = _one(extractor, "Wagner has been in Mali since late 2021.", dt.date(2025, 6, 7))
     assert c.event == "basing"
-    # a dated event two years before the report stays history
-    assert extractor.extract(Document("Wagner fighters arrived in Mali in December 2021.", dt.date(2025, 6, 7))) == ()
+    # the state lasts from late 2021 until the report
+    assert c.date is not None and c.date.end == dt.date(2025, 6, 7) and c.date.start.year == 2021
+    # a dated event two years before the report is history: still a claim, dated December 2021
+    (h,) = extractor.extract(Document("Wagner fighters arrived in Mali in December 2021.", dt.date(2025, 6, 7)))
+    assert h.date is not None and (h.date.start, h.date.end) == (dt.date(2021, 12, 1), dt.date(2021, 12, 31))
 
 
 def test_short_claim_without_attribution_verb(extractor: RuleExtractor) -> None:

@@ -99,6 +99,11 @@ _REDUCED_RELATIVE = re.compile(
 # "Al-Watan quoted Riad Joudy, head of Tartous customs, as saying": the quoted person speaks, not the paper
 _QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)\s+(?P<src>[^;:\"“”]{2,160}?),?\s+as (?:saying|telling|stating)\b")
 _QUOTED_CUE = "quoted ... as saying"
+# "an Associated Press report citing an unnamed U.S. official", "CBS reported, citing American officials",
+# "the paper, which cited Western and Arab officials": the cited people speak, not the outlet citing them
+_CITING = re.compile(r"\b(?:citing|(?:who|which) cited|quoting)\s+(?P<src>(?:[^,;:.\"“”]|(?<=\b[A-Z])\.){2,120}?)"
+                     r"(?=\s*[,;:\"“”]|(?<!\b[A-Z])\.|\s*$|\s+as saying|\s+who\b|\s+on \w+day)")
+_CITING_CUE = "citing"
 # a pronoun or a bare back-reference as the subject of a reporting verb: its speaker is named earlier
 PRONOUN_SOURCE = re.compile(r"^(?:he|she|they|it|we|one of them|the same (?:source|official|person|officer|diplomat)|"
                             r"the (?:group|company|organi[sz]ation|movement|militia))$", re.IGNORECASE)
@@ -160,6 +165,10 @@ _ANALYST_OF = re.compile(r"\b(?:imagery|satellite|tracking|flight[- ]tracking|sh
                          r"specialists?|groups?|firms?|institutes?|consultan\w+)\b", re.IGNORECASE)
 
 
+_DOCUMENT = re.compile(r"^(?:a|an|the)\s+(?:[\w'’-]+\s+)?(?:draft|copy|text|letter|memo|memorandum|document|decree|"
+                       r"communiqu\w+|cable|directive|order)s?\b", re.IGNORECASE)
+
+
 def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKind | None:
     """The kind of a named source; None when the phrase names no source at all."""
     if _NON_SOURCE.match(source.strip()):
@@ -182,6 +191,8 @@ def classify_source(source: str, memory: SourceMemory | None = None) -> SourceKi
         return "anonymous"
     if "media" in found and _KIND_RE_BY_NAME["media"].search(head):
         return "media"
+    if _DOCUMENT.match(head):
+        return "official"  # "A draft of the agreement", "a letter seen by Reuters": a document speaks officially
     if _INDEFINITE.match(head) and unnamed:
         return "anonymous"  # "a port worker", "two residents": someone not named
     for kind in _PRIORITY:
@@ -257,6 +268,8 @@ def _find_attribution(sentence: str, memory: SourceMemory | None) -> Attribution
     quoted = _QUOTED_AS.search(sentence)
     if quoted:
         candidates.append((quoted.start("src"), quoted.group("src"), _QUOTED_CUE))
+    for m in _CITING.finditer(sentence):
+        candidates.append((m.start("src"), m.group("src"), _CITING_CUE))
     for m in _ACCORDING.finditer(sentence):
         candidates.append((m.start("src"), m.group("src"), m.group().split()[0].lower() + " " +
                            m.group().split()[1].lower()))
@@ -290,7 +303,8 @@ def _find_attribution(sentence: str, memory: SourceMemory | None) -> Attribution
         if subject:
             at = pre.rfind(subject[:10])
             candidates.append((begin + max(at, 0), subject, m.group("verb")))
-    candidates.sort(key=lambda c: (c[2] != _QUOTED_CUE, c[0]))  # the quoted person before the paper quoting
+    # the quoted or cited person before the paper quoting them
+    candidates.sort(key=lambda c: (c[2] not in (_QUOTED_CUE, _CITING_CUE), c[0]))
     for pos, raw, cue in candidates:
         full = _clean(raw)
         src = _SEEN_BY.sub("", full)  # "customs documents seen by Example Journal": the documents speak
@@ -300,7 +314,8 @@ def _find_attribution(sentence: str, memory: SourceMemory | None) -> Attribution
             at = max(pos, 0)
             return Attribution(src, classify_source(src, memory) or "anonymous", at, at + len(src), True, cue)
         kind = classify_source(src, memory)
-        if kind is None or (kind == "anonymous" and not _ANON_HEAD.search(src)):
+        if kind is None or (kind == "anonymous" and not _ANON_HEAD.search(src)) or \
+                (full != src and _DOCUMENT.match(src)):
             fallback = classify_source(full, memory) if full != src else None
             if fallback is not None and fallback != "anonymous":
                 src, kind = full, fallback  # "a draft seen by Reuters": known only through the outlet

@@ -21,8 +21,8 @@ _NEGATED = re.compile(
     r"\b(?:did|does|do|has|have|had|was|were|is|are)(?:n't| not| never)\s+(?:\w+\s+){0,2}?"
     r"(?:withdr\w+|le(?:ave|ft)|deploy\w*|sen[dt]|mov\w+|arriv\w+|land\w*|flown|fl[ye]w?|sail\w*|"
     r"dock\w*|strik\w*|struck|evacuat\w+|pull\w*|transfer\w*|receiv\w+|station\w*|hand\w* over|dispatch\w*|"
-    r"visit\w*|call\w* at|berth\w*)\b|"
-    r"\bno (?:russian |american |us |foreign |military )?(?:troops|forces|soldiers|aircraft|warships|"
+    r"visit\w*|call\w* at|berth\w*|mean|signal\w*|amount to|represent|constitute)\b|"
+    r"\bno (?:[\w'’-]+ )?(?:troops|forces|soldiers|aircraft|warships|"
     r"ships|flights|equipment|personnel|request)\b|"
     r"\b(?:shows?|showed|found|revealed?) no (?:new |further |visible |sign of )?(?:construction|activity|"
     r"movement|work|aircraft|ships|vehicles)\b",
@@ -42,8 +42,9 @@ _HEDGE = re.compile(
     r"(?:declined|refused|refrained) (?:to comment|from comment\w*)|would not (?:comment|confirm)|"
     r"(?:has|have|had|did|does|do|would|will)(?:n't| not) (?:yet )?(?:said|say|confirm\w*|disclos\w*|specif\w*|"
     r"announc\w*|reveal\w*|commented) (?:whether|if|how|when|where|which)|"
-    r"no (?:indication|evidence|sign|confirmation)|so far|if confirmed|speculat\w+|rumou?r\w*|"
-    r"estimat\w+|assess(?:es|ed)? that|claimed|unconfirmed|unverified|nothing (?:has been|was|is) (?:yet )?decided|"
+    r"no (?:official |independent |public |formal )?(?:indication|evidence|sign|confirmation)|"
+    r"so far|if confirmed|speculat\w+|rumou?r\w*|"
+    r"estimat\w+|assess(?:es|ed)? that|unconfirmed|unverified|nothing (?:has been|was|is) (?:yet )?decided|"
     r"no decision (?:has been|was|is)|undecided|on the table|(?:could|can|did) not confirm)\b",
     re.IGNORECASE,
 )
@@ -63,7 +64,13 @@ _HEDGE_MORE = re.compile(
     r"(?:(?:unofficial|unconfirmed|local|media|press|news|some|other|several) )?reports (?:say|said|suggest\w*|"
     r"indicate\w*|claim\w*)|"
     r"according to (?:[\w'’-]+ ){0,6}?(?:media |press |news |unofficial |unconfirmed )?reports|"
-    r"(?:observers|some|many|others) (?:take|took) the view|(?:observers|commentators) (?:believe|think|say))\b",
+    r"(?:observers|some|many|others) (?:take|took) the view|"
+    # hearsay without a speaker, plans not yet approved: "are reported to have left", "is set to establish",
+    # "the plan, which still needs a final go-ahead"
+    r"(?:is|are|was|were|has been|have been) (?:widely |also |now )?(?:reported|rumou?red) to|"
+    r"(?:is|are) (?:now )?set to|"
+    r"(?:still |yet )?(?:needs?|requires?|awaits?|awaiting|pending) (?:a |the )?(?:final |formal |official )?"
+    r"(?:go-ahead|approval|sign-off|ratification|green light)|(?:observers|commentators) (?:believe|think|say))\b",
     re.IGNORECASE,
 )
 # A hedge set off in a trailing or parenthetical phrase qualifies that phrase, not the main clause:

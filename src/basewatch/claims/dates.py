@@ -36,7 +36,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ago", r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|several|few)\s+"
                 r"(?P<unit>day|week|month|year)s?\s+ago\b"),
         ("lastunit", r"\b(?P<which>last|this|next|earlier this|later this)\s+(?P<unit>week|month|year)\b"),
-        ("year", r"\b(?:in|since|during|by|until|of)\s+(?P<year>(?:19|20)\d\d)\b"),
+        ("year", r"\b(?:in|since|during|by|until|of)\s+(?:(?:early|late|mid-?)\s*)?(?P<year>(?:19|20)\d\d)\b"),
         ("recent", r"\b(?P<rel>recently|in recent (?:days|weeks))\b"),
     )
 )

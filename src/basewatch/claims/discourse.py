@@ -15,9 +15,13 @@ ANAPHOR = re.compile(
     r"shift|handover|departure|evacuation|convoy|vessels|ships|aircraft|planes)\b)",
     re.IGNORECASE,
 )
-CONNECTIVE = re.compile(r"^(?:in the meantime|meanwhile|also|in addition|additionally|moreover|furthermore)\b",
+CONNECTIVE = re.compile(r"^(?:in the meantime|also|in addition|additionally|moreover|furthermore)\b",
                         re.IGNORECASE)
-CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so)\b", re.IGNORECASE)
+# The reporter's own voice, never the previous speaker's: a contrast, a change of scene ("Meanwhile Moscow has
+# begun ..."), and an expletive "it" judging what is known ("It is not yet clear whether ...").
+CONTRAST = re.compile(r"^(?:however|but|yet|still|nevertheless|nonetheless|even so|meanwhile|"
+                      r"it (?:is|was|remains|remained) (?:not )?(?:yet |immediately |still )?(?:clear|unclear|known|"
+                      r"unknown|uncertain))\b", re.IGNORECASE)
 AGENTLESS = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:deemed|considered|said|believed|seen|described|"
                        r"thought|understood|regarded|viewed)\b(?![^.]{0,300}?\bby\b)", re.IGNORECASE)
 SECONDARY = re.compile(
@@ -28,7 +32,9 @@ SECONDARY = re.compile(
 # Commentary, not a report of events: "The evolving situation underscores a shift", "The buildup comes as ...".
 _COMMENTARY = re.compile(
     r"^(?:[\w'’-]+\s+){0,6}?(?:underscores?|signals?|signifies|marks?|represents?|reflects?|illustrates?|"
-    r"demonstrates?|regards?|comes? as|came as)\b",
+    r"demonstrates?|regards?|comes? as|came as)\b"
+    # "Today marks the end of the disengagement of French forces": an event, dated, not a comment
+    r"(?! the (?:end|start|beginning|completion|conclusion|close) of\b)",
     re.IGNORECASE,
 )
 # A reaction to events reported elsewhere: "Iran's foreign ministry condemned the strikes."

@@ -15,6 +15,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"hit (?:\w+ ){0,3}targets",
     )),
     ("strike", 2, (r"attack(?:s|ed|ing)?", r"battle damage", r"targeting", r"targeted", r"sorties",
+                   r"(?:used|use|uses|using) (?:\w+ ){0,2}to (?:target|strike|attack|bomb|hit)",
                    r"destroy(?:s|ed|ing)?",
                    r"explosions?", r"blasts?", r"(?:was|were|been|being) hit",
                    r"fired (?:\w+ ){0,2}(?:missiles?|rockets?|shells?|drones?)",
@@ -23,13 +24,17 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("strike", 1, (r"casualt(?:y|ies)", r"killed", r"targets?", r"precision")),
     ("withdrawal", 3, (
         r"withdr(?:aw|awal|awals|awing|awn|ew|aws)", r"pull(?:s|ed|ing)? (?:out|back)", r"pull-?outs?",
+        r"pull(?:s|ed|ing)? (?:the |its |their |all |some |most )?(?:[\w'’-]+ ){0,2}(?:troops|forces|soldiers|"
+        r"personnel|units|contingent) (?:out|back)\b",  # "decided to pull the troops out"
         r"draw(?:s|n|ing)? ?down", r"drew down", r"draw-down",
-        r"(?:pull|mov|order|forc|fl(?:y|ew|own|ow)|ship|tak|took|withdr|airlift|evacuat|ferr|rotat)\w* "
+        r"(?:pull|mov|order|forc|fl(?:y|ew|own|ow)|ship|tak|took|withdr|airlift|evacuat|ferr|rotat|carr|brought|bring|"
+        r"truck|haul)\w* "
         r"(?:[\w,.'’-]+ ){0,5}out of",  # numbers too: "pulled its 2,400 troops out of Mali"
         # falling back, and what a departing force leaves behind
         r"f(?:a|e)ll(?:s|ing|en)? back", r"(?:left|leav(?:e|es|ing)) (?:[\w,.'’-]+ ){0,6}behind",
         r"(?:troop|force|personnel) (?:numbers|levels|strength|totals?) (?:fell|fall|dropped|declined|shrank|halved)",
-        r"evacuat\w+", r"retreat\w*", r"dismantl\w+", r"repatriat\w+", r"(?:tak(?:e|en|es|ing)|took) apart",
+        r"evacuat\w+", r"retreat\w*", r"disengag\w+",
+        r"dismantl\w+", r"repatriat\w+", r"(?:tak(?:e|en|es|ing)|took) apart",
         # going home, flying or sailing out: "on its way home", "warplanes flew out", "clear out of Syria"
         r"(?:on (?:its|their|the) way|head(?:ed|ing|s)?|go(?:ing|es)?|went|sail(?:ed|ing|s)?|fl(?:ew|own|ying)|"
         r"return(?:s|ed|ing)?) home",
@@ -45,11 +50,11 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         # a force as the subject of leaving: "NATO soldiers had already left", "its last soldier will leave"
         r"(?:troops|soldiers?|forces|personnel|units|contingents?|service members|fighters|warplanes|jets|"
         r"warships|flotilla|fleet|frigates|destroyers|submarines|helicopters|bombers)\b"
-        r"(?:\s+[\w'’-]+){0,4}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
+        r"(?:\s+[\w'’-]+){0,5}?\s+(?:left|leave|leaves|leaving|departed|depart|departing|pulled out|gone)\b",
         r"(?:flown|sent|shipped|brought|moved) (?:\w+ ){0,2}back", r"return(?:s|ed|ing)? home",
         r"scal(?:e|ed|es|ing) (?:back|down)", r"abandon\w*", r"exodus", r"vacat(?:e|ed|ing)",
         r"hand(?:s|ed|ing)? over", r"handover", r"exit(?:s|ed|ing)? (?:from|the)", r"expel\w*",
-        r"clos(?:e|es|ed|ing|ure of) (?:[\w'’-]+ ){0,2}(?:bases?|airbases?|facilit(?:y|ies)|garrisons?|outposts?)",
+        r"clos(?:e|es|ed|ing|ure of) (?:[\w'’-]+ ){0,5}(?:bases?|airbases?|facilit(?:y|ies)|garrisons?|outposts?)",
         r"(?:left|leav(?:e|es|ing)|depart(?:s|ed|ing)?(?: from)?) "
         r"(?:the )?(?:port|base|airbase|air base|naval base|country|harbou?r|region|area|garrison)",
     )),
@@ -59,7 +64,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:has|have|had|are|were|be|been|is|was) (?:now |since |all |long )?gone", r"consolidat\w+",
         r"no longer (?:there|present|visible|at|in)",
         r"fewer (?:\w+ )?(?:aircraft|jets|planes|helicopters|ships|vessels|vehicles|troops|soldiers)",
-        r"(?:reduc|declin|shrink|shrank|dwindl)\w* (?:\w+ ){0,2}(?:presence|numbers?|contingent|forces|fleet)",
+        # a smaller force or stock: "sharply reduced the military equipment at the port", "cut their numbers"
+        r"(?:reduc|declin|shrink|shrank|dwindl|cut|trim)\w* (?:[\w'’-]+ ){0,3}(?:presence|numbers?|contingents?|"
+        r"forces|fleet|troops|soldiers|personnel|equipment|hardware|assets|aircraft|warships|footprint)",
+        r"reductions? (?:in|of)", r"the reduction",
         r"only (?:way|route|exit|path|road) out",
         r"(?:complet|end|conclud|finish)\w* (?:its |their |the )?(?:[\w'’-]+ ){0,2}?(?:mission|deployment|presence|"
         r"operations?|tasks?)",
@@ -70,10 +78,13 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("deployment", 3, (
         r"deploy\w*", r"redeploy\w*", r"dispatch\w*", r"relocat\w+", r"reinforc\w+", r"build-?up",
         r"reposition\w*", r"transfer\w*",
+        r"stay (?:on )?(?:for )?(?:an?|another|one more|two|three|several) (?:extra |additional |further |more )?"
+        r"(?:months?|weeks?|years?)",
         r"(?:widen|expand|extend|increas|grow)\w* (?:its |their |the )?(?:military )?(?:footprint|presence)",
-        r"footprint", r"expansion", r"surge",
+        r"expansion", r"surge",
         r"(?:troop|force|personnel) (?:numbers|levels|strength|totals?) (?:rose|rise|increased|grew|climbed|doubled)",
-        r"(?:send|sends|sent|sending) (?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|warships?|"
+        r"(?:send|sends|sent|sending) (?!to )(?:\w+ ){0,3}(?:troops|forces|soldiers|units|contingent|equipment|"
+        r"warships?|"
         r"jets|aircraft|systems|weapons|personnel|frigates?|corvettes?|destroyers?|submarines?|carriers?|"
         r"battalions?|brigades?|squadrons?|batteries|instructors|advisers|advisors|mercenaries|trainers|"
         r"specialists|technicians|marines|paratroopers|bombers|fighters)",
@@ -83,7 +94,7 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"equipment|jets|ships|warships|personnel)",
         # a unit on the move: "a convoy of the Tariq bin Ziyad Battalion ... moved toward the base"
         r"(?:battalions?|brigades?|regiments?|divisions?|units?|troops|forces|soldiers|contingents?|fighters|"
-        r"mercenaries|marines|paratroopers)\b[^.;]{0,60}?\b(?:moved|headed|advanced|arrived|entered|rolled|"
+        r"mercenaries|marines|paratroopers)\b(?:(?!\band\b)[^.;]){0,60}?\b(?:moved|headed|advanced|arrived|entered|rolled|"
         r"marched|redeployed|sent|dispatched|deployed|flown in|landed|touched down)",
     )),
     ("deployment", 2, (
@@ -100,13 +111,16 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     ("deployment", 1, (r"troops", r"soldiers", r"personnel", r"shift(?:s|ed|ing)?", r"contingents?")),
     ("transport", 3, (
         r"airlift\w*", r"air bridge", r"heavy[- ]lift", r"(?:cargo|transport|military|supply) flights?",
-        r"port calls?", r"port (?:visits?|of call)", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail\w*",
+        r"port calls?", r"port (?:visits?|of call)", r"landing ships?", r"(?:il|an|c)-\d{2,3}s?", r"sail(?!ors?\b)\w*",
         r"ferr(?:y|ied|ying)",
         r"shipments?", r"(?:due|expected|scheduled) to (?:reach|arrive|dock|berth)",
     )),
     ("transport", 2, (
         r"(?:cargo|transport|military) (?:planes?|aircraft|ships?|vessels?|jets?)", r"convoys?",
-        r"berth(?:ed|ing)",
+        r"berth(?:ed|ing)", r"(?<!still )(?:moored|anchored) (?:at|in|off|alongside)",
+        r"(?:circl|drift|loiter|wait)(?:e|es|ed|ing)? (?:\w+ )?(?:near|off|outside|around|in)",
+        r"(?:being |been )?(?:driven|trucked|hauled|towed|transported) (?:\w+ ){0,2}(?:south|north|east|west|"
+        r"toward\w*|to|from|out|away|along)\b",
         r"(?:to|will|would|can|could) berth", r"fl(?:y|ew|own|ying|ies|ights?)",
         r"dock(?:s|ed|ing)?", r"deliver\w*", r"escort(?:s|ed|ing)?", r"resuppl\w+", r"en route",
         r"bound for", r"head(?:ed|ing)? (?:to|for|toward|towards)",
@@ -131,14 +145,23 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"(?:under|being) (?:construction|built|expanded|repaired|extended)",
         r"new (?:aircraft )?(?:shelters?|hangars?|barracks|bunkers?|runways?|revetments?)",
         r"(?:keep|keeps|kept|keeping|retain\w*|maintain\w*|preserv\w*|hold(?:s|ing)? on to|held on to) "
-        r"(?:[\w'’-]+ ){0,3}(?:bases?|airbases?|presence|foothold|facilit(?:y|ies)|access)",
+        r"(?:[\w'’-]+ ){0,3}(?:bases?|airbases?|presence|foothold|footprint|facilit(?:y|ies)|access)",
+        # forces kept at a place: "Russia will be able to keep up to four navy ships there"
+        r"keep(?:s|ing)? (?:[\w'’-]+ ){0,4}(?:ships|warships|vessels|troops|forces|soldiers|aircraft|jets|"
+        r"personnel|drones|helicopters|warplanes|submarines|frigates) (?:there|at|in|on)\b",
+        # what a base can hold: "the base could hold up to 300 military personnel"
+        r"(?:base|facility|port|airbase) (?:could|can|will|would|is to|may) (?:hold|house|accommodate|host|take)",
+        r"(?:fuel(?:l)?ing|refuel(?:l)?ing|resupply|replenishment|logistics|supply) (?:station|point|depot)s?",
         r"(?:logistics|logistical|military|naval|air|supply|strategic|regional) hubs?",
         r"(?:logistics|logistical|supply|staging|forward|operating) bases?",
         # a lasting state of being there: "are now permanently stationed at", "has been in Mali since late 2021"
         r"(?:is|are|was|were|been|be|remain\w*) (?:now |already |currently )?(?:permanently|still) "
         r"(?:stationed|based|garrisoned)",
         r"(?:has|have|had) been (?:present |based |stationed |deployed )?(?:in|at) (?:[A-Z][\w'’-]* ){1,3}since",
-        r"(?:set|setting|sets) up (?:a |an |its |their )?(?:[\w'’-]+ ){0,2}(?:base|airbase|facility|outpost|hub)",
+        r"(?:set|setting|sets) up (?:a |an |its |their )?(?:[\w'’-]+ ){0,2}(?:base|airbase|facility|outpost|hub|"
+        r"posts?)\b",
+        r"establish\w* (?:a |an |its |their )?(?:[\w'’-]+ ){0,2}(?:base|airbase|facility|outpost|hub|presence|"
+        r"foothold)",
         r"(?:expand|extend|upgrad|build|construct|repair|renovat|moderni[sz]|fortif)\w* (?:\w+ ){0,3}"
         r"(?:runways?|hangars?|bases?|facilit(?:y|ies)|piers?|infrastructure|airfields?|shelters?)",
         r"(?:become|future|fate|status|disposition) of (?:[\w'’-]+ ){0,3}bases?",
@@ -159,6 +182,10 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
         r"operating|deployed)",
         r"(?:largely |mostly |virtually |almost |broadly )?unchanged",
         r"(?:little|minimal|no (?:major|significant|visible)) changes?", r"stay(?:s|ed|ing)? (?:in|at|on)",
+        r"(?:stay|stays|stayed|staying|remain|remains|remained) there", r"still inside", r"footprint",
+        # pictures that find no force at a place: "satellite pictures have shown no Russian warships at the port"
+        r"(?:show|shows|showed|shown|reveal\w*|found|find|saw|see|seen) no (?:[\w'’-]+ ){0,2}(?:warships|ships|"
+        r"vessels|aircraft|jets|planes|troops|soldiers|forces|helicopters|vehicles|equipment)",
         r"construction",
         r"(?:leave|leaves|left|leaving) (?:\w+ ){0,3}without", r"negotiat\w+", r"settlement",
         r"replenishment", r"access to", r"agreement", r"contract", r"host", r"loss of", r"lost",
@@ -170,6 +197,22 @@ _TRIGGER_TABLE: tuple[tuple[EventClass, int, tuple[str, ...]], ...] = (
     )),
 )
 _TRIGGERS: tuple[tuple[EventClass, int, str], ...] = tuple((c, w, "|".join(alts)) for c, w, alts in _TRIGGER_TABLE)
+# Words that look like triggers but do not name the sentence's event; they are taken first and score nothing.
+_NOT_THE_EVENT_PATTERN = r"\b(?:" + "|".join((
+    # a time reference: "having left Baltiysk on Dec. 11", "to stay in Iraq after the drawdown"
+    r"(?:having|after|since|before) (?:leaving|left|departing|departed|sailing from|sailed from)",
+    r"(?:after|before|until|following|since|pending) (?:the |an? |its |their )?(?:expected |planned |"
+    r"announced |eventual |full |final )?(?:drawdown|withdrawal|pull-?out|departure|evacuation|handover|transfer)",
+    # a purpose: "to deter Houthi attacks", a ship "sent to carry troops out"
+    r"to (?:deter|counter|repel|fend off|defend against|guard against|prevent|stop) (?:[\w'’-]+ ){0,4}?"
+    r"(?:attacks?|strikes?|raids?)",
+    r"sent to",
+    # statistics of a tour: "had flown more than 30,000 hours and sailed more than 55,000 miles"
+    r"(?:flown|flew|sailed|steamed|logged|driven) (?:more than |over |some |about |nearly )?[\d,.]+ "
+    r"(?:flight )?(?:hours|miles|nautical miles|kilometres|kilometers|km|sorties)",
+)) + r")\b"
+_NOT_THE_EVENT = re.compile(_NOT_THE_EVENT_PATTERN)  # for lower-cased text (as _LOWER below)
+_NOT_THE_EVENT_ANY_CASE = re.compile(_NOT_THE_EVENT_PATTERN, re.IGNORECASE)
 _COMPILED = (
     # leaving a named place: "left Hmeimim", "departed the Tartus naval base" (case matters: a proper name)
     ("withdrawal", 3, re.compile(r"\b(?:left|leave|leaving|leaves|departed|departing|quit|pulled out of|took off from|"
@@ -235,6 +278,8 @@ def _score(text: str) -> EventScore:
     verbal: set[str] = set()  # classes named by a strong trigger that is not a vehicle noun
     lower = text.lower()
     same_length = len(lower) == len(text)  # lower-casing keeps offsets (not so for a few non-ASCII letters)
+    for m in (_NOT_THE_EVENT.finditer(lower) if same_length else _NOT_THE_EVENT_ANY_CASE.finditer(text)):
+        taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for n, (cls, weight, pattern) in enumerate(_LOWER if same_length else _COMPILED):
         for m in pattern.finditer(text if n == 0 or not same_length else lower):
             words = text[m.start():m.end()]
@@ -263,6 +308,7 @@ def _score(text: str) -> EventScore:
 
 
 _LOOK_BACK = 200
+_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "this", "that", "these", "those", "one", "two"})
 
 
 def _in_name(text: str, start: int, matched: str) -> bool:
@@ -272,6 +318,8 @@ def _in_name(text: str, start: int, matched: str) -> bool:
         return False
     before = text[max(0, start - _LOOK_BACK):start]  # the previous word (not the whole text before)
     previous = before.split()[-1:] or [""]
+    if previous[0].lower() in _DETERMINERS:
+        return False  # "An Il-76 of Russia's Emergencies Ministry": a sentence's first article is no name
     if len(words) < 2 and not previous[0][:1].isupper():
         return False  # a single capitalised token such as a type designator ("Il-76") still counts
     before = before.rstrip()
@@ -281,7 +329,7 @@ def _in_name(text: str, start: int, matched: str) -> bool:
 # A count of a force in a place: "France had about 1,000 military personnel in Chad", "There are 1,890 Russian
 # instructors in the CAR". A claim (a troop count) even without an event word.
 _FORCE_COUNT = re.compile(
-    r"\b\d[\d,.]*\s+(?:[\w'’-]+\s+){0,3}?(?:troops|soldiers|personnel|sailors|marines|instructors|advisers|"
+    r"\b\d[\d,.]*\s+(?:[\w.'’-]+\s+){0,3}?(?:troops|soldiers|personnel|sailors|marines|instructors|advisers|"
     r"advisors|mercenaries|fighters|service members|servicemen|paratroopers|military police|warships|aircraft|jets)\b",
     re.IGNORECASE,
 )

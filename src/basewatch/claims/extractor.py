@@ -21,7 +21,6 @@ from basewatch.claims.discourse import (
     EVENT_ANAPHOR,
     FUNCTION_WORDS,
     SECONDARY,
-    YEAR,
     blank,
     carries_wire_copy,
     is_commentary,
@@ -134,10 +133,11 @@ def resolve_pronouns(found: Sequence[Attribution | None]) -> list[Attribution | 
     return out
 
 
-# an arrival or a call somewhere: a movement that is not a departure even in a story of withdrawal
+# an arrival, a call or a wait somewhere, or a named destination: a movement that is not a departure even in a
+# story of withdrawal. A bare direction ("driven south toward Tartus") is no destination: it is the way out.
 _ARRIVAL = re.compile(r"\b(?:arriv\w+|dock(?:s|ed|ing)?|berth\w*|moor\w*|landed|lands|landing at|reach\w*|"
-                      r"port calls?|visit\w*|called at|calls at|entered|enter|into|through|cross\w*|toward\w*|via|"
-                      r"unload\w*|offload\w*|driven|request)\b|\bto (?:the )?[A-Z]")
+                      r"port calls?|visit\w*|called at|calls at|entered|enter|into|through|cross\w*|via|"
+                      r"unload\w*|offload\w*|request|circl\w+|drift\w+|loiter\w*)\b|\bto (?:the )?[A-Z]")
 
 
 def story_frame(drafts: Sequence[_Draft]) -> list[_Draft]:
@@ -264,7 +264,7 @@ class RuleExtractor:
         m = SECONDARY.search(s.text)
         certainty = certainty_of(s.text[: m.start()] if m else s.text)  # the main clause's certainty
         dates = find_dates(s.text, ref)
-        if self._background(s.text, dates, ref) or is_commentary(s.text):
+        if is_commentary(s.text):
             return None
         places = self._gazetteer.find(s.text, s.start)
         text = blank(s.text, attribution.source if attribution else None)
@@ -281,18 +281,23 @@ class RuleExtractor:
         else:
             event_cues = ()
         return _Draft(s, s.start, s.end, event, certainty, attribution, places, self._actors.find(s.text),
-                      dates[0] if dates else None, event_cues=event_cues,
+                      self._claim_date(s.text, dates, ref), event_cues=event_cues,
                       certainty_cues=certainty_cues(s.text[: m.start()] if m else s.text) if certainty != "asserted"
                       else ())
 
     @staticmethod
-    def _background(text: str, dates: list[DateRange], ref: dt.date | None) -> bool:
-        """History: every date in the sentence lies more than a year before the report."""
-        if ref is None or not YEAR.search(text) or not dates:
-            return False
-        if _SINCE.search(text):
-            return False  # "has been in Mali since late 2021": a state that lasts until the report
-        return all(d.end < ref - dt.timedelta(days=365) for d in dates)
+    def _claim_date(text: str, dates: list[DateRange], ref: dt.date | None) -> DateRange | None:
+        """When the claim holds. History stays a claim, dated when it happened ("In 2015 Russia deployed
+        warplanes"), so fusion places it there and never counts it as news of the report's days; a state since
+        a past year ("has been in Mali since late 2021") lasts from then until the report."""
+        if not dates:
+            return None
+        since = _SINCE.search(text)
+        if since is not None and ref is not None:
+            start = next((d for d in dates if since.start() <= text.find(d.text) < since.end() + 1), dates[0])
+            if start.start <= ref:
+                return DateRange(start.start, ref, since.group())
+        return dates[0]
 
     def _secondary(self, s: Sentence, main: _Draft) -> list[_Draft]:
         """A trailing clause ("..., indicating a shift towards Africa") that makes its own claim."""
