@@ -62,6 +62,15 @@ def spark_session(master: str | None = None) -> Any:
     return builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
 
 
+def active_session() -> Any:
+    """The SparkSession already running in this process (None if none, or no pyspark)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
+
+
 @dataclass
 class SparkWork:
     """A Spark session's Ibis backend and the work folder its Parquet goes through. Close it when done."""
@@ -126,6 +135,8 @@ def open_spark(master: str | None = None, session: Any = None, workdir: Path | N
     `workdir` None: a temporary folder, removed on close."""
     import ibis
 
+    if session is None and master is None:
+        session = active_session()  # e.g. a notebook's: used, and left running
     spark = session if session is not None else spark_session(master)
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     closers: list[Any] = []

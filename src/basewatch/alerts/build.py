@@ -35,7 +35,7 @@ def compute_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: 
 
 
 def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: str = "duckdb",
-                 session: Any = None, incremental: bool = True) -> BuildSummary:
+                 session: Any = None, incremental: bool = True, master: str | None = None) -> BuildSummary:
     """Compute and store every alert. `incremental`: from the stored state (`basewatch.alerts.incremental`)
     when it still holds, so only the days after it are computed; else (and always on Spark) the whole history.
 
@@ -50,7 +50,8 @@ def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: st
 
     t0 = time.perf_counter()
     params = params or AlertParams()
-    eng = (spark_alert_engine(ws, session=session) if engine == "spark" else duckdb_alert_engine(ws))
+    eng = (spark_alert_engine(ws, session=session, master=master) if engine == "spark"
+           else duckdb_alert_engine(ws))
     try:
         run = update(ws, eng, params) if incremental and engine == "duckdb" else None
         mode = "update" if run is not None else "backfill"
@@ -66,4 +67,5 @@ def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: st
     write_state(ws, run.frame, run.carry, run.extents, params, run.history)
     kinds = table.column("kind").to_pylist()
     notes = (f"computed: {mode}", *(f"{k}: {kinds.count(k)}" for k in sorted(set(kinds))))
-    return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes)
+    return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes,
+                        details={"engine": engine})

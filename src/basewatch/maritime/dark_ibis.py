@@ -72,8 +72,8 @@ def _bounded(pos: ir.Table, cover: ir.Table, rules: DarkRules) -> ir.Table:
     from basewatch.maritime.portcalls_ibis import distance_km
 
     gaps = pos.filter(pos.prev_dt >= rules.threshold_s)
-    cand = gaps.select("mmsi", start_rn=gaps.rn - 1, end_rn=gaps.rn).union(
-        pos.group_by("mmsi").aggregate(start_rn=pos.rn.max()).mutate(end_rn=ibis.null("int64")))
+    cand = gaps.select("mmsi", start_rn=(gaps.rn - 1).cast("int64"), end_rn=gaps.rn.cast("int64")).union(
+        pos.group_by("mmsi").aggregate(start_rn=pos.rn.max().cast("int64")).mutate(end_rn=ibis.null("int64")))
     s = pos.select("mmsi", "rn", "t_us", "lat", "lon", "sog_ms", "source_id", "row_no")
     e = pos.select(e_mmsi="mmsi", e_rn="rn", next_us="t_us", next_lat="lat", next_lon="lon",
                    next_source_id="source_id", next_row_no="row_no")

@@ -44,7 +44,7 @@ def position_sequence(positions: ir.Table) -> ir.Table:
 
     valid = positions.filter(positions.lat.between(-90, 90), positions.lon.between(-180, 180))
     w = ibis.window(group_by=valid.mmsi, order_by=[valid.t_us, valid.source_id, valid.row_no])
-    return valid.mutate(rn=ibis.row_number().over(w) + 1,
+    return valid.mutate(rn=(ibis.row_number().over(w) + 1).cast("int64"),
                         prev_dt=valid.t_us / 1e6 - valid.t_us.lag().over(w) / 1e6)
 
 
