@@ -16,7 +16,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench_flights import SCAN_SQL, _prepare_synthetic, _py
+from bench_flights import SCAN_SQL, WORK, _prepare_synthetic, _py
 from harness import _vm_hwm_kb
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -98,6 +98,7 @@ def show(title: str, rows: list[Run]) -> None:
 
 
 def main() -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
     for n in (int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "300000").split(",")):
         ws, _, points = _prepare_synthetic(n)
         if points == 0:  # a failed earlier preparation left an empty workspace behind
