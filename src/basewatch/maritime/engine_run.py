@@ -55,7 +55,7 @@ def maritime_on(ws: Workspace, rules: MaritimeRules, session: Any = None,
     shared.check_engine(rules.engine)
     if rules.engine == "duckdb":
         backend = shared.duckdb_backend(ws.con)
-        pos = position_sequence_cached(backend.sql(pci.POSITIONS_SQL, dialect="duckdb"))
+        pos = pci.position_sequence(backend.sql(pci.POSITIONS_SQL, dialect="duckdb")).cache()
         calls = pci.port_calls_of(pos, backend.table("_places"), backend.table("_place_cells"),
                                   rules.port_calls).cache()
         sites = backend.sql(di.SITES_SQL, dialect="duckdb")
@@ -74,12 +74,6 @@ def maritime_on(ws: Workspace, rules: MaritimeRules, session: Any = None,
                 "dark": work.to_arrow(di.dark_periods(pos, calls, sites, outages, rules.dark))}
     finally:
         work.close()
-
-
-def position_sequence_cached(positions: Any) -> Any:
-    import basewatch.maritime.portcalls_ibis as pci
-
-    return pci.position_sequence(positions).cache()
 
 
 # the workspace's rounding of the distances an engine returns unrounded (both engines round alike)
