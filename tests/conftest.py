@@ -53,7 +53,7 @@ def spark() -> Iterator[Any]:
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         pytest.skip("Java is not installed: Spark tests skipped")
     pytest.importorskip("pyspark")
-    from basewatch.flights.engine import spark_session
+    from basewatch.engine import spark_session
 
     session = spark_session("local[2]")
     try:

@@ -35,7 +35,7 @@ def compute_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: 
 
 
 def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: str = "duckdb",
-                 session: Any = None, incremental: bool = True) -> BuildSummary:
+                 session: Any = None, incremental: bool = True, master: str | None = None) -> BuildSummary:
     """Compute and store every alert. `incremental`: from the stored state (`basewatch.alerts.incremental`)
     when it still holds, so only the days after it are computed; else (and always on Spark) the whole history.
 
@@ -50,7 +50,8 @@ def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: st
 
     t0 = time.perf_counter()
     params = params or AlertParams()
-    eng = (spark_alert_engine(ws, session=session) if engine == "spark" else duckdb_alert_engine(ws))
+    eng = (spark_alert_engine(ws, session=session, master=master) if engine == "spark"
+           else duckdb_alert_engine(ws))
     try:
         run = update(ws, eng, params) if incremental and engine == "duckdb" else None
         mode = "update" if run is not None else "backfill"
@@ -65,4 +66,5 @@ def build_alerts(ws: Workspace, params: AlertParams | None = None, *, engine: st
     kinds = ws.con.execute("SELECT kind, count(*) FROM alerts WHERE status IS DISTINCT FROM 'retracted' "
                            "GROUP BY kind ORDER BY kind").fetchall()
     notes = (f"computed: {mode}", *(f"{k}: {n}" for k, n in kinds))
-    return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes)
+    return BuildSummary("alerts", {"alerts": total}, time.perf_counter() - t0, notes=notes,
+                        details={"engine": engine})

@@ -1,22 +1,21 @@
 """Where the alert series are counted: the workspace's DuckDB (default) or PySpark.
 
-The series code (`basewatch.alerts.series`) is Ibis, written once. An `AlertEngine` hands it the five
-input tables in one fixed schema (times as integer microseconds since the epoch, so no engine's
-session time zone can move a record to another day) and runs the expressions. On DuckDB the inputs are
-views over the workspace; on Spark they are exported to Parquet first (Spark cannot read DuckDB).
+The series code (`basewatch.alerts.series`) is Ibis, written once. An `AlertEngine` (`basewatch.engine`)
+hands it the three input tables in one fixed schema (times as integer microseconds since the epoch, so
+no engine's session time zone can move a record to another day) and runs the expressions. On DuckDB the
+inputs are views over the workspace; on Spark they are exported to Parquet first (Spark cannot read DuckDB).
 """
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import basewatch.engine as shared
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-    import pyarrow as pa
 
     from basewatch.workspace.core import Workspace
 
@@ -40,86 +39,28 @@ INPUT_SQL: dict[str, str] = {
 
 
 @dataclass
-class AlertEngine:
-    """An Ibis backend and the input tables. Close it when done."""
+class AlertEngine(shared.Engine):
+    """A backend and the input tables."""
 
-    name: str
-    backend: Any
     inputs: dict[str, ir.Table]
-    workdir: Path | None = None
-    _closers: list[Any] = field(default_factory=list)
-
-    def table(self, data: pa.Table) -> ir.Table:
-        """A small Arrow table (the alerted keys) as a backend table."""
-        name = f"bw_alert_keys_{uuid.uuid4().hex[:12]}"
-        if self.workdir is not None:
-            import pyarrow.parquet as pq
-
-            path = self.workdir / f"{name}.parquet"
-            pq.write_table(data, path)
-            read: ir.Table = self.backend.read_parquet(str(path))
-            return read
-        self.backend.create_table(name, obj=data, temp=True)
-        self._closers.append(lambda: self.backend.drop_table(name, force=True))
-        table: ir.Table = self.backend.table(name)
-        return table
-
-    def to_arrow(self, expr: ir.Table) -> pa.Table:
-        result: pa.Table = self.backend.to_pyarrow(expr)
-        return result
-
-    def close(self) -> None:
-        for close in reversed(self._closers):
-            close()
-        self._closers.clear()
 
 
 def duckdb_alert_engine(ws: Workspace) -> AlertEngine:
-    import ibis
-
-    backend = ibis.duckdb.from_connection(ws.con)
+    backend = shared.duckdb_backend(ws.con)
     inputs = {name: backend.sql(sql, dialect="duckdb") for name, sql in INPUT_SQL.items()}
-    return AlertEngine("duckdb", backend, inputs)
+    return AlertEngine("duckdb", backend, None, [], inputs)
 
 
 def spark_alert_engine(ws: Workspace, session: Any = None, master: str | None = None,
                        workdir: Path | None = None) -> AlertEngine:
     """Spark: each input is written to Parquet in `workdir` (a temporary folder by default)."""
-    import ibis
-
-    from basewatch.flights.engine import spark_session
-
-    closers: list[Any] = []
-    spark = session if session is not None else spark_session(master)
-    if session is None:
-        closers.append(spark.stop)
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
-    if workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="basewatch-alerts-")
-        closers.append(tmp.cleanup)
-        workdir = Path(tmp.name)
-    workdir.mkdir(parents=True, exist_ok=True)
-    backend = ibis.pyspark.connect(spark)
-    inputs: dict[str, ir.Table] = {}
-    for name, sql in INPUT_SQL.items():
-        path = workdir / f"{name}.parquet"
-        ws.con.execute(f"COPY ({sql}) TO '{_quoted_path(path)}' (FORMAT parquet)")
-        inputs[name] = backend.read_parquet(str(path))
-    return AlertEngine("spark", backend, inputs, workdir, closers)
-
-
-def _quoted_path(path: Path) -> str:
-    text = str(path)
-    if "'" in text:
-        raise ValueError(f"{text}: path must not contain a quote")
-    return text
+    work = shared.open_spark(master, session, workdir, prefix="basewatch-alerts-")
+    inputs = {name: work.export(ws.con, sql, name) for name, sql in INPUT_SQL.items()}
+    return AlertEngine("spark", work.backend, work, [], inputs)
 
 
 def open_alert_engine(ws: Workspace, name: str = "duckdb", master: str | None = None) -> AlertEngine:
+    shared.check_engine(name)
     if name == "duckdb":
         return duckdb_alert_engine(ws)
-    if name == "spark":
-        return spark_alert_engine(ws, master=master)
-    from basewatch.errors import EngineError
-
-    raise EngineError(f"unknown engine {name!r} (choose from duckdb, spark)")
+    return spark_alert_engine(ws, master=master)

@@ -3,7 +3,8 @@ state (`alert_state`, `alert_state_meta`) that lets a build compute only the day
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from basewatch.alerts.params import AlertParams
 from basewatch.products.base import BuildSummary
@@ -29,6 +30,23 @@ SELECT
 """
 
 
+@dataclass(frozen=True)
+class AlertsBuild:
+    """The alerts' parameters and where the count series run (`analyse --engine spark`). The engine is
+    not part of the stored parameters: both engines give identical alerts (checked in CI)."""
+
+    params: AlertParams = field(default_factory=AlertParams)
+    engine: str = "duckdb"
+    master: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return self.params.as_json()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AlertsBuild:
+        return cls(AlertParams.from_json(data))
+
+
 class AlertsProduct:
     name = "alerts"
     inputs: tuple[str, ...] = ("flights", "maritime")
@@ -37,13 +55,15 @@ class AlertsProduct:
     def default_params(self) -> AlertParams:
         return AlertParams()
 
-    def fingerprint(self, ws: Workspace, params: AlertParams) -> str:
+    def fingerprint(self, ws: Workspace, params: AlertParams | AlertsBuild) -> str:
         row = ws.con.execute(FINGERPRINT_SQL).fetchone()
         return "|".join("" if v is None else str(v) for v in (row or ()))
 
-    def build(self, ws: Workspace, params: AlertParams) -> BuildSummary:
+    def build(self, ws: Workspace, params: AlertParams | AlertsBuild) -> BuildSummary:
         from basewatch.alerts.build import build_alerts
 
+        if isinstance(params, AlertsBuild):
+            return build_alerts(ws, params.params, engine=params.engine, master=params.master)
         return build_alerts(ws, params)
 
 

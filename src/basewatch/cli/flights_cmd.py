@@ -7,6 +7,7 @@ date) and writes the result with `basewatch.cli.options.emit`.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -75,7 +76,7 @@ def analyse(
         else:
             params: dict[str, object] = {
                 "flights": _flight_params(ws, engine, spark_master, spark_workdir, gap_minutes),
-                **ws.maritime_params_on(engine, spark_master)}
+                **ws.engine_params_on(engine, spark_master)}
             summaries = ensure_all(ws, params, force=force, names=product or None)
     if fmt == "json":
         print_json([s.as_json() for s in summaries])
@@ -85,8 +86,15 @@ def analyse(
             typer.echo(f"{s.product}: up to date")
             continue
         counts = ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in s.rows.items())
-        extra = "".join(f", {k} {v:,}" if isinstance(v, int) else f", {k} {v}" for k, v in s.details.items())
-        typer.echo(f"{s.product}: {counts} in {s.seconds:.2f} s{extra}")
+        details = {k: v for k, v in s.details.items() if k != "engine"}
+        extra = "".join(f", {k} {v:,}" if isinstance(v, int) else f", {k} {v}" for k, v in details.items())
+        typer.echo(f"{s.product}: {counts} in {s.seconds:.2f} s on {_ran_on(s.details, engine)}{extra}")
+
+
+def _ran_on(details: Mapping[str, object], requested: str) -> str:
+    """Where a build ran, as the user reads it: "spark", "duckdb", or "duckdb (no Spark form)"."""
+    where = str(details.get("engine", "duckdb"))
+    return f"{where} (no Spark form)" if where == "duckdb" and requested != "duckdb" else where
 
 
 def _flight_params(ws: object, engine: str, master: str | None, workdir: Path | None,

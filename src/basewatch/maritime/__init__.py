@@ -38,7 +38,7 @@ class MaritimeRules:
     port_calls: PortCallRules = field(default_factory=PortCallRules)
     dark: DarkRules = field(default_factory=DarkRules)
     voyages: VoyageRules = field(default_factory=VoyageRules)
-    engine: str = "duckdb"  # where port calls are computed: duckdb or spark (basewatch.maritime.engine_run)
+    engine: str = "duckdb"  # where calls, voyages, dark periods are computed: duckdb or spark (engine_run)
     master: str | None = None  # Spark master URL (None: local[*], or SPARK_REMOTE)
 
     def as_json(self) -> dict[str, object]:
@@ -118,10 +118,12 @@ def build(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
     with ws.memory_capped(MEMORY_LIMIT), ws.transaction() as con:
         n_pos = create_position_sequence(con)
         create_places(con, sites, rules.port_calls.zones)
-        n_calls = (compute_port_calls(con, rules.port_calls) if rules.engine == "duckdb"
-                   else _port_calls_elsewhere(ws, rules))
-        n_voy = compute_voyages(con, rules.voyages)
-        n_dark = compute_dark_periods(con, rules.dark)
+        if rules.engine == "duckdb":
+            n_calls = compute_port_calls(con, rules.port_calls)
+            n_voy = compute_voyages(con, rules.voyages)
+            n_dark = compute_dark_periods(con, rules.dark)
+        else:
+            n_calls, n_voy, n_dark = _elsewhere(ws, rules)
         for table, tmp in (("port_calls", "_calls"), ("voyages", "_voyages"), ("dark_periods", "_dark")):
             _replace(con, table, tmp)
         con.execute("DELETE FROM maritime_state")
@@ -134,20 +136,14 @@ def build(ws: Workspace, rules: MaritimeRules | None = None) -> BuildReport:
     return BuildReport(n_pos, n_calls, n_voy, n_dark)
 
 
-def _port_calls_elsewhere(ws: Workspace, rules: MaritimeRules) -> int:
-    """Temp table _calls computed on rules.engine (Spark): the same rows as compute_port_calls."""
-    from basewatch.maritime.engine_run import port_calls_on
-    from basewatch.maritime.portcalls_ibis import CALL_COLUMNS
+def _elsewhere(ws: Workspace, rules: MaritimeRules) -> tuple[int, int, int]:
+    """Temp tables _calls, _voyages and _dark computed on rules.engine (Spark): the same rows as the
+    DuckDB build (`basewatch.maritime.engine_run`)."""
+    from basewatch.maritime.engine_run import load_result, maritime_on
 
-    result = port_calls_on(ws, rules.port_calls, rules.engine, rules.master)
-    cols = [f"make_timestamp({c}) AT TIME ZONE 'UTC' AS {c[:-3]}" if c.endswith("_us") else c
-            for c in CALL_COLUMNS]
-    ws.con.register("_calls_in", result)
-    try:
-        ws.con.execute(f"CREATE OR REPLACE TEMP TABLE _calls AS SELECT {', '.join(cols)} FROM _calls_in")
-    finally:
-        ws.con.unregister("_calls_in")
-    return int(result.num_rows)
+    result = maritime_on(ws, rules)
+    return (load_result(ws.con, result["calls"], "_calls"), load_result(ws.con, result["voyages"], "_voyages"),
+            load_result(ws.con, result["dark"], "_dark"))
 
 
 def _replace(con: object, table: str, tmp: str) -> None:

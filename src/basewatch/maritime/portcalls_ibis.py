@@ -38,22 +38,28 @@ def _wrap(cell: ir.IntegerValue) -> ir.IntegerValue:
 
 
 def position_sequence(positions: ir.Table) -> ir.Table:
-    """Valid positions numbered per vessel, rn 1..n by (time, source, row) (as temp table _pos)."""
+    """Valid positions numbered per vessel, rn 1..n by (time, source, row), with prev_dt (seconds since
+    the vessel's previous position, as epoch() differences in DuckDB: NULL for the first), as temp table _pos."""
     import ibis
 
     valid = positions.filter(positions.lat.between(-90, 90), positions.lon.between(-180, 180))
     w = ibis.window(group_by=valid.mmsi, order_by=[valid.t_us, valid.source_id, valid.row_no])
-    return valid.mutate(rn=ibis.row_number().over(w) + 1)
+    return valid.mutate(rn=(ibis.row_number().over(w) + 1).cast("int64"),
+                        prev_dt=valid.t_us / 1e6 - valid.t_us.lag().over(w) / 1e6)
 
 
 def port_calls(positions: ir.Table, places: ir.Table, cells: ir.Table, rules: PortCallRules) -> ir.Table:
     """The port calls of `positions` (POSITIONS_SQL's columns) at `places` (_places) found through `cells`
     (_place_cells), with CALL_COLUMNS."""
+    return port_calls_of(position_sequence(positions), places, cells, rules)
+
+
+def port_calls_of(pos: ir.Table, places: ir.Table, cells: ir.Table, rules: PortCallRules) -> ir.Table:
+    """`port_calls` of an already numbered position sequence (`position_sequence`)."""
     import ibis
 
     from basewatch.flights.attribute import haversine_km
 
-    pos = position_sequence(positions)
     located = pos.mutate(p_cell_lat=(pos.lat / CELL_DEG).floor().cast("int64"),
                          p_cell_lon=_wrap((pos.lon / CELL_DEG).floor().cast("int64")))
     cand = located.join(cells, [located.p_cell_lat == cells.cell_lat, located.p_cell_lon == cells.cell_lon])
@@ -129,3 +135,16 @@ def _calls(visits: ir.Table, places: ir.Table) -> ir.Table:
         port_gaps=labelled.port_gaps.cast("int32"),
     )
     return out.select(*CALL_COLUMNS)
+
+
+def distance_km(lat1: ir.FloatingValue, lon1: ir.FloatingValue, lat2: ir.FloatingValue,
+                lon2: ir.FloatingValue) -> ir.FloatingValue:
+    """Great-circle km as `basewatch.geo.haversine_sql`: NULL when any input is NULL (least() inside the
+    haversine skips NULLs in both engines, so a missing end would otherwise give half the globe)."""
+    import ibis
+
+    from basewatch.flights.attribute import haversine_km
+
+    missing = lat1.isnull() | lon1.isnull() | lat2.isnull() | lon2.isnull()
+    km: ir.FloatingValue = ibis.ifelse(missing, ibis.null("float64"), haversine_km(lat1, lon1, lat2, lon2))
+    return km

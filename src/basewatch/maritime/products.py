@@ -40,9 +40,9 @@ class MaritimeProduct:
                 for table in self.tables:
                     con.execute(f"DELETE FROM {table}")
             return BuildSummary(self.name, dict.fromkeys(self.tables, 0), time.perf_counter() - started,
-                                details={"positions": 0, **mark})
+                                details={"positions": 0, **mark, "engine": params.engine})
         report = build(ws, params)
-        return self._summary(report, started, mark)
+        return self._summary(report, started, {**mark, "engine": params.engine})
 
     def build_incremental(self, ws: Workspace, params: Any, state: ProductState) -> BuildSummary | None:
         """Port calls, voyages and dark periods recomputed for the vessels touched since the last build
@@ -50,6 +50,8 @@ class MaritimeProduct:
         from basewatch.maritime.incremental import Watermark, build_incremental, watermark
 
         assert isinstance(params, MaritimeRules)
+        if params.engine != "duckdb":  # the incremental build is DuckDB SQL: on Spark, the whole build
+            return None
         since = Watermark.from_details(state.summary.get("details", {}))
         if since is None:
             return None
@@ -58,7 +60,7 @@ class MaritimeProduct:
         report = build_incremental(ws, params, since)
         if report is None:
             return None
-        return self._summary(report, started, {**mark, "incremental": 1})
+        return self._summary(report, started, {**mark, "incremental": 1, "engine": "duckdb"})
 
     def _summary(self, report: BuildReport, started: float, details: dict[str, int | str]) -> BuildSummary:
         rows = {"port_calls": report.port_calls, "voyages": report.voyages, "dark_periods": report.dark_periods}

@@ -246,7 +246,8 @@ class Workspace:
 
     def analyse(self, *, engine: str = "duckdb", master: str | None = None,
                 force: bool = False) -> list[BuildSummary]:
-        """Bring every derived product up to date (all of them with `force`); flights on `engine`."""
+        """Bring every derived product up to date (all of them with `force`); flights, port calls,
+        voyages, dark periods and alerts on `engine` (the others, which have no Spark form, on DuckDB)."""
         from basewatch.flights.products import FlightsBuild
         from basewatch.products import ensure_all, last_state
         from basewatch.products.registry import get
@@ -255,7 +256,7 @@ class Workspace:
         if engine != "duckdb" or master is not None:
             state = last_state(self, "flights")
             base = FlightsBuild.from_json(dict(state.params)) if state else get("flights").default_params()
-            params = {"flights": FlightsBuild(base.params, engine, master), **self.maritime_params_on(engine, master)}
+            params = {"flights": FlightsBuild(base.params, engine, master), **self.engine_params_on(engine, master)}
         return ensure_all(self, params, force=force)
 
     def ensure(self, name: str) -> BuildSummary:
@@ -515,3 +516,13 @@ class Workspace:
         state = last_state(self, "maritime")
         rules = MaritimeRules.from_json(dict(state.params)) if state else MaritimeRules()
         return {"maritime": dataclasses.replace(rules, engine=engine, master=master)}
+
+    def engine_params_on(self, engine: str, master: str | None) -> dict[str, object]:
+        """The parameters of the last builds of every product with a Spark form but the flights (maritime:
+        port calls, voyages, dark periods; alerts), set to run on `engine` (`analyse --engine spark`)."""
+        from basewatch.alerts.products import AlertsBuild
+        from basewatch.products import last_state
+
+        state = last_state(self, "alerts")
+        alerts = AlertsBuild.from_json(dict(state.params)) if state else AlertsBuild()
+        return {**self.maritime_params_on(engine, master), "alerts": AlertsBuild(alerts.params, engine, master)}
