@@ -60,3 +60,45 @@ def spark() -> Iterator[Any]:
         yield session
     finally:
         session.stop()
+
+
+# The demo runs shared by several test packages, each generated once a session (a 20-day demo takes about
+# two minutes). Read them read-only, or take a copy of the workspace file with `copy_demo` before changing it.
+DEMO_MONTH = (2024, 12, 1, 20)   # 1-20 December: long enough for the alerts' baselines
+DEMO_SHORT = (2024, 12, 17, 2)   # 17-18 December
+
+
+def _run_demo(factory: pytest.TempPathFactory, name: str, spec: tuple[int, int, int, int]) -> Any:
+    import datetime as dt
+
+    from basewatch.demo.run import run_demo
+    from basewatch.demo.scenario import ScenarioConfig
+
+    y, m, d, days = spec
+    return run_demo(factory.mktemp(name), ScenarioConfig(start=dt.date(y, m, d), days=days))
+
+
+@pytest.fixture(scope="session")
+def demo_month(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`basewatch demo` over 1-20 December (flights, ships, alerts and fusion), as a DemoResult."""
+    return _run_demo(tmp_path_factory, "demo-month", DEMO_MONTH)
+
+
+@pytest.fixture(scope="session")
+def demo_short(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`basewatch demo` over 17-18 December, as a DemoResult."""
+    return _run_demo(tmp_path_factory, "demo-short", DEMO_SHORT)
+
+
+def copy_demo(result: Any, folder: Path) -> Any:
+    """The DemoResult with its workspace file copied into `folder` (the recorded files stay where they are,
+    so the copy's sources still point at them)."""
+    import dataclasses
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / result.workspace.name
+    shutil.copyfile(result.workspace, target)
+    wal = result.workspace.with_name(result.workspace.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+    return dataclasses.replace(result, workspace=target)

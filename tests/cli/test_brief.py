@@ -3,7 +3,6 @@ carries the sites and the figures; fonts are embedded; the HTML and PDF tell the
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
@@ -15,13 +14,14 @@ import pypdf
 import pytest
 
 from basewatch import Workspace
-from basewatch.demo.run import DemoResult, run_demo
-from basewatch.demo.scenario import ScenarioConfig
+from basewatch.demo.run import DemoResult
+from tests.conftest import copy_demo
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    return run_demo(tmp_path_factory.mktemp("demo"), ScenarioConfig(start=dt.date(2024, 12, 17), days=2))
+def demo(demo_short: DemoResult, tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    """A copy of the session's 17-18 December demo (tests/conftest.py): a brief may bring products up to date."""
+    return copy_demo(demo_short, tmp_path_factory.mktemp("brief-demo"))
 
 
 def _brief(ws: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:

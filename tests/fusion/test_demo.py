@@ -11,20 +11,19 @@ from typing import Any
 
 import pytest
 
-from basewatch.demo.run import DemoResult, run_demo
-from basewatch.demo.scenario import ScenarioConfig
+from basewatch.demo.run import DemoResult
 from basewatch.workspace.core import Workspace
 from tests.conftest import shared_file
 
-CONFIG = ScenarioConfig(start=dt.date(2024, 12, 1), days=20)
 CIVIL = ("LCLK", "LLBG", "OLBA", "HECA", "LGAV", "LTAI", "OJAI")   # airliner bases and destinations of the scenario
 ICD = ((0.05, "almost no chance"), (0.20, "very unlikely"), (0.45, "unlikely"), (0.55, "roughly even chance"),
        (0.80, "likely"), (0.95, "very likely"), (1.01, "almost certain"))
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    return run_demo(tmp_path_factory.mktemp("fusion-demo"), CONFIG)
+def demo(demo_month: DemoResult) -> DemoResult:
+    """The session's 20-day demo (tests/conftest.py), read-only here."""
+    return demo_month
 
 
 @pytest.fixture

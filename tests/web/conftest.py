@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from starlette.testclient import TestClient
 
-from basewatch.demo.run import run_demo
-from basewatch.demo.scenario import ScenarioConfig
+from basewatch.demo.run import DemoResult
 from basewatch.reports.ingest import add_files
 from basewatch.web.app import create_app
 from basewatch.web.source import WorkspaceSource
 from basewatch.workspace.core import Workspace
+from tests.conftest import copy_demo
 
 if TYPE_CHECKING:
     from .browser import PageLog
@@ -31,9 +31,10 @@ REPORT = (
 
 
 @pytest.fixture(scope="session")
-def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_ws(demo_short: DemoResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's 17-18 December demo (tests/conftest.py) with the two reports added."""
     out = tmp_path_factory.mktemp("webdemo")
-    result = run_demo(out, ScenarioConfig(start=dt.date(2024, 12, 17), days=2))
+    result = copy_demo(demo_short, out)
     reports = out / "reports"
     reports.mkdir()
     (reports / "wire.txt").write_text(REPORT, encoding="utf-8")
@@ -56,7 +57,6 @@ def client(source: WorkspaceSource) -> TestClient:
     return TestClient(create_app(source), base_url="http://127.0.0.1:8765")
 
 
-MONTH = ScenarioConfig(start=dt.date(2024, 12, 1), days=20)  # as tests/alerts: long enough for baselines
 AIRBUS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "imagery" / "airbus_airport"
 
 
@@ -70,11 +70,12 @@ class MonthDemo:
 
 
 @pytest.fixture(scope="session")
-def month_demo(tmp_path_factory: pytest.TempPathFactory) -> MonthDemo:
-    """Twenty demo days (alerts and fusion built by the demo), the hostile report fused in, and the real
-    Airbus pair recorded and compared at Khmeimim when ../shared is there."""
+def month_demo(demo_month: DemoResult, tmp_path_factory: pytest.TempPathFactory) -> MonthDemo:
+    """Twenty demo days (a copy of the session's `demo_month`, tests/conftest.py: alerts and fusion built by
+    the demo), the hostile report fused in, and the real Airbus pair recorded and compared at Khmeimim when
+    ../shared is there."""
     out = tmp_path_factory.mktemp("webmonth")
-    result = run_demo(out, MONTH)
+    result = copy_demo(demo_month, out)
     reports = out / "hostile"
     reports.mkdir()
     (reports / "hostile.txt").write_text(f"{HOSTILE_TITLE} (Nobody) | 2024-12-18\n\n{HOSTILE_BODY}\n",
