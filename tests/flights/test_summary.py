@@ -182,39 +182,3 @@ def test_stored_summary_gives_the_flights_of_the_points(tmp_path: Path) -> None:
     assert results[0].flights.num_rows > 200
     assert results[0].flights.equals(results[1].flights)
     assert results[0].corridors.equals(results[1].corridors)
-
-
-def test_aircraft_ranges_cover_every_aircraft_once(workspace: Workspace) -> None:
-    """Prefixes aa (3 points), ab (1), c0 (2), packed in order: at most 3 points a range gives [aa], [ab c0];
-    at most 4, [aa ab], [c0]; at most 2, [aa] (one prefix is never split), [ab], [c0]; one range (no
-    condition) when everything fits."""
-    rows = [point(t, False, icao24=h) for h, t in
-            (("aa0001", 0), ("aa0002", 10), ("aa0002", 20), ("ab0001", 0), ("c00001", 0), ("c00001", 10))]
-    sid = insert(workspace, points_table([], rows))
-    ids = str(sid)
-    assert summary.aircraft_ranges(workspace, ids, max_points=3) == [" AND icao24 < 'ab'", " AND icao24 >= 'ab'"]
-    assert summary.aircraft_ranges(workspace, ids, max_points=2) == [
-        " AND icao24 < 'ab'", " AND icao24 >= 'ab' AND icao24 < 'c0'", " AND icao24 >= 'c0'"]
-    assert summary.aircraft_ranges(workspace, ids, max_points=4) == [" AND icao24 < 'c0'", " AND icao24 >= 'c0'"]
-    assert summary.aircraft_ranges(workspace, ids, max_points=6) == [""]
-
-
-def test_atoms_in_ranges_of_aircraft_equal_atoms_in_one_query(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """A real recording's atoms recomputed in many small ranges of aircraft equal those of one query."""
-    ws = Workspace(tmp_path / "w.duckdb")
-    try:
-        ingest_file(ws, shared_file("adsb/traffic_quickstart_paris_20211007.json.gz"))
-        points = ws.con.execute("SELECT count(*) FROM aircraft_points").fetchone()
-        assert points is not None and points[0] > 5 * 20_000  # so the small limit below makes several ranges
-        assert len(summary.aircraft_ranges(ws, "1", max_points=20_000)) >= 5
-        query = "SELECT * FROM aircraft_atoms ORDER BY icao24, t0, row_no, ground"
-        whole = ws.con.execute(query).fetchall()
-        monkeypatch.setattr(summary, "ATOM_RANGE_POINTS", 20_000)
-        with ws.transaction():
-            summary.add_sources(ws, [1])
-        in_ranges = ws.con.execute(query).fetchall()
-    finally:
-        ws.close()
-    assert len(whole) > 1000
-    assert in_ranges == whole

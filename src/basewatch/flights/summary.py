@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import sys
 from importlib import resources
@@ -119,19 +118,14 @@ def add_sources(ws: Workspace, source_ids: list[int], params: FlightParams | Non
     fp = fingerprint(params)
     ids = _ids(source_ids)
 
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {SOURCE_POINTS_VIEW} AS "
+                f"SELECT * FROM ({POINTS_SQL}) WHERE source_id IN ({ids})")
     try:
         sql = source_atoms_sql(params)
         con.execute(f"DELETE FROM {TABLE} WHERE source_id IN ({ids})")
         before = _count(ws)
-        # The atoms are computed per aircraft, so a large source is done in ranges of aircraft (whole
-        # aircraft, in icao24 order) of at most ATOM_RANGE_POINTS points each: the same atoms, with the
-        # query's memory bounded by the range rather than by the file.
-        for where in aircraft_ranges(ws, ids):
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {SOURCE_POINTS_VIEW} AS "
-                        f"SELECT * FROM ({POINTS_SQL}) WHERE source_id IN ({ids}){where}")
-            # the table is created by migration 0006 (its columns are those of this SQL, checked by a test)
-            con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM ({sql}) "
-                        "ORDER BY icao24, t0, source_id, row_no")
+        # the table is created by migration 0006 (its columns are those of this SQL, checked by a test)
+        con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM ({sql}) ORDER BY icao24, t0, source_id, row_no")
         added = _count(ws) - before
         con.execute(f"DELETE FROM atom_sources WHERE source_id IN ({ids})")
         con.execute(
@@ -142,41 +136,6 @@ def add_sources(ws: Workspace, source_ids: list[int], params: FlightParams | Non
     finally:
         con.execute(f"DROP VIEW IF EXISTS {SOURCE_POINTS_VIEW}")
     return added
-
-
-ATOM_RANGE_POINTS = 2_000_000  # points per range of aircraft in one atoms query (about 0.5 GB of work)
-
-
-def aircraft_ranges(ws: Workspace, ids: str, max_points: int = 0) -> list[str]:
-    """SQL conditions (each '' or ' AND icao24 ...') splitting these sources' points into ranges of whole
-    aircraft, contiguous in icao24 order, each of at most `max_points` points where the aircraft allow
-    (an aircraft is never split; ranges are cut between two-character icao24 prefixes)."""
-    limit = max_points or ATOM_RANGE_POINTS
-    total = ws.con.execute(f"SELECT count(*) FROM aircraft_points WHERE source_id IN ({ids})").fetchone()
-    if not total or int(total[0]) <= limit:
-        return [""]
-    counts = ws.con.execute(
-        f"SELECT left(icao24, 2) AS p, count(*) FROM aircraft_points WHERE source_id IN ({ids}) "
-        "GROUP BY p ORDER BY p"
-    ).fetchall()
-    starts: list[str] = []  # the first prefix of every range but the first
-    size = 0
-    for prefix, n in counts:
-        if size and size + int(n) > limit:
-            starts.append(str(prefix))
-            size = 0
-        size += int(n)
-    bounds = [_quoted(p) for p in starts]
-    if not bounds:
-        return [""]
-    ranges = [f" AND icao24 < {bounds[0]}"]
-    ranges += [f" AND icao24 >= {lo} AND icao24 < {hi}" for lo, hi in itertools.pairwise(bounds)]
-    ranges.append(f" AND icao24 >= {bounds[-1]}")
-    return ranges
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _count(ws: Workspace) -> int:
