@@ -110,7 +110,7 @@ def month_client(month_source: WorkspaceSource) -> TestClient:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, headless (each browser test module defines the base_url it serves)."""
+    """Debian's chromium, headless (base_url: the month demo served, unless a module serves another)."""
     from playwright.sync_api import sync_playwright
 
     from .browser import CHROMIUM, CHROMIUM_ARGS
@@ -145,3 +145,24 @@ def page(browser: Any, base_url: str) -> Iterator[tuple[Any, PageLog]]:
     pg.on("dialog", lambda d: (log.errors.append(f"dialog: {d.message}"), d.dismiss()))
     yield pg, log
     context.close()
+
+
+def source_rows(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    """Rows of a query on the served workspace, to check the API and the pages against."""
+    return source.workspace().con.execute(sql, params or []).fetchall()
+
+
+def get_json(client: TestClient, url: str) -> Any:
+    """The JSON of a GET that must answer 200."""
+    r = client.get(url)
+    assert r.status_code == 200, (url, r.text)
+    return r.json()
+
+
+@pytest.fixture(scope="module")
+def base_url(month_source: WorkspaceSource, month_demo: MonthDemo) -> Iterator[str]:
+    """`basewatch serve` over the month demo, per browser test module (test_browser.py serves the short one)."""
+    from .browser import serving
+
+    with serving(month_source, month_demo.workspace) as url:
+        yield url

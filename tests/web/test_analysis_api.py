@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -20,6 +19,8 @@ from starlette.testclient import TestClient
 
 from basewatch.demo.truth import parse_time, read_truth
 from basewatch.web.source import WorkspaceSource
+from tests.web.conftest import get_json as _get
+from tests.web.conftest import source_rows as _sql
 
 from .conftest import AIRBUS, HOSTILE_TITLE, MonthDemo
 
@@ -29,14 +30,6 @@ ICD203 = {"almost no chance": (1, 5), "very unlikely": (5, 20), "unlikely": (20,
           "likely": (55, 80), "very likely": (80, 95), "almost certain": (95, 99)}
 
 
-def _sql(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    return source.workspace().con.execute(sql, params or []).fetchall()
-
-
-def _get(client: TestClient, url: str) -> Any:
-    r = client.get(url)
-    assert r.status_code == 200, (url, r.text)
-    return r.json()
 
 
 def test_the_new_air_bridge_corridor_is_an_alert_with_its_flights(

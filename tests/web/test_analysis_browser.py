@@ -7,28 +7,20 @@ only its own server on 127.0.0.1 (the `page` fixture aborts and records anything
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from basewatch.web.source import WorkspaceSource
+from tests.web.conftest import source_rows as _sql
 
-from .browser import CHROMIUM, PageLog, after_click, open_page, serving
+from .browser import CHROMIUM, PageLog, after_click, open_page
 from .conftest import HOSTILE_TITLE, MonthDemo
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 ACTOR = "ru-mod-transport"
 
 
-@pytest.fixture(scope="module")
-def base_url(month_source: WorkspaceSource, month_demo: MonthDemo) -> Iterator[str]:
-    with serving(month_source, month_demo.workspace) as url:
-        yield url
-
-
-def _sql(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    return source.workspace().con.execute(sql, params or []).fetchall()
 
 
 def test_site_page_draws_the_expected_band_and_alert_markers(

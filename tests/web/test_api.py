@@ -10,12 +10,9 @@ import pyarrow.parquet as pq
 from starlette.testclient import TestClient
 
 from basewatch.web.source import WorkspaceSource
+from tests.web.conftest import source_rows as _sql
 
 from .conftest import HOSTILE_TITLE
-
-
-def _sql(source: WorkspaceSource, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-    return source.workspace().con.execute(sql, params or []).fetchall()
 
 
 def test_index_lists_every_documented_endpoint(client: TestClient) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from basewatch.web.source import WorkspaceSource
+from tests.web.conftest import source_rows as _sql
 
 from .browser import CHROMIUM, PageLog, after_click, open_page, rendered, rerendered, serving
 from .conftest import HOSTILE_TITLE
@@ -28,9 +29,6 @@ def base_url(source: WorkspaceSource, demo_ws: Path) -> Iterator[str]:
     with serving(source, demo_ws) as url:
         yield url
 
-
-def _sql(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    return source.workspace().con.execute(sql, params or []).fetchall()
 
 
 def test_the_map_draws_sites_and_corridors(page: tuple[Any, PageLog], base_url: str, tmp_path: Path) -> None:

@@ -12,16 +12,8 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from basewatch.web.source import WorkspaceSource
-
-
-def _sql(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    return source.workspace().con.execute(sql, params or []).fetchall()
-
-
-def _get(client: TestClient, url: str) -> Any:
-    r = client.get(url)
-    assert r.status_code == 200, (url, r.text)
-    return r.json()
+from tests.web.conftest import get_json as _get
+from tests.web.conftest import source_rows as _sql
 
 
 def _files(source: WorkspaceSource, where: str, params: list[Any]) -> list[tuple[Any, ...]]:

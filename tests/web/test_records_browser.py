@@ -12,27 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from basewatch.web.source import WorkspaceSource
+from tests.web.conftest import source_rows as _sql
 
-from .browser import CHROMIUM, PageLog, after_click, open_page, rendered, serving
-from .conftest import MonthDemo
+from .browser import CHROMIUM, PageLog, after_click, open_page, rendered
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
-@pytest.fixture(scope="module")
-def base_url(month_source: WorkspaceSource, month_demo: MonthDemo) -> Iterator[str]:
-    with serving(month_source, month_demo.workspace) as url:
-        yield url
-
-
-def _sql(source: WorkspaceSource, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    return source.workspace().con.execute(sql, params or []).fetchall()
 
 
 def _cells(pg: Any, selector: str) -> list[list[str]]:
